@@ -1,0 +1,12 @@
+//! Pure engines: plain data in, plain data out, no I/O.
+//!
+//! - [`objects`] turns decoded manifests into typed Kubernetes objects.
+//! - [`workload`] finds the workloads (and their pod templates) among them.
+//! - [`netpol`] computes effective connectivity under NetworkPolicies.
+//! - [`compliance`] checks workloads against the Pod Security Standards and
+//!   the portal's governance rules.
+
+pub mod compliance;
+pub mod netpol;
+pub mod objects;
+pub mod workload;

@@ -1,0 +1,261 @@
+//! Effective connectivity: between workloads, and between workloads and
+//! address blocks outside the cluster.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use serde::ser::{SerializeMap, Serializer};
+
+use super::cidr::{Cidr, Family, IpRange, cidrs_of, elementary_ranges, merge};
+use super::cluster::Cluster;
+use super::peers::{CompiledPolicy, Direction, Peer, compile};
+use super::ports::PortSet;
+use crate::engine::workload::WorkloadId;
+
+/// One end of a connection.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Endpoint {
+    Workload(WorkloadId),
+    /// An address block outside the cluster.
+    External(Cidr),
+}
+
+impl Serialize for Endpoint {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Endpoint::Workload(id) => id.serialize(serializer),
+            Endpoint::External(cidr) => {
+                let mut map = serializer.serialize_map(Some(1))?;
+                map.serialize_entry("cidr", &cidr.to_string())?;
+                map.end()
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for Endpoint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Endpoint::Workload(id) => id.fmt(f),
+            Endpoint::External(cidr) => cidr.fmt(f),
+        }
+    }
+}
+
+/// An allowed connection and the ports it may use.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Connection {
+    pub from: Endpoint,
+    pub to: Endpoint,
+    pub ports: PortSet,
+}
+
+/// Which policies isolate a workload, per direction (empty: not isolated).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Isolation {
+    pub workload: WorkloadId,
+    #[serde(rename = "ingressPolicies")]
+    pub ingress_policies: Vec<String>,
+    #[serde(rename = "egressPolicies")]
+    pub egress_policies: Vec<String>,
+}
+
+/// The policies compiled against a cluster, ready to answer questions.
+pub struct Analysis<'a> {
+    pub cluster: &'a Cluster,
+    pub policies: Vec<CompiledPolicy>,
+    /// Per pod: the policies isolating it for ingress / egress.
+    isolating: [Vec<Vec<usize>>; 2],
+}
+
+fn slot(direction: Direction) -> usize {
+    match direction {
+        Direction::Ingress => 0,
+        Direction::Egress => 1,
+    }
+}
+
+impl<'a> Analysis<'a> {
+    pub fn new(cluster: &'a Cluster) -> Analysis<'a> {
+        let policies: Vec<CompiledPolicy> = cluster.policies.iter().map(|p| compile(p, cluster)).collect();
+        let mut isolating = [vec![Vec::new(); cluster.pods.len()], vec![Vec::new(); cluster.pods.len()]];
+        for (index, policy) in policies.iter().enumerate() {
+            for (pod, selected) in policy.selects.iter().enumerate() {
+                if !selected {
+                    continue;
+                }
+                for direction in [Direction::Ingress, Direction::Egress] {
+                    if policy.rules(direction).is_some() {
+                        isolating[slot(direction)][pod].push(index);
+                    }
+                }
+            }
+        }
+        Analysis { cluster, policies, isolating }
+    }
+
+    /// Indices of the policies that isolate `pod` for `direction`.
+    pub fn isolating(&self, pod: usize, direction: Direction) -> &[usize] {
+        &self.isolating[slot(direction)][pod]
+    }
+
+    /// Indices of every policy whose podSelector selects `pod`.
+    pub fn selecting(&self, pod: usize) -> Vec<usize> {
+        (0..self.policies.len()).filter(|&i| self.policies[i].selects[pod]).collect()
+    }
+
+    /// The ports `pod` may use in `direction` with `peer`: everything when
+    /// no policy isolates it, else the union of the matching rules' ports.
+    /// Each matching (policy, rule) is pushed onto `hits` when given.
+    pub fn allowed(
+        &self,
+        pod: usize,
+        direction: Direction,
+        peer: Peer,
+        mut hits: Option<&mut Vec<(usize, usize)>>,
+    ) -> PortSet {
+        let isolating = self.isolating(pod, direction);
+        if isolating.is_empty() {
+            return PortSet::all();
+        }
+        let destination = match (direction, peer) {
+            (Direction::Ingress, _) => Some(&self.cluster.pods[pod]),
+            (Direction::Egress, Peer::Pod(other)) => Some(&self.cluster.pods[other]),
+            (Direction::Egress, Peer::External(_)) => None,
+        };
+        let mut ports = PortSet::empty();
+        for &index in isolating {
+            let rules = self.policies[index].rules(direction).unwrap_or_default();
+            for (rule_index, rule) in rules.iter().enumerate() {
+                if rule.admits(peer) {
+                    let admitted = rule.ports.towards(destination);
+                    if let Some(hits) = hits.as_deref_mut().filter(|_| !admitted.is_empty()) {
+                        hits.push((index, rule_index));
+                    }
+                    ports.union_with(&admitted);
+                }
+            }
+        }
+        ports
+    }
+
+    /// Ports from pod `from` to pod `to`: egress and ingress must agree.
+    pub fn pod_to_pod(&self, from: usize, to: usize) -> PortSet {
+        let egress = self.allowed(from, Direction::Egress, Peer::Pod(to), None);
+        if egress.is_empty() {
+            return egress;
+        }
+        egress.intersection(&self.allowed(to, Direction::Ingress, Peer::Pod(from), None))
+    }
+
+    /// The address space outside the cluster, cut at every block edge that
+    /// any policy mentions. IPv4 always; IPv6 only when a policy names an
+    /// IPv6 block.
+    pub fn external_ranges(&self) -> Vec<IpRange> {
+        let edges: Vec<IpRange> = self.policies.iter().flat_map(|p| p.blocks()).flat_map(|b| b.edges()).collect();
+        let mut universes = vec![IpRange::universe(Family::V4)];
+        if edges.iter().any(|r| r.family == Family::V6) {
+            universes.push(IpRange::universe(Family::V6));
+        }
+        elementary_ranges(&universes, &edges)
+    }
+
+    /// Every allowed connection, sorted. Connections within one workload
+    /// (between its own replicas) are not listed.
+    pub fn connections(&self) -> Vec<Connection> {
+        let pods = &self.cluster.pods;
+        let mut between: BTreeMap<(&WorkloadId, &WorkloadId), PortSet> = BTreeMap::new();
+        for from in 0..pods.len() {
+            for to in 0..pods.len() {
+                if pods[from].workload == pods[to].workload {
+                    continue;
+                }
+                let ports = self.pod_to_pod(from, to);
+                if !ports.is_empty() {
+                    between.entry((&pods[from].workload, &pods[to].workload)).or_default().union_with(&ports);
+                }
+            }
+        }
+        let mut connections: Vec<Connection> = between
+            .into_iter()
+            .map(|((from, to), ports)| Connection {
+                from: Endpoint::Workload(from.clone()),
+                to: Endpoint::Workload(to.clone()),
+                ports,
+            })
+            .collect();
+        connections.extend(self.external_connections());
+        connections.sort();
+        connections
+    }
+
+    fn external_connections(&self) -> Vec<Connection> {
+        let ranges = self.external_ranges();
+        let mut out = Vec::new();
+        for direction in [Direction::Egress, Direction::Ingress] {
+            let mut per_workload: BTreeMap<&WorkloadId, Vec<PortSet>> = BTreeMap::new();
+            for (pod, endpoint) in self.cluster.pods.iter().enumerate() {
+                let slots = per_workload
+                    .entry(&endpoint.workload)
+                    .or_insert_with(|| vec![PortSet::empty(); ranges.len()]);
+                for (i, range) in ranges.iter().enumerate() {
+                    slots[i].union_with(&self.allowed(pod, direction, Peer::External(*range), None));
+                }
+            }
+            for (workload, slots) in per_workload {
+                let mut by_ports: BTreeMap<PortSet, Vec<IpRange>> = BTreeMap::new();
+                for (ports, range) in slots.into_iter().zip(&ranges) {
+                    if !ports.is_empty() {
+                        by_ports.entry(ports).or_default().push(*range);
+                    }
+                }
+                for (ports, ranges) in by_ports {
+                    for cidr in merge(ranges).into_iter().flat_map(cidrs_of) {
+                        let (workload, external) = (Endpoint::Workload(workload.clone()), Endpoint::External(cidr));
+                        let (from, to) = match direction {
+                            Direction::Egress => (workload, external),
+                            Direction::Ingress => (external, workload),
+                        };
+                        out.push(Connection { from, to, ports: ports.clone() });
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// For each workload, the policies isolating it per direction. A
+    /// workload counts as isolated only if every one of its pods is.
+    pub fn isolation(&self) -> Vec<Isolation> {
+        let mut by_workload: BTreeMap<&WorkloadId, [Option<Vec<String>>; 2]> = BTreeMap::new();
+        for (pod, endpoint) in self.cluster.pods.iter().enumerate() {
+            let entry = by_workload.entry(&endpoint.workload).or_default();
+            for direction in [Direction::Ingress, Direction::Egress] {
+                let names: Vec<String> =
+                    self.isolating(pod, direction).iter().map(|&i| self.policies[i].full_name()).collect();
+                let slot = &mut entry[slot(direction)];
+                *slot = Some(match slot.take() {
+                    None => names,
+                    Some(_) if names.is_empty() => Vec::new(),
+                    Some(mut existing) if !existing.is_empty() => {
+                        existing.extend(names);
+                        existing
+                    }
+                    Some(existing) => existing,
+                });
+            }
+        }
+        by_workload
+            .into_iter()
+            .map(|(workload, [ingress, egress])| {
+                let tidy = |names: Option<Vec<String>>| {
+                    let mut names = names.unwrap_or_default();
+                    names.sort();
+                    names.dedup();
+                    names
+                };
+                Isolation { workload: workload.clone(), ingress_policies: tidy(ingress), egress_policies: tidy(egress) }
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,177 @@
+//! "Allowed because…" / "denied because…" for one connection.
+
+use serde::Serialize;
+
+use super::analysis::{Analysis, Endpoint};
+use super::cidr::Cidr;
+use super::peers::{Direction, Peer};
+use super::ports::{PortSet, Protocol};
+use crate::engine::workload::WorkloadId;
+
+/// A rule of a policy, numbered from 1 in the order the policy lists them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RuleRef {
+    pub policy: String,
+    pub direction: Direction,
+    pub rule: usize,
+}
+
+impl std::fmt::Display for RuleRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} rule #{} of policy {}", self.direction.as_str(), self.rule, self.policy)
+    }
+}
+
+/// The verdict of one side: the source's egress or the destination's ingress.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct DirectionVerdict {
+    pub allowed: bool,
+    /// Policies isolating the pod for this direction.
+    pub policies: Vec<String>,
+    /// Rules that admit the connection.
+    #[serde(rename = "allowedBy")]
+    pub allowed_by: Vec<RuleRef>,
+    pub reason: String,
+}
+
+/// The explanation for one connection on one port.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Explanation {
+    pub from: Endpoint,
+    pub to: Endpoint,
+    pub protocol: &'static str,
+    pub port: u16,
+    pub allowed: bool,
+    pub egress: DirectionVerdict,
+    pub ingress: DirectionVerdict,
+}
+
+impl std::fmt::Display for Explanation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let verdict = if self.allowed { "ALLOWED" } else { "DENIED" };
+        writeln!(f, "{} => {} {}/{}: {verdict}", self.from, self.to, self.protocol, self.port)?;
+        writeln!(f, "  egress:  {}", self.egress.reason)?;
+        writeln!(f, "  ingress: {}", self.ingress.reason)
+    }
+}
+
+/// Where a connection starts or ends, as the user names it.
+#[derive(Clone, Debug)]
+pub enum Target {
+    Workload(WorkloadId),
+    External(Cidr),
+}
+
+impl<'a> Analysis<'a> {
+    /// Explains a connection from `from` to `to` on `protocol`/`port`.
+    /// When a workload has several pods, the first pair that is allowed
+    /// decides (else the first pair). `None` when a workload is unknown or
+    /// both ends are outside the cluster.
+    pub fn explain(&self, from: &Target, to: &Target, protocol: Protocol, port: u16) -> Option<Explanation> {
+        let pods_of = |target: &Target| -> Option<Vec<Peer>> {
+            match target {
+                Target::External(cidr) => Some(vec![Peer::External(cidr.range())]),
+                Target::Workload(id) => {
+                    let pods: Vec<Peer> = (0..self.cluster.pods.len())
+                        .filter(|&i| &self.cluster.pods[i].workload == id)
+                        .map(Peer::Pod)
+                        .collect();
+                    (!pods.is_empty()).then_some(pods)
+                }
+            }
+        };
+        let (sources, destinations) = (pods_of(from)?, pods_of(to)?);
+        let mut first = None;
+        for &source in &sources {
+            for &destination in &destinations {
+                let explanation = self.explain_pods(source, destination, protocol, port)?;
+                if explanation.allowed {
+                    return Some(explanation);
+                }
+                first.get_or_insert(explanation);
+            }
+        }
+        first
+    }
+
+    fn endpoint(&self, peer: Peer) -> Endpoint {
+        match peer {
+            Peer::Pod(i) => Endpoint::Workload(self.cluster.pods[i].workload.clone()),
+            Peer::External(range) => Endpoint::External(super::cidr::cidrs_of(range)[0]),
+        }
+    }
+
+    fn explain_pods(&self, source: Peer, destination: Peer, protocol: Protocol, port: u16) -> Option<Explanation> {
+        let (from, to) = (self.endpoint(source), self.endpoint(destination));
+        let wanted = PortSet::single(protocol, port);
+        let what = format!("{}/{port}", protocol.as_str());
+        let egress = match source {
+            Peer::Pod(pod) => self.verdict(pod, Direction::Egress, destination, &wanted, &format!("{what} to {to}")),
+            Peer::External(_) => outside("the source is outside the cluster; NetworkPolicy does not restrict its egress"),
+        };
+        let ingress = match destination {
+            Peer::Pod(pod) => self.verdict(pod, Direction::Ingress, source, &wanted, &format!("{what} from {from}")),
+            Peer::External(_) if matches!(source, Peer::External(_)) => return None,
+            Peer::External(_) => {
+                outside("the destination is outside the cluster; NetworkPolicy does not restrict its ingress")
+            }
+        };
+        Some(Explanation {
+            allowed: egress.allowed && ingress.allowed,
+            from,
+            to,
+            protocol: protocol.as_str(),
+            port,
+            egress,
+            ingress,
+        })
+    }
+
+    fn verdict(&self, pod: usize, direction: Direction, peer: Peer, wanted: &PortSet, what: &str) -> DirectionVerdict {
+        let subject = &self.cluster.pods[pod].workload;
+        let isolating = self.isolating(pod, direction);
+        let policies: Vec<String> = isolating.iter().map(|&i| self.policies[i].full_name()).collect();
+        if isolating.is_empty() {
+            return DirectionVerdict {
+                allowed: true,
+                policies,
+                allowed_by: Vec::new(),
+                reason: format!(
+                    "allowed: no NetworkPolicy selects {subject} for {}, so it is not isolated",
+                    direction.as_str()
+                ),
+            };
+        }
+        let mut hits = Vec::new();
+        let mut allowed_by = Vec::new();
+        let _ = self.allowed(pod, direction, peer, Some(&mut hits));
+        for (policy, rule) in hits {
+            let rule_ref = RuleRef { policy: self.policies[policy].full_name(), direction, rule: rule + 1 };
+            let single = &self.policies[policy].rules(direction).unwrap_or_default()[rule];
+            let destination = match (direction, peer) {
+                (Direction::Ingress, _) => Some(&self.cluster.pods[pod]),
+                (Direction::Egress, Peer::Pod(other)) => Some(&self.cluster.pods[other]),
+                (Direction::Egress, Peer::External(_)) => None,
+            };
+            if !single.ports.towards(destination).intersection(wanted).is_empty() {
+                allowed_by.push(rule_ref);
+            }
+        }
+        let reason = if allowed_by.is_empty() {
+            format!(
+                "denied: {subject} is isolated for {} by {} and no rule of {} allows {what}",
+                direction.as_str(),
+                policies.join(", "),
+                if policies.len() == 1 { "it" } else { "them" },
+            )
+        } else {
+            let rules: Vec<String> = allowed_by.iter().map(ToString::to_string).collect();
+            format!("allowed by {}", rules.join("; "))
+        };
+        DirectionVerdict { allowed: !allowed_by.is_empty(), policies, allowed_by, reason }
+    }
+}
+
+fn outside(reason: &str) -> DirectionVerdict {
+    DirectionVerdict { allowed: true, policies: Vec::new(), allowed_by: Vec::new(), reason: format!("allowed: {reason}") }
+}

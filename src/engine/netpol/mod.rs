@@ -1,0 +1,28 @@
+//! NetworkPolicy analysis: which workloads may talk to which, on which
+//! ports, and why.
+//!
+//! The model follows the Kubernetes NetworkPolicy API (networking.k8s.io/v1):
+//! a pod is isolated for a direction only when some policy selects it with
+//! that direction among its policy types; an isolated pod accepts exactly
+//! the union of what the rules of the policies selecting it allow; a
+//! connection between two pods needs both the source's egress and the
+//! destination's ingress to allow it. `ipBlock` peers describe addresses
+//! outside the cluster (pod addresses are not known offline).
+
+pub mod analysis;
+pub mod cidr;
+pub mod cluster;
+pub mod explain;
+pub mod peers;
+pub mod ports;
+pub mod selectors;
+
+pub use analysis::{Analysis, Connection, Endpoint, Isolation};
+pub use cluster::{Cluster, PodEndpoint};
+pub use explain::{DirectionVerdict, Explanation, RuleRef};
+pub use ports::{PortSet, Protocol};
+
+#[cfg(test)]
+mod tests;
+#[cfg(test)]
+mod tests_external;
