@@ -1,0 +1,45 @@
+import { defineConfig } from "@playwright/test";
+
+// The suite runs against a freshly built server. `make test` chooses a free
+// port and passes it in AIGOV_E2E_PORT; the server is started here.
+const port = Number(process.env.AIGOV_E2E_PORT ?? "3100");
+const baseURL = `http://127.0.0.1:${port}`;
+const binary = process.env.AIGOV_E2E_BINARY ?? "../target/debug/aigov";
+const siteRoot = process.env.AIGOV_E2E_SITE_ROOT ?? "../target/site";
+
+export default defineConfig({
+  testDir: "./tests",
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  fullyParallel: true,
+  forbidOnly: !!process.env.CI,
+  retries: 0,
+  workers: 2,
+  reporter: [["list"]],
+  use: {
+    baseURL,
+    trace: "retain-on-failure",
+    launchOptions: {
+      // Debian's Chromium: never a downloaded browser.
+      executablePath: process.env.AIGOV_CHROMIUM ?? "/usr/bin/chromium",
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+    },
+  },
+  projects: [{ name: "chromium", use: { browserName: "chromium", headless: true } }],
+  webServer: {
+    command: `${binary} serve --listen 127.0.0.1:${port} --site-root ${siteRoot}`,
+    url: `${baseURL}/healthz`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    stdout: "ignore",
+    stderr: "pipe",
+  },
+});

@@ -1,0 +1,42 @@
+import { expect, test } from "@playwright/test";
+
+test.describe("with the browser bundle", () => {
+  test("hydrates without errors and the theme toggle works", async ({ page }) => {
+    const problems: string[] = [];
+    page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+    page.on("console", (message) => {
+      if (message.type() === "error") problems.push(`console: ${message.text()}`);
+    });
+
+    await page.goto("/");
+    // The toggle is rendered hidden and only shown once the wasm has taken over.
+    const toggle = page.getByTestId("theme-toggle");
+    await expect(toggle).toBeVisible();
+    await expect(toggle).toContainText("System theme");
+
+    await toggle.click();
+    await expect(page.locator("html")).toHaveAttribute("data-theme", "light");
+    await toggle.click();
+    await expect(page.locator("html")).toHaveAttribute("data-theme", "dark");
+
+    // The choice survives a reload, applied before the page hydrates.
+    await page.reload();
+    await expect(page.locator("html")).toHaveAttribute("data-theme", "dark");
+    await expect(page.getByTestId("theme-toggle")).toContainText("Dark theme");
+
+    await page.getByTestId("theme-toggle").click();
+    await expect(page.locator("html")).not.toHaveAttribute("data-theme", /.+/);
+    expect(problems).toEqual([]);
+  });
+
+  test("client-side navigation keeps the page and updates the title", async ({ page }) => {
+    await page.goto("/");
+    await expect(page.getByTestId("theme-toggle")).toBeVisible();
+    // A marker on the document survives only if navigation happens in the client.
+    await page.evaluate(() => ((window as unknown as { marker: number }).marker = 42));
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Audit trail" }).click();
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("Audit trail");
+    await expect(page).toHaveTitle("Audit trail · aigov");
+    expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(42);
+  });
+});

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Installs what a fresh machine lacks to build and test aigov. Idempotent and
+# quick when everything is already there. Tools live under the home
+# directory (keyed by version), so a fresh clone reuses them.
+set -euo pipefail
+
+source "$(dirname "${BASH_SOURCE[0]}")/versions.sh"
+root="$aigov_root"
+
+say() { printf '\033[1msetup:\033[0m %s\n' "$*"; }
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  say "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+cargo_leptos="$tools/cargo-leptos-$cargo_leptos_version/bin/cargo-leptos"
+if [ ! -x "$cargo_leptos" ]; then
+  say "installing cargo-leptos $cargo_leptos_version (about 12 minutes on 2 cores)"
+  cargo install cargo-leptos --version "$cargo_leptos_version" --locked \
+    --features no_downloads --root "$tools/cargo-leptos-$cargo_leptos_version"
+fi
+
+wasm_bindgen="$tools/wasm-bindgen-$wasm_bindgen_version/bin/wasm-bindgen"
+if [ ! -x "$wasm_bindgen" ]; then
+  say "installing wasm-bindgen-cli $wasm_bindgen_version (the version in Cargo.lock)"
+  # Without --locked: its lockfile names a crate version the registry lacks.
+  cargo install wasm-bindgen-cli --version "$wasm_bindgen_version" \
+    --root "$tools/wasm-bindgen-$wasm_bindgen_version"
+fi
+
+if ! command -v chromium >/dev/null 2>&1; then
+  say "installing Debian's Chromium"
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium
+  else
+    sudo apt-get update -q && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium
+  fi
+fi
+
+# npm packages: Playwright (never its browser download) and binaryen's wasm-opt.
+npm_ci() {
+  local dir="$1"
+  local stamp="$dir/node_modules/.aigov-lock"
+  if [ ! -f "$stamp" ] || ! cmp -s "$dir/package-lock.json" "$stamp"; then
+    say "npm ci in ${dir#"$root"/}"
+    (cd "$dir" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
+    cp "$dir/package-lock.json" "$stamp"
+  fi
+}
+npm_ci "$root/end2end"
+npm_ci "$root/tools/build"
+
+say "tools ready"

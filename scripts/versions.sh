@@ -1,0 +1,8 @@
+# Versions of the build tools, in one place. Sourced by the other scripts.
+# shellcheck shell=bash
+aigov_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+tools="${AIGOV_TOOLS_DIR:-$HOME/.cache/aigov/tools}"
+# 0.3.11 and later need a newer Rust than the project's toolchain.
+cargo_leptos_version="0.3.10"
+# wasm-bindgen-cli must match the wasm-bindgen crate in Cargo.lock exactly.
+wasm_bindgen_version="$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/[^0-9.]/, ""); print; exit}' "$aigov_root/Cargo.lock")"

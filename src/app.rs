@@ -1,0 +1,100 @@
+//! The HTML shell and the routes of the portal.
+
+use leptos::prelude::*;
+use leptos_meta::{Link, MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+use crate::components::layout::AppLayout;
+use crate::components::theme::THEME_BOOT_SCRIPT;
+use crate::pages::{
+    access::MyAccessPage, audit::AuditPage, compliance::ComplianceOverviewPage,
+    models::{ModelCatalogPage, ModelDetailPage},
+    namespaces::{
+        NamespaceCompliancePage, NamespaceListPage, NamespaceLogsPage, NamespaceNetworkPage,
+    },
+    not_found::NotFoundPage,
+    overview::OverviewPage,
+    requests::RequestDetailPage,
+    reviews::ReviewInboxPage,
+};
+
+/// The document around every page. Rendered on the server only; the browser
+/// bundle hydrates the `<body>`.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    set_page_security_policy(&options);
+    let nonce = leptos::nonce::use_nonce();
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="color-scheme" content="light dark"/>
+                <meta name="description" content="aigov: governed, time-bound access to AI models on Kubernetes"/>
+                <script nonce=nonce inner_html=THEME_BOOT_SCRIPT></script>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// Sends this page's Content-Security-Policy, keyed to the nonce Leptos put
+/// on its inline scripts.
+#[cfg(feature = "ssr")]
+fn set_page_security_policy(options: &LeptosOptions) {
+    use crate::server::security_headers::page_content_security_policy;
+    use axum::http::{HeaderValue, header};
+
+    let (Some(nonce), Some(response)) = (
+        leptos::nonce::use_nonce(),
+        use_context::<leptos_axum::ResponseOptions>(),
+    ) else {
+        return;
+    };
+    let reload_port = std::env::var("LEPTOS_WATCH")
+        .is_ok()
+        .then(|| options.reload_external_port.unwrap_or(options.reload_port));
+    let policy = page_content_security_policy(&nonce.to_string(), reload_port);
+    if let Ok(value) = HeaderValue::from_str(&policy) {
+        response.insert_header(header::CONTENT_SECURITY_POLICY, value);
+    }
+}
+
+/// The application: layout and routes.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/aigov.css"/>
+        <Link rel="icon" type_="image/svg+xml" href="/favicon.svg"/>
+        <Title formatter=|page: String| {
+            if page.is_empty() { "aigov".to_owned() } else { format!("{page} · aigov") }
+        }/>
+        <Router>
+            <AppLayout>
+                <Routes fallback=NotFoundPage>
+                    <Route path=path!("/") view=OverviewPage/>
+                    <Route path=path!("/models") view=ModelCatalogPage/>
+                    <Route path=path!("/models/:ns/:name") view=ModelDetailPage/>
+                    <Route path=path!("/access") view=MyAccessPage/>
+                    <Route path=path!("/reviews") view=ReviewInboxPage/>
+                    <Route path=path!("/requests/:ns/:name") view=RequestDetailPage/>
+                    <Route path=path!("/namespaces") view=NamespaceListPage/>
+                    <Route path=path!("/namespaces/:ns/network") view=NamespaceNetworkPage/>
+                    <Route path=path!("/namespaces/:ns/compliance") view=NamespaceCompliancePage/>
+                    <Route path=path!("/namespaces/:ns/logs") view=NamespaceLogsPage/>
+                    <Route path=path!("/compliance") view=ComplianceOverviewPage/>
+                    <Route path=path!("/audit") view=AuditPage/>
+                </Routes>
+            </AppLayout>
+        </Router>
+    }
+}

@@ -1,0 +1,63 @@
+//! The frame around every page: skip link, brand, navigation and content.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use super::nav::{GROUPS, sections_in};
+use super::theme::ThemeToggle;
+use crate::pages::error::ErrorPage;
+
+/// Header, navigation and the main landmark that holds the page.
+#[component]
+pub fn AppLayout(children: Children) -> impl IntoView {
+    view! {
+        <a class="skip-link" href="#main">"Skip to content"</a>
+        <div class="app">
+            <header class="topbar">
+                <a href="/" class="brand">
+                    <span class="brand-mark" aria-hidden="true">"◆"</span>
+                    <span class="brand-name">"aigov"</span>
+                </a>
+                <div class="topbar-actions">
+                    <ThemeToggle/>
+                </div>
+            </header>
+            <nav class="sidebar" aria-label="Main">
+                <ul class="nav-list">
+                    <li>
+                        <A href="/" exact=true attr:class="nav-link">"Overview"</A>
+                    </li>
+                </ul>
+                {GROUPS
+                    .iter()
+                    .map(|group| {
+                        view! {
+                            <p class="nav-heading">{group.heading()}</p>
+                            <ul class="nav-list">
+                                {sections_in(*group)
+                                    .map(|section| {
+                                        view! {
+                                            <li>
+                                                <A href=section.path attr:class="nav-link">
+                                                    {section.label}
+                                                </A>
+                                            </li>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </ul>
+                        }
+                    })
+                    .collect_view()}
+            </nav>
+            <main id="main" class="content" tabindex="-1">
+                <ErrorBoundary fallback=|errors| view! { <ErrorPage errors/> }>
+                    {children()}
+                </ErrorBoundary>
+            </main>
+            <footer class="footer">
+                <p>"aigov · access to AI models, governed by Kubernetes RBAC"</p>
+            </footer>
+        </div>
+    }
+}

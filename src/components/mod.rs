@@ -1,0 +1,7 @@
+//! Building blocks shared by the pages.
+
+pub mod layout;
+pub mod nav;
+pub mod notice;
+pub mod page_header;
+pub mod theme;

@@ -1,0 +1,104 @@
+//! The portal's sections: one list feeds the navigation and the overview.
+
+/// A top-level section of the portal.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Section {
+    pub path: &'static str,
+    pub label: &'static str,
+    /// One sentence on what a person does there.
+    pub summary: &'static str,
+    pub group: SectionGroup,
+}
+
+/// Who a section is mainly for, to group the navigation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SectionGroup {
+    Access,
+    Cluster,
+    Governance,
+}
+
+impl SectionGroup {
+    pub fn heading(self) -> &'static str {
+        match self {
+            SectionGroup::Access => "Access",
+            SectionGroup::Cluster => "Cluster",
+            SectionGroup::Governance => "Governance",
+        }
+    }
+}
+
+/// Every section, in navigation order.
+pub const SECTIONS: &[Section] = &[
+    Section {
+        path: "/models",
+        label: "Models",
+        summary: "Browse the governed models and request access at the level you need.",
+        group: SectionGroup::Access,
+    },
+    Section {
+        path: "/access",
+        label: "My access",
+        summary: "Follow your requests and see your active grants and the time they have left.",
+        group: SectionGroup::Access,
+    },
+    Section {
+        path: "/reviews",
+        label: "Reviews",
+        summary: "Approve or deny the requests you are an approver for.",
+        group: SectionGroup::Access,
+    },
+    Section {
+        path: "/namespaces",
+        label: "Namespaces",
+        summary: "Network policies, resource compliance and logs of the namespaces you may see.",
+        group: SectionGroup::Cluster,
+    },
+    Section {
+        path: "/compliance",
+        label: "Compliance",
+        summary: "Compliance across every namespace, for managers and auditors.",
+        group: SectionGroup::Governance,
+    },
+    Section {
+        path: "/audit",
+        label: "Audit trail",
+        summary: "Every access decision, who made it and when; export it.",
+        group: SectionGroup::Governance,
+    },
+];
+
+/// The groups in navigation order.
+pub const GROUPS: [SectionGroup; 3] = [
+    SectionGroup::Access,
+    SectionGroup::Cluster,
+    SectionGroup::Governance,
+];
+
+/// The sections of one group.
+pub fn sections_in(group: SectionGroup) -> impl Iterator<Item = &'static Section> {
+    SECTIONS.iter().filter(move |section| section.group == group)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_section_belongs_to_a_listed_group() {
+        let listed: usize = GROUPS.iter().map(|group| sections_in(*group).count()).sum();
+        assert_eq!(listed, SECTIONS.len());
+    }
+
+    #[test]
+    fn section_paths_are_unique_and_absolute() {
+        for (index, section) in SECTIONS.iter().enumerate() {
+            assert!(section.path.starts_with('/'), "{}", section.path);
+            assert!(
+                SECTIONS[index + 1..].iter().all(|other| other.path != section.path),
+                "duplicate {}",
+                section.path
+            );
+        }
+    }
+}

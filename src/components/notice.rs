@@ -1,0 +1,39 @@
+//! Boxes that explain a state instead of showing data: empty, not yet
+//! available, or an error with what to do next.
+
+use leptos::prelude::*;
+
+/// The tone of a notice.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tone {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Tone {
+    fn class(self) -> &'static str {
+        match self {
+            Tone::Info => "notice notice-info",
+            Tone::Warning => "notice notice-warning",
+            Tone::Error => "notice notice-error",
+        }
+    }
+}
+
+/// A titled explanation, with what the reader can do next as children.
+#[component]
+pub fn Notice(
+    #[prop(into)] title: String,
+    #[prop(optional)] tone: Option<Tone>,
+    children: Children,
+) -> impl IntoView {
+    let tone = tone.unwrap_or(Tone::Info);
+    let role = if tone == Tone::Error { "alert" } else { "status" };
+    view! {
+        <section class=tone.class() role=role>
+            <h2 class="notice-title">{title}</h2>
+            <div class="notice-body">{children()}</div>
+        </section>
+    }
+}

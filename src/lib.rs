@@ -1,0 +1,25 @@
+//! aigov: a governance portal for AI workloads on Kubernetes.
+//!
+//! The crate builds twice: with `ssr` into the server binary (and the offline
+//! CLI tools), with `hydrate` into the browser bundle that makes the
+//! server-rendered pages interactive.
+
+pub mod app;
+pub mod components;
+pub mod pages;
+
+#[cfg(feature = "ssr")]
+pub mod cli;
+#[cfg(feature = "ssr")]
+pub mod engine;
+#[cfg(feature = "ssr")]
+pub mod server;
+
+/// Entry point of the browser bundle: attaches the interactive app to the
+/// server-rendered HTML.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(app::App);
+}

@@ -1,0 +1,48 @@
+//! The `aigov` binary: the portal (`serve`, the default) and offline tools.
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+use aigov::server::config::ServeArgs;
+
+/// aigov: a governance portal for AI workloads on Kubernetes.
+///
+/// Without a subcommand, `aigov` serves the portal (as `aigov serve`).
+#[derive(Parser, Debug)]
+#[command(name = "aigov", version, about, long_about, args_conflicts_with_subcommands = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+
+    #[command(flatten)]
+    serve: ServeArgs,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Serve the portal (the default).
+    Serve(ServeArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        None => serve(cli.serve),
+        Some(Command::Serve(args)) => serve(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(aigov::server::serve::run(args))?;
+    Ok(ExitCode::SUCCESS)
+}

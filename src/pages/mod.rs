@@ -1,0 +1,14 @@
+//! One module per page, named after what a person does there.
+
+pub mod access;
+pub mod audit;
+pub mod compliance;
+pub mod error;
+pub mod models;
+pub mod namespaces;
+pub mod not_found;
+pub mod overview;
+pub mod requests;
+pub mod reviews;
+
+mod not_yet;

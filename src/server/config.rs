@@ -1,0 +1,45 @@
+//! Configuration of `aigov serve`, read once from flags and the environment.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// How log lines are written.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LogFormat {
+    /// Human-readable lines, for a terminal.
+    Text,
+    /// One JSON object per line, for log collectors.
+    Json,
+}
+
+/// Options of `aigov serve`. Every flag can also be set through the
+/// environment variable named in `--help`.
+#[derive(clap::Args, Clone, Debug)]
+pub struct ServeArgs {
+    /// Address and port the portal listens on. Defaults to LEPTOS_SITE_ADDR,
+    /// then 127.0.0.1:3000.
+    #[arg(long, env = "AIGOV_LISTEN", value_name = "ADDR:PORT")]
+    pub listen: Option<SocketAddr>,
+
+    /// Folder holding the built site (`pkg/` with the browser bundle and
+    /// stylesheet, plus public assets). Defaults to LEPTOS_SITE_ROOT, then
+    /// `target/site`.
+    #[arg(long, env = "AIGOV_SITE_ROOT", value_name = "DIR")]
+    pub site_root: Option<PathBuf>,
+
+    /// Format of log lines. The level is set with RUST_LOG (default `info`).
+    #[arg(long, env = "AIGOV_LOG_FORMAT", value_enum, default_value = "text")]
+    pub log_format: LogFormat,
+
+    /// Seconds to let requests in flight finish after SIGTERM or Ctrl-C.
+    #[arg(long, env = "AIGOV_SHUTDOWN_GRACE_SECONDS", default_value_t = 10, value_name = "SECONDS")]
+    pub shutdown_grace_seconds: u64,
+}
+
+impl ServeArgs {
+    /// The grace period for in-flight requests at shutdown.
+    pub fn shutdown_grace(&self) -> Duration {
+        Duration::from_secs(self.shutdown_grace_seconds)
+    }
+}

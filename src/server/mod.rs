@@ -1,0 +1,11 @@
+//! Server-only code: configuration, the HTTP router and its middleware.
+//!
+//! Nothing here is compiled into the browser bundle.
+
+pub mod config;
+pub mod health;
+pub mod router;
+pub mod security_headers;
+pub mod serve;
+pub mod state;
+pub mod telemetry;

@@ -1,0 +1,40 @@
+//! The HTTP router: pages, server functions, static files, health checks and
+//! the middleware around them. Built by a function so tests can drive it
+//! with `oneshot` without opening a socket.
+
+use axum::Router;
+use axum::routing::get;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use tower::ServiceBuilder;
+use tower_http::compression::CompressionLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+
+use super::state::AppState;
+use super::{health, security_headers, telemetry};
+use crate::app::{App, shell};
+
+/// Every route of the portal, with its middleware, ready to serve.
+pub fn build_router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let mut router = Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .leptos_routes(&state, routes, {
+            let options = state.leptos_options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .with_state(state);
+
+    for layer in security_headers::layers() {
+        router = router.layer(layer);
+    }
+    router.layer(
+        ServiceBuilder::new()
+            .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+            .layer(TraceLayer::new_for_http().make_span_with(telemetry::request_span))
+            .layer(PropagateRequestIdLayer::x_request_id())
+            .layer(CompressionLayer::new()),
+    )
+}

@@ -1,0 +1,89 @@
+//! `aigov serve`: bind, serve, and shut down gracefully.
+
+use anyhow::Context;
+use leptos::config::get_configuration;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+
+use super::config::ServeArgs;
+use super::health::Readiness;
+use super::router::build_router;
+use super::state::AppState;
+use super::telemetry;
+
+/// Runs the portal until SIGTERM or Ctrl-C, then lets requests in flight
+/// finish for the configured grace period.
+pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
+    telemetry::init(args.log_format);
+
+    let mut leptos_options = get_configuration(None)
+        .context("reading the site configuration (LEPTOS_* variables)")?
+        .leptos_options;
+    if let Some(listen) = args.listen {
+        leptos_options.site_addr = listen;
+    }
+    if let Some(site_root) = &args.site_root {
+        leptos_options.site_root = site_root.to_string_lossy().as_ref().into();
+    }
+    let addr = leptos_options.site_addr;
+
+    let readiness = Arc::new(Readiness::default());
+    let state = AppState {
+        leptos_options,
+        readiness: readiness.clone(),
+    };
+    let app = build_router(state);
+
+    let listener = TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("cannot listen on {addr}: is another process using the port?"))?;
+    let local_addr = listener.local_addr()?;
+    readiness.set_ready(true);
+    tracing::info!(%local_addr, "aigov listening on http://{local_addr}");
+
+    let grace = args.shutdown_grace();
+    let shutdown = {
+        let readiness = readiness.clone();
+        async move {
+            shutdown_signal().await;
+            readiness.set_ready(false);
+            tracing::info!(grace_seconds = grace.as_secs(), "shutting down");
+            // A hard deadline, so a stuck connection cannot hold the process.
+            tokio::spawn(async move {
+                tokio::time::sleep(grace).await;
+                tracing::warn!("grace period over, exiting");
+                std::process::exit(0);
+            });
+        }
+    };
+    axum::serve(listener, app.into_make_service())
+        .with_graceful_shutdown(shutdown)
+        .await
+        .context("serving HTTP")?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::error!(%error, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+}
