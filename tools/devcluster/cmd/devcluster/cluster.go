@@ -588,7 +588,7 @@ func bootstrapObjects(ctx context.Context, l *layout) error {
 			return err
 		}
 	}
-	return ensureDefaultLogs(ctx, l)
+	return writeClusterLogs(ctx, l)
 }
 
 // ---- down / status / env ----

@@ -18,10 +18,18 @@ import (
 // Container logs are files in the CRI log format that kwok serves to the
 // apiserver (GET pods/log goes apiserver -> kwok's kubelet port -> file):
 //
-//	<state>/pod-logs/_default.log                      every container without a rule
-//	<state>/pod-logs/seed/<ns>/<container>.log         seeded, per namespace+container name (ClusterLogs)
-//	<state>/pod-logs/pods/<ns>/<pod>/<container>.log   one pod's container (Logs, written by log-append)
+//	<state>/pod-logs/pods/<ns>/<pod>/<container>.log   one pod's container: a kwok Logs
+//	                                                   object named after the pod (log-append)
 //	<state>/pod-logs/pods/<ns>/<pod>/<container>.previous.log   what --previous returns
+//	<state>/pod-logs/seed/<container>.log              seeded log for every container of that
+//	                                                   name (ClusterLogs "devcluster")
+//	<state>/pod-logs/_default.log                      every other container (same ClusterLogs)
+//
+// kwok consults a pod's Logs object first, then the ClusterLogs objects in no
+// particular order; so there is exactly one ClusterLogs, and seeded container
+// names are unique.
+
+const clusterLogsName = "devcluster"
 
 const criTimeLayout = "2006-01-02T15:04:05.000000000Z07:00"
 
@@ -32,7 +40,11 @@ func criLine(t time.Time, stream, line string) string {
 
 func defaultLogPath(l *layout) string { return filepath.Join(l.podLogs, "_default.log") }
 
-func ensureDefaultLogs(ctx context.Context, l *layout) error {
+func seedLogDir(l *layout) string { return filepath.Join(l.podLogs, "seed") }
+
+// writeClusterLogs (re)writes the one ClusterLogs object: an entry per seeded
+// container name, and the default file for all other containers.
+func writeClusterLogs(ctx context.Context, l *layout) error {
 	path := defaultLogPath(l)
 	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
 		now := time.Now()
@@ -42,16 +54,27 @@ func ensureDefaultLogs(ctx context.Context, l *layout) error {
 			return err
 		}
 	}
-	rule := map[string]any{
+	var logs []any
+	entries, _ := os.ReadDir(seedLogDir(l))
+	for _, e := range entries {
+		c, ok := strings.CutSuffix(e.Name(), ".log")
+		if !ok || strings.HasSuffix(c, ".previous") {
+			continue
+		}
+		file := filepath.Join(seedLogDir(l), e.Name())
+		prev := filepath.Join(seedLogDir(l), c+".previous.log")
+		if !fileExists(prev) {
+			prev = file
+		}
+		logs = append(logs, map[string]any{"containers": []string{c}, "logsFile": file, "previousLogsFile": prev, "follow": true})
+	}
+	logs = append(logs, map[string]any{"logsFile": path, "previousLogsFile": path, "follow": true})
+	return applyObject(ctx, l, map[string]any{
 		"apiVersion": "kwok.x-k8s.io/v1alpha1",
 		"kind":       "ClusterLogs",
-		"metadata":   map[string]any{"name": "devcluster-default"},
-		"spec": map[string]any{
-			"selector": map[string]any{},
-			"logs":     []any{map[string]any{"logsFile": path, "previousLogsFile": path, "follow": true}},
-		},
-	}
-	return applyObject(ctx, l, rule)
+		"metadata":   map[string]any{"name": clusterLogsName, "labels": map[string]string{"app.kubernetes.io/managed-by": "devcluster"}},
+		"spec":       map[string]any{"selector": map[string]any{}, "logs": logs},
+	})
 }
 
 func applyObject(ctx context.Context, l *layout, obj any) error {
@@ -134,31 +157,25 @@ func cmdLogAppend(args []string) error {
 		return err
 	}
 	podDir := filepath.Join(l.podLogs, "pods", ns, pod)
-	if err := os.MkdirAll(podDir, 0o755); err != nil {
-		return err
-	}
 	file := filepath.Join(podDir, container+".log")
+	seedFile := filepath.Join(seedLogDir(l), container+".log")
 	if *previous {
 		file = filepath.Join(podDir, container+".previous.log")
+		seedFile = filepath.Join(seedLogDir(l), container+".previous.log")
 	}
 	created := false
-	if !fileExists(file) {
+	if !fileExists(file) && fileExists(seedFile) && !fileExists(filepath.Join(podDir, container+".log")) {
+		// The container is served from a seeded log (shared by every
+		// container of that name): append there, so a reader that is already
+		// following sees the lines.
+		file = seedFile
+	} else if !fileExists(file) {
 		created = true
-		// Start from what the pod showed so far (its seeded log), so appending
-		// adds to the log instead of replacing it.
-		var initial []byte
-		if !*previous {
-			initial, _ = os.ReadFile(filepath.Join(l.podLogs, "seed", ns, container+".log"))
-		} else {
-			initial, _ = os.ReadFile(filepath.Join(l.podLogs, "seed", ns, container+".previous.log"))
-		}
-		if err := os.WriteFile(file, initial, 0o644); err != nil {
+		if err := os.MkdirAll(podDir, 0o755); err != nil {
 			return err
 		}
-		if !*previous && !fileExists(filepath.Join(podDir, container+".previous.log")) {
-			if prev, err := os.ReadFile(filepath.Join(l.podLogs, "seed", ns, container+".previous.log")); err == nil {
-				_ = os.WriteFile(filepath.Join(podDir, container+".previous.log"), prev, 0o644)
-			}
+		if err := os.WriteFile(file, nil, 0o644); err != nil {
+			return err
 		}
 	}
 	stream := "stdout"

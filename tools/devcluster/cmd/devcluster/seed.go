@@ -49,70 +49,58 @@ func cmdSeed(args []string) error {
 		if err != nil {
 			return err
 		}
-		out, err := l.kubectl(ctx, data, "apply", "--server-side", "--force-conflicts", "--field-manager=devcluster-seed", "-f", "-")
-		if err != nil {
-			return fmt.Errorf("%s: %w", n, err)
+		// Retried: right after the namespaces exist, pods are refused until
+		// the controller-manager has created their default ServiceAccount.
+		var out []byte
+		for attempt := 1; ; attempt++ {
+			out, err = l.kubectl(ctx, data, "apply", "--server-side", "--force-conflicts", "--field-manager=devcluster-seed", "-f", "-")
+			if err == nil {
+				break
+			}
+			if attempt == 20 || ctx.Err() != nil {
+				return fmt.Errorf("%s: %w", n, err)
+			}
+			time.Sleep(time.Second)
 		}
 		fmt.Fprintf(os.Stderr, "seed/%s: %d objects\n", n, bytes.Count(out, []byte("\n")))
 	}
 
-	// Logs: logs/<ns>/<container>.log -> CRI files + one ClusterLogs per namespace.
-	byNS := map[string][]string{}
+	// Logs: logs/<ns>/<container>.log -> CRI files served for every
+	// container of that name (names are unique across namespaces).
+	if err := os.MkdirAll(seedLogDir(l), 0o755); err != nil {
+		return err
+	}
+	seen := map[string]string{}
+	count := 0
 	err = fs.WalkDir(seed.Files, "logs", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".log") {
 			return err
 		}
-		ns := path.Base(path.Dir(p))
-		byNS[ns] = append(byNS[ns], path.Base(p))
+		name := path.Base(p)
+		if other, dup := seen[name]; dup {
+			return fmt.Errorf("seed/%s and seed/%s: seeded container names must be unique", other, p)
+		}
+		seen[name] = p
+		dst := filepath.Join(seedLogDir(l), name)
+		if *resetLogs || !fileExists(dst) {
+			src, err := seed.Files.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			if err := os.WriteFile(dst, []byte(toCRI(string(src))), 0o644); err != nil {
+				return err
+			}
+		}
+		count++
 		return nil
 	})
 	if err != nil {
 		return err
 	}
-	for ns, files := range byNS {
-		outDir := filepath.Join(l.podLogs, "seed", ns)
-		if err := os.MkdirAll(outDir, 0o755); err != nil {
-			return err
-		}
-		sort.Strings(files)
-		var rules []any
-		for _, f := range files {
-			src, err := seed.Files.ReadFile(path.Join("logs", ns, f))
-			if err != nil {
-				return err
-			}
-			dst := filepath.Join(outDir, f)
-			if *resetLogs || !fileExists(dst) {
-				if err := os.WriteFile(dst, []byte(toCRI(string(src))), 0o644); err != nil {
-					return err
-				}
-			}
-			container, _ := strings.CutSuffix(f, ".log")
-			if strings.HasSuffix(container, ".previous") {
-				continue
-			}
-			rule := map[string]any{"containers": []string{container}, "logsFile": dst, "follow": true}
-			prev := filepath.Join(outDir, container+".previous.log")
-			if contains(files, container+".previous.log") {
-				rule["previousLogsFile"] = prev
-			} else {
-				rule["previousLogsFile"] = dst
-			}
-			rules = append(rules, rule)
-		}
-		if err := applyObject(ctx, l, map[string]any{
-			"apiVersion": "kwok.x-k8s.io/v1alpha1",
-			"kind":       "ClusterLogs",
-			"metadata":   map[string]any{"name": "seed-" + ns, "labels": map[string]string{"app.kubernetes.io/managed-by": "devcluster-seed"}},
-			"spec": map[string]any{
-				"selector": map[string]any{"matchNamespaces": []string{ns}},
-				"logs":     rules,
-			},
-		}); err != nil {
-			return err
-		}
-		fmt.Fprintf(os.Stderr, "seed/logs/%s: %d log files\n", ns, len(files))
+	if err := writeClusterLogs(ctx, l); err != nil {
+		return err
 	}
+	fmt.Fprintf(os.Stderr, "seed/logs: %d log files\n", count)
 
 	// Wait until the seeded workloads have their pods running.
 	for _, ns := range []string{"fraud-detection", "vision", "llm", "sandbox"} {
@@ -122,15 +110,6 @@ func cmdSeed(args []string) error {
 	}
 	fmt.Fprintln(os.Stderr, "seed applied")
 	return nil
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // toCRI turns plain lines into CRI log lines spread over the last hour, so
