@@ -11,14 +11,21 @@ fn fixture(path: &str) -> String {
 }
 
 fn aigov(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_aigov")).args(args).output().expect("aigov runs")
+    Command::new(env!("CARGO_BIN_EXE_aigov"))
+        .args(args)
+        .output()
+        .expect("aigov runs")
 }
 
 fn audit_json(args: &[&str]) -> Vec<Value> {
     let mut all = vec!["audit", "--format", "json"];
     all.extend_from_slice(args);
     let out = aigov(&all);
-    assert!(out.status.success(), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     match serde_json::from_slice(&out.stdout).expect("JSON output") {
         Value::Array(entries) => entries,
         other => panic!("expected an array, got {other}"),
@@ -33,17 +40,30 @@ fn entry<'a>(entries: &'a [Value], kind: &str, namespace: &str, name: &str) -> &
 }
 
 fn check<'a>(entry: &'a Value, id: &str) -> &'a Value {
-    entry["checks"].as_array().unwrap().iter().find(|c| c["id"] == id).unwrap_or_else(|| panic!("no check {id}"))
+    entry["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == id)
+        .unwrap_or_else(|| panic!("no check {id}"))
 }
 
 #[test]
 fn json_has_one_entry_per_workload_with_checks_and_level() {
     let entries = audit_json(&[&fixture("audit")]);
-    let names: Vec<&str> = entries.iter().map(|e| e["name"].as_str().unwrap()).collect();
+    let names: Vec<&str> = entries
+        .iter()
+        .map(|e| e["name"].as_str().unwrap())
+        .collect();
     assert_eq!(names.len(), 7, "{names:?}");
     for e in &entries {
         for c in e["checks"].as_array().unwrap() {
-            assert!(c["id"].is_string() && c["passed"].is_boolean() && c["severity"].is_string() && c["message"].is_string());
+            assert!(
+                c["id"].is_string()
+                    && c["passed"].is_boolean()
+                    && c["severity"].is_string()
+                    && c["message"].is_string()
+            );
         }
         let level = e["podSecurity"]["level"].as_str().unwrap();
         assert!(["privileged", "baseline", "restricted"].contains(&level));
@@ -53,17 +73,35 @@ fn json_has_one_entry_per_workload_with_checks_and_level() {
 #[test]
 fn pod_security_levels_follow_the_pod_templates() {
     let entries = audit_json(&[&fixture("audit")]);
-    assert_eq!(entry(&entries, "Deployment", "ml", "model-server")["podSecurity"]["level"], "restricted");
-    assert_eq!(entry(&entries, "DaemonSet", "kube-system", "node-agent")["podSecurity"]["level"], "privileged");
-    assert_eq!(entry(&entries, "Job", "research", "fine-tune")["podSecurity"]["level"], "baseline");
+    assert_eq!(
+        entry(&entries, "Deployment", "ml", "model-server")["podSecurity"]["level"],
+        "restricted"
+    );
+    assert_eq!(
+        entry(&entries, "DaemonSet", "kube-system", "node-agent")["podSecurity"]["level"],
+        "privileged"
+    );
+    assert_eq!(
+        entry(&entries, "Job", "research", "fine-tune")["podSecurity"]["level"],
+        "baseline"
+    );
     // The init container adds NET_ADMIN.
-    assert_eq!(entry(&entries, "CronJob", "ml", "nightly-eval")["podSecurity"]["level"], "privileged");
+    assert_eq!(
+        entry(&entries, "CronJob", "ml", "nightly-eval")["podSecurity"]["level"],
+        "privileged"
+    );
 }
 
 #[test]
 fn pod_without_namespace_is_in_default_and_owned_pod_is_its_replicaset() {
     let entries = audit_json(&[&fixture("audit")]);
-    assert_eq!(check(entry(&entries, "Pod", "default", "debug"), "images.tag-pinned")["passed"], false);
+    assert_eq!(
+        check(
+            entry(&entries, "Pod", "default", "debug"),
+            "images.tag-pinned"
+        )["passed"],
+        false
+    );
     entry(&entries, "ReplicaSet", "ml", "embedder-7c9f8");
 }
 
@@ -76,7 +114,13 @@ fn limit_range_and_quota_in_the_input_are_applied() {
     assert_eq!(check(server, "resources.quota")["passed"], false);
     // No LimitRange in `research`: the check does not apply there.
     let job = entry(&entries, "Job", "research", "fine-tune");
-    assert!(job["checks"].as_array().unwrap().iter().all(|c| c["id"] != "resources.limit-range"));
+    assert!(
+        job["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["id"] != "resources.limit-range")
+    );
 }
 
 #[test]
@@ -84,8 +128,18 @@ fn fail_on_exits_one_only_when_a_check_that_serious_fails() {
     let dirty = aigov(&["audit", &fixture("audit"), "--fail-on", "critical"]);
     assert_eq!(dirty.status.code(), Some(1));
     let clean = aigov(&["audit", &fixture("audit-clean"), "--fail-on", "info"]);
-    assert_eq!(clean.status.code(), Some(0), "{}", String::from_utf8_lossy(&clean.stdout));
-    let single_file = aigov(&["audit", &fixture("audit/workloads.yaml"), "--fail-on", "critical"]);
+    assert_eq!(
+        clean.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&clean.stdout)
+    );
+    let single_file = aigov(&[
+        "audit",
+        &fixture("audit/workloads.yaml"),
+        "--fail-on",
+        "critical",
+    ]);
     assert_eq!(single_file.status.code(), Some(1));
     let without = aigov(&["audit", &fixture("audit")]);
     assert_eq!(without.status.code(), Some(0));
@@ -94,20 +148,47 @@ fn fail_on_exits_one_only_when_a_check_that_serious_fails() {
 #[test]
 fn config_file_changes_registries_gpu_namespaces_and_disables_checks() {
     let default = audit_json(&[&fixture("audit")]);
-    let strict = audit_json(&[&fixture("audit"), "--config", &fixture("audit-config/strict.yaml")]);
-    let job = |entries: &[Value]| check(entry(entries, "Job", "research", "fine-tune"), "gpu.allowed")["passed"].clone();
+    let strict = audit_json(&[
+        &fixture("audit"),
+        "--config",
+        &fixture("audit-config/strict.yaml"),
+    ]);
+    let job = |entries: &[Value]| {
+        check(
+            entry(entries, "Job", "research", "fine-tune"),
+            "gpu.allowed",
+        )["passed"]
+            .clone()
+    };
     assert_eq!(job(&default), true);
     assert_eq!(job(&strict), false);
-    let embedder = |entries: &[Value]| check(entry(entries, "ReplicaSet", "ml", "embedder-7c9f8"), "images.registry")["passed"].clone();
+    let embedder = |entries: &[Value]| {
+        check(
+            entry(entries, "ReplicaSet", "ml", "embedder-7c9f8"),
+            "images.registry",
+        )["passed"]
+            .clone()
+    };
     assert_eq!(embedder(&default), true);
     assert_eq!(embedder(&strict), false);
     let server = entry(&strict, "Deployment", "ml", "model-server");
-    assert!(server["checks"].as_array().unwrap().iter().all(|c| c["id"] != "probes.liveness"));
+    assert!(
+        server["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["id"] != "probes.liveness")
+    );
 }
 
 #[test]
 fn invalid_config_is_an_input_error() {
-    let out = aigov(&["audit", &fixture("audit"), "--config", &fixture("audit-config/invalid.yaml")]);
+    let out = aigov(&[
+        "audit",
+        &fixture("audit"),
+        "--config",
+        &fixture("audit-config/invalid.yaml"),
+    ]);
     assert_eq!(out.status.code(), Some(3));
     assert!(String::from_utf8_lossy(&out.stderr).contains("invalid.yaml"));
 }
@@ -121,15 +202,31 @@ fn broken_files_are_reported_by_line_and_the_rest_is_audited() {
     assert!(stderr.contains("bad-type.json:1"), "{stderr}");
     assert!(stderr.contains("not-json.json:2"), "{stderr}");
     let entries: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
-    let names: Vec<&str> = entries.iter().map(|e| e["name"].as_str().unwrap()).collect();
+    let names: Vec<&str> = entries
+        .iter()
+        .map(|e| e["name"].as_str().unwrap())
+        .collect();
     assert_eq!(names, ["survivor", "first-ok"]);
 }
 
 #[test]
 fn nothing_readable_is_exit_code_three() {
-    assert_eq!(aigov(&["audit", &fixture("broken/not-json.json")]).status.code(), Some(3));
-    assert_eq!(aigov(&["audit", &fixture("empty-of-manifests")]).status.code(), Some(3));
-    assert_eq!(aigov(&["audit", &fixture("does-not-exist")]).status.code(), Some(3));
+    assert_eq!(
+        aigov(&["audit", &fixture("broken/not-json.json")])
+            .status
+            .code(),
+        Some(3)
+    );
+    assert_eq!(
+        aigov(&["audit", &fixture("empty-of-manifests")])
+            .status
+            .code(),
+        Some(3)
+    );
+    assert_eq!(
+        aigov(&["audit", &fixture("does-not-exist")]).status.code(),
+        Some(3)
+    );
 }
 
 #[test]
@@ -161,5 +258,13 @@ fn reads_standard_input() {
     let out = child.wait_with_output().unwrap();
     let entries: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(entries[0]["name"], "clean");
-    assert!(entries[0]["checks"].as_array().unwrap().iter().all(|c| c["passed"] == true), "{}", entries[0]);
+    assert!(
+        entries[0]["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["passed"] == true),
+        "{}",
+        entries[0]
+    );
 }

@@ -70,9 +70,10 @@ struct JsonEntry<'a> {
 pub fn run(args: &AuditArgs) -> anyhow::Result<ExitCode> {
     let config = match &args.config {
         None => Config::default(),
-        Some(path) => match std::fs::read_to_string(path).map_err(|e| e.to_string()).and_then(|text| {
-            Config::from_yaml(&text).map_err(|e| e.to_string())
-        }) {
+        Some(path) => match std::fs::read_to_string(path)
+            .map_err(|e| e.to_string())
+            .and_then(|text| Config::from_yaml(&text).map_err(|e| e.to_string()))
+        {
             Ok(config) => config,
             Err(message) => {
                 eprintln!("error: {}: {message}", path.display());
@@ -93,9 +94,17 @@ pub fn run(args: &AuditArgs) -> anyhow::Result<ExitCode> {
     }
     let threshold = args.fail_on.map(Severity::from);
     let failed = threshold.is_some_and(|threshold| {
-        report.workloads.iter().filter_map(WorkloadReport::worst_failure).any(|worst| worst.at_least(threshold))
+        report
+            .workloads
+            .iter()
+            .filter_map(WorkloadReport::worst_failure)
+            .any(|worst| worst.at_least(threshold))
     });
-    Ok(if failed { ExitCode::from(EXIT_CHECKS_FAILED) } else { ExitCode::SUCCESS })
+    Ok(if failed {
+        ExitCode::from(EXIT_CHECKS_FAILED)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn json_entries(report: &AuditReport) -> Vec<JsonEntry<'_>> {
@@ -104,7 +113,11 @@ fn json_entries(report: &AuditReport) -> Vec<JsonEntry<'_>> {
         .iter()
         .map(|w| JsonEntry {
             report: w,
-            namespace_score: report.namespaces.iter().find(|n| n.namespace == w.namespace).map_or(100, |n| n.score),
+            namespace_score: report
+                .namespaces
+                .iter()
+                .find(|n| n.namespace == w.namespace)
+                .map_or(100, |n| n.score),
         })
         .collect()
 }
@@ -115,7 +128,11 @@ pub fn table(report: &AuditReport) -> String {
     if report.workloads.is_empty() {
         return "No Pods or workloads found.\n".to_string();
     }
-    let mut rows = vec![["KIND", "NAMESPACE", "NAME", "LEVEL", "SCORE", "FAILED"].map(String::from).to_vec()];
+    let mut rows = vec![
+        ["KIND", "NAMESPACE", "NAME", "LEVEL", "SCORE", "FAILED"]
+            .map(String::from)
+            .to_vec(),
+    ];
     for w in &report.workloads {
         let failed: Vec<_> = w.checks.iter().filter(|c| !c.passed).collect();
         rows.push(vec![
@@ -127,9 +144,15 @@ pub fn table(report: &AuditReport) -> String {
             failed.len().to_string(),
         ]);
     }
-    let widths: Vec<usize> = (0..6).map(|i| rows.iter().map(|r| r[i].len()).max().unwrap_or(0)).collect();
+    let widths: Vec<usize> = (0..6)
+        .map(|i| rows.iter().map(|r| r[i].len()).max().unwrap_or(0))
+        .collect();
     let line = |row: &[String]| -> String {
-        let cells: Vec<String> = row.iter().zip(&widths).map(|(c, w)| format!("{c:<w$}")).collect();
+        let cells: Vec<String> = row
+            .iter()
+            .zip(&widths)
+            .map(|(c, w)| format!("{c:<w$}"))
+            .collect();
         cells.join("  ").trim_end().to_string() + "\n"
     };
     let mut out = line(&rows[0]);
@@ -138,12 +161,23 @@ pub fn table(report: &AuditReport) -> String {
         let mut failed: Vec<_> = w.checks.iter().filter(|c| !c.passed).collect();
         failed.sort_by_key(|c| c.severity);
         for c in failed {
-            out += &format!("    {:<8}  {:<36}  {}\n", c.severity.as_str(), c.id, c.message);
+            out += &format!(
+                "    {:<8}  {:<36}  {}\n",
+                c.severity.as_str(),
+                c.id,
+                c.message
+            );
         }
     }
     out += "\nNAMESPACE SCORES\n";
     for ns in &report.namespaces {
-        out += &format!("  {:<24}  {:>3}  ({} workload{})\n", ns.namespace, ns.score, ns.workloads, if ns.workloads == 1 { "" } else { "s" });
+        out += &format!(
+            "  {:<24}  {:>3}  ({} workload{})\n",
+            ns.namespace,
+            ns.score,
+            ns.workloads,
+            if ns.workloads == 1 { "" } else { "s" }
+        );
     }
     out
 }

@@ -39,7 +39,11 @@ pub struct Skipped {
 
 impl fmt::Display for Skipped {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}: {} {}", self.file, self.line, self.kind, self.name)
+        write!(
+            f,
+            "{}:{}: {} {}",
+            self.file, self.line, self.kind, self.name
+        )
     }
 }
 
@@ -61,19 +65,25 @@ pub fn load(paths: &[PathBuf]) -> Loaded {
             let mut text = String::new();
             match std::io::stdin().read_to_string(&mut text) {
                 Ok(_) => load_text("<stdin>", &text, false, &mut loaded),
-                Err(e) => loaded.problems.push(problem("<stdin>", None, e.to_string())),
+                Err(e) => loaded
+                    .problems
+                    .push(problem("<stdin>", None, e.to_string())),
             }
             continue;
         }
         let mut files = Vec::new();
         if let Err(message) = collect_files(path, true, &mut files) {
-            loaded.problems.push(problem(&path.display().to_string(), None, message));
+            loaded
+                .problems
+                .push(problem(&path.display().to_string(), None, message));
         }
         for file in files {
             let name = file.display().to_string();
             match std::fs::read_to_string(&file) {
                 Ok(text) => {
-                    let json = file.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
+                    let json = file
+                        .extension()
+                        .is_some_and(|e| e.eq_ignore_ascii_case("json"));
                     load_text(&name, &text, json, &mut loaded);
                 }
                 Err(e) => loaded.problems.push(problem(&name, None, e.to_string())),
@@ -84,7 +94,11 @@ pub fn load(paths: &[PathBuf]) -> Loaded {
 }
 
 fn problem(file: &str, line: Option<usize>, message: String) -> Problem {
-    Problem { file: file.to_string(), line, message }
+    Problem {
+        file: file.to_string(),
+        line,
+        message,
+    }
 }
 
 /// Files under `path`, sorted; a file named directly is taken whatever its
@@ -107,7 +121,10 @@ fn collect_files(path: &Path, named: bool, out: &mut Vec<PathBuf>) -> Result<(),
         .collect();
     entries.sort();
     for entry in entries {
-        let hidden = entry.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with('.'));
+        let hidden = entry
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with('.'));
         if !hidden {
             collect_files(&entry, false, out)?;
         }
@@ -127,7 +144,9 @@ pub fn load_text(file: &str, text: &str, json: bool, loaded: &mut Loaded) {
                 }
             }
             Ok(value) => add_document(file, 1, value, loaded),
-            Err(e) if json => loaded.problems.push(problem(file, Some(e.line()), e.to_string())),
+            Err(e) if json => loaded
+                .problems
+                .push(problem(file, Some(e.line()), e.to_string())),
             // Flow-style YAML may start like JSON: read it as YAML instead.
             Err(_) => load_yaml(file, text, loaded),
         }
@@ -138,17 +157,26 @@ pub fn load_text(file: &str, text: &str, json: bool, loaded: &mut Loaded) {
 
 fn load_yaml(file: &str, text: &str, loaded: &mut Loaded) {
     for (start_line, document) in split_documents(text) {
-        if document.lines().all(|l| l.trim().is_empty() || l.trim_start().starts_with('#')) {
+        if document
+            .lines()
+            .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
+        {
             continue;
         }
         match serde_yaml::from_str::<Value>(&document) {
             Ok(Value::Null) => {}
             Ok(value) => add_document(file, start_line, value, loaded),
             Err(e) => {
-                let line = e.location().map_or(start_line, |l| start_line + l.line() - 1);
+                let line = e
+                    .location()
+                    .map_or(start_line, |l| start_line + l.line() - 1);
                 let message = e.to_string();
                 // serde_yaml appends its own (document-relative) position.
-                let message = message.split(" at line ").next().unwrap_or(&message).to_string();
+                let message = message
+                    .split(" at line ")
+                    .next()
+                    .unwrap_or(&message)
+                    .to_string();
                 loaded.problems.push(problem(file, Some(line), message));
             }
         }
@@ -186,10 +214,15 @@ fn add_document(file: &str, line: usize, value: Value, loaded: &mut Loaded) {
     for decoded in decode(value) {
         match decoded {
             Ok(Decoded::Object(object)) => loaded.objects.push(object),
-            Ok(Decoded::Unknown { kind, name }) => {
-                loaded.skipped.push(Skipped { file: file.to_string(), line, kind, name })
-            }
-            Err(e) => loaded.problems.push(problem(file, Some(line), e.to_string())),
+            Ok(Decoded::Unknown { kind, name }) => loaded.skipped.push(Skipped {
+                file: file.to_string(),
+                line,
+                kind,
+                name,
+            }),
+            Err(e) => loaded
+                .problems
+                .push(problem(file, Some(line), e.to_string())),
         }
     }
 }
@@ -219,14 +252,24 @@ mod tests {
     #[test]
     fn json_array_of_objects_is_read() {
         let mut loaded = Loaded::default();
-        load_text("f.json", r#"[{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"a"}}]"#, true, &mut loaded);
+        load_text(
+            "f.json",
+            r#"[{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"a"}}]"#,
+            true,
+            &mut loaded,
+        );
         assert_eq!(loaded.objects.len(), 1);
     }
 
     #[test]
     fn invalid_object_is_reported_with_its_document_line() {
         let mut loaded = Loaded::default();
-        load_text("f.yaml", "# comment\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: 3}\n", false, &mut loaded);
+        load_text(
+            "f.yaml",
+            "# comment\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: 3}\n",
+            false,
+            &mut loaded,
+        );
         assert_eq!(loaded.problems[0].line, Some(3));
         assert!(loaded.problems[0].message.contains("Pod p"));
     }

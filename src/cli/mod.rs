@@ -27,7 +27,10 @@ fn load_or_report(paths: &[std::path::PathBuf]) -> Option<manifests::Loaded> {
         eprintln!("error: {problem}");
     }
     if !loaded.skipped.is_empty() {
-        eprintln!("skipped {} object(s) of kinds that are not analysed:", loaded.skipped.len());
+        eprintln!(
+            "skipped {} object(s) of kinds that are not analysed:",
+            loaded.skipped.len()
+        );
         for skipped in &loaded.skipped {
             eprintln!("  {skipped}");
         }

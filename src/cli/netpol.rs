@@ -79,7 +79,10 @@ fn connlist(args: &ConnlistArgs) -> anyhow::Result<ExitCode> {
     let connections = Analysis::new(&cluster).connections();
     match args.format {
         ConnlistFormat::Json => {
-            println!("{}", serde_json::to_string_pretty(&serde_json::json!({ "connections": connections }))?)
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&serde_json::json!({ "connections": connections }))?
+            )
         }
         ConnlistFormat::Txt => {
             for c in &connections {
@@ -122,7 +125,11 @@ fn resolve(cluster: &Cluster, text: &str) -> Result<Target, String> {
             .pods
             .iter()
             .map(|p| &p.workload)
-            .filter(|id| id.namespace == ns && id.name == name && kind.is_none_or(|k| id.kind.eq_ignore_ascii_case(k)))
+            .filter(|id| {
+                id.namespace == ns
+                    && id.name == name
+                    && kind.is_none_or(|k| id.kind.eq_ignore_ascii_case(k))
+            })
             .cloned()
             .collect();
         ids.sort();
@@ -142,8 +149,14 @@ fn resolve(cluster: &Cluster, text: &str) -> Result<Target, String> {
         [id] => Ok(Target::Workload(id.clone())),
         [] => Err(format!("no workload `{text}` in the manifests")),
         several => {
-            let names: Vec<String> = several.iter().map(|id| format!("{}/{}/{}", id.namespace, id.kind, id.name)).collect();
-            Err(format!("`{text}` is ambiguous; use one of {}", names.join(", ")))
+            let names: Vec<String> = several
+                .iter()
+                .map(|id| format!("{}/{}/{}", id.namespace, id.kind, id.name))
+                .collect();
+            Err(format!(
+                "`{text}` is ambiguous; use one of {}",
+                names.join(", ")
+            ))
         }
     }
 }

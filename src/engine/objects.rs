@@ -76,7 +76,9 @@ fn decode_into(
         }
     };
     if let Some(item_kind) = kind.strip_suffix("List")
-        && map.get("items").is_some_and(|items| items.is_array() || items.is_null())
+        && map
+            .get("items")
+            .is_some_and(|items| items.is_array() || items.is_null())
     {
         let items = match map.remove("items") {
             Some(Value::Array(items)) => items,
@@ -115,11 +117,13 @@ fn typed(api_version: &str, kind: &str, name: &str, value: Value) -> Result<Deco
         name: &str,
         value: Value,
     ) -> Result<Box<T>, DecodeError> {
-        serde_json::from_value(value).map(Box::new).map_err(|e| DecodeError::Invalid {
-            kind: kind.to_string(),
-            name: name.to_string(),
-            message: e.to_string(),
-        })
+        serde_json::from_value(value)
+            .map(Box::new)
+            .map_err(|e| DecodeError::Invalid {
+                kind: kind.to_string(),
+                name: name.to_string(),
+                message: e.to_string(),
+            })
     }
     // A missing apiVersion is tolerated (hand-written fixtures often omit
     // it); a different group means another API's kind of the same name,
@@ -168,7 +172,10 @@ mod tests {
         ]});
         let decoded = decode(list);
         assert_eq!(decoded.len(), 2);
-        assert!(matches!(decoded[0], Ok(Decoded::Object(KubeObject::Namespace(_)))));
+        assert!(matches!(
+            decoded[0],
+            Ok(Decoded::Object(KubeObject::Namespace(_)))
+        ));
         assert!(matches!(&decoded[1], Ok(Decoded::Unknown { kind, .. }) if kind == "v1/ConfigMap"));
     }
 
@@ -178,7 +185,10 @@ mod tests {
             {"metadata": {"name": "p"}, "spec": {"containers": [{"name": "c"}]}},
         ]});
         let decoded = decode(list);
-        assert!(matches!(decoded[0], Ok(Decoded::Object(KubeObject::Pod(_)))));
+        assert!(matches!(
+            decoded[0],
+            Ok(Decoded::Object(KubeObject::Pod(_)))
+        ));
     }
 
     #[test]
@@ -197,6 +207,9 @@ mod tests {
 
     #[test]
     fn document_without_kind_is_an_error() {
-        assert!(matches!(decode(json!({"metadata": {}})).pop(), Some(Err(DecodeError::MissingKind))));
+        assert!(matches!(
+            decode(json!({"metadata": {}})).pop(),
+            Some(Err(DecodeError::MissingKind))
+        ));
     }
 }

@@ -53,7 +53,10 @@ impl Workload {
     /// probes are not expected.
     pub fn runs_to_completion(&self) -> bool {
         matches!(self.id.kind.as_str(), "Job" | "CronJob")
-            || matches!(self.spec.restart_policy.as_deref(), Some("Never" | "OnFailure"))
+            || matches!(
+                self.spec.restart_policy.as_deref(),
+                Some("Never" | "OnFailure")
+            )
     }
 }
 
@@ -95,11 +98,21 @@ pub fn workload_of(object: &KubeObject) -> Option<Workload> {
         }
         KubeObject::Deployment(d) => {
             let spec = d.spec.as_ref()?;
-            from_template("Deployment", &d.metadata, &spec.template, replicas(spec.replicas))
+            from_template(
+                "Deployment",
+                &d.metadata,
+                &spec.template,
+                replicas(spec.replicas),
+            )
         }
         KubeObject::StatefulSet(s) => {
             let spec = s.spec.as_ref()?;
-            from_template("StatefulSet", &s.metadata, &spec.template, replicas(spec.replicas))
+            from_template(
+                "StatefulSet",
+                &s.metadata,
+                &spec.template,
+                replicas(spec.replicas),
+            )
         }
         KubeObject::DaemonSet(d) => {
             let spec = d.spec.as_ref()?;
@@ -112,11 +125,21 @@ pub fn workload_of(object: &KubeObject) -> Option<Workload> {
         }
         KubeObject::Job(j) => {
             let spec = j.spec.as_ref()?;
-            from_template("Job", &j.metadata, &spec.template, replicas(spec.parallelism))
+            from_template(
+                "Job",
+                &j.metadata,
+                &spec.template,
+                replicas(spec.parallelism),
+            )
         }
         KubeObject::CronJob(c) => {
             let job = c.spec.as_ref()?.job_template.spec.as_ref()?;
-            from_template("CronJob", &c.metadata, &job.template, replicas(job.parallelism))
+            from_template(
+                "CronJob",
+                &c.metadata,
+                &job.template,
+                replicas(job.parallelism),
+            )
         }
         _ => None,
     }
@@ -197,23 +220,37 @@ mod tests {
                 "name": "web-abc", "uid": "1", "controller": true}]},
             "spec": {"containers": [{"name": "c"}]}}));
         let w = workload_of(&pod).unwrap();
-        assert_eq!(w.id, WorkloadId { namespace: "shop".into(), name: "web-abc".into(), kind: "ReplicaSet".into() });
+        assert_eq!(
+            w.id,
+            WorkloadId {
+                namespace: "shop".into(),
+                name: "web-abc".into(),
+                kind: "ReplicaSet".into()
+            }
+        );
     }
 
     #[test]
     fn bare_pod_without_namespace_is_itself_in_default() {
-        let pod = object(json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"},
-            "spec": {"containers": [{"name": "c"}]}}));
+        let pod = object(
+            json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"},
+            "spec": {"containers": [{"name": "c"}]}}),
+        );
         let w = workload_of(&pod).unwrap();
-        assert_eq!((w.id.namespace.as_str(), w.id.kind.as_str()), ("default", "Pod"));
+        assert_eq!(
+            (w.id.namespace.as_str(), w.id.kind.as_str()),
+            ("default", "Pod")
+        );
     }
 
     #[test]
     fn cronjob_workload_uses_the_job_template_pod_labels() {
-        let cj = object(json!({"apiVersion": "batch/v1", "kind": "CronJob", "metadata": {"name": "nightly"},
+        let cj = object(
+            json!({"apiVersion": "batch/v1", "kind": "CronJob", "metadata": {"name": "nightly"},
             "spec": {"schedule": "* * * * *", "jobTemplate": {"spec": {"template": {
                 "metadata": {"labels": {"app": "batch"}},
-                "spec": {"containers": [{"name": "c"}], "restartPolicy": "Never"}}}}}}));
+                "spec": {"containers": [{"name": "c"}], "restartPolicy": "Never"}}}}}}),
+        );
         let w = workload_of(&cj).unwrap();
         assert_eq!(w.pod_labels.get("app").map(String::as_str), Some("batch"));
         assert!(w.runs_to_completion());
@@ -221,11 +258,15 @@ mod tests {
 
     #[test]
     fn controller_manifest_wins_over_its_pods_in_unique() {
-        let rs = object(json!({"apiVersion": "apps/v1", "kind": "ReplicaSet", "metadata": {"name": "web"},
-            "spec": {"selector": {}, "template": {"spec": {"containers": [{"name": "from-rs"}]}}}}));
-        let pod = object(json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "web-1",
+        let rs = object(
+            json!({"apiVersion": "apps/v1", "kind": "ReplicaSet", "metadata": {"name": "web"},
+            "spec": {"selector": {}, "template": {"spec": {"containers": [{"name": "from-rs"}]}}}}),
+        );
+        let pod = object(
+            json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "web-1",
             "ownerReferences": [{"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": "web", "uid": "1", "controller": true}]},
-            "spec": {"containers": [{"name": "from-pod"}]}}));
+            "spec": {"containers": [{"name": "from-pod"}]}}),
+        );
         let unique = unique(workloads(&[pod, rs]));
         assert_eq!(unique.len(), 1);
         assert_eq!(unique[0].spec.containers[0].name, "from-rs");

@@ -65,10 +65,15 @@ impl Default for Config {
 impl Default for GpuConfig {
     fn default() -> GpuConfig {
         GpuConfig {
-            resources: ["nvidia.com/gpu", "nvidia.com/mig-*", "amd.com/gpu", "gpu.intel.com/*"]
-                .iter()
-                .map(|s| s.to_string())
-                .collect(),
+            resources: [
+                "nvidia.com/gpu",
+                "nvidia.com/mig-*",
+                "amd.com/gpu",
+                "gpu.intel.com/*",
+            ]
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
             allowed_namespaces: vec!["*".into()],
             max_per_pod: None,
         }

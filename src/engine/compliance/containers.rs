@@ -1,6 +1,8 @@
 //! One view over containers, init containers and ephemeral containers.
 
-use k8s_openapi::api::core::v1::{ContainerPort, PodSpec, Probe, ResourceRequirements, SecurityContext};
+use k8s_openapi::api::core::v1::{
+    ContainerPort, PodSpec, Probe, ResourceRequirements, SecurityContext,
+};
 
 /// Which list of the pod spec a container is in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -71,7 +73,10 @@ pub fn all(spec: &PodSpec) -> Vec<ContainerRef<'_>> {
     out
 }
 
-fn from_container(c: &k8s_openapi::api::core::v1::Container, kind: ContainerKind) -> ContainerRef<'_> {
+fn from_container(
+    c: &k8s_openapi::api::core::v1::Container,
+    kind: ContainerKind,
+) -> ContainerRef<'_> {
     ContainerRef {
         name: &c.name,
         kind,

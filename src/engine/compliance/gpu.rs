@@ -10,9 +10,14 @@ use crate::engine::workload::Workload;
 pub fn gpu_requests(workload: &Workload, config: &Config) -> Vec<(String, f64)> {
     let mut found: Vec<(String, f64)> = Vec::new();
     for c in containers::all(&workload.spec) {
-        let Some(resources) = c.resources else { continue };
+        let Some(resources) = c.resources else {
+            continue;
+        };
         let mut per_container: Vec<(String, f64)> = Vec::new();
-        for map in [resources.requests.as_ref(), resources.limits.as_ref()].into_iter().flatten() {
+        for map in [resources.requests.as_ref(), resources.limits.as_ref()]
+            .into_iter()
+            .flatten()
+        {
             for (name, amount) in map {
                 if !config.gpu.resources.iter().any(|p| glob_matches(p, name)) {
                     continue;
@@ -41,14 +46,25 @@ pub fn check(workload: &Workload, config: &Config) -> Vec<Outcome> {
     let requests = gpu_requests(workload, config);
     let namespace = &workload.id.namespace;
     let mut violations = Vec::new();
-    if !requests.is_empty() && !config.gpu.allowed_namespaces.iter().any(|p| glob_matches(p, namespace)) {
+    if !requests.is_empty()
+        && !config
+            .gpu
+            .allowed_namespaces
+            .iter()
+            .any(|p| glob_matches(p, namespace))
+    {
         let names: Vec<&str> = requests.iter().map(|(n, _)| n.as_str()).collect();
-        violations.push(format!("requests {} in namespace {namespace}, where GPUs are not allowed", names.join(", ")));
+        violations.push(format!(
+            "requests {} in namespace {namespace}, where GPUs are not allowed",
+            names.join(", ")
+        ));
     }
     if let Some(max) = config.gpu.max_per_pod {
         let total: f64 = requests.iter().map(|(_, a)| a).sum();
         if total > f64::from(max) {
-            violations.push(format!("requests {total} GPU devices per pod, more than the maximum {max}"));
+            violations.push(format!(
+                "requests {total} GPU devices per pod, more than the maximum {max}"
+            ));
         }
     }
     vec![Outcome::new("gpu.allowed", violations)]

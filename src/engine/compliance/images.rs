@@ -23,11 +23,15 @@ pub fn parse_image(reference: &str) -> ImageRef {
     };
     let last_slash = rest.rfind('/').map_or(0, |i| i + 1);
     let (name, tag) = match rest[last_slash..].rfind(':') {
-        Some(i) => (&rest[..last_slash + i], Some(rest[last_slash + i + 1..].to_string())),
+        Some(i) => (
+            &rest[..last_slash + i],
+            Some(rest[last_slash + i + 1..].to_string()),
+        ),
         None => (rest, None),
     };
     let first = name.split('/').next().unwrap_or_default();
-    let has_registry = name.contains('/') && (first.contains('.') || first.contains(':') || first == "localhost");
+    let has_registry =
+        name.contains('/') && (first.contains('.') || first.contains(':') || first == "localhost");
     let (registry, path) = if has_registry {
         (first.to_string(), name[first.len() + 1..].to_string())
     } else if name.contains('/') {
@@ -35,7 +39,12 @@ pub fn parse_image(reference: &str) -> ImageRef {
     } else {
         ("docker.io".to_string(), format!("library/{name}"))
     };
-    ImageRef { repository: format!("{registry}/{path}"), registry, tag, digest }
+    ImageRef {
+        repository: format!("{registry}/{path}"),
+        registry,
+        tag,
+        digest,
+    }
 }
 
 /// Whether the image may come from the registries the config allows.
@@ -59,14 +68,27 @@ pub fn check(workload: &Workload, config: &Config) -> Vec<Outcome> {
         let image = parse_image(reference);
         if image.digest.is_none() {
             match image.tag.as_deref() {
-                None => unpinned.push(format!("{} image {reference} has no tag (means latest)", c.label())),
-                Some("latest") => unpinned.push(format!("{} image {reference} uses the latest tag", c.label())),
+                None => unpinned.push(format!(
+                    "{} image {reference} has no tag (means latest)",
+                    c.label()
+                )),
+                Some("latest") => unpinned.push(format!(
+                    "{} image {reference} uses the latest tag",
+                    c.label()
+                )),
                 Some(_) => {}
             }
-            undigested.push(format!("{} image {reference} is not pinned by digest", c.label()));
+            undigested.push(format!(
+                "{} image {reference} is not pinned by digest",
+                c.label()
+            ));
         }
         if !registry_allowed(&image, &config.allowed_registries) {
-            foreign.push(format!("{} image {reference} is from registry {}, which is not allowed", c.label(), image.registry));
+            foreign.push(format!(
+                "{} image {reference} is from registry {}, which is not allowed",
+                c.label(),
+                image.registry
+            ));
         }
     }
     vec![
@@ -90,7 +112,10 @@ mod tests {
     #[test]
     fn registry_with_port_is_not_mistaken_for_a_tag() {
         let image = parse_image("localhost:5000/team/app");
-        assert_eq!((image.registry.as_str(), image.tag), ("localhost:5000", None));
+        assert_eq!(
+            (image.registry.as_str(), image.tag),
+            ("localhost:5000", None)
+        );
         let tagged = parse_image("registry.example.com:443/app:1.2@sha256:abc");
         assert_eq!(tagged.tag.as_deref(), Some("1.2"));
         assert_eq!(tagged.digest.as_deref(), Some("sha256:abc"));
@@ -98,10 +123,22 @@ mod tests {
 
     #[test]
     fn allowed_registries_match_by_registry_or_repository_prefix() {
-        let allowed = vec!["ghcr.io/acme/".to_string(), "registry.example.com".to_string()];
-        assert!(registry_allowed(&parse_image("ghcr.io/acme/model:1"), &allowed));
-        assert!(!registry_allowed(&parse_image("ghcr.io/acmeevil/model:1"), &allowed));
-        assert!(registry_allowed(&parse_image("registry.example.com/x/y:2"), &allowed));
+        let allowed = vec![
+            "ghcr.io/acme/".to_string(),
+            "registry.example.com".to_string(),
+        ];
+        assert!(registry_allowed(
+            &parse_image("ghcr.io/acme/model:1"),
+            &allowed
+        ));
+        assert!(!registry_allowed(
+            &parse_image("ghcr.io/acmeevil/model:1"),
+            &allowed
+        ));
+        assert!(registry_allowed(
+            &parse_image("registry.example.com/x/y:2"),
+            &allowed
+        ));
         assert!(!registry_allowed(&parse_image("nginx:1.27"), &allowed));
         assert!(registry_allowed(&parse_image("nginx:1.27"), &[]));
     }

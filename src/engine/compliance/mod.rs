@@ -68,7 +68,9 @@ impl std::str::FromStr for Severity {
             "medium" => Ok(Severity::Medium),
             "low" => Ok(Severity::Low),
             "info" => Ok(Severity::Info),
-            other => Err(format!("unknown severity `{other}` (critical, high, medium, low, info)")),
+            other => Err(format!(
+                "unknown severity `{other}` (critical, high, medium, low, info)"
+            )),
         }
     }
 }
@@ -118,7 +120,11 @@ pub struct WorkloadReport {
 impl WorkloadReport {
     /// The most serious severity among failed checks.
     pub fn worst_failure(&self) -> Option<Severity> {
-        self.checks.iter().filter(|c| !c.passed).map(|c| c.severity).min()
+        self.checks
+            .iter()
+            .filter(|c| !c.passed)
+            .map(|c| c.severity)
+            .min()
     }
 }
 
@@ -136,7 +142,11 @@ impl NamespaceContext {
             match object {
                 KubeObject::LimitRange(lr) => {
                     let ns = namespace_of(&lr.metadata);
-                    context.limit_ranges.entry(ns).or_default().push((**lr).clone());
+                    context
+                        .limit_ranges
+                        .entry(ns)
+                        .or_default()
+                        .push((**lr).clone());
                 }
                 KubeObject::ResourceQuota(q) => {
                     let ns = namespace_of(&q.metadata);
@@ -165,11 +175,18 @@ pub fn audit(objects: &[KubeObject], config: &Config) -> AuditReport {
         .map(|w| audit_workload(w, &context, config))
         .collect();
     let namespaces = score::namespace_scores(&reports);
-    AuditReport { workloads: reports, namespaces }
+    AuditReport {
+        workloads: reports,
+        namespaces,
+    }
 }
 
 /// Runs every enabled check on one workload.
-pub fn audit_workload(workload: &Workload, context: &NamespaceContext, config: &Config) -> WorkloadReport {
+pub fn audit_workload(
+    workload: &Workload,
+    context: &NamespaceContext,
+    config: &Config,
+) -> WorkloadReport {
     let evaluation = pod_security::evaluate(&workload.spec, &workload.pod_annotations);
     let mut outcomes = evaluation.outcomes.clone();
     outcomes.extend(resources::check(workload, context));
@@ -187,7 +204,11 @@ pub fn audit_workload(workload: &Workload, context: &NamespaceContext, config: &
                 id: o.id.to_string(),
                 passed,
                 severity: config.severity(o.id).unwrap_or(spec.severity),
-                message: if passed { spec.requirement.to_string() } else { o.violations.join("; ") },
+                message: if passed {
+                    spec.requirement.to_string()
+                } else {
+                    o.violations.join("; ")
+                },
                 remediation: spec.remediation.to_string(),
             })
         })
@@ -196,7 +217,9 @@ pub fn audit_workload(workload: &Workload, context: &NamespaceContext, config: &
         kind: workload.id.kind.clone(),
         namespace: workload.id.namespace.clone(),
         name: workload.id.name.clone(),
-        pod_security: PodSecurity { level: evaluation.level },
+        pod_security: PodSecurity {
+            level: evaluation.level,
+        },
         score: score::workload_score(&checks),
         checks,
     }

@@ -17,8 +17,14 @@ pub struct Effective {
 
 fn effective(container: &ContainerRef, context: &NamespaceContext, namespace: &str) -> Effective {
     let resources = container.resources;
-    let to_map = |m: Option<&BTreeMap<String, k8s_openapi::apimachinery::pkg::api::resource::Quantity>>| -> BTreeMap<String, String> {
-        m.into_iter().flatten().map(|(k, v)| (k.clone(), v.0.clone())).collect()
+    let to_map = |m: Option<
+        &BTreeMap<String, k8s_openapi::apimachinery::pkg::api::resource::Quantity>,
+    >|
+     -> BTreeMap<String, String> {
+        m.into_iter()
+            .flatten()
+            .map(|(k, v)| (k.clone(), v.0.clone()))
+            .collect()
     };
     let mut eff = Effective {
         requests: to_map(resources.and_then(|r| r.requests.as_ref())),
@@ -55,19 +61,31 @@ fn container_items<'a>(
 /// The containers whose resources count: regular and init containers
 /// (ephemeral containers cannot set resources).
 fn sized<'a>(workload: &'a Workload) -> Vec<ContainerRef<'a>> {
-    containers::all(&workload.spec).into_iter().filter(|c| c.kind != ContainerKind::Ephemeral).collect()
+    containers::all(&workload.spec)
+        .into_iter()
+        .filter(|c| c.kind != ContainerKind::Ephemeral)
+        .collect()
 }
 
 /// Presence of CPU/memory requests and limits, LimitRange and quota fit.
 pub fn check(workload: &Workload, context: &NamespaceContext) -> Vec<Outcome> {
     let namespace = &workload.id.namespace;
     let sized = sized(workload);
-    let effective: Vec<(ContainerRef, Effective)> =
-        sized.iter().map(|c| (*c, effective(c, context, namespace))).collect();
+    let effective: Vec<(ContainerRef, Effective)> = sized
+        .iter()
+        .map(|c| (*c, effective(c, context, namespace)))
+        .collect();
     let missing = |kind: &str, resource: &str| -> Vec<String> {
         effective
             .iter()
-            .filter(|(_, e)| !(if kind == "requests" { &e.requests } else { &e.limits }).contains_key(resource))
+            .filter(|(_, e)| {
+                !(if kind == "requests" {
+                    &e.requests
+                } else {
+                    &e.limits
+                })
+                .contains_key(resource)
+            })
             .map(|(c, _)| format!("{} has no {kind}.{resource}", c.label()))
             .collect()
     };
@@ -78,30 +96,49 @@ pub fn check(workload: &Workload, context: &NamespaceContext) -> Vec<Outcome> {
         Outcome::new("resources.memory-limits", missing("limits", "memory")),
     ];
     if context.limit_ranges.contains_key(namespace) {
-        out.push(Outcome::new("resources.limit-range", limit_range_violations(&effective, context, namespace)));
+        out.push(Outcome::new(
+            "resources.limit-range",
+            limit_range_violations(&effective, context, namespace),
+        ));
     }
     if let Some(quotas) = context.quotas.get(namespace) {
-        out.push(Outcome::new("resources.quota", quota_violations(workload, &effective, quotas)));
+        out.push(Outcome::new(
+            "resources.quota",
+            quota_violations(workload, &effective, quotas),
+        ));
     }
     out
 }
 
-fn limit_range_violations(effective: &[(ContainerRef, Effective)], context: &NamespaceContext, namespace: &str) -> Vec<String> {
+fn limit_range_violations(
+    effective: &[(ContainerRef, Effective)],
+    context: &NamespaceContext,
+    namespace: &str,
+) -> Vec<String> {
     let mut out = Vec::new();
     for item in container_items(context, namespace) {
         for (c, e) in effective {
             for (resource, max) in item.max.iter().flatten() {
                 match e.limits.get(resource) {
-                    Some(limit) if exceeds(limit, &max.0) => {
-                        out.push(format!("{} limits.{resource} {limit} is above the LimitRange max {}", c.label(), max.0))
-                    }
-                    None => out.push(format!("{} has no limits.{resource} but the LimitRange sets a max", c.label())),
+                    Some(limit) if exceeds(limit, &max.0) => out.push(format!(
+                        "{} limits.{resource} {limit} is above the LimitRange max {}",
+                        c.label(),
+                        max.0
+                    )),
+                    None => out.push(format!(
+                        "{} has no limits.{resource} but the LimitRange sets a max",
+                        c.label()
+                    )),
                     _ => {}
                 }
             }
             for (resource, min) in item.min.iter().flatten() {
                 if let Some(request) = e.requests.get(resource).filter(|r| exceeds(&min.0, r)) {
-                    out.push(format!("{} requests.{resource} {request} is below the LimitRange min {}", c.label(), min.0));
+                    out.push(format!(
+                        "{} requests.{resource} {request} is below the LimitRange min {}",
+                        c.label(),
+                        min.0
+                    ));
                 }
             }
         }
@@ -131,7 +168,11 @@ fn quota_violations(
             .iter()
             .filter(|(c, _)| c.long_running())
             .map(|(_, e)| {
-                let map = if kind == "requests" { &e.requests } else { &e.limits };
+                let map = if kind == "requests" {
+                    &e.requests
+                } else {
+                    &e.limits
+                };
                 match map.get(resource).and_then(|q| quantity::parse(q)) {
                     Some(v) => v,
                     None if resource == "cpu" || resource == "memory" => f64::NAN,
@@ -144,15 +185,26 @@ fn quota_violations(
     let mut out = Vec::new();
     for quota in quotas {
         let name = quota.metadata.name.clone().unwrap_or_default();
-        for (key, hard) in quota.spec.as_ref().and_then(|s| s.hard.as_ref()).into_iter().flatten() {
-            let Some(hard_value) = quantity::parse(&hard.0) else { continue };
+        for (key, hard) in quota
+            .spec
+            .as_ref()
+            .and_then(|s| s.hard.as_ref())
+            .into_iter()
+            .flatten()
+        {
+            let Some(hard_value) = quantity::parse(&hard.0) else {
+                continue;
+            };
             let (kind, resource) = match key.split_once('.') {
                 Some(("requests", r)) => ("requests", r),
                 Some(("limits", r)) => ("limits", r),
                 _ if key == "cpu" || key == "memory" => ("requests", key.as_str()),
                 _ if key == "pods" => {
                     if replicas > hard_value {
-                        out.push(format!("{replicas} pods exceed ResourceQuota {name} pods {}", hard.0));
+                        out.push(format!(
+                            "{replicas} pods exceed ResourceQuota {name} pods {}",
+                            hard.0
+                        ));
                     }
                     continue;
                 }
@@ -160,9 +212,15 @@ fn quota_violations(
             };
             let sum = total(kind, resource);
             if sum.is_nan() {
-                out.push(format!("a container has no {kind}.{resource}, which ResourceQuota {name} requires"));
+                out.push(format!(
+                    "a container has no {kind}.{resource}, which ResourceQuota {name} requires"
+                ));
             } else if sum > hard_value * (1.0 + 1e-9) {
-                out.push(format!("total {key} {} exceeds ResourceQuota {name} hard {}", format_amount(sum), hard.0));
+                out.push(format!(
+                    "total {key} {} exceeds ResourceQuota {name} hard {}",
+                    format_amount(sum),
+                    hard.0
+                ));
             }
         }
     }
@@ -170,5 +228,9 @@ fn quota_violations(
 }
 
 fn format_amount(value: f64) -> String {
-    if value.fract() == 0.0 { format!("{value:.0}") } else { format!("{value:.3}") }
+    if value.fract() == 0.0 {
+        format!("{value:.0}")
+    } else {
+        format!("{value:.3}")
+    }
 }

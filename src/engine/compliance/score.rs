@@ -24,8 +24,16 @@ pub fn weight(severity: Severity) -> u32 {
 
 pub fn workload_score(checks: &[Check]) -> u32 {
     let total: u32 = checks.iter().map(|c| weight(c.severity)).sum();
-    let passed: u32 = checks.iter().filter(|c| c.passed).map(|c| weight(c.severity)).sum();
-    if total == 0 { 100 } else { (f64::from(passed) * 100.0 / f64::from(total)).round() as u32 }
+    let passed: u32 = checks
+        .iter()
+        .filter(|c| c.passed)
+        .map(|c| weight(c.severity))
+        .sum();
+    if total == 0 {
+        100
+    } else {
+        (f64::from(passed) * 100.0 / f64::from(total)).round() as u32
+    }
 }
 
 /// The score of one namespace.
@@ -39,7 +47,10 @@ pub struct NamespaceScore {
 pub fn namespace_scores(reports: &[WorkloadReport]) -> Vec<NamespaceScore> {
     let mut by_namespace: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
     for report in reports {
-        by_namespace.entry(&report.namespace).or_default().push(report.score);
+        by_namespace
+            .entry(&report.namespace)
+            .or_default()
+            .push(report.score);
     }
     by_namespace
         .into_iter()

@@ -23,7 +23,9 @@ fn audit_yaml(yaml: &str, config: &Config) -> AuditReport {
 /// A Deployment in `ns` with one container described by `container` (YAML
 /// flow mapping fields) and the given object labels.
 fn deployment(ns: &str, name: &str, labels: &str, container: &str) -> String {
-    format!("---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: {name}, namespace: {ns}, labels: {{{labels}}}}}\nspec:\n  replicas: 2\n  selector: {{matchLabels: {{app: {name}}}}}\n  template:\n    metadata: {{labels: {{app: {name}}}}}\n    spec:\n      containers: [{{name: main, {container}}}]\n")
+    format!(
+        "---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: {name}, namespace: {ns}, labels: {{{labels}}}}}\nspec:\n  replicas: 2\n  selector: {{matchLabels: {{app: {name}}}}}\n  template:\n    metadata: {{labels: {{app: {name}}}}}\n    spec:\n      containers: [{{name: main, {container}}}]\n"
+    )
 }
 
 const GOOD_LABELS: &str = "owner: team-a, model: llama, data-classification: internal";
@@ -42,12 +44,18 @@ fn check<'a>(report: &'a AuditReport, name: &str, id: &str) -> &'a Check {
 }
 
 fn has_check(report: &AuditReport, name: &str, id: &str) -> bool {
-    report.workloads.iter().any(|w| w.name == name && w.checks.iter().any(|c| c.id == id))
+    report
+        .workloads
+        .iter()
+        .any(|w| w.name == name && w.checks.iter().any(|c| c.id == id))
 }
 
 #[test]
 fn every_emitted_check_id_is_in_the_catalog() {
-    let report = audit_yaml(&deployment("a", "x", "", "image: nginx"), &Config::default());
+    let report = audit_yaml(
+        &deployment("a", "x", "", "image: nginx"),
+        &Config::default(),
+    );
     for c in &report.workloads[0].checks {
         assert!(catalog::spec(&c.id).is_some(), "{}", c.id);
         assert!(!c.remediation.is_empty());
@@ -56,40 +64,82 @@ fn every_emitted_check_id_is_in_the_catalog() {
 
 #[test]
 fn well_configured_workload_passes_governance_checks() {
-    let report = audit_yaml(&deployment("a", "good", GOOD_LABELS, GOOD_CONTAINER), &Config::default());
-    let failed: Vec<&str> = report.workloads[0].checks.iter().filter(|c| !c.passed && !c.id.starts_with("pss.")).map(|c| c.id.as_str()).collect();
+    let report = audit_yaml(
+        &deployment("a", "good", GOOD_LABELS, GOOD_CONTAINER),
+        &Config::default(),
+    );
+    let failed: Vec<&str> = report.workloads[0]
+        .checks
+        .iter()
+        .filter(|c| !c.passed && !c.id.starts_with("pss."))
+        .map(|c| c.id.as_str())
+        .collect();
     assert!(failed.is_empty(), "{failed:?}");
 }
 
 #[test]
 fn missing_requests_and_limits_fail_each_their_check() {
-    let report = audit_yaml(&deployment("a", "bare", GOOD_LABELS, "image: app:1"), &Config::default());
-    for id in ["resources.cpu-requests", "resources.memory-requests", "resources.cpu-limits", "resources.memory-limits"] {
+    let report = audit_yaml(
+        &deployment("a", "bare", GOOD_LABELS, "image: app:1"),
+        &Config::default(),
+    );
+    for id in [
+        "resources.cpu-requests",
+        "resources.memory-requests",
+        "resources.cpu-limits",
+        "resources.memory-limits",
+    ] {
         assert!(!check(&report, "bare", id).passed, "{id}");
     }
-    assert!(check(&report, "bare", "resources.memory-limits").message.contains("container \"main\""));
+    assert!(
+        check(&report, "bare", "resources.memory-limits")
+            .message
+            .contains("container \"main\"")
+    );
 }
 
 #[test]
 fn limit_without_request_counts_as_request() {
-    let report = audit_yaml(&deployment("a", "l", "", "image: app:1, resources: {limits: {cpu: 1, memory: 1Gi}}"), &Config::default());
+    let report = audit_yaml(
+        &deployment(
+            "a",
+            "l",
+            "",
+            "image: app:1, resources: {limits: {cpu: 1, memory: 1Gi}}",
+        ),
+        &Config::default(),
+    );
     assert!(check(&report, "l", "resources.cpu-requests").passed);
 }
 
 #[test]
 fn limit_range_defaults_fill_missing_values_and_max_is_enforced() {
     let lr = "---\napiVersion: v1\nkind: LimitRange\nmetadata: {name: lr, namespace: a}\nspec:\n  limits:\n  - type: Container\n    default: {cpu: 500m, memory: 512Mi}\n    defaultRequest: {cpu: 100m, memory: 128Mi}\n    max: {memory: 1Gi}\n";
-    let yaml = deployment("a", "defaulted", "", "image: app:1") + &deployment("a", "big", "", "image: app:1, resources: {limits: {memory: 2Gi}}") + lr;
+    let yaml = deployment("a", "defaulted", "", "image: app:1")
+        + &deployment(
+            "a",
+            "big",
+            "",
+            "image: app:1, resources: {limits: {memory: 2Gi}}",
+        )
+        + lr;
     let report = audit_yaml(&yaml, &Config::default());
     assert!(check(&report, "defaulted", "resources.memory-limits").passed);
     assert!(check(&report, "defaulted", "resources.limit-range").passed);
     let big = check(&report, "big", "resources.limit-range");
-    assert!(!big.passed && big.message.contains("above the LimitRange max 1Gi"), "{}", big.message);
+    assert!(
+        !big.passed && big.message.contains("above the LimitRange max 1Gi"),
+        "{}",
+        big.message
+    );
 }
 
 #[test]
 fn limit_range_check_is_absent_without_a_limit_range() {
-    let report = audit_yaml(&deployment("a", "x", "", "image: app:1"), &Config::default());
+    let report = audit_yaml(
+        &deployment("a", "x", "", "image: app:1"),
+        &Config::default(),
+    );
     assert!(!has_check(&report, "x", "resources.limit-range"));
     assert!(!has_check(&report, "x", "resources.quota"));
 }
@@ -98,37 +148,67 @@ fn limit_range_check_is_absent_without_a_limit_range() {
 fn quota_counts_every_replica() {
     let quota = "---\napiVersion: v1\nkind: ResourceQuota\nmetadata: {name: q, namespace: a}\nspec: {hard: {requests.cpu: \"1\", limits.memory: 1Gi}}\n";
     // Two replicas of 600m exceed a quota of one CPU.
-    let yaml = deployment("a", "wide", "", "image: app:1, resources: {requests: {cpu: 600m}, limits: {memory: 256Mi}}") + quota;
+    let yaml = deployment(
+        "a",
+        "wide",
+        "",
+        "image: app:1, resources: {requests: {cpu: 600m}, limits: {memory: 256Mi}}",
+    ) + quota;
     let report = audit_yaml(&yaml, &Config::default());
     let q = check(&report, "wide", "resources.quota");
-    assert!(!q.passed && q.message.contains("requests.cpu"), "{}", q.message);
-    let fits = deployment("a", "narrow", "", "image: app:1, resources: {requests: {cpu: 400m}, limits: {memory: 256Mi}}") + quota;
-    assert!(check(&audit_yaml(&fits, &Config::default()), "narrow", "resources.quota").passed);
+    assert!(
+        !q.passed && q.message.contains("requests.cpu"),
+        "{}",
+        q.message
+    );
+    let fits = deployment(
+        "a",
+        "narrow",
+        "",
+        "image: app:1, resources: {requests: {cpu: 400m}, limits: {memory: 256Mi}}",
+    ) + quota;
+    assert!(
+        check(
+            &audit_yaml(&fits, &Config::default()),
+            "narrow",
+            "resources.quota"
+        )
+        .passed
+    );
 }
 
 #[test]
 fn quota_on_memory_limits_requires_every_container_to_set_one() {
     let quota = "---\napiVersion: v1\nkind: ResourceQuota\nmetadata: {name: q, namespace: a}\nspec: {hard: {limits.memory: 10Gi}}\n";
-    let report = audit_yaml(&(deployment("a", "nolimit", "", "image: app:1") + quota), &Config::default());
+    let report = audit_yaml(
+        &(deployment("a", "nolimit", "", "image: app:1") + quota),
+        &Config::default(),
+    );
     assert!(!check(&report, "nolimit", "resources.quota").passed);
 }
 
 #[test]
 fn latest_or_missing_tag_fails_pinning_and_digest_passes_it() {
-    let yaml = deployment("a", "latest", "", "image: \"nginx:latest\"") + &deployment("a", "untagged", "", "image: nginx")
-        + &deployment("a", "tagged", "", "image: \"nginx:1.27\"") + &deployment("a", "digest", "", "image: \"nginx@sha256:abcd\"");
+    let yaml = deployment("a", "latest", "", "image: \"nginx:latest\"")
+        + &deployment("a", "untagged", "", "image: nginx")
+        + &deployment("a", "tagged", "", "image: \"nginx:1.27\"")
+        + &deployment("a", "digest", "", "image: \"nginx@sha256:abcd\"");
     let report = audit_yaml(&yaml, &Config::default());
     assert!(!check(&report, "latest", "images.tag-pinned").passed);
     assert!(!check(&report, "untagged", "images.tag-pinned").passed);
     assert!(check(&report, "tagged", "images.tag-pinned").passed);
     assert!(!check(&report, "tagged", "images.digest").passed);
-    assert!(check(&report, "digest", "images.tag-pinned").passed && check(&report, "digest", "images.digest").passed);
+    assert!(
+        check(&report, "digest", "images.tag-pinned").passed
+            && check(&report, "digest", "images.digest").passed
+    );
 }
 
 #[test]
 fn images_from_registries_not_allowed_fail() {
     let config = Config::from_yaml("allowedRegistries: [registry.example.com]").unwrap();
-    let yaml = deployment("a", "hub", "", "image: \"nginx:1\"") + &deployment("a", "ours", "", "image: \"registry.example.com/nginx:1\"");
+    let yaml = deployment("a", "hub", "", "image: \"nginx:1\"")
+        + &deployment("a", "ours", "", "image: \"registry.example.com/nginx:1\"");
     let report = audit_yaml(&yaml, &config);
     assert!(!check(&report, "hub", "images.registry").passed);
     assert!(check(&report, "ours", "images.registry").passed);
@@ -139,11 +219,35 @@ fn required_labels_may_be_on_object_or_template_and_values_are_checked() {
     let config = Config::default();
     let report = audit_yaml(&deployment("a", "nolabels", "", "image: app:1"), &config);
     let labels = check(&report, "nolabels", "labels.required");
-    assert!(!labels.passed && labels.message.contains("label owner is missing"), "{}", labels.message);
-    let bad_value = deployment("a", "secret", "owner: x, model: y, data-classification: top-secret", "image: app:1");
-    assert!(check(&audit_yaml(&bad_value, &config), "secret", "labels.required").message.contains("top-secret"));
+    assert!(
+        !labels.passed && labels.message.contains("label owner is missing"),
+        "{}",
+        labels.message
+    );
+    let bad_value = deployment(
+        "a",
+        "secret",
+        "owner: x, model: y, data-classification: top-secret",
+        "image: app:1",
+    );
+    assert!(
+        check(
+            &audit_yaml(&bad_value, &config),
+            "secret",
+            "labels.required"
+        )
+        .message
+        .contains("top-secret")
+    );
     let custom = Config::from_yaml("requiredLabels: [app]\nlabelValues: {}").unwrap();
-    assert!(check(&audit_yaml(&deployment("a", "t", "", "image: app:1"), &custom), "t", "labels.required").passed);
+    assert!(
+        check(
+            &audit_yaml(&deployment("a", "t", "", "image: app:1"), &custom),
+            "t",
+            "labels.required"
+        )
+        .passed
+    );
 }
 
 #[test]
@@ -151,21 +255,35 @@ fn gpu_and_mig_requests_only_in_allowed_namespaces() {
     let config = Config::from_yaml("gpu: {allowedNamespaces: [ml-*], maxPerPod: 2}").unwrap();
     let gpu = "image: app:1, resources: {limits: {nvidia.com/gpu: 1}}";
     let mig = "image: app:1, resources: {limits: {nvidia.com/mig-1g.5gb: 1}}";
-    let yaml = deployment("ml-train", "ok", "", gpu) + &deployment("web", "stray", "", gpu)
-        + &deployment("web", "mig", "", mig) + &deployment("web", "cpu", "", "image: app:1")
-        + &deployment("ml-train", "greedy", "", "image: app:1, resources: {limits: {nvidia.com/gpu: 4}}");
+    let yaml = deployment("ml-train", "ok", "", gpu)
+        + &deployment("web", "stray", "", gpu)
+        + &deployment("web", "mig", "", mig)
+        + &deployment("web", "cpu", "", "image: app:1")
+        + &deployment(
+            "ml-train",
+            "greedy",
+            "",
+            "image: app:1, resources: {limits: {nvidia.com/gpu: 4}}",
+        );
     let report = audit_yaml(&yaml, &config);
     assert!(check(&report, "ok", "gpu.allowed").passed);
     assert!(!check(&report, "stray", "gpu.allowed").passed);
     assert!(!check(&report, "mig", "gpu.allowed").passed);
     assert!(check(&report, "cpu", "gpu.allowed").passed);
-    assert!(check(&report, "greedy", "gpu.allowed").message.contains("more than the maximum 2"));
+    assert!(
+        check(&report, "greedy", "gpu.allowed")
+            .message
+            .contains("more than the maximum 2")
+    );
 }
 
 #[test]
 fn probes_are_required_for_services_but_not_for_jobs() {
     let job = "---\napiVersion: batch/v1\nkind: Job\nmetadata: {name: train, namespace: a}\nspec:\n  template:\n    spec: {restartPolicy: Never, containers: [{name: c, image: \"t:1\"}]}\n";
-    let report = audit_yaml(&(deployment("a", "svc", "", "image: app:1") + job), &Config::default());
+    let report = audit_yaml(
+        &(deployment("a", "svc", "", "image: app:1") + job),
+        &Config::default(),
+    );
     assert!(!check(&report, "svc", "probes.liveness").passed);
     assert!(!check(&report, "svc", "probes.readiness").passed);
     assert!(!has_check(&report, "train", "probes.liveness"));
@@ -173,30 +291,74 @@ fn probes_are_required_for_services_but_not_for_jobs() {
 
 #[test]
 fn config_can_disable_a_check_and_change_its_severity() {
-    let config = Config::from_yaml("checks: {probes.liveness: {enabled: false}, images.digest: {severity: critical}}").unwrap();
+    let config = Config::from_yaml(
+        "checks: {probes.liveness: {enabled: false}, images.digest: {severity: critical}}",
+    )
+    .unwrap();
     let report = audit_yaml(&deployment("a", "x", "", "image: \"app:1\""), &config);
     assert!(!has_check(&report, "x", "probes.liveness"));
-    assert_eq!(check(&report, "x", "images.digest").severity, Severity::Critical);
+    assert_eq!(
+        check(&report, "x", "images.digest").severity,
+        Severity::Critical
+    );
 }
 
 #[test]
 fn score_weights_failures_by_severity() {
-    let good = audit_yaml(&deployment("a", "good", GOOD_LABELS, GOOD_CONTAINER), &Config::default());
-    let bad = audit_yaml(&deployment("a", "bad", "", "image: \"app:latest\", securityContext: {privileged: true}"), &Config::default());
+    let good = audit_yaml(
+        &deployment("a", "good", GOOD_LABELS, GOOD_CONTAINER),
+        &Config::default(),
+    );
+    let bad = audit_yaml(
+        &deployment(
+            "a",
+            "bad",
+            "",
+            "image: \"app:latest\", securityContext: {privileged: true}",
+        ),
+        &Config::default(),
+    );
     let (good, bad) = (&good.workloads[0], &bad.workloads[0]);
     assert!(good.score > bad.score, "{} vs {}", good.score, bad.score);
-    let all_pass: Vec<Check> = good.checks.iter().cloned().map(|mut c| { c.passed = true; c }).collect();
+    let all_pass: Vec<Check> = good
+        .checks
+        .iter()
+        .cloned()
+        .map(|mut c| {
+            c.passed = true;
+            c
+        })
+        .collect();
     assert_eq!(score::workload_score(&all_pass), 100);
-    let all_fail: Vec<Check> = good.checks.iter().cloned().map(|mut c| { c.passed = false; c }).collect();
+    let all_fail: Vec<Check> = good
+        .checks
+        .iter()
+        .cloned()
+        .map(|mut c| {
+            c.passed = false;
+            c
+        })
+        .collect();
     assert_eq!(score::workload_score(&all_fail), 0);
 }
 
 #[test]
 fn namespace_score_is_the_mean_of_its_workloads() {
-    let yaml = deployment("a", "one", GOOD_LABELS, GOOD_CONTAINER) + &deployment("a", "two", "", "image: nginx") + &deployment("b", "three", "", "image: nginx");
+    let yaml = deployment("a", "one", GOOD_LABELS, GOOD_CONTAINER)
+        + &deployment("a", "two", "", "image: nginx")
+        + &deployment("b", "three", "", "image: nginx");
     let report = audit_yaml(&yaml, &Config::default());
-    let a: Vec<u32> = report.workloads.iter().filter(|w| w.namespace == "a").map(|w| w.score).collect();
-    let ns_a = report.namespaces.iter().find(|n| n.namespace == "a").unwrap();
+    let a: Vec<u32> = report
+        .workloads
+        .iter()
+        .filter(|w| w.namespace == "a")
+        .map(|w| w.score)
+        .collect();
+    let ns_a = report
+        .namespaces
+        .iter()
+        .find(|n| n.namespace == "a")
+        .unwrap();
     assert_eq!(ns_a.workloads, 2);
     assert_eq!(ns_a.score, ((a[0] + a[1]) as f64 / 2.0).round() as u32);
 }
@@ -205,20 +367,37 @@ fn namespace_score_is_the_mean_of_its_workloads() {
 fn every_workload_kind_and_bare_pods_are_audited_with_their_level() {
     let yaml = "---\napiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: db}\nspec: {serviceName: db, selector: {}, template: {spec: {hostNetwork: true, containers: [{name: c, image: \"db:1\"}]}}}\n---\napiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: agent, namespace: kube-system}\nspec: {selector: {}, template: {spec: {containers: [{name: c, image: \"a:1\"}]}}}\n---\napiVersion: batch/v1\nkind: CronJob\nmetadata: {name: nightly}\nspec: {schedule: \"0 0 * * *\", jobTemplate: {spec: {template: {spec: {restartPolicy: OnFailure, containers: [{name: c, image: \"b:1\"}]}}}}}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: lone}\nspec: {containers: [{name: c, image: \"p:1\"}]}\n";
     let report = audit_yaml(yaml, &Config::default());
-    let kinds: Vec<(&str, &str, Level)> = report.workloads.iter().map(|w| (w.kind.as_str(), w.name.as_str(), w.pod_security.level)).collect();
-    assert_eq!(kinds, [
-        ("StatefulSet", "db", Level::Privileged),
-        ("Pod", "lone", Level::Baseline),
-        ("CronJob", "nightly", Level::Baseline),
-        ("DaemonSet", "agent", Level::Baseline),
-    ]);
+    let kinds: Vec<(&str, &str, Level)> = report
+        .workloads
+        .iter()
+        .map(|w| (w.kind.as_str(), w.name.as_str(), w.pod_security.level))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("StatefulSet", "db", Level::Privileged),
+            ("Pod", "lone", Level::Baseline),
+            ("CronJob", "nightly", Level::Baseline),
+            ("DaemonSet", "agent", Level::Baseline),
+        ]
+    );
 }
 
 #[test]
 fn json_entry_has_kind_namespace_name_checks_and_pod_security_level() {
-    let report = audit_yaml(&deployment("a", "x", "", "image: app:1"), &Config::default());
+    let report = audit_yaml(
+        &deployment("a", "x", "", "image: app:1"),
+        &Config::default(),
+    );
     let json = serde_json::to_value(&report.workloads[0]).unwrap();
-    assert_eq!((json["kind"].as_str(), json["namespace"].as_str(), json["name"].as_str()), (Some("Deployment"), Some("a"), Some("x")));
+    assert_eq!(
+        (
+            json["kind"].as_str(),
+            json["namespace"].as_str(),
+            json["name"].as_str()
+        ),
+        (Some("Deployment"), Some("a"), Some("x"))
+    );
     assert_eq!(json["podSecurity"]["level"], "baseline");
     let first = &json["checks"][0];
     for field in ["id", "passed", "severity", "message"] {

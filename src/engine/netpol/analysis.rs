@@ -77,8 +77,15 @@ fn slot(direction: Direction) -> usize {
 
 impl<'a> Analysis<'a> {
     pub fn new(cluster: &'a Cluster) -> Analysis<'a> {
-        let policies: Vec<CompiledPolicy> = cluster.policies.iter().map(|p| compile(p, cluster)).collect();
-        let mut isolating = [vec![Vec::new(); cluster.pods.len()], vec![Vec::new(); cluster.pods.len()]];
+        let policies: Vec<CompiledPolicy> = cluster
+            .policies
+            .iter()
+            .map(|p| compile(p, cluster))
+            .collect();
+        let mut isolating = [
+            vec![Vec::new(); cluster.pods.len()],
+            vec![Vec::new(); cluster.pods.len()],
+        ];
         for (index, policy) in policies.iter().enumerate() {
             for (pod, selected) in policy.selects.iter().enumerate() {
                 if !selected {
@@ -91,7 +98,11 @@ impl<'a> Analysis<'a> {
                 }
             }
         }
-        Analysis { cluster, policies, isolating }
+        Analysis {
+            cluster,
+            policies,
+            isolating,
+        }
     }
 
     /// Indices of the policies that isolate `pod` for `direction`.
@@ -101,7 +112,9 @@ impl<'a> Analysis<'a> {
 
     /// Indices of every policy whose podSelector selects `pod`.
     pub fn selecting(&self, pod: usize) -> Vec<usize> {
-        (0..self.policies.len()).filter(|&i| self.policies[i].selects[pod]).collect()
+        (0..self.policies.len())
+            .filter(|&i| self.policies[i].selects[pod])
+            .collect()
     }
 
     /// The ports `pod` may use in `direction` with `peer`: everything when
@@ -152,7 +165,12 @@ impl<'a> Analysis<'a> {
     /// any policy mentions. IPv4 always; IPv6 only when a policy names an
     /// IPv6 block.
     pub fn external_ranges(&self) -> Vec<IpRange> {
-        let edges: Vec<IpRange> = self.policies.iter().flat_map(|p| p.blocks()).flat_map(|b| b.edges()).collect();
+        let edges: Vec<IpRange> = self
+            .policies
+            .iter()
+            .flat_map(|p| p.blocks())
+            .flat_map(|b| b.edges())
+            .collect();
         let mut universes = vec![IpRange::universe(Family::V4)];
         if edges.iter().any(|r| r.family == Family::V6) {
             universes.push(IpRange::universe(Family::V6));
@@ -172,7 +190,10 @@ impl<'a> Analysis<'a> {
                 }
                 let ports = self.pod_to_pod(from, to);
                 if !ports.is_empty() {
-                    between.entry((&pods[from].workload, &pods[to].workload)).or_default().union_with(&ports);
+                    between
+                        .entry((&pods[from].workload, &pods[to].workload))
+                        .or_default()
+                        .union_with(&ports);
                 }
             }
         }
@@ -199,7 +220,12 @@ impl<'a> Analysis<'a> {
                     .entry(&endpoint.workload)
                     .or_insert_with(|| vec![PortSet::empty(); ranges.len()]);
                 for (i, range) in ranges.iter().enumerate() {
-                    slots[i].union_with(&self.allowed(pod, direction, Peer::External(*range), None));
+                    slots[i].union_with(&self.allowed(
+                        pod,
+                        direction,
+                        Peer::External(*range),
+                        None,
+                    ));
                 }
             }
             for (workload, slots) in per_workload {
@@ -211,12 +237,19 @@ impl<'a> Analysis<'a> {
                 }
                 for (ports, ranges) in by_ports {
                     for cidr in merge(ranges).into_iter().flat_map(cidrs_of) {
-                        let (workload, external) = (Endpoint::Workload(workload.clone()), Endpoint::External(cidr));
+                        let (workload, external) = (
+                            Endpoint::Workload(workload.clone()),
+                            Endpoint::External(cidr),
+                        );
                         let (from, to) = match direction {
                             Direction::Egress => (workload, external),
                             Direction::Ingress => (external, workload),
                         };
-                        out.push(Connection { from, to, ports: ports.clone() });
+                        out.push(Connection {
+                            from,
+                            to,
+                            ports: ports.clone(),
+                        });
                     }
                 }
             }
@@ -231,8 +264,11 @@ impl<'a> Analysis<'a> {
         for (pod, endpoint) in self.cluster.pods.iter().enumerate() {
             let entry = by_workload.entry(&endpoint.workload).or_default();
             for direction in [Direction::Ingress, Direction::Egress] {
-                let names: Vec<String> =
-                    self.isolating(pod, direction).iter().map(|&i| self.policies[i].full_name()).collect();
+                let names: Vec<String> = self
+                    .isolating(pod, direction)
+                    .iter()
+                    .map(|&i| self.policies[i].full_name())
+                    .collect();
                 let slot = &mut entry[slot(direction)];
                 *slot = Some(match slot.take() {
                     None => names,
@@ -254,7 +290,11 @@ impl<'a> Analysis<'a> {
                     names.dedup();
                     names
                 };
-                Isolation { workload: workload.clone(), ingress_policies: tidy(ingress), egress_policies: tidy(egress) }
+                Isolation {
+                    workload: workload.clone(),
+                    ingress_policies: tidy(ingress),
+                    egress_policies: tidy(egress),
+                }
             })
             .collect()
     }

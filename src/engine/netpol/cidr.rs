@@ -37,7 +37,11 @@ pub struct IpRange {
 impl IpRange {
     /// Every address of the family (`0.0.0.0/0` or `::/0`).
     pub fn universe(family: Family) -> IpRange {
-        IpRange { family, start: 0, end: family.max() }
+        IpRange {
+            family,
+            start: 0,
+            end: family.max(),
+        }
     }
 
     pub fn contains(&self, other: &IpRange) -> bool {
@@ -60,8 +64,16 @@ pub struct Cidr {
 impl Cidr {
     pub fn range(&self) -> IpRange {
         let host_bits = self.family.bits() - self.prefix;
-        let size_minus_one = if host_bits == 128 { u128::MAX } else { (1u128 << host_bits) - 1 };
-        IpRange { family: self.family, start: self.address, end: self.address + size_minus_one }
+        let size_minus_one = if host_bits == 128 {
+            u128::MAX
+        } else {
+            (1u128 << host_bits) - 1
+        };
+        IpRange {
+            family: self.family,
+            start: self.address,
+            end: self.address + size_minus_one,
+        }
     }
 }
 
@@ -83,7 +95,9 @@ pub fn parse_cidr(text: &str) -> Result<Cidr, String> {
         Some((a, p)) => (a, Some(p)),
         None => (text, None),
     };
-    let address: IpAddr = address.parse().map_err(|_| format!("`{text}` is not an IP address or CIDR"))?;
+    let address: IpAddr = address
+        .parse()
+        .map_err(|_| format!("`{text}` is not an IP address or CIDR"))?;
     let (family, value) = match address {
         IpAddr::V4(a) => (Family::V4, u128::from(u32::from(a))),
         IpAddr::V6(a) => (Family::V6, u128::from(a)),
@@ -94,8 +108,16 @@ pub fn parse_cidr(text: &str) -> Result<Cidr, String> {
     }
     .ok_or_else(|| format!("`{text}` has an invalid prefix length"))?;
     let host_bits = family.bits() - prefix;
-    let mask = if host_bits == 128 { 0 } else { family.max() & !((1u128 << host_bits) - 1) };
-    Ok(Cidr { family, address: value & mask, prefix })
+    let mask = if host_bits == 128 {
+        0
+    } else {
+        family.max() & !((1u128 << host_bits) - 1)
+    };
+    Ok(Cidr {
+        family,
+        address: value & mask,
+        prefix,
+    })
 }
 
 /// The fewest CIDR blocks that cover exactly `range`.
@@ -105,11 +127,19 @@ pub fn cidrs_of(range: IpRange) -> Vec<Cidr> {
     let mut start = range.start;
     loop {
         // The largest aligned block that starts at `start` and fits.
-        let mut host_bits = if start == 0 { bits } else { start.trailing_zeros().min(bits) };
+        let mut host_bits = if start == 0 {
+            bits
+        } else {
+            start.trailing_zeros().min(bits)
+        };
         while host_bits > 0 && block_end(start, host_bits) > range.end {
             host_bits -= 1;
         }
-        out.push(Cidr { family: range.family, address: start, prefix: bits - host_bits });
+        out.push(Cidr {
+            family: range.family,
+            address: start,
+            prefix: bits - host_bits,
+        });
         let end = block_end(start, host_bits);
         if end >= range.end {
             return out;
@@ -119,7 +149,11 @@ pub fn cidrs_of(range: IpRange) -> Vec<Cidr> {
 }
 
 fn block_end(start: u128, host_bits: u32) -> u128 {
-    if host_bits == 128 { u128::MAX } else { start + ((1u128 << host_bits) - 1) }
+    if host_bits == 128 {
+        u128::MAX
+    } else {
+        start + ((1u128 << host_bits) - 1)
+    }
 }
 
 /// Merges touching or overlapping ranges; input need not be sorted.
@@ -128,7 +162,9 @@ pub fn merge(mut ranges: Vec<IpRange>) -> Vec<IpRange> {
     let mut merged: Vec<IpRange> = Vec::with_capacity(ranges.len());
     for range in ranges {
         match merged.last_mut() {
-            Some(last) if last.family == range.family && range.start <= last.end.saturating_add(1) => {
+            Some(last)
+                if last.family == range.family && range.start <= last.end.saturating_add(1) =>
+            {
                 last.end = last.end.max(range.end);
             }
             _ => merged.push(range),
@@ -154,7 +190,11 @@ pub fn elementary_ranges(universes: &[IpRange], blocks: &[IpRange]) -> Vec<IpRan
         cuts.dedup();
         for (i, &start) in cuts.iter().enumerate() {
             let end = cuts.get(i + 1).map_or(universe.end, |next| next - 1);
-            out.push(IpRange { family: universe.family, start, end });
+            out.push(IpRange {
+                family: universe.family,
+                start,
+                end,
+            });
         }
     }
     out
@@ -171,8 +211,14 @@ mod tests {
     #[test]
     fn parses_v4_and_v6_and_clears_host_bits() {
         assert_eq!(parse_cidr("10.1.2.3/8").unwrap().to_string(), "10.0.0.0/8");
-        assert_eq!(parse_cidr("2001:db8::1/32").unwrap().to_string(), "2001:db8::/32");
-        assert_eq!(parse_cidr("192.168.1.1").unwrap().to_string(), "192.168.1.1/32");
+        assert_eq!(
+            parse_cidr("2001:db8::1/32").unwrap().to_string(),
+            "2001:db8::/32"
+        );
+        assert_eq!(
+            parse_cidr("192.168.1.1").unwrap().to_string(),
+            "192.168.1.1/32"
+        );
         assert!(parse_cidr("10.0.0.0/33").is_err());
         assert!(parse_cidr("not-an-ip").is_err());
     }
@@ -188,15 +234,37 @@ mod tests {
         // 10.0.0.0/8 minus 10.0.0.0/9 is 10.128.0.0/9.
         let whole = parse_cidr("10.0.0.0/8").unwrap().range();
         let hole = parse_cidr("10.0.0.0/9").unwrap().range();
-        let rest = IpRange { start: hole.end + 1, ..whole };
+        let rest = IpRange {
+            start: hole.end + 1,
+            ..whole
+        };
         assert_eq!(cidr_strings(rest), ["10.128.0.0/9"]);
         // 0.0.0.0/0 minus 10.0.0.0/8 needs eight blocks.
-        let below = IpRange { family: Family::V4, start: 0, end: whole.start - 1 };
-        let above = IpRange { family: Family::V4, start: whole.end + 1, end: u32::MAX.into() };
+        let below = IpRange {
+            family: Family::V4,
+            start: 0,
+            end: whole.start - 1,
+        };
+        let above = IpRange {
+            family: Family::V4,
+            start: whole.end + 1,
+            end: u32::MAX.into(),
+        };
         let mut blocks = cidr_strings(below);
         blocks.extend(cidr_strings(above));
-        assert_eq!(blocks, ["0.0.0.0/5", "8.0.0.0/7", "11.0.0.0/8", "12.0.0.0/6",
-            "16.0.0.0/4", "32.0.0.0/3", "64.0.0.0/2", "128.0.0.0/1"]);
+        assert_eq!(
+            blocks,
+            [
+                "0.0.0.0/5",
+                "8.0.0.0/7",
+                "11.0.0.0/8",
+                "12.0.0.0/6",
+                "16.0.0.0/4",
+                "32.0.0.0/3",
+                "64.0.0.0/2",
+                "128.0.0.0/1"
+            ]
+        );
     }
 
     #[test]

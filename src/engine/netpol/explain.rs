@@ -18,7 +18,13 @@ pub struct RuleRef {
 
 impl std::fmt::Display for RuleRef {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} rule #{} of policy {}", self.direction.as_str(), self.rule, self.policy)
+        write!(
+            f,
+            "{} rule #{} of policy {}",
+            self.direction.as_str(),
+            self.rule,
+            self.policy
+        )
     }
 }
 
@@ -49,7 +55,11 @@ pub struct Explanation {
 impl std::fmt::Display for Explanation {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let verdict = if self.allowed { "ALLOWED" } else { "DENIED" };
-        writeln!(f, "{} => {} {}/{}: {verdict}", self.from, self.to, self.protocol, self.port)?;
+        writeln!(
+            f,
+            "{} => {} {}/{}: {verdict}",
+            self.from, self.to, self.protocol, self.port
+        )?;
         writeln!(f, "  egress:  {}", self.egress.reason)?;
         writeln!(f, "  ingress: {}", self.ingress.reason)
     }
@@ -67,7 +77,13 @@ impl<'a> Analysis<'a> {
     /// When a workload has several pods, the first pair that is allowed
     /// decides (else the first pair). `None` when a workload is unknown or
     /// both ends are outside the cluster.
-    pub fn explain(&self, from: &Target, to: &Target, protocol: Protocol, port: u16) -> Option<Explanation> {
+    pub fn explain(
+        &self,
+        from: &Target,
+        to: &Target,
+        protocol: Protocol,
+        port: u16,
+    ) -> Option<Explanation> {
         let pods_of = |target: &Target| -> Option<Vec<Peer>> {
             match target {
                 Target::External(cidr) => Some(vec![Peer::External(cidr.range())]),
@@ -101,20 +117,40 @@ impl<'a> Analysis<'a> {
         }
     }
 
-    fn explain_pods(&self, source: Peer, destination: Peer, protocol: Protocol, port: u16) -> Option<Explanation> {
+    fn explain_pods(
+        &self,
+        source: Peer,
+        destination: Peer,
+        protocol: Protocol,
+        port: u16,
+    ) -> Option<Explanation> {
         let (from, to) = (self.endpoint(source), self.endpoint(destination));
         let wanted = PortSet::single(protocol, port);
         let what = format!("{}/{port}", protocol.as_str());
         let egress = match source {
-            Peer::Pod(pod) => self.verdict(pod, Direction::Egress, destination, &wanted, &format!("{what} to {to}")),
-            Peer::External(_) => outside("the source is outside the cluster; NetworkPolicy does not restrict its egress"),
+            Peer::Pod(pod) => self.verdict(
+                pod,
+                Direction::Egress,
+                destination,
+                &wanted,
+                &format!("{what} to {to}"),
+            ),
+            Peer::External(_) => outside(
+                "the source is outside the cluster; NetworkPolicy does not restrict its egress",
+            ),
         };
         let ingress = match destination {
-            Peer::Pod(pod) => self.verdict(pod, Direction::Ingress, source, &wanted, &format!("{what} from {from}")),
+            Peer::Pod(pod) => self.verdict(
+                pod,
+                Direction::Ingress,
+                source,
+                &wanted,
+                &format!("{what} from {from}"),
+            ),
             Peer::External(_) if matches!(source, Peer::External(_)) => return None,
-            Peer::External(_) => {
-                outside("the destination is outside the cluster; NetworkPolicy does not restrict its ingress")
-            }
+            Peer::External(_) => outside(
+                "the destination is outside the cluster; NetworkPolicy does not restrict its ingress",
+            ),
         };
         Some(Explanation {
             allowed: egress.allowed && ingress.allowed,
@@ -127,10 +163,20 @@ impl<'a> Analysis<'a> {
         })
     }
 
-    fn verdict(&self, pod: usize, direction: Direction, peer: Peer, wanted: &PortSet, what: &str) -> DirectionVerdict {
+    fn verdict(
+        &self,
+        pod: usize,
+        direction: Direction,
+        peer: Peer,
+        wanted: &PortSet,
+        what: &str,
+    ) -> DirectionVerdict {
         let subject = &self.cluster.pods[pod].workload;
         let isolating = self.isolating(pod, direction);
-        let policies: Vec<String> = isolating.iter().map(|&i| self.policies[i].full_name()).collect();
+        let policies: Vec<String> = isolating
+            .iter()
+            .map(|&i| self.policies[i].full_name())
+            .collect();
         if isolating.is_empty() {
             return DirectionVerdict {
                 allowed: true,
@@ -146,14 +192,23 @@ impl<'a> Analysis<'a> {
         let mut allowed_by = Vec::new();
         let _ = self.allowed(pod, direction, peer, Some(&mut hits));
         for (policy, rule) in hits {
-            let rule_ref = RuleRef { policy: self.policies[policy].full_name(), direction, rule: rule + 1 };
+            let rule_ref = RuleRef {
+                policy: self.policies[policy].full_name(),
+                direction,
+                rule: rule + 1,
+            };
             let single = &self.policies[policy].rules(direction).unwrap_or_default()[rule];
             let destination = match (direction, peer) {
                 (Direction::Ingress, _) => Some(&self.cluster.pods[pod]),
                 (Direction::Egress, Peer::Pod(other)) => Some(&self.cluster.pods[other]),
                 (Direction::Egress, Peer::External(_)) => None,
             };
-            if !single.ports.towards(destination).intersection(wanted).is_empty() {
+            if !single
+                .ports
+                .towards(destination)
+                .intersection(wanted)
+                .is_empty()
+            {
                 allowed_by.push(rule_ref);
             }
         }
@@ -168,10 +223,20 @@ impl<'a> Analysis<'a> {
             let rules: Vec<String> = allowed_by.iter().map(ToString::to_string).collect();
             format!("allowed by {}", rules.join("; "))
         };
-        DirectionVerdict { allowed: !allowed_by.is_empty(), policies, allowed_by, reason }
+        DirectionVerdict {
+            allowed: !allowed_by.is_empty(),
+            policies,
+            allowed_by,
+            reason,
+        }
     }
 }
 
 fn outside(reason: &str) -> DirectionVerdict {
-    DirectionVerdict { allowed: true, policies: Vec::new(), allowed_by: Vec::new(), reason: format!("allowed: {reason}") }
+    DirectionVerdict {
+        allowed: true,
+        policies: Vec::new(),
+        allowed_by: Vec::new(),
+        reason: format!("allowed: {reason}"),
+    }
 }

@@ -1,9 +1,7 @@
 //! Policies compiled against the cluster: which pods each policy selects,
 //! and for each rule which peers and ports it admits.
 
-use k8s_openapi::api::networking::v1::{
-    NetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort,
-};
+use k8s_openapi::api::networking::v1::{NetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use super::cidr::{IpRange, parse_cidr};
@@ -74,7 +72,10 @@ pub struct RulePorts {
 
 impl RulePorts {
     fn compile(ports: Option<&[NetworkPolicyPort]>) -> RulePorts {
-        let mut rule = RulePorts { fixed: PortSet::empty(), named: Vec::new() };
+        let mut rule = RulePorts {
+            fixed: PortSet::empty(),
+            named: Vec::new(),
+        };
         let ports = ports.unwrap_or_default();
         if ports.is_empty() {
             rule.fixed = PortSet::all();
@@ -87,7 +88,9 @@ impl RulePorts {
             match &port.port {
                 None => rule.fixed.union_with(&PortSet::all_of(protocol)),
                 Some(IntOrString::Int(n)) => {
-                    let Ok(from) = u16::try_from(*n) else { continue };
+                    let Ok(from) = u16::try_from(*n) else {
+                        continue;
+                    };
                     let to = match port.end_port {
                         Some(end) => u16::try_from(end.min(i32::from(MAX_PORT))).unwrap_or(0),
                         None => from,
@@ -166,10 +169,12 @@ impl CompiledPolicy {
     /// Every address block its rules mention.
     pub fn blocks(&self) -> impl Iterator<Item = &Block> {
         let ingress = self.ingress.iter().flatten();
-        ingress.chain(self.egress.iter().flatten()).flat_map(|rule| match &rule.peers {
-            Peers::Any => [].iter(),
-            Peers::Listed { blocks, .. } => blocks.iter(),
-        })
+        ingress
+            .chain(self.egress.iter().flatten())
+            .flat_map(|rule| match &rule.peers {
+                Peers::Any => [].iter(),
+                Peers::Listed { blocks, .. } => blocks.iter(),
+            })
     }
 }
 
@@ -186,9 +191,15 @@ pub fn compile(policy: &NetworkPolicy, cluster: &Cluster) -> CompiledPolicy {
         .collect();
     let types = spec.policy_types.clone().unwrap_or_default();
     let (isolates_ingress, isolates_egress) = if types.is_empty() {
-        (true, spec.egress.as_ref().is_some_and(|rules| !rules.is_empty()))
+        (
+            true,
+            spec.egress.as_ref().is_some_and(|rules| !rules.is_empty()),
+        )
     } else {
-        (types.iter().any(|t| t == "Ingress"), types.iter().any(|t| t == "Egress"))
+        (
+            types.iter().any(|t| t == "Ingress"),
+            types.iter().any(|t| t == "Egress"),
+        )
     };
     let ingress = isolates_ingress.then(|| {
         let rules = spec.ingress.as_deref().unwrap_or_default();
@@ -243,7 +254,12 @@ fn compile_rule(
 /// podSelector alone: pods of the policy's namespace; namespaceSelector
 /// alone: every pod of the selected namespaces; both: the selected pods of
 /// the selected namespaces. A peer with neither selects nothing.
-fn peer_selects_pod(peer: &NetworkPolicyPeer, pod: &PodEndpoint, namespace: &str, cluster: &Cluster) -> bool {
+fn peer_selects_pod(
+    peer: &NetworkPolicyPeer,
+    pod: &PodEndpoint,
+    namespace: &str,
+    cluster: &Cluster,
+) -> bool {
     let namespace_ok = match &peer.namespace_selector {
         Some(selector) => selects(selector, &cluster.labels_of_namespace(pod.namespace())),
         None if peer.pod_selector.is_some() => pod.namespace() == namespace,

@@ -81,7 +81,9 @@ impl PortSet {
     }
 
     pub fn is_all(&self) -> bool {
-        self.ranges.iter().all(|r| r.as_slice() == [(MIN_PORT, MAX_PORT)])
+        self.ranges
+            .iter()
+            .all(|r| r.as_slice() == [(MIN_PORT, MAX_PORT)])
     }
 
     pub fn contains(&self, protocol: Protocol, port: u16) -> bool {
@@ -129,9 +131,11 @@ impl PortSet {
 
     /// Each range with its protocol, in protocol then port order.
     pub fn iter(&self) -> impl Iterator<Item = (Protocol, u16, u16)> + '_ {
-        Protocol::ALL
-            .into_iter()
-            .flat_map(move |p| self.ranges[p.index()].iter().map(move |&(lo, hi)| (p, lo, hi)))
+        Protocol::ALL.into_iter().flat_map(move |p| {
+            self.ranges[p.index()]
+                .iter()
+                .map(move |&(lo, hi)| (p, lo, hi))
+        })
     }
 }
 
@@ -211,7 +215,11 @@ mod tests {
         a.add_range(Protocol::Udp, 53, 53);
         let b = PortSet::range(Protocol::Tcp, 50, 200);
         assert_eq!(a.intersection(&b), PortSet::range(Protocol::Tcp, 50, 100));
-        assert!(PortSet::single(Protocol::Udp, 53).intersection(&PortSet::single(Protocol::Tcp, 53)).is_empty());
+        assert!(
+            PortSet::single(Protocol::Udp, 53)
+                .intersection(&PortSet::single(Protocol::Tcp, 53))
+                .is_empty()
+        );
     }
 
     #[test]

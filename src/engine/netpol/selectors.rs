@@ -24,7 +24,10 @@ pub fn selects(selector: &LabelSelector, labels: &BTreeMap<String, String>) -> b
             .all(|requirement| requirement_holds(requirement, labels))
 }
 
-fn requirement_holds(requirement: &LabelSelectorRequirement, labels: &BTreeMap<String, String>) -> bool {
+fn requirement_holds(
+    requirement: &LabelSelectorRequirement,
+    labels: &BTreeMap<String, String>,
+) -> bool {
     let value = labels.get(&requirement.key);
     let values = requirement.values.as_deref().unwrap_or_default();
     match requirement.operator.as_str() {
@@ -64,7 +67,10 @@ mod tests {
     use super::*;
 
     fn labels(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     fn expr(key: &str, op: &str, values: &[&str]) -> LabelSelector {
@@ -72,7 +78,8 @@ mod tests {
             match_expressions: Some(vec![LabelSelectorRequirement {
                 key: key.into(),
                 operator: op.into(),
-                values: (!values.is_empty()).then(|| values.iter().map(|v| v.to_string()).collect()),
+                values: (!values.is_empty())
+                    .then(|| values.iter().map(|v| v.to_string()).collect()),
             }]),
             ..Default::default()
         }
@@ -90,7 +97,10 @@ mod tests {
             match_labels: Some(labels(&[("app", "web"), ("tier", "front")])),
             ..Default::default()
         };
-        assert!(selects(&s, &labels(&[("app", "web"), ("tier", "front"), ("x", "y")])));
+        assert!(selects(
+            &s,
+            &labels(&[("app", "web"), ("tier", "front"), ("x", "y")])
+        ));
         assert!(!selects(&s, &labels(&[("app", "web")])));
         assert!(!selects(&s, &labels(&[("app", "web"), ("tier", "back")])));
     }
@@ -113,15 +123,24 @@ mod tests {
 
     #[test]
     fn exists_and_does_not_exist_look_only_at_the_key() {
-        assert!(selects(&expr("gpu", "Exists", &[]), &labels(&[("gpu", "")])));
+        assert!(selects(
+            &expr("gpu", "Exists", &[]),
+            &labels(&[("gpu", "")])
+        ));
         assert!(!selects(&expr("gpu", "Exists", &[]), &labels(&[])));
         assert!(selects(&expr("gpu", "DoesNotExist", &[]), &labels(&[])));
-        assert!(!selects(&expr("gpu", "DoesNotExist", &[]), &labels(&[("gpu", "1")])));
+        assert!(!selects(
+            &expr("gpu", "DoesNotExist", &[]),
+            &labels(&[("gpu", "1")])
+        ));
     }
 
     #[test]
     fn invalid_operator_or_empty_in_selects_nothing() {
-        assert!(!selects(&expr("a", "Equals", &["b"]), &labels(&[("a", "b")])));
+        assert!(!selects(
+            &expr("a", "Equals", &["b"]),
+            &labels(&[("a", "b")])
+        ));
         assert!(!selects(&expr("a", "In", &[]), &labels(&[("a", "b")])));
         assert!(!selects(&expr("a", "NotIn", &[]), &labels(&[])));
     }

@@ -49,7 +49,11 @@ pub(super) fn pod(ns: &str, name: &str, labels: &str, ports: &[&str]) -> String 
 pub(super) fn ports(cluster: &Cluster, from: &str, to: &str) -> PortSet {
     let find = |name: &str| {
         let (ns, n) = name.split_once('/').unwrap();
-        cluster.pods.iter().position(|p| p.workload.namespace == ns && p.workload.name == n).unwrap()
+        cluster
+            .pods
+            .iter()
+            .position(|p| p.workload.namespace == ns && p.workload.name == n)
+            .unwrap()
     };
     Analysis::new(cluster).pod_to_pod(find(from), find(to))
 }
@@ -74,7 +78,9 @@ fn without_policies_every_pod_reaches_every_pod_on_all_ports() {
 
 #[test]
 fn default_deny_ingress_isolates_only_ingress() {
-    let c = two_pods_and("---\nkind: NetworkPolicy\napiVersion: networking.k8s.io/v1\nmetadata: {name: deny, namespace: a}\nspec: {podSelector: {}, policyTypes: [Ingress]}\n");
+    let c = two_pods_and(
+        "---\nkind: NetworkPolicy\napiVersion: networking.k8s.io/v1\nmetadata: {name: deny, namespace: a}\nspec: {podSelector: {}, policyTypes: [Ingress]}\n",
+    );
     assert!(ports(&c, "a/client", "a/web").is_empty());
     let analysis = Analysis::new(&c);
     assert!(analysis.isolating(0, peers::Direction::Egress).is_empty());
@@ -83,7 +89,8 @@ fn default_deny_ingress_isolates_only_ingress() {
 
 #[test]
 fn default_deny_egress_blocks_egress_and_leaves_ingress_open() {
-    let yaml = pod("a", "web", "app=web", &[]) + &pod("b", "other", "app=o", &[])
+    let yaml = pod("a", "web", "app=web", &[])
+        + &pod("b", "other", "app=o", &[])
         + "---\nkind: NetworkPolicy\napiVersion: networking.k8s.io/v1\nmetadata: {name: deny-egress, namespace: a}\nspec: {podSelector: {}, policyTypes: [Egress]}\n";
     let c = cluster(&yaml);
     assert!(ports(&c, "a/web", "b/other").is_empty());
@@ -92,13 +99,17 @@ fn default_deny_egress_blocks_egress_and_leaves_ingress_open() {
 
 #[test]
 fn empty_ingress_rule_allows_all_sources_and_ports() {
-    let c = two_pods_and("---\nkind: NetworkPolicy\nmetadata: {name: allow-all, namespace: a}\nspec: {podSelector: {}, ingress: [{}]}\n");
+    let c = two_pods_and(
+        "---\nkind: NetworkPolicy\nmetadata: {name: allow-all, namespace: a}\nspec: {podSelector: {}, ingress: [{}]}\n",
+    );
     assert!(ports(&c, "a/client", "a/web").is_all());
 }
 
 #[test]
 fn policy_without_types_and_without_egress_rules_isolates_ingress_only() {
-    let c = two_pods_and("---\nkind: NetworkPolicy\nmetadata: {name: p, namespace: a}\nspec: {podSelector: {matchLabels: {app: client}}, egress: []}\n");
+    let c = two_pods_and(
+        "---\nkind: NetworkPolicy\nmetadata: {name: p, namespace: a}\nspec: {podSelector: {matchLabels: {app: client}}, egress: []}\n",
+    );
     let analysis = Analysis::new(&c);
     assert!(analysis.isolating(1, peers::Direction::Egress).is_empty());
     assert!(ports(&c, "a/web", "a/client").is_empty());
@@ -107,8 +118,13 @@ fn policy_without_types_and_without_egress_rules_isolates_ingress_only() {
 
 #[test]
 fn policy_without_types_but_with_egress_rules_isolates_both_directions() {
-    let c = two_pods_and("---\nkind: NetworkPolicy\nmetadata: {name: p, namespace: a}\nspec:\n  podSelector: {matchLabels: {app: client}}\n  egress: [{ports: [{port: 53, protocol: UDP}]}]\n");
-    assert_eq!(ports(&c, "a/client", "a/web"), PortSet::single(Protocol::Udp, 53));
+    let c = two_pods_and(
+        "---\nkind: NetworkPolicy\nmetadata: {name: p, namespace: a}\nspec:\n  podSelector: {matchLabels: {app: client}}\n  egress: [{ports: [{port: 53, protocol: UDP}]}]\n",
+    );
+    assert_eq!(
+        ports(&c, "a/client", "a/web"),
+        PortSet::single(Protocol::Udp, 53)
+    );
     assert!(ports(&c, "a/web", "a/client").is_empty());
 }
 
@@ -159,7 +175,9 @@ fn namespace_selector_and_pod_selector_as_two_peers_admit_either() {
 
 #[test]
 fn namespace_selector_with_match_expressions_not_in() {
-    let mut yaml = pod("a", "web", "app=web", &[]) + &pod("dev", "x", "k=v", &[]) + &pod("prod", "y", "k=v", &[]);
+    let mut yaml = pod("a", "web", "app=web", &[])
+        + &pod("dev", "x", "k=v", &[])
+        + &pod("prod", "y", "k=v", &[]);
     yaml += "---\nkind: NetworkPolicy\nmetadata: {name: p, namespace: a}\nspec:\n  podSelector: {}\n  ingress:\n  - from:\n    - namespaceSelector: {matchExpressions: [{key: kubernetes.io/metadata.name, operator: NotIn, values: [prod]}]}\n";
     let c = cluster(&yaml);
     assert!(ports(&c, "dev/x", "a/web").is_all());
@@ -178,19 +196,28 @@ fn policy_pod_selector_with_match_expressions_selects_only_matching_pods() {
 
 #[test]
 fn numeric_port_without_protocol_means_tcp() {
-    let c = two_pods_and("---\nkind: NetworkPolicy\nmetadata: {name: p, namespace: a}\nspec: {podSelector: {matchLabels: {app: web}}, ingress: [{ports: [{port: 8080}]}]}\n");
+    let c = two_pods_and(
+        "---\nkind: NetworkPolicy\nmetadata: {name: p, namespace: a}\nspec: {podSelector: {matchLabels: {app: web}}, ingress: [{ports: [{port: 8080}]}]}\n",
+    );
     assert_eq!(ports(&c, "a/client", "a/web"), tcp(8080));
 }
 
 #[test]
 fn end_port_allows_the_whole_range() {
-    let c = two_pods_and("---\nkind: NetworkPolicy\nmetadata: {name: p, namespace: a}\nspec: {podSelector: {matchLabels: {app: web}}, ingress: [{ports: [{port: 32000, endPort: 32768, protocol: TCP}]}]}\n");
-    assert_eq!(ports(&c, "a/client", "a/web"), PortSet::range(Protocol::Tcp, 32000, 32768));
+    let c = two_pods_and(
+        "---\nkind: NetworkPolicy\nmetadata: {name: p, namespace: a}\nspec: {podSelector: {matchLabels: {app: web}}, ingress: [{ports: [{port: 32000, endPort: 32768, protocol: TCP}]}]}\n",
+    );
+    assert_eq!(
+        ports(&c, "a/client", "a/web"),
+        PortSet::range(Protocol::Tcp, 32000, 32768)
+    );
 }
 
 #[test]
 fn named_port_resolves_against_the_destination_container_ports() {
-    let c = two_pods_and("---\nkind: NetworkPolicy\nmetadata: {name: p, namespace: a}\nspec: {podSelector: {}, ingress: [{ports: [{port: http}]}]}\n");
+    let c = two_pods_and(
+        "---\nkind: NetworkPolicy\nmetadata: {name: p, namespace: a}\nspec: {podSelector: {}, ingress: [{ports: [{port: http}]}]}\n",
+    );
     assert_eq!(ports(&c, "a/client", "a/web"), tcp(8080));
     // The client declares no port named http: nothing reaches it.
     assert!(ports(&c, "a/web", "a/client").is_empty());
@@ -198,13 +225,17 @@ fn named_port_resolves_against_the_destination_container_ports() {
 
 #[test]
 fn named_port_must_match_the_protocol_too() {
-    let c = two_pods_and("---\nkind: NetworkPolicy\nmetadata: {name: p, namespace: a}\nspec: {podSelector: {}, ingress: [{ports: [{port: http, protocol: UDP}]}]}\n");
+    let c = two_pods_and(
+        "---\nkind: NetworkPolicy\nmetadata: {name: p, namespace: a}\nspec: {podSelector: {}, ingress: [{ports: [{port: http, protocol: UDP}]}]}\n",
+    );
     assert!(ports(&c, "a/client", "a/web").is_empty());
 }
 
 #[test]
 fn udp_and_sctp_ports_are_kept_apart_from_tcp() {
-    let c = two_pods_and("---\nkind: NetworkPolicy\nmetadata: {name: p, namespace: a}\nspec: {podSelector: {matchLabels: {app: web}}, ingress: [{ports: [{port: 53, protocol: UDP}, {port: 3868, protocol: SCTP}]}]}\n");
+    let c = two_pods_and(
+        "---\nkind: NetworkPolicy\nmetadata: {name: p, namespace: a}\nspec: {podSelector: {matchLabels: {app: web}}, ingress: [{ports: [{port: 53, protocol: UDP}, {port: 3868, protocol: SCTP}]}]}\n",
+    );
     let allowed = ports(&c, "a/client", "a/web");
     assert!(allowed.contains(Protocol::Udp, 53) && allowed.contains(Protocol::Sctp, 3868));
     assert!(!allowed.contains(Protocol::Tcp, 53));
@@ -212,13 +243,20 @@ fn udp_and_sctp_ports_are_kept_apart_from_tcp() {
 
 #[test]
 fn port_entry_with_only_a_protocol_allows_every_port_of_it() {
-    let c = two_pods_and("---\nkind: NetworkPolicy\nmetadata: {name: p, namespace: a}\nspec: {podSelector: {matchLabels: {app: web}}, ingress: [{ports: [{protocol: UDP}]}]}\n");
-    assert_eq!(ports(&c, "a/client", "a/web"), PortSet::all_of(Protocol::Udp));
+    let c = two_pods_and(
+        "---\nkind: NetworkPolicy\nmetadata: {name: p, namespace: a}\nspec: {podSelector: {matchLabels: {app: web}}, ingress: [{ports: [{protocol: UDP}]}]}\n",
+    );
+    assert_eq!(
+        ports(&c, "a/client", "a/web"),
+        PortSet::all_of(Protocol::Udp)
+    );
 }
 
 #[test]
 fn several_policies_selecting_a_pod_add_up() {
-    let c = two_pods_and("---\nkind: NetworkPolicy\nmetadata: {name: one, namespace: a}\nspec: {podSelector: {matchLabels: {app: web}}, ingress: [{ports: [{port: 80}]}]}\n---\nkind: NetworkPolicy\nmetadata: {name: two, namespace: a}\nspec: {podSelector: {}, ingress: [{ports: [{port: 443}]}]}\n");
+    let c = two_pods_and(
+        "---\nkind: NetworkPolicy\nmetadata: {name: one, namespace: a}\nspec: {podSelector: {matchLabels: {app: web}}, ingress: [{ports: [{port: 80}]}]}\n---\nkind: NetworkPolicy\nmetadata: {name: two, namespace: a}\nspec: {podSelector: {}, ingress: [{ports: [{port: 443}]}]}\n",
+    );
     let mut expected = tcp(80);
     expected.union_with(&tcp(443));
     assert_eq!(ports(&c, "a/client", "a/web"), expected);
@@ -226,41 +264,61 @@ fn several_policies_selecting_a_pod_add_up() {
 
 #[test]
 fn connection_needs_both_source_egress_and_destination_ingress() {
-    let c = two_pods_and("---\nkind: NetworkPolicy\nmetadata: {name: out, namespace: a}\nspec: {podSelector: {matchLabels: {app: client}}, policyTypes: [Egress], egress: [{ports: [{port: 80}, {port: 443}]}]}\n---\nkind: NetworkPolicy\nmetadata: {name: in, namespace: a}\nspec: {podSelector: {matchLabels: {app: web}}, ingress: [{ports: [{port: 443}, {port: 8443}]}]}\n");
+    let c = two_pods_and(
+        "---\nkind: NetworkPolicy\nmetadata: {name: out, namespace: a}\nspec: {podSelector: {matchLabels: {app: client}}, policyTypes: [Egress], egress: [{ports: [{port: 80}, {port: 443}]}]}\n---\nkind: NetworkPolicy\nmetadata: {name: in, namespace: a}\nspec: {podSelector: {matchLabels: {app: web}}, ingress: [{ports: [{port: 443}, {port: 8443}]}]}\n",
+    );
     assert_eq!(ports(&c, "a/client", "a/web"), tcp(443));
 }
 
 #[test]
 fn empty_ingress_list_with_ingress_type_denies_all_ingress() {
-    let c = two_pods_and("---\nkind: NetworkPolicy\nmetadata: {name: p, namespace: a}\nspec: {podSelector: {matchLabels: {app: web}}, policyTypes: [Ingress], ingress: []}\n");
+    let c = two_pods_and(
+        "---\nkind: NetworkPolicy\nmetadata: {name: p, namespace: a}\nspec: {podSelector: {matchLabels: {app: web}}, policyTypes: [Ingress], ingress: []}\n",
+    );
     assert!(ports(&c, "a/client", "a/web").is_empty());
 }
 
 #[test]
 fn policy_in_another_namespace_does_not_select_the_pod() {
-    let c = two_pods_and("---\nkind: NetworkPolicy\nmetadata: {name: p, namespace: other}\nspec: {podSelector: {}, policyTypes: [Ingress, Egress]}\n");
+    let c = two_pods_and(
+        "---\nkind: NetworkPolicy\nmetadata: {name: p, namespace: other}\nspec: {podSelector: {}, policyTypes: [Ingress, Egress]}\n",
+    );
     assert!(ports(&c, "a/client", "a/web").is_all());
 }
 
 #[test]
 fn ip_block_peer_does_not_admit_pods() {
-    let c = two_pods_and("---\nkind: NetworkPolicy\nmetadata: {name: p, namespace: a}\nspec: {podSelector: {matchLabels: {app: web}}, ingress: [{from: [{ipBlock: {cidr: 0.0.0.0/0}}]}]}\n");
+    let c = two_pods_and(
+        "---\nkind: NetworkPolicy\nmetadata: {name: p, namespace: a}\nspec: {podSelector: {matchLabels: {app: web}}, ingress: [{from: [{ipBlock: {cidr: 0.0.0.0/0}}]}]}\n",
+    );
     assert!(ports(&c, "a/client", "a/web").is_empty());
 }
 
 #[test]
 fn pods_of_one_controller_are_one_workload_without_self_connection() {
-    let owned = |name: &str| format!("---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: {name}\n  namespace: a\n  labels: {{app: web}}\n  ownerReferences: [{{apiVersion: apps/v1, kind: ReplicaSet, name: web-7d9, uid: u, controller: true}}]\nspec: {{containers: [{{name: c}}]}}\n");
+    let owned = |name: &str| {
+        format!(
+            "---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: {name}\n  namespace: a\n  labels: {{app: web}}\n  ownerReferences: [{{apiVersion: apps/v1, kind: ReplicaSet, name: web-7d9, uid: u, controller: true}}]\nspec: {{containers: [{{name: c}}]}}\n"
+        )
+    };
     let yaml = owned("web-7d9-a") + &owned("web-7d9-b") + &pod("a", "client", "app=client", &[]);
     let c = cluster(&yaml);
     let internal: Vec<_> = Analysis::new(&c)
         .connections()
         .into_iter()
-        .filter(|conn| matches!((&conn.from, &conn.to), (Endpoint::Workload(_), Endpoint::Workload(_))))
+        .filter(|conn| {
+            matches!(
+                (&conn.from, &conn.to),
+                (Endpoint::Workload(_), Endpoint::Workload(_))
+            )
+        })
         .collect();
     assert_eq!(internal.len(), 2, "{internal:?}");
     let json = serde_json::to_value(&internal[0]).unwrap();
-    assert_eq!(json["to"], serde_json::json!({"namespace": "a", "name": "web-7d9", "kind": "ReplicaSet"}));
+    assert_eq!(
+        json["to"],
+        serde_json::json!({"namespace": "a", "name": "web-7d9", "kind": "ReplicaSet"})
+    );
 }
 
 #[test]
@@ -274,10 +332,15 @@ fn deployment_template_labels_are_what_policies_select() {
 
 #[test]
 fn isolation_reports_workloads_no_policy_isolates_per_direction() {
-    let c = two_pods_and("---\nkind: NetworkPolicy\nmetadata: {name: p, namespace: a}\nspec: {podSelector: {matchLabels: {app: web}}, policyTypes: [Ingress]}\n");
+    let c = two_pods_and(
+        "---\nkind: NetworkPolicy\nmetadata: {name: p, namespace: a}\nspec: {podSelector: {matchLabels: {app: web}}, policyTypes: [Ingress]}\n",
+    );
     let isolation = Analysis::new(&c).isolation();
     let web = isolation.iter().find(|i| i.workload.name == "web").unwrap();
-    let client = isolation.iter().find(|i| i.workload.name == "client").unwrap();
+    let client = isolation
+        .iter()
+        .find(|i| i.workload.name == "client")
+        .unwrap();
     assert_eq!(web.ingress_policies, ["a/p"]);
     assert!(web.egress_policies.is_empty());
     assert!(client.ingress_policies.is_empty() && client.egress_policies.is_empty());
@@ -285,15 +348,39 @@ fn isolation_reports_workloads_no_policy_isolates_per_direction() {
 
 #[test]
 fn explain_names_the_policy_and_rule_that_allow() {
-    let c = two_pods_and("---\nkind: NetworkPolicy\nmetadata: {name: p, namespace: a}\nspec: {podSelector: {matchLabels: {app: web}}, ingress: [{ports: [{port: 22}]}, {from: [{podSelector: {matchLabels: {app: client}}}], ports: [{port: http}]}]}\n");
+    let c = two_pods_and(
+        "---\nkind: NetworkPolicy\nmetadata: {name: p, namespace: a}\nspec: {podSelector: {matchLabels: {app: web}}, ingress: [{ports: [{port: 22}]}, {from: [{podSelector: {matchLabels: {app: client}}}], ports: [{port: http}]}]}\n",
+    );
     let analysis = Analysis::new(&c);
     let web = explain::Target::Workload(c.pods[0].workload.clone());
     let client = explain::Target::Workload(c.pods[1].workload.clone());
-    let e = analysis.explain(&client, &web, Protocol::Tcp, 8080).unwrap();
+    let e = analysis
+        .explain(&client, &web, Protocol::Tcp, 8080)
+        .unwrap();
     assert!(e.allowed);
-    assert_eq!(e.ingress.allowed_by, [RuleRef { policy: "a/p".into(), direction: peers::Direction::Ingress, rule: 2 }]);
-    assert!(e.egress.reason.contains("not isolated"), "{}", e.egress.reason);
-    let denied = analysis.explain(&client, &web, Protocol::Tcp, 9090).unwrap();
+    assert_eq!(
+        e.ingress.allowed_by,
+        [RuleRef {
+            policy: "a/p".into(),
+            direction: peers::Direction::Ingress,
+            rule: 2
+        }]
+    );
+    assert!(
+        e.egress.reason.contains("not isolated"),
+        "{}",
+        e.egress.reason
+    );
+    let denied = analysis
+        .explain(&client, &web, Protocol::Tcp, 9090)
+        .unwrap();
     assert!(!denied.allowed);
-    assert!(denied.ingress.reason.contains("isolated for ingress by a/p"), "{}", denied.ingress.reason);
+    assert!(
+        denied
+            .ingress
+            .reason
+            .contains("isolated for ingress by a/p"),
+        "{}",
+        denied.ingress.reason
+    );
 }

@@ -19,33 +19,66 @@ pub const CONTROLS: &[Control] = &[
 
 /// Capabilities a baseline container may add.
 pub const ALLOWED_CAPABILITIES: &[&str] = &[
-    "AUDIT_WRITE", "CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL", "MKNOD", "NET_BIND_SERVICE",
-    "SETFCAP", "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT",
+    "AUDIT_WRITE",
+    "CHOWN",
+    "DAC_OVERRIDE",
+    "FOWNER",
+    "FSETID",
+    "KILL",
+    "MKNOD",
+    "NET_BIND_SERVICE",
+    "SETFCAP",
+    "SETGID",
+    "SETPCAP",
+    "SETUID",
+    "SYS_CHROOT",
 ];
 
 /// The safe sysctls.
 pub const SAFE_SYSCTLS: &[&str] = &[
-    "kernel.shm_rmid_forced", "net.ipv4.ip_local_port_range", "net.ipv4.ip_unprivileged_port_start",
-    "net.ipv4.tcp_syncookies", "net.ipv4.ping_group_range", "net.ipv4.ip_local_reserved_ports",
-    "net.ipv4.tcp_keepalive_time", "net.ipv4.tcp_fin_timeout", "net.ipv4.tcp_keepalive_intvl",
-    "net.ipv4.tcp_keepalive_probes", "net.ipv4.tcp_rmem", "net.ipv4.tcp_wmem",
+    "kernel.shm_rmid_forced",
+    "net.ipv4.ip_local_port_range",
+    "net.ipv4.ip_unprivileged_port_start",
+    "net.ipv4.tcp_syncookies",
+    "net.ipv4.ping_group_range",
+    "net.ipv4.ip_local_reserved_ports",
+    "net.ipv4.tcp_keepalive_time",
+    "net.ipv4.tcp_fin_timeout",
+    "net.ipv4.tcp_keepalive_intvl",
+    "net.ipv4.tcp_keepalive_probes",
+    "net.ipv4.tcp_rmem",
+    "net.ipv4.tcp_wmem",
 ];
 
 /// SELinux types a baseline pod may use.
-pub const ALLOWED_SELINUX_TYPES: &[&str] = &["container_t", "container_init_t", "container_kvm_t", "container_engine_t"];
+pub const ALLOWED_SELINUX_TYPES: &[&str] = &[
+    "container_t",
+    "container_init_t",
+    "container_kvm_t",
+    "container_engine_t",
+];
 
 const APPARMOR_ANNOTATION_PREFIX: &str = "container.apparmor.security.beta.kubernetes.io/";
 
 fn host_process(pod: &PodView) -> Vec<String> {
     let mut out = Vec::new();
-    let pod_level = pod.spec.security_context.as_ref().and_then(|sc| sc.windows_options.as_ref());
+    let pod_level = pod
+        .spec
+        .security_context
+        .as_ref()
+        .and_then(|sc| sc.windows_options.as_ref());
     if pod_level.and_then(|w| w.host_process) == Some(true) {
         out.push("pod sets windowsOptions.hostProcess: true".into());
     }
     for c in &pod.containers {
-        let options = c.security_context.and_then(|sc| sc.windows_options.as_ref());
+        let options = c
+            .security_context
+            .and_then(|sc| sc.windows_options.as_ref());
         if options.and_then(|w| w.host_process) == Some(true) {
-            out.push(format!("{} sets windowsOptions.hostProcess: true", c.label()));
+            out.push(format!(
+                "{} sets windowsOptions.hostProcess: true",
+                c.label()
+            ));
         }
     }
     out
@@ -53,11 +86,15 @@ fn host_process(pod: &PodView) -> Vec<String> {
 
 fn host_namespaces(pod: &PodView) -> Vec<String> {
     let spec = pod.spec;
-    [("hostNetwork", spec.host_network), ("hostPID", spec.host_pid), ("hostIPC", spec.host_ipc)]
-        .into_iter()
-        .filter(|(_, value)| *value == Some(true))
-        .map(|(field, _)| format!("pod sets {field}: true"))
-        .collect()
+    [
+        ("hostNetwork", spec.host_network),
+        ("hostPID", spec.host_pid),
+        ("hostIPC", spec.host_ipc),
+    ]
+    .into_iter()
+    .filter(|(_, value)| *value == Some(true))
+    .map(|(field, _)| format!("pod sets {field}: true"))
+    .collect()
 }
 
 fn privileged(pod: &PodView) -> Vec<String> {
@@ -71,7 +108,10 @@ fn privileged(pod: &PodView) -> Vec<String> {
 fn capabilities(pod: &PodView) -> Vec<String> {
     let mut out = Vec::new();
     for c in &pod.containers {
-        let added = c.security_context.and_then(|sc| sc.capabilities.as_ref()).and_then(|caps| caps.add.as_ref());
+        let added = c
+            .security_context
+            .and_then(|sc| sc.capabilities.as_ref())
+            .and_then(|caps| caps.add.as_ref());
         for cap in added.into_iter().flatten() {
             if !ALLOWED_CAPABILITIES.contains(&cap.as_str()) {
                 out.push(format!("{} adds capability {cap}", c.label()));
@@ -94,8 +134,16 @@ fn host_path_volumes(pod: &PodView) -> Vec<String> {
 fn host_ports(pod: &PodView) -> Vec<String> {
     let mut out = Vec::new();
     for c in &pod.containers {
-        for port in c.ports.iter().filter(|p| p.host_port.is_some_and(|h| h != 0)) {
-            out.push(format!("{} uses hostPort {}", c.label(), port.host_port.unwrap_or_default()));
+        for port in c
+            .ports
+            .iter()
+            .filter(|p| p.host_port.is_some_and(|h| h != 0))
+        {
+            out.push(format!(
+                "{} uses hostPort {}",
+                c.label(),
+                port.host_port.unwrap_or_default()
+            ));
         }
     }
     out
@@ -104,14 +152,24 @@ fn host_ports(pod: &PodView) -> Vec<String> {
 fn apparmor(pod: &PodView) -> Vec<String> {
     let allowed = |t: &str| matches!(t, "RuntimeDefault" | "Localhost");
     let mut out = Vec::new();
-    let pod_profile = pod.spec.security_context.as_ref().and_then(|sc| sc.app_armor_profile.as_ref());
+    let pod_profile = pod
+        .spec
+        .security_context
+        .as_ref()
+        .and_then(|sc| sc.app_armor_profile.as_ref());
     if let Some(profile) = pod_profile.filter(|p| !allowed(&p.type_)) {
         out.push(format!("pod sets appArmorProfile.type: {}", profile.type_));
     }
     for c in &pod.containers {
-        let profile = c.security_context.and_then(|sc| sc.app_armor_profile.as_ref());
+        let profile = c
+            .security_context
+            .and_then(|sc| sc.app_armor_profile.as_ref());
         if let Some(profile) = profile.filter(|p| !allowed(&p.type_)) {
-            out.push(format!("{} sets appArmorProfile.type: {}", c.label(), profile.type_));
+            out.push(format!(
+                "{} sets appArmorProfile.type: {}",
+                c.label(),
+                profile.type_
+            ));
         }
     }
     for (key, value) in pod.annotations {
@@ -126,21 +184,36 @@ fn apparmor(pod: &PodView) -> Vec<String> {
 
 fn selinux(pod: &PodView) -> Vec<String> {
     let mut out = Vec::new();
-    let mut inspect = |owner: String, options: Option<&k8s_openapi::api::core::v1::SELinuxOptions>| {
-        let Some(options) = options else { return };
-        if let Some(t) = options.type_.as_deref().filter(|t| !t.is_empty() && !ALLOWED_SELINUX_TYPES.contains(t)) {
-            out.push(format!("{owner} sets seLinuxOptions.type: {t}"));
-        }
-        if options.user.as_deref().is_some_and(|u| !u.is_empty()) {
-            out.push(format!("{owner} sets seLinuxOptions.user"));
-        }
-        if options.role.as_deref().is_some_and(|r| !r.is_empty()) {
-            out.push(format!("{owner} sets seLinuxOptions.role"));
-        }
-    };
-    inspect("pod".into(), pod.spec.security_context.as_ref().and_then(|sc| sc.se_linux_options.as_ref()));
+    let mut inspect =
+        |owner: String, options: Option<&k8s_openapi::api::core::v1::SELinuxOptions>| {
+            let Some(options) = options else { return };
+            if let Some(t) = options
+                .type_
+                .as_deref()
+                .filter(|t| !t.is_empty() && !ALLOWED_SELINUX_TYPES.contains(t))
+            {
+                out.push(format!("{owner} sets seLinuxOptions.type: {t}"));
+            }
+            if options.user.as_deref().is_some_and(|u| !u.is_empty()) {
+                out.push(format!("{owner} sets seLinuxOptions.user"));
+            }
+            if options.role.as_deref().is_some_and(|r| !r.is_empty()) {
+                out.push(format!("{owner} sets seLinuxOptions.role"));
+            }
+        };
+    inspect(
+        "pod".into(),
+        pod.spec
+            .security_context
+            .as_ref()
+            .and_then(|sc| sc.se_linux_options.as_ref()),
+    );
     for c in &pod.containers {
-        inspect(c.label(), c.security_context.and_then(|sc| sc.se_linux_options.as_ref()));
+        inspect(
+            c.label(),
+            c.security_context
+                .and_then(|sc| sc.se_linux_options.as_ref()),
+        );
     }
     out
 }
@@ -157,21 +230,36 @@ fn proc_mount(pod: &PodView) -> Vec<String> {
 
 fn seccomp(pod: &PodView) -> Vec<String> {
     let mut out = Vec::new();
-    let pod_type = pod.spec.security_context.as_ref().and_then(|sc| sc.seccomp_profile.as_ref()).map(|p| p.type_.as_str());
+    let pod_type = pod
+        .spec
+        .security_context
+        .as_ref()
+        .and_then(|sc| sc.seccomp_profile.as_ref())
+        .map(|p| p.type_.as_str());
     if pod_type == Some("Unconfined") {
         out.push("pod sets seccompProfile.type: Unconfined".into());
     }
     for c in &pod.containers {
-        let t = c.security_context.and_then(|sc| sc.seccomp_profile.as_ref()).map(|p| p.type_.as_str());
+        let t = c
+            .security_context
+            .and_then(|sc| sc.seccomp_profile.as_ref())
+            .map(|p| p.type_.as_str());
         if t == Some("Unconfined") {
-            out.push(format!("{} sets seccompProfile.type: Unconfined", c.label()));
+            out.push(format!(
+                "{} sets seccompProfile.type: Unconfined",
+                c.label()
+            ));
         }
     }
     out
 }
 
 fn sysctls(pod: &PodView) -> Vec<String> {
-    let sysctls = pod.spec.security_context.as_ref().and_then(|sc| sc.sysctls.as_ref());
+    let sysctls = pod
+        .spec
+        .security_context
+        .as_ref()
+        .and_then(|sc| sc.sysctls.as_ref());
     sysctls
         .into_iter()
         .flatten()

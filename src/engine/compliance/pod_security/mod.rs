@@ -59,9 +59,16 @@ pub struct Evaluation {
 
 /// Evaluates the baseline and restricted controls on a pod template.
 pub fn evaluate(spec: &PodSpec, annotations: &BTreeMap<String, String>) -> Evaluation {
-    let view = PodView { spec, annotations, containers: containers::all(spec) };
+    let view = PodView {
+        spec,
+        annotations,
+        containers: containers::all(spec),
+    };
     let run = |controls: &[Control]| -> Vec<Outcome> {
-        controls.iter().map(|(id, control)| Outcome::new(id, control(&view))).collect()
+        controls
+            .iter()
+            .map(|(id, control)| Outcome::new(id, control(&view)))
+            .collect()
     };
     let baseline = run(baseline::CONTROLS);
     let restricted = run(restricted::CONTROLS);

@@ -15,7 +15,14 @@ pub const CONTROLS: &[Control] = &[
 
 /// Volume sources a restricted pod may use.
 pub const ALLOWED_VOLUME_SOURCES: &[&str] = &[
-    "configMap", "csi", "downwardAPI", "emptyDir", "ephemeral", "persistentVolumeClaim", "projected", "secret",
+    "configMap",
+    "csi",
+    "downwardAPI",
+    "emptyDir",
+    "ephemeral",
+    "persistentVolumeClaim",
+    "projected",
+    "secret",
 ];
 
 fn volume_types(pod: &PodView) -> Vec<String> {
@@ -23,8 +30,13 @@ fn volume_types(pod: &PodView) -> Vec<String> {
     for volume in pod.spec.volumes.iter().flatten() {
         // Reading the serialised form keeps this correct for volume
         // sources added to the API after this code was written.
-        let Ok(serde_json::Value::Object(fields)) = serde_json::to_value(volume) else { continue };
-        for source in fields.keys().filter(|k| *k != "name" && !ALLOWED_VOLUME_SOURCES.contains(&k.as_str())) {
+        let Ok(serde_json::Value::Object(fields)) = serde_json::to_value(volume) else {
+            continue;
+        };
+        for source in fields
+            .keys()
+            .filter(|k| *k != "name" && !ALLOWED_VOLUME_SOURCES.contains(&k.as_str()))
+        {
             out.push(format!("volume \"{}\" is of type {source}", volume.name));
         }
     }
@@ -37,13 +49,21 @@ fn privilege_escalation(pod: &PodView) -> Vec<String> {
     }
     pod.containers
         .iter()
-        .filter(|c| c.security_context.and_then(|sc| sc.allow_privilege_escalation) != Some(false))
+        .filter(|c| {
+            c.security_context
+                .and_then(|sc| sc.allow_privilege_escalation)
+                != Some(false)
+        })
         .map(|c| format!("{} does not set allowPrivilegeEscalation: false", c.label()))
         .collect()
 }
 
 fn run_as_non_root(pod: &PodView) -> Vec<String> {
-    let pod_level = pod.spec.security_context.as_ref().and_then(|sc| sc.run_as_non_root);
+    let pod_level = pod
+        .spec
+        .security_context
+        .as_ref()
+        .and_then(|sc| sc.run_as_non_root);
     let mut out = Vec::new();
     if pod_level == Some(false) {
         out.push("pod sets runAsNonRoot: false".into());
@@ -53,7 +73,10 @@ fn run_as_non_root(pod: &PodView) -> Vec<String> {
             Some(true) => {}
             Some(false) => out.push(format!("{} sets runAsNonRoot: false", c.label())),
             None if pod_level == Some(true) => {}
-            None => out.push(format!("{} does not set runAsNonRoot: true (nor does the pod)", c.label())),
+            None => out.push(format!(
+                "{} does not set runAsNonRoot: true (nor does the pod)",
+                c.label()
+            )),
         }
     }
     out
@@ -61,7 +84,13 @@ fn run_as_non_root(pod: &PodView) -> Vec<String> {
 
 fn run_as_non_root_user(pod: &PodView) -> Vec<String> {
     let mut out = Vec::new();
-    if pod.spec.security_context.as_ref().and_then(|sc| sc.run_as_user) == Some(0) {
+    if pod
+        .spec
+        .security_context
+        .as_ref()
+        .and_then(|sc| sc.run_as_user)
+        == Some(0)
+    {
         out.push("pod sets runAsUser: 0".into());
     }
     for c in &pod.containers {
@@ -77,18 +106,30 @@ fn seccomp(pod: &PodView) -> Vec<String> {
         return Vec::new();
     }
     let allowed = |t: &str| matches!(t, "RuntimeDefault" | "Localhost");
-    let pod_type = pod.spec.security_context.as_ref().and_then(|sc| sc.seccomp_profile.as_ref()).map(|p| p.type_.as_str());
+    let pod_type = pod
+        .spec
+        .security_context
+        .as_ref()
+        .and_then(|sc| sc.seccomp_profile.as_ref())
+        .map(|p| p.type_.as_str());
     let mut out = Vec::new();
     if let Some(t) = pod_type.filter(|t| !allowed(t)) {
         out.push(format!("pod sets seccompProfile.type: {t}"));
     }
     let pod_ok = pod_type.is_some_and(allowed);
     for c in &pod.containers {
-        match c.security_context.and_then(|sc| sc.seccomp_profile.as_ref()).map(|p| p.type_.as_str()) {
+        match c
+            .security_context
+            .and_then(|sc| sc.seccomp_profile.as_ref())
+            .map(|p| p.type_.as_str())
+        {
             Some(t) if allowed(t) => {}
             Some(t) => out.push(format!("{} sets seccompProfile.type: {t}", c.label())),
             None if pod_ok => {}
-            None => out.push(format!("{} has no seccompProfile (nor does the pod)", c.label())),
+            None => out.push(format!(
+                "{} has no seccompProfile (nor does the pod)",
+                c.label()
+            )),
         }
     }
     out
@@ -101,11 +142,17 @@ fn capabilities(pod: &PodView) -> Vec<String> {
     let mut out = Vec::new();
     for c in &pod.containers {
         let caps = c.security_context.and_then(|sc| sc.capabilities.as_ref());
-        let drops_all = caps.and_then(|caps| caps.drop.as_ref()).is_some_and(|d| d.iter().any(|c| c == "ALL"));
+        let drops_all = caps
+            .and_then(|caps| caps.drop.as_ref())
+            .is_some_and(|d| d.iter().any(|c| c == "ALL"));
         if !drops_all {
             out.push(format!("{} does not drop ALL capabilities", c.label()));
         }
-        for cap in caps.and_then(|caps| caps.add.as_ref()).into_iter().flatten() {
+        for cap in caps
+            .and_then(|caps| caps.add.as_ref())
+            .into_iter()
+            .flatten()
+        {
             if cap != "NET_BIND_SERVICE" {
                 out.push(format!("{} adds capability {cap}", c.label()));
             }

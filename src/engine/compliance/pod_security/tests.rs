@@ -27,7 +27,11 @@ fn merge(base: &mut Value, patch: Value) {
         }
         (Value::Array(b), Value::Array(p)) => {
             for (i, v) in p.into_iter().enumerate() {
-                if i < b.len() { merge(&mut b[i], v) } else { b.push(v) }
+                if i < b.len() {
+                    merge(&mut b[i], v)
+                } else {
+                    b.push(v)
+                }
             }
         }
         (b, p) => *b = p,
@@ -39,7 +43,12 @@ fn evaluate_spec(spec: &PodSpec) -> Evaluation {
 }
 
 fn failing(spec: &PodSpec) -> Vec<&'static str> {
-    evaluate_spec(spec).outcomes.iter().filter(|o| !o.violations.is_empty()).map(|o| o.id).collect()
+    evaluate_spec(spec)
+        .outcomes
+        .iter()
+        .filter(|o| !o.violations.is_empty())
+        .map(|o| o.id)
+        .collect()
 }
 
 fn level(patch: Value) -> Level {
@@ -54,19 +63,33 @@ fn hardened_pod_is_restricted() {
 
 #[test]
 fn default_pod_is_baseline_not_restricted() {
-    let spec: PodSpec = serde_json::from_value(json!({"containers": [{"name": "c", "image": "x:1"}]})).unwrap();
+    let spec: PodSpec =
+        serde_json::from_value(json!({"containers": [{"name": "c", "image": "x:1"}]})).unwrap();
     let e = evaluate_spec(&spec);
     assert_eq!(e.level, Level::Baseline);
     let ids = failing(&spec);
-    for id in ["pss.restricted.privilege-escalation", "pss.restricted.run-as-non-root", "pss.restricted.seccomp", "pss.restricted.capabilities"] {
+    for id in [
+        "pss.restricted.privilege-escalation",
+        "pss.restricted.run-as-non-root",
+        "pss.restricted.seccomp",
+        "pss.restricted.capabilities",
+    ] {
         assert!(ids.contains(&id), "{id} should fail: {ids:?}");
     }
 }
 
 #[test]
 fn host_process_container_is_privileged_level() {
-    assert_eq!(level(json!({"containers": [{"securityContext": {"windowsOptions": {"hostProcess": true}}}]})), Level::Privileged);
-    assert_eq!(level(json!({"securityContext": {"windowsOptions": {"hostProcess": true}}})), Level::Privileged);
+    assert_eq!(
+        level(
+            json!({"containers": [{"securityContext": {"windowsOptions": {"hostProcess": true}}}]})
+        ),
+        Level::Privileged
+    );
+    assert_eq!(
+        level(json!({"securityContext": {"windowsOptions": {"hostProcess": true}}})),
+        Level::Privileged
+    );
 }
 
 #[test]
@@ -79,46 +102,66 @@ fn host_network_pid_or_ipc_is_privileged_level() {
 
 #[test]
 fn privileged_container_is_privileged_level() {
-    assert_eq!(level(json!({"containers": [{"securityContext": {"privileged": true}}]})), Level::Privileged);
+    assert_eq!(
+        level(json!({"containers": [{"securityContext": {"privileged": true}}]})),
+        Level::Privileged
+    );
 }
 
 #[test]
 fn privileged_init_container_counts_too() {
-    let spec = restricted_pod(json!({"initContainers": [{"name": "init", "image": "x:1", "securityContext": {
-        "privileged": true, "allowPrivilegeEscalation": false, "capabilities": {"drop": ["ALL"]}}}]}));
+    let spec = restricted_pod(
+        json!({"initContainers": [{"name": "init", "image": "x:1", "securityContext": {
+        "privileged": true, "allowPrivilegeEscalation": false, "capabilities": {"drop": ["ALL"]}}}]}),
+    );
     assert!(failing(&spec).contains(&"pss.baseline.privileged"));
 }
 
 #[test]
 fn ephemeral_containers_are_checked() {
-    let spec = restricted_pod(json!({"ephemeralContainers": [{"name": "debug", "image": "busybox:1",
-        "securityContext": {"capabilities": {"add": ["SYS_ADMIN"]}}}]}));
+    let spec = restricted_pod(
+        json!({"ephemeralContainers": [{"name": "debug", "image": "busybox:1",
+        "securityContext": {"capabilities": {"add": ["SYS_ADMIN"]}}}]}),
+    );
     let ids = failing(&spec);
     assert!(ids.contains(&"pss.baseline.capabilities"), "{ids:?}");
-    assert!(ids.contains(&"pss.restricted.privilege-escalation"), "{ids:?}");
+    assert!(
+        ids.contains(&"pss.restricted.privilege-escalation"),
+        "{ids:?}"
+    );
 }
 
 #[test]
 fn baseline_allows_default_capabilities_but_not_others() {
-    let add = |cap: &str| json!({"containers": [{"securityContext": {"capabilities": {"add": [cap]}}}]});
+    let add =
+        |cap: &str| json!({"containers": [{"securityContext": {"capabilities": {"add": [cap]}}}]});
     assert_eq!(level(add("CHOWN")), Level::Baseline);
     assert_eq!(level(add("NET_ADMIN")), Level::Privileged);
 }
 
 #[test]
 fn restricted_allows_adding_only_net_bind_service() {
-    let add = |cap: &str| json!({"containers": [{"securityContext": {"capabilities": {"add": [cap]}}}]});
+    let add =
+        |cap: &str| json!({"containers": [{"securityContext": {"capabilities": {"add": [cap]}}}]});
     assert_eq!(level(add("NET_BIND_SERVICE")), Level::Restricted);
 }
 
 #[test]
 fn restricted_requires_dropping_all_capabilities() {
-    assert_eq!(level(json!({"containers": [{"securityContext": {"capabilities": {"drop": ["NET_RAW"]}}}]})), Level::Baseline);
+    assert_eq!(
+        level(
+            json!({"containers": [{"securityContext": {"capabilities": {"drop": ["NET_RAW"]}}}]})
+        ),
+        Level::Baseline
+    );
 }
 
 #[test]
 fn host_path_volume_is_privileged_level() {
-    assert_eq!(level(json!({"volumes": [{"name": "h", "hostPath": {"path": "/var/run"}}]})), Level::Privileged);
+    assert_eq!(
+        level(json!({"volumes": [{"name": "h", "hostPath": {"path": "/var/run"}}]})),
+        Level::Privileged
+    );
 }
 
 #[test]
@@ -130,8 +173,16 @@ fn host_port_is_privileged_level_but_zero_is_fine() {
 
 #[test]
 fn apparmor_unconfined_is_privileged_level() {
-    assert_eq!(level(json!({"securityContext": {"appArmorProfile": {"type": "Unconfined"}}})), Level::Privileged);
-    assert_eq!(level(json!({"containers": [{"securityContext": {"appArmorProfile": {"type": "RuntimeDefault"}}}]})), Level::Restricted);
+    assert_eq!(
+        level(json!({"securityContext": {"appArmorProfile": {"type": "Unconfined"}}})),
+        Level::Privileged
+    );
+    assert_eq!(
+        level(
+            json!({"containers": [{"securityContext": {"appArmorProfile": {"type": "RuntimeDefault"}}}]})
+        ),
+        Level::Restricted
+    );
 }
 
 #[test]
@@ -148,22 +199,47 @@ fn apparmor_annotation_unconfined_is_privileged_level() {
 fn selinux_custom_type_user_or_role_is_privileged_level() {
     let opts = |o: Value| json!({"securityContext": {"seLinuxOptions": o}});
     assert_eq!(level(opts(json!({"type": "spc_t"}))), Level::Privileged);
-    assert_eq!(level(opts(json!({"type": "container_init_t"}))), Level::Restricted);
+    assert_eq!(
+        level(opts(json!({"type": "container_init_t"}))),
+        Level::Restricted
+    );
     assert_eq!(level(opts(json!({"user": "system_u"}))), Level::Privileged);
-    assert_eq!(level(json!({"containers": [{"securityContext": {"seLinuxOptions": {"role": "sysadm_r"}}}]})), Level::Privileged);
-    assert_eq!(level(opts(json!({"level": "s0:c123,c456"}))), Level::Restricted);
+    assert_eq!(
+        level(
+            json!({"containers": [{"securityContext": {"seLinuxOptions": {"role": "sysadm_r"}}}]})
+        ),
+        Level::Privileged
+    );
+    assert_eq!(
+        level(opts(json!({"level": "s0:c123,c456"}))),
+        Level::Restricted
+    );
 }
 
 #[test]
 fn unmasked_proc_mount_is_privileged_level() {
-    assert_eq!(level(json!({"containers": [{"securityContext": {"procMount": "Unmasked"}}]})), Level::Privileged);
-    assert_eq!(level(json!({"containers": [{"securityContext": {"procMount": "Default"}}]})), Level::Restricted);
+    assert_eq!(
+        level(json!({"containers": [{"securityContext": {"procMount": "Unmasked"}}]})),
+        Level::Privileged
+    );
+    assert_eq!(
+        level(json!({"containers": [{"securityContext": {"procMount": "Default"}}]})),
+        Level::Restricted
+    );
 }
 
 #[test]
 fn seccomp_unconfined_is_privileged_level() {
-    assert_eq!(level(json!({"securityContext": {"seccompProfile": {"type": "Unconfined"}}})), Level::Privileged);
-    assert_eq!(level(json!({"containers": [{"securityContext": {"seccompProfile": {"type": "Unconfined"}}}]})), Level::Privileged);
+    assert_eq!(
+        level(json!({"securityContext": {"seccompProfile": {"type": "Unconfined"}}})),
+        Level::Privileged
+    );
+    assert_eq!(
+        level(
+            json!({"containers": [{"securityContext": {"seccompProfile": {"type": "Unconfined"}}}]})
+        ),
+        Level::Privileged
+    );
 }
 
 #[test]
@@ -177,22 +253,40 @@ fn restricted_seccomp_may_be_set_per_container_instead_of_pod() {
 
 #[test]
 fn unsafe_sysctl_is_privileged_level_and_safe_one_is_not() {
-    let sysctl = |name: &str| json!({"securityContext": {"sysctls": [{"name": name, "value": "1"}]}});
+    let sysctl =
+        |name: &str| json!({"securityContext": {"sysctls": [{"name": name, "value": "1"}]}});
     assert_eq!(level(sysctl("kernel.msgmax")), Level::Privileged);
-    assert_eq!(level(sysctl("net.ipv4.tcp_keepalive_time")), Level::Restricted);
+    assert_eq!(
+        level(sysctl("net.ipv4.tcp_keepalive_time")),
+        Level::Restricted
+    );
     assert_eq!(level(sysctl("net.ipv4.tcp_rmem")), Level::Restricted);
 }
 
 #[test]
 fn restricted_volume_types_exclude_nfs_but_allow_projected_and_ephemeral() {
-    assert_eq!(level(json!({"volumes": [{"name": "n", "nfs": {"server": "s", "path": "/"}}]})), Level::Baseline);
-    assert_eq!(level(json!({"volumes": [{"name": "p", "projected": {"sources": []}}, {"name": "e", "emptyDir": {}}]})), Level::Restricted);
+    assert_eq!(
+        level(json!({"volumes": [{"name": "n", "nfs": {"server": "s", "path": "/"}}]})),
+        Level::Baseline
+    );
+    assert_eq!(
+        level(
+            json!({"volumes": [{"name": "p", "projected": {"sources": []}}, {"name": "e", "emptyDir": {}}]})
+        ),
+        Level::Restricted
+    );
 }
 
 #[test]
 fn privilege_escalation_must_be_explicitly_false() {
-    assert_eq!(level(json!({"containers": [{"securityContext": {"allowPrivilegeEscalation": null}}]})), Level::Baseline);
-    assert_eq!(level(json!({"containers": [{"securityContext": {"allowPrivilegeEscalation": true}}]})), Level::Baseline);
+    assert_eq!(
+        level(json!({"containers": [{"securityContext": {"allowPrivilegeEscalation": null}}]})),
+        Level::Baseline
+    );
+    assert_eq!(
+        level(json!({"containers": [{"securityContext": {"allowPrivilegeEscalation": true}}]})),
+        Level::Baseline
+    );
 }
 
 #[test]
@@ -204,20 +298,33 @@ fn run_as_non_root_on_containers_suffices_without_pod_level() {
 
 #[test]
 fn container_setting_run_as_non_root_false_overrides_pod() {
-    assert_eq!(level(json!({"containers": [{"securityContext": {"runAsNonRoot": false}}]})), Level::Baseline);
+    assert_eq!(
+        level(json!({"containers": [{"securityContext": {"runAsNonRoot": false}}]})),
+        Level::Baseline
+    );
 }
 
 #[test]
 fn run_as_user_zero_is_not_restricted_but_other_uids_are() {
-    assert_eq!(level(json!({"securityContext": {"runAsUser": 0}})), Level::Baseline);
-    assert_eq!(level(json!({"containers": [{"securityContext": {"runAsUser": 0}}]})), Level::Baseline);
-    assert_eq!(level(json!({"securityContext": {"runAsUser": 1000}})), Level::Restricted);
+    assert_eq!(
+        level(json!({"securityContext": {"runAsUser": 0}})),
+        Level::Baseline
+    );
+    assert_eq!(
+        level(json!({"containers": [{"securityContext": {"runAsUser": 0}}]})),
+        Level::Baseline
+    );
+    assert_eq!(
+        level(json!({"securityContext": {"runAsUser": 1000}})),
+        Level::Restricted
+    );
 }
 
 #[test]
 fn windows_pods_are_exempt_from_linux_only_restricted_controls() {
     let spec: PodSpec = serde_json::from_value(json!({"os": {"name": "windows"},
         "securityContext": {"runAsNonRoot": true},
-        "containers": [{"name": "c", "image": "x:1"}]})).unwrap();
+        "containers": [{"name": "c", "image": "x:1"}]}))
+    .unwrap();
     assert_eq!(evaluate_spec(&spec).level, Level::Restricted);
 }
