@@ -3,6 +3,7 @@
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
+use aigov::cli::{audit, netpol};
 use aigov::server::config::ServeArgs;
 
 /// aigov: a governance portal for AI workloads on Kubernetes.
@@ -22,6 +23,14 @@ struct Cli {
 enum Command {
     /// Serve the portal (the default).
     Serve(ServeArgs),
+    /// Audit workload manifests offline against the Pod Security Standards
+    /// and the governance checks.
+    Audit(audit::AuditArgs),
+    /// Analyse NetworkPolicies in manifests offline.
+    Netpol {
+        #[command(subcommand)]
+        command: netpol::NetpolCommand,
+    },
 }
 
 fn main() -> ExitCode {
@@ -29,6 +38,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         None => serve(cli.serve),
         Some(Command::Serve(args)) => serve(args),
+        Some(Command::Audit(args)) => audit::run(&args),
+        Some(Command::Netpol { command }) => netpol::run(&command),
     };
     match result {
         Ok(code) => code,

@@ -1,7 +1,7 @@
 //! `aigov serve`: bind, serve, and shut down gracefully.
 
 use anyhow::Context;
-use leptos::config::get_configuration;
+use leptos::config::{LeptosOptions, get_configuration};
 use std::sync::Arc;
 use tokio::net::TcpListener;
 
@@ -16,9 +16,7 @@ use super::telemetry;
 pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     telemetry::init(args.log_format);
 
-    let mut leptos_options = get_configuration(None)
-        .context("reading the site configuration (LEPTOS_* variables)")?
-        .leptos_options;
+    let mut leptos_options = site_options()?;
     if let Some(listen) = args.listen {
         leptos_options.site_addr = listen;
     }
@@ -62,6 +60,23 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         .context("serving HTTP")?;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// The site settings: from the `LEPTOS_*` variables that cargo-leptos sets at
+/// build and run time, or the defaults of this crate when it was built by
+/// plain cargo (then only the flags of `aigov serve` change them).
+fn site_options() -> anyhow::Result<LeptosOptions> {
+    let built_by_cargo_leptos = option_env!("LEPTOS_OUTPUT_NAME").is_some()
+        || std::env::var_os("LEPTOS_OUTPUT_NAME").is_some();
+    if built_by_cargo_leptos {
+        Ok(get_configuration(None)
+            .context("reading the site configuration (LEPTOS_* variables)")?
+            .leptos_options)
+    } else {
+        Ok(LeptosOptions::builder()
+            .output_name(env!("CARGO_PKG_NAME"))
+            .build())
+    }
 }
 
 async fn shutdown_signal() {
