@@ -1,0 +1,208 @@
+//! Test support for integration tests that need a real Kubernetes API.
+//!
+//! `devcluster()` makes sure the local devcluster (kube-apiserver, etcd,
+//! controller-manager, scheduler and kwok; see tools/devcluster) is running,
+//! starting it with `scripts/devcluster.sh up` when it is not, and returns its
+//! admin kubeconfig. `DevCluster::namespace` gives each test its own uniquely
+//! named namespace that is deleted when the guard is dropped (also when the
+//! test panics), so tests can run in parallel.
+#![allow(dead_code)]
+
+use std::future::Future;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use k8s_openapi::api::core::v1::{Namespace, ServiceAccount};
+use kube::api::{Api, DeleteParams, PostParams};
+use kube::config::{KubeConfigOptions, Kubeconfig};
+use kube::{Client, Config};
+
+/// The running devcluster.
+pub struct DevCluster {
+    pub repo: PathBuf,
+    pub dir: PathBuf,
+    pub kubeconfig: PathBuf,
+}
+
+static CLUSTER: OnceLock<Result<DevCluster, String>> = OnceLock::new();
+
+fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn script(repo: &Path) -> PathBuf {
+    repo.join("scripts/devcluster.sh")
+}
+
+/// Returns the devcluster, starting it (build, up, seed) on first use in this
+/// test binary. `scripts/devcluster.sh up` is idempotent and serialised by a
+/// lock, so parallel test binaries share one cluster.
+pub fn devcluster() -> &'static DevCluster {
+    // kube's rustls needs a process-wide crypto provider.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let result = CLUSTER.get_or_init(|| {
+        let repo = repo_root();
+        let dir = std::env::var_os("DEVCLUSTER_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| repo.join(".dev"));
+        let status = Command::new(script(&repo))
+            .arg("up")
+            .env("DEVCLUSTER_DIR", &dir)
+            .stdout(std::process::Stdio::null())
+            .status()
+            .map_err(|e| format!("running scripts/devcluster.sh up: {e}"))?;
+        if !status.success() {
+            return Err(format!("scripts/devcluster.sh up failed ({status}); see its output above"));
+        }
+        let kubeconfig = dir.join("kubeconfig");
+        if !kubeconfig.is_file() {
+            return Err(format!("{} missing after devcluster up", kubeconfig.display()));
+        }
+        Ok(DevCluster { repo, dir, kubeconfig })
+    });
+    match result {
+        Ok(c) => c,
+        Err(e) => panic!("devcluster is not available: {e}"),
+    }
+}
+
+impl DevCluster {
+    /// A client configuration for the admin (group system:masters).
+    pub async fn config(&self) -> Config {
+        let kubeconfig = Kubeconfig::read_from(&self.kubeconfig).expect("reading devcluster kubeconfig");
+        Config::from_custom_kubeconfig(kubeconfig, &KubeConfigOptions::default())
+            .await
+            .expect("devcluster kubeconfig")
+    }
+
+    /// An admin client. Create one per test: a client belongs to the tokio
+    /// runtime it was created on.
+    pub async fn client(&self) -> Client {
+        Client::try_from(self.config().await).expect("kube client")
+    }
+
+    /// A client that makes every request as `user` in `groups` through
+    /// Kubernetes impersonation (as the portal does for signed-in users).
+    pub async fn client_as(&self, user: &str, groups: &[&str]) -> Client {
+        let mut config = self.config().await;
+        config.auth_info.impersonate = Some(user.to_string());
+        config.auth_info.impersonate_groups = if groups.is_empty() {
+            None
+        } else {
+            Some(groups.iter().map(|g| g.to_string()).collect())
+        };
+        Client::try_from(config).expect("impersonating kube client")
+    }
+
+    /// A fresh namespace named `<prefix>-<random>`, labelled
+    /// `aigov.dev/test=true`, whose `default` ServiceAccount exists; it is
+    /// deleted when the returned guard is dropped.
+    pub async fn namespace(&self, prefix: &str) -> TestNamespace {
+        let client = self.client().await;
+        let name = unique_name(prefix);
+        let ns: Namespace = serde_json::from_value(serde_json::json!({
+            "apiVersion": "v1",
+            "kind": "Namespace",
+            "metadata": {"name": name, "labels": {"aigov.dev/test": "true"}},
+        }))
+        .unwrap();
+        Api::<Namespace>::all(client.clone())
+            .create(&PostParams::default(), &ns)
+            .await
+            .unwrap_or_else(|e| panic!("creating namespace {name}: {e}"));
+        let guard = TestNamespace { name: name.clone(), client: client.clone(), kubeconfig: self.kubeconfig.clone() };
+        // Pods are only admitted once the controller-manager has created the
+        // namespace's default ServiceAccount.
+        let sas: Api<ServiceAccount> = Api::namespaced(client, &name);
+        wait_until(Duration::from_secs(60), "default ServiceAccount", || {
+            let sas = sas.clone();
+            async move { sas.get_opt("default").await.ok().flatten() }
+        })
+        .await;
+        guard
+    }
+
+    /// Appends lines to a pod container's log (served through pods/log).
+    pub fn append_log(&self, namespace: &str, pod: &str, container: &str, lines: &[&str]) {
+        let output = Command::new(script(&self.repo))
+            .args(["log-append", namespace, pod, container])
+            .args(lines)
+            .env("DEVCLUSTER_DIR", &self.dir)
+            .output()
+            .expect("running scripts/devcluster.sh log-append");
+        assert!(
+            output.status.success(),
+            "log-append failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+}
+
+/// A namespace that lives as long as the guard.
+pub struct TestNamespace {
+    pub name: String,
+    pub client: Client,
+    kubeconfig: PathBuf,
+}
+
+impl TestNamespace {
+    pub fn api<K>(&self) -> Api<K>
+    where
+        K: kube::Resource<Scope = k8s_openapi::NamespaceResourceScope>,
+        <K as kube::Resource>::DynamicType: Default,
+    {
+        Api::namespaced(self.client.clone(), &self.name)
+    }
+}
+
+impl Drop for TestNamespace {
+    fn drop(&mut self) {
+        if std::env::var_os("DEVCLUSTER_KEEP_NAMESPACES").is_some() {
+            return;
+        }
+        // Drop cannot await, and the test's runtime may be shutting down:
+        // delete from a separate thread with its own runtime and client.
+        let name = self.name.clone();
+        let kubeconfig = self.kubeconfig.clone();
+        let _ = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+            rt.block_on(async move {
+                let Ok(kc) = Kubeconfig::read_from(&kubeconfig) else { return };
+                let Ok(config) = Config::from_custom_kubeconfig(kc, &KubeConfigOptions::default()).await else {
+                    return;
+                };
+                let Ok(client) = Client::try_from(config) else { return };
+                let _ = Api::<Namespace>::all(client).delete(&name, &DeleteParams::background()).await;
+            });
+        })
+        .join();
+    }
+}
+
+/// `<prefix>-<12 random hex digits>`, a valid DNS label.
+pub fn unique_name(prefix: &str) -> String {
+    let id = uuid::Uuid::new_v4().simple().to_string();
+    let prefix: String = prefix.chars().take(40).collect();
+    format!("{prefix}-{}", &id[..12])
+}
+
+/// Polls `check` every 250 ms until it returns `Some`, panicking with `what`
+/// after `timeout`.
+pub async fn wait_until<T, F, Fut>(timeout: Duration, what: &str, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Option<T>>,
+{
+    let deadline = tokio::time::Instant::now() + timeout;
+    loop {
+        if let Some(v) = check().await {
+            return v;
+        }
+        if tokio::time::Instant::now() >= deadline {
+            panic!("timed out after {timeout:?} waiting for {what}");
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+}
