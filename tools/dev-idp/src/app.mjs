@@ -10,6 +10,7 @@ import { createProvider, clientFromEnv, PORTAL_CLIENT_ID } from './provider.mjs'
 import {
   loadSigningKeys, persistentSecret, rotateSigningKeys, storeSecret, writeAtomic,
 } from './state.mjs';
+import { createSharedStore } from './store.mjs';
 import { ensureCertificates } from './tls.mjs';
 import * as views from './views.mjs';
 
@@ -101,6 +102,7 @@ export async function startIdp({
   const tokenTtl = Number.parseInt(env.AIGOV_IDP_TOKEN_TTL ?? '', 10) || 3600;
   const client = clientFromEnv(env, clientSecret);
 
+  const adapter = createSharedStore();
   let provider = null;
   let providerHandler = null;
   let issuer = issuerOption;
@@ -108,7 +110,7 @@ export async function startIdp({
   async function buildProvider() {
     const signingKeys = await loadSigningKeys(stateDir);
     return createProvider({
-      issuer, users, client, signingKeys, cookieKeys, tokenTtl,
+      issuer, users, client, signingKeys, cookieKeys, adapter, tokenTtl,
     });
   }
 

@@ -112,13 +112,17 @@ function accountFor(user) {
 
 /**
  * Creates the provider. `options`: issuer, users, client (from portalClient),
- * signingKeys (private JWKs, the first one signs), cookieKeys, tokenTtl.
+ * signingKeys (private JWKs, the first one signs), cookieKeys, adapter
+ * (storage, see store.mjs), tokenTtl.
  */
-export function createProvider({ issuer, users, client, signingKeys, cookieKeys, tokenTtl = 3600 }) {
+export function createProvider({
+  issuer, users, client, signingKeys, cookieKeys, adapter, tokenTtl = 3600,
+}) {
   const bySub = new Map(users.map((u) => [u.sub, u]));
   const clientName = (ctx) => ctx.oidc?.client?.clientName || ctx.oidc?.client?.clientId;
 
   const provider = new Provider(issuer, {
+    adapter,
     clients: [client],
     clientDefaults: {
       grant_types: ['authorization_code'],
