@@ -122,6 +122,12 @@ mod tests {
     use super::*;
 
     #[test]
+    fn shipped_example_is_the_built_in_default() {
+        let example = include_str!("../../../deploy/compliance.yaml");
+        assert_eq!(Config::from_yaml(example).unwrap(), Config::default());
+    }
+
+    #[test]
     fn empty_file_gives_the_defaults() {
         assert_eq!(Config::from_yaml("").unwrap(), Config::default());
     }

@@ -1,7 +1,8 @@
 //! Effective connectivity: between workloads, and between workloads and
 //! address blocks outside the cluster.
 
-use std::collections::BTreeMap;
+use std::collections::hash_map::Entry;
+use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
@@ -154,6 +155,11 @@ impl<'a> Analysis<'a> {
 
     /// Ports from pod `from` to pod `to`: egress and ingress must agree.
     pub fn pod_to_pod(&self, from: usize, to: usize) -> PortSet {
+        if self.isolating(from, Direction::Egress).is_empty()
+            && self.isolating(to, Direction::Ingress).is_empty()
+        {
+            return PortSet::all();
+        }
         let egress = self.allowed(from, Direction::Egress, Peer::Pod(to), None);
         if egress.is_empty() {
             return egress;
@@ -182,26 +188,36 @@ impl<'a> Analysis<'a> {
     /// (between its own replicas) are not listed.
     pub fn connections(&self) -> Vec<Connection> {
         let pods = &self.cluster.pods;
-        let mut between: BTreeMap<(&WorkloadId, &WorkloadId), PortSet> = BTreeMap::new();
+        // Workloads by number, so that the pair loop compares integers.
+        let mut ids: Vec<&WorkloadId> = pods.iter().map(|p| &p.workload).collect();
+        ids.sort();
+        ids.dedup();
+        let index: Vec<usize> = pods
+            .iter()
+            .map(|p| ids.binary_search(&&p.workload).unwrap_or_default())
+            .collect();
+        let mut between: HashMap<(usize, usize), PortSet> = HashMap::new();
         for from in 0..pods.len() {
             for to in 0..pods.len() {
-                if pods[from].workload == pods[to].workload {
+                if index[from] == index[to] {
                     continue;
                 }
                 let ports = self.pod_to_pod(from, to);
                 if !ports.is_empty() {
-                    between
-                        .entry((&pods[from].workload, &pods[to].workload))
-                        .or_default()
-                        .union_with(&ports);
+                    match between.entry((index[from], index[to])) {
+                        Entry::Occupied(mut e) => e.get_mut().union_with(&ports),
+                        Entry::Vacant(e) => {
+                            e.insert(ports);
+                        }
+                    }
                 }
             }
         }
         let mut connections: Vec<Connection> = between
             .into_iter()
             .map(|((from, to), ports)| Connection {
-                from: Endpoint::Workload(from.clone()),
-                to: Endpoint::Workload(to.clone()),
+                from: Endpoint::Workload(ids[from].clone()),
+                to: Endpoint::Workload(ids[to].clone()),
                 ports,
             })
             .collect();
@@ -215,17 +231,25 @@ impl<'a> Analysis<'a> {
         let mut out = Vec::new();
         for direction in [Direction::Egress, Direction::Ingress] {
             let mut per_workload: BTreeMap<&WorkloadId, Vec<PortSet>> = BTreeMap::new();
+            // Pods isolated by the same policies with the same container
+            // ports see the outside alike: compute each such group once.
+            let mut by_signature: BTreeMap<(&[usize], String), Vec<PortSet>> = BTreeMap::new();
             for (pod, endpoint) in self.cluster.pods.iter().enumerate() {
+                let signature = (
+                    self.isolating(pod, direction),
+                    format!("{:?}", endpoint.named_ports),
+                );
+                let allowed = by_signature.entry(signature).or_insert_with(|| {
+                    ranges
+                        .iter()
+                        .map(|range| self.allowed(pod, direction, Peer::External(*range), None))
+                        .collect()
+                });
                 let slots = per_workload
                     .entry(&endpoint.workload)
                     .or_insert_with(|| vec![PortSet::empty(); ranges.len()]);
-                for (i, range) in ranges.iter().enumerate() {
-                    slots[i].union_with(&self.allowed(
-                        pod,
-                        direction,
-                        Peer::External(*range),
-                        None,
-                    ));
+                for (slot, ports) in slots.iter_mut().zip(allowed.iter()) {
+                    slot.union_with(ports);
                 }
             }
             for (workload, slots) in per_workload {

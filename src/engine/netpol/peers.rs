@@ -1,6 +1,8 @@
 //! Policies compiled against the cluster: which pods each policy selects,
 //! and for each rule which peers and ports it admits.
 
+use std::borrow::Cow;
+
 use k8s_openapi::api::networking::v1::{NetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
@@ -108,16 +110,17 @@ impl RulePorts {
 
     /// The ports admitted towards `destination`; named ports resolve against
     /// its container ports, and admit nothing towards outside addresses.
-    pub fn towards(&self, destination: Option<&PodEndpoint>) -> PortSet {
+    pub fn towards(&self, destination: Option<&PodEndpoint>) -> Cow<'_, PortSet> {
+        let Some(pod) = destination.filter(|_| !self.named.is_empty()) else {
+            return Cow::Borrowed(&self.fixed);
+        };
         let mut set = self.fixed.clone();
-        if let Some(pod) = destination {
-            for (protocol, name) in &self.named {
-                if let Some(port) = pod.resolve(name, *protocol) {
-                    set.add_range(*protocol, port, port);
-                }
+        for (protocol, name) in &self.named {
+            if let Some(port) = pod.resolve(name, *protocol) {
+                set.add_range(*protocol, port, port);
             }
         }
-        set
+        Cow::Owned(set)
     }
 }
 
