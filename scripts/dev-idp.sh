@@ -11,7 +11,8 @@
 #   scripts/dev-idp.sh env           print .dev/idp.env
 #
 # Environment: AIGOV_IDP_PORT (default 9443), AIGOV_DEV_DIR (default <repo>/.dev),
-# AIGOV_IDP_STATE_DIR (default $AIGOV_DEV_DIR/idp); the provider itself also reads
+# AIGOV_IDP_STATE_DIR (default $AIGOV_DEV_DIR/idp), AIGOV_IDP_START_TIMEOUT (seconds),
+# AIGOV_IDP_SKIP_INSTALL=1 (never run npm ci); the provider itself also reads
 # AIGOV_IDP_CLIENT_SECRET, AIGOV_IDP_REDIRECT_URIS, AIGOV_IDP_POST_LOGOUT_REDIRECT_URIS,
 # AIGOV_IDP_TOKEN_TTL.
 set -euo pipefail
@@ -39,6 +40,7 @@ need_node() {
 # npm ci when node_modules does not match package-lock.json (stamped by its hash).
 ensure_deps() {
   need_node
+  [[ "${AIGOV_IDP_SKIP_INSTALL:-}" == 1 ]] && return 0
   local stamp="$tool/node_modules/.aigov-lock-stamp" want
   want="$(sha256sum "$tool/package-lock.json" | cut -c1-64) node-$(node -p 'process.versions.modules')"
   if [[ -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then return 0; fi
