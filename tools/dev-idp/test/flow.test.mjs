@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 
 import {
-  CookieJar, authorizeUrl, exchangeCode, follow, jwks, login, pkcePair, startProvider, submitLogin, users,
+  CookieJar, authorizeUrl, exchangeCode, follow, formAction, jwks, login, pkcePair, startProvider, submitLogin, users,
 } from './helpers.mjs';
 
 describe('authorization code flow', () => {
@@ -127,6 +127,35 @@ describe('authorization code flow', () => {
     const result = await follow(idp, jar, authorizeUrl(idp, { challenge }));
     assert.ok(result.location, 'redirected back without a login page');
     assert.ok(new URL(result.location).searchParams.get('code'));
+  });
+
+  test('prompt=login switches users: the previous session ends, the new user gets the code', async () => {
+    const jar = new CookieJar();
+    await login(idp, jar, { username: 'alice' });
+    const pkce = pkcePair();
+    const start = await follow(idp, jar, authorizeUrl(idp, { challenge: pkce.challenge, extra: { prompt: 'login' } }));
+    assert.equal(start.response.status, 200);
+    const page = await start.response.text();
+    let result = await submitLogin(idp, jar, start.url, page, 'dave', 'dave');
+    if (!result.location) {
+      // The provider ends alice's session first with a self-submitting form
+      // (a "Continue" button without JavaScript).
+      const html = await result.response.text();
+      assert.match(html, /Continue/);
+      const inputs = Object.fromEntries([...html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1], m[2]]));
+      result = await follow(idp, jar, formAction(html, result.url), {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams(inputs).toString(),
+      });
+    }
+    assert.ok(result.location, 'back at the client');
+    const code = new URL(result.location).searchParams.get('code');
+    const token = await exchangeCode(idp, { code, verifier: pkce.verifier });
+    assert.equal(token.status, 200);
+    const { payload } = await jwtVerify(token.body.id_token, createLocalJWKSet(await jwks(idp)), { issuer: idp.issuer, audience: 'aigov-portal' });
+    assert.equal(payload.sub, 'dave');
+    assert.deepEqual(payload.groups, ['llm-team']);
   });
 
   test('a wrong password is refused and the form shows an error', async () => {
