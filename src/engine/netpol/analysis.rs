@@ -8,7 +8,7 @@ use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 
 use super::cidr::{Cidr, Family, IpRange, cidrs_of, elementary_ranges, merge};
-use super::cluster::Cluster;
+use super::cluster::{Cluster, NamedPort};
 use super::peers::{CompiledPolicy, Direction, Peer, compile};
 use super::ports::PortSet;
 use crate::engine::workload::WorkloadId;
@@ -196,18 +196,40 @@ impl<'a> Analysis<'a> {
             .iter()
             .map(|p| ids.binary_search(&&p.workload).unwrap_or_default())
             .collect();
+        // Pods alike in namespace, labels and container ports are alike to
+        // every policy: compute each pair of such classes once.
+        let mut classes: BTreeMap<(&str, &BTreeMap<String, String>, &[NamedPort]), usize> =
+            BTreeMap::new();
+        let mut representative = Vec::new();
+        let class: Vec<usize> = pods
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let next = classes.len();
+                *classes
+                    .entry((p.namespace(), &p.labels, &p.named_ports))
+                    .or_insert_with(|| {
+                        representative.push(i);
+                        next
+                    })
+            })
+            .collect();
+        let mut memo: HashMap<(usize, usize), PortSet> = HashMap::new();
         let mut between: HashMap<(usize, usize), PortSet> = HashMap::new();
         for from in 0..pods.len() {
             for to in 0..pods.len() {
                 if index[from] == index[to] {
                     continue;
                 }
-                let ports = self.pod_to_pod(from, to);
+                let pair = (class[from], class[to]);
+                let ports = memo.entry(pair).or_insert_with(|| {
+                    self.pod_to_pod(representative[pair.0], representative[pair.1])
+                });
                 if !ports.is_empty() {
                     match between.entry((index[from], index[to])) {
-                        Entry::Occupied(mut e) => e.get_mut().union_with(&ports),
+                        Entry::Occupied(mut e) => e.get_mut().union_with(ports),
                         Entry::Vacant(e) => {
-                            e.insert(ports);
+                            e.insert(ports.clone());
                         }
                     }
                 }

@@ -13,7 +13,7 @@ use crate::engine::workload::{WorkloadId, namespace_of, workload_of};
 pub const NAMESPACE_NAME_LABEL: &str = "kubernetes.io/metadata.name";
 
 /// A container port that a named rule port may refer to.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct NamedPort {
     pub name: String,
     pub protocol: Protocol,

@@ -384,3 +384,24 @@ fn explain_names_the_policy_and_rule_that_allow() {
         denied.ingress.reason
     );
 }
+
+#[test]
+fn pods_with_equal_labels_but_different_named_ports_resolve_separately() {
+    let mut yaml =
+        pod("a", "v1", "app=api", &["http:8080"]) + &pod("a", "v2", "app=api", &["http:9000"]);
+    yaml += &pod("a", "client", "app=client", &[]);
+    yaml += "---\nkind: NetworkPolicy\nmetadata: {name: p, namespace: a}\nspec: {podSelector: {matchLabels: {app: api}}, ingress: [{ports: [{port: http}]}]}\n";
+    let c = cluster(&yaml);
+    let connections = Analysis::new(&c).connections();
+    let to = |name: &str| {
+        connections
+            .iter()
+            .find(|conn| {
+                conn.to.to_string() == format!("a/{name}[Pod]")
+                    && conn.from.to_string() == "a/client[Pod]"
+            })
+            .map(|conn| conn.ports.clone())
+    };
+    assert_eq!(to("v1"), Some(tcp(8080)));
+    assert_eq!(to("v2"), Some(tcp(9000)));
+}
