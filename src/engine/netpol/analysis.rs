@@ -202,6 +202,59 @@ impl<'a> Analysis<'a> {
         // Pods alike in namespace, labels and container ports are alike to
         // every policy: compute each pair of such classes once.
         let mut classes: BTreeMap<PodClass, usize> = BTreeMap::new();
+        let mut representative = Vec::new();
+        let class: Vec<usize> = pods
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let next = classes.len();
+                *classes
+                    .entry((p.namespace(), &p.labels, &p.named_ports))
+                    .or_insert_with(|| {
+                        representative.push(i);
+                        next
+                    })
+            })
+            .collect();
+        let mut memo: HashMap<(usize, usize), PortSet> = HashMap::new();
+        let mut between: HashMap<(usize, usize), PortSet> = HashMap::new();
+        for from in 0..pods.len() {
+            for to in 0..pods.len() {
+                if index[from] == index[to] {
+                    continue;
+                }
+                let pair = (class[from], class[to]);
+                let ports = memo.entry(pair).or_insert_with(|| {
+                    self.pod_to_pod(representative[pair.0], representative[pair.1])
+                });
+                if !ports.is_empty() {
+                    match between.entry((index[from], index[to])) {
+                        Entry::Occupied(mut e) => e.get_mut().union_with(ports),
+                        Entry::Vacant(e) => {
+                            e.insert(ports.clone());
+                        }
+                    }
+                }
+            }
+        }
+        let mut connections: Vec<Connection> = between
+            .into_iter()
+            .map(|((from, to), ports)| Connection {
+                from: Endpoint::Workload(ids[from].clone()),
+                to: Endpoint::Workload(ids[to].clone()),
+                ports,
+            })
+            .collect();
+        connections.extend(self.external_connections());
+        connections.sort();
+        connections
+    }
+
+    fn external_connections(&self) -> Vec<Connection> {
+        let ranges = self.external_ranges();
+        let mut out = Vec::new();
+        for direction in [Direction::Egress, Direction::Ingress] {
+            let mut per_workload: BTreeMap<&WorkloadId, Vec<PortSet>> = BTreeMap::new();
             // Pods isolated by the same policies with the same container
             // ports see the outside alike: compute each such group once.
             let mut by_signature: BTreeMap<(&[usize], String), Vec<PortSet>> = BTreeMap::new();
