@@ -6,6 +6,7 @@
 
 pub mod app;
 pub mod components;
+pub mod identity;
 pub mod pages;
 
 #[cfg(feature = "ssr")]

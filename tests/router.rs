@@ -2,15 +2,40 @@
 //! headers and compression, without opening a socket.
 #![cfg(feature = "ssr")]
 
+use aigov::identity::SignedInUser;
+use aigov::server::auth::AuthState;
+use aigov::server::auth::config::AuthArgs;
+use aigov::server::auth::session::{new_session, session_cookie_header, unix_now};
 use aigov::server::health::Readiness;
 use aigov::server::router::build_router;
 use aigov::server::state::AppState;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
+use clap::Parser;
 use http_body_util::BodyExt;
 use leptos::config::LeptosOptions;
 use std::sync::Arc;
 use tower::ServiceExt;
+
+/// Settings as `aigov serve` would parse them. The issuer is never
+/// contacted by these tests: no test here starts a sign-in.
+#[derive(Parser)]
+struct Args {
+    #[command(flatten)]
+    auth: AuthArgs,
+}
+
+fn auth() -> Arc<AuthState> {
+    let args = Args::parse_from([
+        "aigov",
+        "--oidc-issuer",
+        "https://idp.invalid",
+        "--public-url",
+        "http://portal.test",
+        "--dev",
+    ]);
+    Arc::new(AuthState::from_args(&args.auth, "127.0.0.1:3000".parse().unwrap()).unwrap())
+}
 
 fn state(ready: bool) -> AppState {
     let readiness = Arc::new(Readiness::default());
@@ -18,7 +43,29 @@ fn state(ready: bool) -> AppState {
     AppState {
         leptos_options: LeptosOptions::builder().output_name("aigov").build(),
         readiness,
+        auth: auth(),
     }
+}
+
+/// The cookie header of a browser in which alice is signed in.
+fn signed_in_cookie(state: &AppState) -> String {
+    let user = SignedInUser {
+        username: "alice".into(),
+        display_name: "Alice Anders".into(),
+        email: Some("alice@example.com".into()),
+        groups: vec!["fraud-team".into()],
+        is_manager: false,
+    };
+    let kube = state.auth.mapping.kube_identity(&user);
+    let session = new_session(user, kube, unix_now());
+    session_cookie_header(&state.auth.key, &state.auth.policy, &session)
+}
+
+fn signed_in(state: &AppState, path: &str) -> Request<Body> {
+    Request::get(path)
+        .header(header::COOKIE, signed_in_cookie(state))
+        .body(Body::empty())
+        .unwrap()
 }
 
 async fn get(state: AppState, request: Request<Body>) -> (axum::http::response::Parts, String) {
@@ -49,7 +96,9 @@ async fn readyz_follows_readiness() {
 
 #[tokio::test]
 async fn a_page_is_rendered_with_a_policy_that_names_its_script_nonce() {
-    let (parts, body) = get(state(true), request("/models")).await;
+    let state = state(true);
+    let request = signed_in(&state, "/models");
+    let (parts, body) = get(state, request).await;
     assert_eq!(parts.status, StatusCode::OK);
     let policy = parts.headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
     let nonce = policy
@@ -68,14 +117,17 @@ async fn each_page_gets_a_fresh_nonce() {
     let policy = |parts: axum::http::response::Parts| {
         parts.headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap().to_owned()
     };
-    let (first, _) = get(state(true), request("/")).await;
-    let (second, _) = get(state(true), request("/")).await;
+    let state = state(true);
+    let (first, _) = get(state.clone(), signed_in(&state, "/")).await;
+    let (second, _) = get(state.clone(), signed_in(&state, "/")).await;
     assert_ne!(policy(first), policy(second));
 }
 
 #[tokio::test]
 async fn an_unknown_path_is_a_404_page() {
-    let (parts, body) = get(state(true), request("/definitely/not/here")).await;
+    let state = state(true);
+    let request = signed_in(&state, "/definitely/not/here");
+    let (parts, body) = get(state, request).await;
     assert_eq!(parts.status, StatusCode::NOT_FOUND);
     assert!(body.contains("Page not found"));
 }
@@ -107,10 +159,71 @@ async fn a_request_id_sent_by_a_proxy_is_kept() {
 
 #[tokio::test]
 async fn pages_are_compressed_when_the_client_accepts_gzip() {
+    let state = state(true);
     let request = Request::get("/")
         .header(header::ACCEPT_ENCODING, "gzip")
+        .header(header::COOKIE, signed_in_cookie(&state))
         .body(Body::empty())
         .unwrap();
-    let response = build_router(state(true)).oneshot(request).await.unwrap();
+    let response = build_router(state).oneshot(request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(response.headers()[header::CONTENT_ENCODING], "gzip");
+}
+
+#[tokio::test]
+async fn a_page_without_a_session_sends_the_browser_to_sign_in_and_back() {
+    let (parts, _) = get(state(true), request("/namespaces/fraud-detection/logs?tail=10")).await;
+    assert_eq!(parts.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        parts.headers[header::LOCATION],
+        "/auth/login?next=%2Fnamespaces%2Ffraud-detection%2Flogs%3Ftail%3D10"
+    );
+}
+
+#[tokio::test]
+async fn a_signed_in_page_greets_the_person_by_name() {
+    let state = state(true);
+    let request = signed_in(&state, "/");
+    let (parts, body) = get(state, request).await;
+    assert_eq!(parts.status, StatusCode::OK);
+    assert!(body.contains("Alice Anders"), "{body}");
+}
+
+#[tokio::test]
+async fn a_server_function_call_without_a_session_is_unauthorised() {
+    let request = Request::post("/api/anything")
+        .header(header::ORIGIN, "http://portal.test")
+        .body(Body::empty())
+        .unwrap();
+    let (parts, body) = get(state(true), request).await;
+    assert_eq!(parts.status, StatusCode::UNAUTHORIZED);
+    assert!(body.contains("Sign in again"));
+}
+
+#[tokio::test]
+async fn a_cross_site_post_is_refused_even_with_a_session() {
+    let state = state(true);
+    let request = Request::post("/api/anything")
+        .header(header::ORIGIN, "https://evil.example")
+        .header(header::HOST, "portal.test")
+        .header(header::COOKIE, signed_in_cookie(&state))
+        .body(Body::empty())
+        .unwrap();
+    let (parts, body) = get(state, request).await;
+    assert_eq!(parts.status, StatusCode::FORBIDDEN);
+    assert!(body.contains("another site"));
+}
+
+#[tokio::test]
+async fn a_tampered_session_cookie_counts_as_no_session() {
+    let state = state(true);
+    let mut cookie = signed_in_cookie(&state).into_bytes();
+    let last = cookie.len() - 3;
+    cookie[last] = if cookie[last] == b'x' { b'y' } else { b'x' };
+    let request = Request::get("/")
+        .header(header::COOKIE, String::from_utf8(cookie).unwrap())
+        .body(Body::empty())
+        .unwrap();
+    let (parts, _) = get(state, request).await;
+    assert_eq!(parts.status, StatusCode::SEE_OTHER);
 }

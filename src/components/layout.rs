@@ -5,6 +5,7 @@ use leptos_router::components::A;
 
 use super::nav::{GROUPS, sections_in};
 use super::theme::ThemeToggle;
+use super::user_menu::UserMenu;
 use crate::pages::error::ErrorPage;
 
 /// Header, navigation and the main landmark that holds the page.
@@ -20,6 +21,7 @@ pub fn AppLayout(children: Children) -> impl IntoView {
                 </a>
                 <div class="topbar-actions">
                     <ThemeToggle/>
+                    <UserMenu/>
                 </div>
             </header>
             <nav class="sidebar" aria-label="Main">

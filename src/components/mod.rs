@@ -5,3 +5,4 @@ pub mod nav;
 pub mod notice;
 pub mod page_header;
 pub mod theme;
+pub mod user_menu;

@@ -4,6 +4,8 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use super::auth::config::AuthArgs;
+
 /// How log lines are written.
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LogFormat {
@@ -35,6 +37,9 @@ pub struct ServeArgs {
     /// Seconds to let requests in flight finish after SIGTERM or Ctrl-C.
     #[arg(long, env = "AIGOV_SHUTDOWN_GRACE_SECONDS", default_value_t = 10, value_name = "SECONDS")]
     pub shutdown_grace_seconds: u64,
+
+    #[command(flatten)]
+    pub auth: AuthArgs,
 }
 
 impl ServeArgs {

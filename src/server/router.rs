@@ -10,6 +10,8 @@ use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
+use super::auth::gate::gate;
+use super::auth::routes::auth_routes;
 use super::state::AppState;
 use super::{health, security_headers, telemetry};
 use crate::app::{App, shell};
@@ -25,6 +27,8 @@ pub fn build_router(state: AppState) -> Router {
             move || shell(options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .merge(auth_routes())
+        .layer(axum::middleware::from_fn_with_state(state.clone(), gate))
         .with_state(state);
 
     for layer in security_headers::layers() {

@@ -5,6 +5,7 @@ use leptos::config::{LeptosOptions, get_configuration};
 use std::sync::Arc;
 use tokio::net::TcpListener;
 
+use super::auth::AuthState;
 use super::config::ServeArgs;
 use super::health::Readiness;
 use super::router::build_router;
@@ -25,10 +26,17 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     }
     let addr = leptos_options.site_addr;
 
+    let auth = Arc::new(AuthState::from_args(&args.auth, addr)?);
+    tracing::info!(
+        public_url = %auth.public_url,
+        callback = %auth.public_url.join("/auth/callback")?,
+        "sign-in configured"
+    );
     let readiness = Arc::new(Readiness::default());
     let state = AppState {
         leptos_options,
         readiness: readiness.clone(),
+        auth,
     };
     let app = build_router(state);
 

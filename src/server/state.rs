@@ -1,9 +1,11 @@
 //! The state shared by every request handler, render and server function.
 
 use axum::extract::FromRef;
+use axum_extra::extract::cookie::Key;
 use leptos::prelude::LeptosOptions;
 use std::sync::Arc;
 
+use super::auth::AuthState;
 use super::health::Readiness;
 
 /// One value handed to axum handlers and, through context, to server
@@ -12,4 +14,12 @@ use super::health::Readiness;
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub readiness: Arc<Readiness>,
+    pub auth: Arc<AuthState>,
+}
+
+/// The session key, for the private cookie jar.
+impl FromRef<AppState> for Key {
+    fn from_ref(state: &AppState) -> Self {
+        state.auth.key.clone()
+    }
 }

@@ -1,0 +1,181 @@
+//! From an identity provider's claims to the portal's user and to the
+//! Kubernetes identity the portal impersonates.
+//!
+//! The Kubernetes names must be exactly those the cluster's own OIDC
+//! authentication would give the person (same claim, same prefix), so that
+//! RoleBindings written for `kubectl` users apply in the portal too.
+
+use serde_json::{Map, Value};
+
+use crate::identity::SignedInUser;
+
+/// Which claims name the person and their groups, and how the cluster
+/// prefixes them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClaimMapping {
+    pub username_claim: String,
+    pub groups_claim: String,
+    pub kube_username_prefix: String,
+    pub kube_groups_prefix: String,
+    /// Identity-provider groups whose members are managers in the portal.
+    pub manager_groups: Vec<String>,
+}
+
+/// The user and group names sent as `Impersonate-User` / `Impersonate-Group`.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct KubeIdentity {
+    pub username: String,
+    pub groups: Vec<String>,
+}
+
+/// Why claims could not be turned into a user.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ClaimsError {
+    #[error("the identity provider sent no `{0}` claim, which names the user")]
+    MissingUsername(String),
+    #[error("the `{0}` claim must be a non-empty string without control characters")]
+    InvalidUsername(String),
+    #[error("the `{0}` claim must be a list of strings or one string")]
+    InvalidGroups(String),
+}
+
+impl ClaimMapping {
+    /// The portal's view of the person behind `claims`.
+    pub fn user_from_claims(&self, claims: &Map<String, Value>) -> Result<SignedInUser, ClaimsError> {
+        let username = match claims.get(&self.username_claim) {
+            None | Some(Value::Null) => {
+                return Err(ClaimsError::MissingUsername(self.username_claim.clone()));
+            }
+            Some(Value::String(name)) if is_valid_name(name) => name.clone(),
+            Some(Value::Number(number)) => number.to_string(),
+            Some(_) => return Err(ClaimsError::InvalidUsername(self.username_claim.clone())),
+        };
+        let mut groups = match claims.get(&self.groups_claim) {
+            None | Some(Value::Null) => Vec::new(),
+            Some(Value::String(group)) => vec![group.clone()],
+            Some(Value::Array(items)) => items
+                .iter()
+                .map(|item| item.as_str().map(str::to_owned))
+                .collect::<Option<Vec<_>>>()
+                .ok_or_else(|| ClaimsError::InvalidGroups(self.groups_claim.clone()))?,
+            Some(_) => return Err(ClaimsError::InvalidGroups(self.groups_claim.clone())),
+        };
+        groups.retain(|group| is_valid_name(group));
+        groups.sort();
+        groups.dedup();
+        let text = |key: &str| claims.get(key).and_then(Value::as_str).map(str::to_owned);
+        let display_name = text("name")
+            .filter(|name| is_valid_name(name))
+            .unwrap_or_else(|| username.clone());
+        let is_manager = groups.iter().any(|group| self.manager_groups.contains(group));
+        Ok(SignedInUser {
+            username,
+            display_name,
+            email: text("email"),
+            groups,
+            is_manager,
+        })
+    }
+
+    /// The Kubernetes identity of `user`, as the cluster's authenticator
+    /// would name it.
+    pub fn kube_identity(&self, user: &SignedInUser) -> KubeIdentity {
+        KubeIdentity {
+            username: format!("{}{}", self.kube_username_prefix, user.username),
+            groups: user
+                .groups
+                .iter()
+                .map(|group| format!("{}{}", self.kube_groups_prefix, group))
+                .collect(),
+        }
+    }
+}
+
+fn is_valid_name(name: &str) -> bool {
+    !name.trim().is_empty() && name.len() <= 512 && !name.chars().any(char::is_control)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn mapping() -> ClaimMapping {
+        ClaimMapping {
+            username_claim: "preferred_username".into(),
+            groups_claim: "groups".into(),
+            kube_username_prefix: "oidc:".into(),
+            kube_groups_prefix: "oidc:".into(),
+            manager_groups: vec!["governance".into()],
+        }
+    }
+
+    fn claims(value: Value) -> Map<String, Value> {
+        value.as_object().cloned().unwrap()
+    }
+
+    #[test]
+    fn username_and_groups_come_from_the_configured_claims() {
+        let user = mapping()
+            .user_from_claims(&claims(json!({
+                "sub": "0001", "preferred_username": "bob", "name": "Bob Berger",
+                "email": "bob@example.com", "groups": ["fraud-team", "fraud-leads", "fraud-team"]
+            })))
+            .unwrap();
+        assert_eq!(user.username, "bob");
+        assert_eq!(user.display_name, "Bob Berger");
+        assert_eq!(user.email.as_deref(), Some("bob@example.com"));
+        assert_eq!(user.groups, vec!["fraud-leads", "fraud-team"]);
+        assert!(!user.is_manager);
+    }
+
+    #[test]
+    fn kube_identity_carries_the_cluster_prefixes() {
+        let mapping = mapping();
+        let user = mapping
+            .user_from_claims(&claims(json!({"preferred_username": "carol", "groups": ["governance"]})))
+            .unwrap();
+        assert!(user.is_manager);
+        let kube = mapping.kube_identity(&user);
+        assert_eq!(kube.username, "oidc:carol");
+        assert_eq!(kube.groups, vec!["oidc:governance"]);
+    }
+
+    #[test]
+    fn a_different_username_claim_is_honoured() {
+        let mapping = ClaimMapping { username_claim: "email".into(), ..mapping() };
+        let user = mapping
+            .user_from_claims(&claims(json!({"preferred_username": "x", "email": "alice@example.com"})))
+            .unwrap();
+        assert_eq!(user.username, "alice@example.com");
+        assert_eq!(user.display_name, "alice@example.com");
+    }
+
+    #[test]
+    fn a_missing_or_malformed_username_is_refused() {
+        let mapping = mapping();
+        assert_eq!(
+            mapping.user_from_claims(&claims(json!({"sub": "1"}))),
+            Err(ClaimsError::MissingUsername("preferred_username".into()))
+        );
+        for bad in [json!(""), json!("  "), json!(["a"]), json!("a\nb")] {
+            assert_eq!(
+                mapping.user_from_claims(&claims(json!({"preferred_username": bad}))),
+                Err(ClaimsError::InvalidUsername("preferred_username".into()))
+            );
+        }
+    }
+
+    #[test]
+    fn groups_may_be_a_single_string_but_not_a_list_of_objects() {
+        let mapping = mapping();
+        let user = mapping
+            .user_from_claims(&claims(json!({"preferred_username": "a", "groups": "solo"})))
+            .unwrap();
+        assert_eq!(user.groups, vec!["solo"]);
+        assert_eq!(
+            mapping.user_from_claims(&claims(json!({"preferred_username": "a", "groups": [{"x": 1}]}))),
+            Err(ClaimsError::InvalidGroups("groups".into()))
+        );
+    }
+}

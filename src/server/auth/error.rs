@@ -1,0 +1,125 @@
+//! What can go wrong while signing in, and the page the person sees then.
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+
+/// A sign-in that did not succeed. Each variant is shown in words; none
+/// leaves a session behind.
+#[derive(Debug, thiserror::Error)]
+pub enum AuthError {
+    #[error("The sign-in could not be matched to one started here (its state was missing, expired or different). Start again.")]
+    StateMismatch,
+    #[error("The identity provider refused the sign-in: {0}")]
+    ProviderDenied(String),
+    #[error("The identity provider did not accept the authorization code: {0}")]
+    CodeExchange(String),
+    #[error("The identity provider sent no ID token.")]
+    MissingIdToken,
+    #[error("The ID token was not valid: {0}")]
+    InvalidIdToken(String),
+    #[error("The ID token is signed with a key the identity provider does not publish.")]
+    UnknownSigningKey,
+    #[error("Your account cannot be used here: {0}")]
+    Claims(#[from] super::claims::ClaimsError),
+    #[error("The identity provider could not be reached: {0}")]
+    ProviderUnreachable(String),
+    #[error("The identity provider answered in a way the portal did not expect: {0}")]
+    Provider(String),
+    #[error("Sign-in is not configured on this portal: {0}")]
+    NotConfigured(String),
+}
+
+impl AuthError {
+    fn status(&self) -> StatusCode {
+        match self {
+            AuthError::ProviderUnreachable(_) => StatusCode::BAD_GATEWAY,
+            AuthError::NotConfigured(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AuthError::Provider(_) => StatusCode::BAD_GATEWAY,
+            AuthError::Claims(_) => StatusCode::FORBIDDEN,
+            _ => StatusCode::BAD_REQUEST,
+        }
+    }
+}
+
+impl IntoResponse for AuthError {
+    fn into_response(self) -> Response {
+        tracing::warn!(error = %self, "sign-in refused");
+        let mut response = auth_error_page(&self.to_string());
+        *response.status_mut() = self.status();
+        response
+    }
+}
+
+/// The page for a failed sign-in: why, and how to try again.
+pub fn auth_error_page(message: &str) -> Response {
+    standalone_page(
+        "Sign-in failed",
+        &escape_html(message),
+        "<a href=\"/auth/login\">Sign in again</a>",
+    )
+}
+
+/// A small page outside the app (no session needed): a title, a message
+/// (already escaped HTML) and a line of links.
+pub fn standalone_page(title: &str, message_html: &str, links_html: &str) -> Response {
+    let tone = if title == "Sign-in failed" { "notice-error" } else { "notice-info" };
+    let html = Html(format!(
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>{title} · aigov</title><link rel=\"stylesheet\" href=\"/pkg/aigov.css\"></head>\
+         <body><main id=\"main\" class=\"standalone\">\
+         <section class=\"notice {tone}\" role=\"status\"><h1 class=\"notice-title\">{title}</h1>\
+         <div class=\"notice-body\"><p>{message_html}</p><p>{links_html}</p></div>\
+         </section></main></body></html>"
+    ));
+    let mut response = html.into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+        ),
+    );
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+/// Escapes text for an HTML text node or a quoted attribute.
+pub fn escape_html(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => escaped.push_str("&amp;"),
+            '<' => escaped.push_str("&lt;"),
+            '>' => escaped.push_str("&gt;"),
+            '"' => escaped.push_str("&quot;"),
+            '\'' => escaped.push_str("&#39;"),
+            c if c.is_control() && c != '\n' => escaped.push(' '),
+            c => escaped.push(c),
+        }
+    }
+    escaped
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn standalone_body(response: Response) -> String {
+        let bytes = futures_lite_body(response);
+        String::from_utf8(bytes).unwrap()
+    }
+
+    fn futures_lite_body(response: Response) -> Vec<u8> {
+        use http_body_util::BodyExt;
+        let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+        runtime.block_on(async { response.into_body().collect().await.unwrap().to_bytes().to_vec() })
+    }
+
+    #[test]
+    fn provider_text_in_an_error_page_is_inert() {
+        let page = standalone_body(auth_error_page("<script>alert('x')</script>"));
+        assert!(!page.contains("<script>"));
+        assert!(page.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"));
+    }
+}

@@ -1,0 +1,325 @@
+//! The identity provider: OpenID Connect (discovery, PKCE, nonce, ID-token
+//! verification against the provider's JWKS) or plain OAuth 2.0 (PKCE,
+//! state, then the user's claims from a userinfo URL).
+//!
+//! Discovery happens on first use and again when an ID token is signed by a
+//! key we have not seen (the provider rotated its keys), at most once per
+//! [`REDISCOVERY_INTERVAL`], so a provider that is down at start-up does not
+//! stop the portal and a key rotation does not break sign-in.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use base64::Engine;
+use openidconnect::core::{
+    CoreAuthenticationFlow, CoreClient, CoreIdToken,
+};
+use openidconnect::{
+    AuthorizationCode, ClaimsVerificationError, ClientId, ClientSecret, CsrfToken,
+    EndpointMaybeSet, EndpointNotSet, EndpointSet, IssuerUrl, Nonce, OAuth2TokenResponse,
+    PkceCodeChallenge, PkceCodeVerifier, ProviderMetadataWithLogout, RedirectUrl, Scope,
+    SignatureVerificationError, TokenResponse,
+};
+use serde_json::{Map, Value};
+use tokio::sync::RwLock;
+
+use super::error::AuthError;
+
+/// The shortest time between two discoveries triggered by unknown keys.
+pub const REDISCOVERY_INTERVAL: Duration = Duration::from_secs(30);
+
+/// An OpenID Connect client as discovery configures it.
+pub type OidcClient = CoreClient<
+    EndpointSet,
+    EndpointNotSet,
+    EndpointNotSet,
+    EndpointNotSet,
+    EndpointMaybeSet,
+    EndpointMaybeSet,
+>;
+
+type OAuthClient = oauth2::basic::BasicClient<
+    EndpointSet,
+    EndpointNotSet,
+    EndpointNotSet,
+    EndpointNotSet,
+    EndpointSet,
+>;
+
+/// Where and how to reach the provider.
+#[derive(Clone, Debug)]
+pub enum ProviderSettings {
+    Oidc {
+        issuer: IssuerUrl,
+    },
+    OAuth2 {
+        authorize_url: url::Url,
+        token_url: url::Url,
+        userinfo_url: url::Url,
+    },
+}
+
+/// What the callback needs to finish a sign-in, kept in the login cookie.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct PendingLogin {
+    pub state: String,
+    pub nonce: Option<String>,
+    pub pkce_verifier: String,
+}
+
+struct Discovered {
+    client: OidcClient,
+    end_session: Option<url::Url>,
+    at: Instant,
+}
+
+/// The configured identity provider.
+pub struct IdentityProvider {
+    settings: ProviderSettings,
+    client_id: ClientId,
+    client_secret: Option<ClientSecret>,
+    redirect_url: RedirectUrl,
+    scopes: Vec<Scope>,
+    http: reqwest::Client,
+    discovered: RwLock<Option<Arc<Discovered>>>,
+}
+
+impl IdentityProvider {
+    pub fn new(
+        settings: ProviderSettings,
+        client_id: String,
+        client_secret: Option<String>,
+        redirect_url: url::Url,
+        scopes: &str,
+        http: reqwest::Client,
+    ) -> Self {
+        Self {
+            settings,
+            client_id: ClientId::new(client_id),
+            client_secret: client_secret.map(ClientSecret::new),
+            redirect_url: RedirectUrl::from_url(redirect_url),
+            scopes: scopes.split_whitespace().map(|s| Scope::new(s.to_owned())).collect(),
+            http,
+            discovered: RwLock::new(None),
+        }
+    }
+
+    /// The address of the provider's authorization page for a new sign-in,
+    /// and what the callback will need to check the answer.
+    pub async fn begin(&self) -> Result<(url::Url, PendingLogin), AuthError> {
+        let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
+        match &self.settings {
+            ProviderSettings::Oidc { .. } => {
+                let discovered = self.discovered(false).await?;
+                let mut request = discovered.client.authorize_url(
+                    CoreAuthenticationFlow::AuthorizationCode,
+                    CsrfToken::new_random,
+                    Nonce::new_random,
+                );
+                for scope in self.scopes.iter().filter(|scope| scope.as_str() != "openid") {
+                    request = request.add_scope(scope.clone());
+                }
+                let (url, state, nonce) = request.set_pkce_challenge(challenge).url();
+                let pending = PendingLogin {
+                    state: state.secret().clone(),
+                    nonce: Some(nonce.secret().clone()),
+                    pkce_verifier: verifier.secret().clone(),
+                };
+                Ok((url, pending))
+            }
+            ProviderSettings::OAuth2 { .. } => {
+                let client = self.oauth_client()?;
+                let (url, state) = client
+                    .authorize_url(CsrfToken::new_random)
+                    .add_scopes(self.scopes.iter().cloned())
+                    .set_pkce_challenge(challenge)
+                    .url();
+                let pending = PendingLogin {
+                    state: state.secret().clone(),
+                    nonce: None,
+                    pkce_verifier: verifier.secret().clone(),
+                };
+                Ok((url, pending))
+            }
+        }
+    }
+
+    /// Exchanges the authorization code (with the PKCE verifier) and returns
+    /// the verified claims of the person who signed in.
+    pub async fn complete(
+        &self,
+        code: String,
+        pending: &PendingLogin,
+    ) -> Result<Map<String, Value>, AuthError> {
+        let code = AuthorizationCode::new(code);
+        let verifier = PkceCodeVerifier::new(pending.pkce_verifier.clone());
+        match &self.settings {
+            ProviderSettings::Oidc { .. } => {
+                let discovered = self.discovered(false).await?;
+                let response = discovered
+                    .client
+                    .exchange_code(code)
+                    .map_err(|error| AuthError::Provider(error.to_string()))?
+                    .set_pkce_verifier(verifier)
+                    .request_async(&self.http)
+                    .await
+                    .map_err(|error| AuthError::CodeExchange(describe_token_error(&error)))?;
+                let id_token = response.id_token().ok_or(AuthError::MissingIdToken)?;
+                let nonce = Nonce::new(pending.nonce.clone().ok_or(AuthError::StateMismatch)?);
+                match verify_id_token(&discovered.client, id_token, &nonce) {
+                    Err(AuthError::UnknownSigningKey) => {
+                        // The provider may have rotated its keys: fetch them again.
+                        let refreshed = self.discovered(true).await?;
+                        verify_id_token(&refreshed.client, id_token, &nonce)
+                    }
+                    result => result,
+                }
+            }
+            ProviderSettings::OAuth2 { userinfo_url, .. } => {
+                let response = self
+                    .oauth_client()?
+                    .exchange_code(code)
+                    .set_pkce_verifier(verifier)
+                    .request_async(&self.http)
+                    .await
+                    .map_err(|error| AuthError::CodeExchange(describe_token_error(&error)))?;
+                self.userinfo(userinfo_url, response.access_token().secret()).await
+            }
+        }
+    }
+
+    /// The provider's end-session URL for signing out, if it has one.
+    pub async fn end_session_url(&self, post_logout: &url::Url) -> Option<url::Url> {
+        let discovered = match &self.settings {
+            ProviderSettings::Oidc { .. } => self.discovered(false).await.ok()?,
+            ProviderSettings::OAuth2 { .. } => return None,
+        };
+        let mut url = discovered.end_session.clone()?;
+        url.query_pairs_mut()
+            .append_pair("client_id", self.client_id.as_str())
+            .append_pair("post_logout_redirect_uri", post_logout.as_str());
+        Some(url)
+    }
+
+    /// Whether the provider answers (discovery, or the OAuth 2.0 token URL).
+    pub async fn is_reachable(&self) -> bool {
+        match &self.settings {
+            ProviderSettings::Oidc { .. } => self.discovered(false).await.is_ok(),
+            ProviderSettings::OAuth2 { token_url, .. } => {
+                self.http.head(token_url.clone()).send().await.is_ok()
+            }
+        }
+    }
+
+    async fn discovered(&self, refresh: bool) -> Result<Arc<Discovered>, AuthError> {
+        if let Some(current) = self.discovered.read().await.as_ref() {
+            if !refresh || current.at.elapsed() < REDISCOVERY_INTERVAL {
+                return Ok(current.clone());
+            }
+        }
+        let mut slot = self.discovered.write().await;
+        if let Some(current) = slot.as_ref() {
+            let fresh_enough = current.at.elapsed() < REDISCOVERY_INTERVAL;
+            if !refresh || fresh_enough {
+                return Ok(current.clone());
+            }
+        }
+        let ProviderSettings::Oidc { issuer } = &self.settings else {
+            return Err(AuthError::Provider("not an OpenID Connect provider".into()));
+        };
+        let metadata = ProviderMetadataWithLogout::discover_async(issuer.clone(), &self.http)
+            .await
+            .map_err(|error| AuthError::ProviderUnreachable(format!("discovery of {}: {error}", issuer.as_str())))?;
+        let end_session = metadata
+            .additional_metadata()
+            .end_session_endpoint
+            .as_ref()
+            .map(|url| url.url().clone());
+        let client = CoreClient::from_provider_metadata(
+            metadata,
+            self.client_id.clone(),
+            self.client_secret.clone(),
+        )
+        .set_redirect_uri(self.redirect_url.clone());
+        let discovered = Arc::new(Discovered {
+            client,
+            end_session,
+            at: Instant::now(),
+        });
+        *slot = Some(discovered.clone());
+        Ok(discovered)
+    }
+
+    fn oauth_client(&self) -> Result<OAuthClient, AuthError> {
+        let ProviderSettings::OAuth2 { authorize_url, token_url, .. } = &self.settings else {
+            return Err(AuthError::Provider("not a plain OAuth 2.0 provider".into()));
+        };
+        let mut client = oauth2::basic::BasicClient::new(self.client_id.clone())
+            .set_auth_uri(oauth2::AuthUrl::from_url(authorize_url.clone()))
+            .set_token_uri(oauth2::TokenUrl::from_url(token_url.clone()))
+            .set_redirect_uri(self.redirect_url.clone());
+        if let Some(secret) = &self.client_secret {
+            client = client.set_client_secret(secret.clone());
+        }
+        Ok(client)
+    }
+
+    async fn userinfo(&self, url: &url::Url, access_token: &str) -> Result<Map<String, Value>, AuthError> {
+        let response = self
+            .http
+            .get(url.clone())
+            .bearer_auth(access_token)
+            .header(reqwest::header::ACCEPT, "application/json")
+            .header(reqwest::header::USER_AGENT, "aigov")
+            .send()
+            .await
+            .map_err(|error| AuthError::ProviderUnreachable(format!("userinfo: {error}")))?;
+        if !response.status().is_success() {
+            return Err(AuthError::Provider(format!("userinfo answered {}", response.status())));
+        }
+        response
+            .json::<Map<String, Value>>()
+            .await
+            .map_err(|error| AuthError::Provider(format!("userinfo is not a JSON object: {error}")))
+    }
+}
+
+/// Verifies an ID token (signature against the provider's keys, issuer,
+/// audience, expiry, nonce) and returns all of its claims.
+pub fn verify_id_token(
+    client: &OidcClient,
+    id_token: &CoreIdToken,
+    nonce: &Nonce,
+) -> Result<Map<String, Value>, AuthError> {
+    match id_token.claims(&client.id_token_verifier(), nonce) {
+        Ok(_) => raw_claims(&id_token.to_string()),
+        Err(ClaimsVerificationError::SignatureVerification(
+            SignatureVerificationError::NoMatchingKey,
+        )) => Err(AuthError::UnknownSigningKey),
+        Err(error) => Err(AuthError::InvalidIdToken(error.to_string())),
+    }
+}
+
+/// The payload of a compact JWT whose signature was already verified, with
+/// every claim (including those the library does not model, like groups).
+fn raw_claims(jwt: &str) -> Result<Map<String, Value>, AuthError> {
+    let payload = jwt
+        .split('.')
+        .nth(1)
+        .ok_or_else(|| AuthError::InvalidIdToken("not a compact JWT".into()))?;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload.trim_end_matches('='))
+        .map_err(|error| AuthError::InvalidIdToken(format!("payload: {error}")))?;
+    serde_json::from_slice(&bytes).map_err(|error| AuthError::InvalidIdToken(format!("payload: {error}")))
+}
+
+fn describe_token_error<E: std::error::Error>(error: &E) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
