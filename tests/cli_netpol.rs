@@ -289,3 +289,31 @@ fn no_manifests_is_exit_code_three() {
         Some(3)
     );
 }
+
+#[test]
+fn isolation_lists_policies_per_direction_and_unprotected_workloads() {
+    let out = aigov(&[
+        "netpol",
+        "isolation",
+        "--format",
+        "json",
+        &fixture("netpol/shop"),
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let workloads = doc["workloads"].as_array().unwrap();
+    let find = |name: &str| {
+        workloads
+            .iter()
+            .find(|w| w["workload"]["name"] == name)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(
+        find("db")["ingressPolicies"],
+        json!(["shop/db", "shop/default-deny"])
+    );
+    assert_eq!(find("db")["egressPolicies"], json!(["shop/default-deny"]));
+    assert_eq!(find("prometheus")["ingressPolicies"], json!([]));
+    assert_eq!(find("prometheus")["egressPolicies"], json!([]));
+}

@@ -17,6 +17,9 @@ pub enum NetpolCommand {
     Connlist(ConnlistArgs),
     /// Explain why one connection is allowed or denied.
     Explain(ExplainArgs),
+    /// Show which policies isolate each workload, per direction, and which
+    /// workloads no policy protects.
+    Isolation(ConnlistArgs),
 }
 
 /// Output formats of `connlist`.
@@ -68,6 +71,7 @@ pub fn run(command: &NetpolCommand) -> anyhow::Result<ExitCode> {
     match command {
         NetpolCommand::Connlist(args) => connlist(args),
         NetpolCommand::Explain(args) => explain(args),
+        NetpolCommand::Isolation(args) => isolation(args),
     }
 }
 
@@ -87,6 +91,38 @@ fn connlist(args: &ConnlistArgs) -> anyhow::Result<ExitCode> {
         ConnlistFormat::Txt => {
             for c in &connections {
                 println!("{} => {} : {}", c.from, c.to, c.ports);
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn isolation(args: &ConnlistArgs) -> anyhow::Result<ExitCode> {
+    let Some(loaded) = load_or_report(&args.paths) else {
+        return Ok(input_error());
+    };
+    let cluster = Cluster::from_objects(&loaded.objects);
+    let isolation = Analysis::new(&cluster).isolation();
+    match args.format {
+        ConnlistFormat::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&serde_json::json!({ "workloads": isolation }))?
+        ),
+        ConnlistFormat::Txt => {
+            let names = |policies: &[String]| {
+                if policies.is_empty() {
+                    "not isolated".to_string()
+                } else {
+                    policies.join(", ")
+                }
+            };
+            for entry in &isolation {
+                println!(
+                    "{}  ingress: {}  egress: {}",
+                    entry.workload,
+                    names(&entry.ingress_policies),
+                    names(&entry.egress_policies)
+                );
             }
         }
     }

@@ -26,3 +26,5 @@ pub use ports::{PortSet, Protocol};
 mod tests;
 #[cfg(test)]
 mod tests_external;
+#[cfg(test)]
+mod tests_ports;

@@ -58,11 +58,11 @@ pub(super) fn ports(cluster: &Cluster, from: &str, to: &str) -> PortSet {
     Analysis::new(cluster).pod_to_pod(find(from), find(to))
 }
 
-fn tcp(port: u16) -> PortSet {
+pub(super) fn tcp(port: u16) -> PortSet {
     PortSet::single(Protocol::Tcp, port)
 }
 
-fn two_pods_and(policies: &str) -> Cluster {
+pub(super) fn two_pods_and(policies: &str) -> Cluster {
     let mut yaml = pod("a", "web", "app=web", &["http:8080"]);
     yaml += &pod("a", "client", "app=client", &[]);
     yaml += policies;
@@ -195,82 +195,6 @@ fn policy_pod_selector_with_match_expressions_selects_only_matching_pods() {
 }
 
 #[test]
-fn numeric_port_without_protocol_means_tcp() {
-    let c = two_pods_and(
-        "---\nkind: NetworkPolicy\nmetadata: {name: p, namespace: a}\nspec: {podSelector: {matchLabels: {app: web}}, ingress: [{ports: [{port: 8080}]}]}\n",
-    );
-    assert_eq!(ports(&c, "a/client", "a/web"), tcp(8080));
-}
-
-#[test]
-fn end_port_allows_the_whole_range() {
-    let c = two_pods_and(
-        "---\nkind: NetworkPolicy\nmetadata: {name: p, namespace: a}\nspec: {podSelector: {matchLabels: {app: web}}, ingress: [{ports: [{port: 32000, endPort: 32768, protocol: TCP}]}]}\n",
-    );
-    assert_eq!(
-        ports(&c, "a/client", "a/web"),
-        PortSet::range(Protocol::Tcp, 32000, 32768)
-    );
-}
-
-#[test]
-fn named_port_resolves_against_the_destination_container_ports() {
-    let c = two_pods_and(
-        "---\nkind: NetworkPolicy\nmetadata: {name: p, namespace: a}\nspec: {podSelector: {}, ingress: [{ports: [{port: http}]}]}\n",
-    );
-    assert_eq!(ports(&c, "a/client", "a/web"), tcp(8080));
-    // The client declares no port named http: nothing reaches it.
-    assert!(ports(&c, "a/web", "a/client").is_empty());
-}
-
-#[test]
-fn named_port_must_match_the_protocol_too() {
-    let c = two_pods_and(
-        "---\nkind: NetworkPolicy\nmetadata: {name: p, namespace: a}\nspec: {podSelector: {}, ingress: [{ports: [{port: http, protocol: UDP}]}]}\n",
-    );
-    assert!(ports(&c, "a/client", "a/web").is_empty());
-}
-
-#[test]
-fn udp_and_sctp_ports_are_kept_apart_from_tcp() {
-    let c = two_pods_and(
-        "---\nkind: NetworkPolicy\nmetadata: {name: p, namespace: a}\nspec: {podSelector: {matchLabels: {app: web}}, ingress: [{ports: [{port: 53, protocol: UDP}, {port: 3868, protocol: SCTP}]}]}\n",
-    );
-    let allowed = ports(&c, "a/client", "a/web");
-    assert!(allowed.contains(Protocol::Udp, 53) && allowed.contains(Protocol::Sctp, 3868));
-    assert!(!allowed.contains(Protocol::Tcp, 53));
-}
-
-#[test]
-fn port_entry_with_only_a_protocol_allows_every_port_of_it() {
-    let c = two_pods_and(
-        "---\nkind: NetworkPolicy\nmetadata: {name: p, namespace: a}\nspec: {podSelector: {matchLabels: {app: web}}, ingress: [{ports: [{protocol: UDP}]}]}\n",
-    );
-    assert_eq!(
-        ports(&c, "a/client", "a/web"),
-        PortSet::all_of(Protocol::Udp)
-    );
-}
-
-#[test]
-fn several_policies_selecting_a_pod_add_up() {
-    let c = two_pods_and(
-        "---\nkind: NetworkPolicy\nmetadata: {name: one, namespace: a}\nspec: {podSelector: {matchLabels: {app: web}}, ingress: [{ports: [{port: 80}]}]}\n---\nkind: NetworkPolicy\nmetadata: {name: two, namespace: a}\nspec: {podSelector: {}, ingress: [{ports: [{port: 443}]}]}\n",
-    );
-    let mut expected = tcp(80);
-    expected.union_with(&tcp(443));
-    assert_eq!(ports(&c, "a/client", "a/web"), expected);
-}
-
-#[test]
-fn connection_needs_both_source_egress_and_destination_ingress() {
-    let c = two_pods_and(
-        "---\nkind: NetworkPolicy\nmetadata: {name: out, namespace: a}\nspec: {podSelector: {matchLabels: {app: client}}, policyTypes: [Egress], egress: [{ports: [{port: 80}, {port: 443}]}]}\n---\nkind: NetworkPolicy\nmetadata: {name: in, namespace: a}\nspec: {podSelector: {matchLabels: {app: web}}, ingress: [{ports: [{port: 443}, {port: 8443}]}]}\n",
-    );
-    assert_eq!(ports(&c, "a/client", "a/web"), tcp(443));
-}
-
-#[test]
 fn empty_ingress_list_with_ingress_type_denies_all_ingress() {
     let c = two_pods_and(
         "---\nkind: NetworkPolicy\nmetadata: {name: p, namespace: a}\nspec: {podSelector: {matchLabels: {app: web}}, policyTypes: [Ingress], ingress: []}\n",
@@ -347,61 +271,47 @@ fn isolation_reports_workloads_no_policy_isolates_per_direction() {
 }
 
 #[test]
-fn explain_names_the_policy_and_rule_that_allow() {
-    let c = two_pods_and(
-        "---\nkind: NetworkPolicy\nmetadata: {name: p, namespace: a}\nspec: {podSelector: {matchLabels: {app: web}}, ingress: [{ports: [{port: 22}]}, {from: [{podSelector: {matchLabels: {app: client}}}], ports: [{port: http}]}]}\n",
-    );
+fn empty_namespace_selector_admits_pods_of_every_namespace() {
+    let mut yaml =
+        pod("a", "web", "app=web", &[]) + &pod("b", "x", "k=v", &[]) + &pod("c", "y", "k=v", &[]);
+    yaml += "---\nkind: NetworkPolicy\nmetadata: {name: p, namespace: a}\nspec: {podSelector: {matchLabels: {app: web}}, ingress: [{from: [{namespaceSelector: {}}]}]}\n";
+    let c = cluster(&yaml);
+    assert!(ports(&c, "b/x", "a/web").is_all());
+    assert!(ports(&c, "c/y", "a/web").is_all());
+    // …but not addresses outside the cluster.
     let analysis = Analysis::new(&c);
-    let web = explain::Target::Workload(c.pods[0].workload.clone());
-    let client = explain::Target::Workload(c.pods[1].workload.clone());
-    let e = analysis
-        .explain(&client, &web, Protocol::Tcp, 8080)
-        .unwrap();
-    assert!(e.allowed);
-    assert_eq!(
-        e.ingress.allowed_by,
-        [RuleRef {
-            policy: "a/p".into(),
-            direction: peers::Direction::Ingress,
-            rule: 2
-        }]
-    );
+    let outside = peers::Peer::External(cidr::IpRange::universe(cidr::Family::V4));
     assert!(
-        e.egress.reason.contains("not isolated"),
-        "{}",
-        e.egress.reason
-    );
-    let denied = analysis
-        .explain(&client, &web, Protocol::Tcp, 9090)
-        .unwrap();
-    assert!(!denied.allowed);
-    assert!(
-        denied
-            .ingress
-            .reason
-            .contains("isolated for ingress by a/p"),
-        "{}",
-        denied.ingress.reason
+        analysis
+            .allowed(0, peers::Direction::Ingress, outside, None)
+            .is_empty()
     );
 }
 
 #[test]
-fn pods_with_equal_labels_but_different_named_ports_resolve_separately() {
-    let mut yaml =
-        pod("a", "v1", "app=api", &["http:8080"]) + &pod("a", "v2", "app=api", &["http:9000"]);
-    yaml += &pod("a", "client", "app=client", &[]);
-    yaml += "---\nkind: NetworkPolicy\nmetadata: {name: p, namespace: a}\nspec: {podSelector: {matchLabels: {app: api}}, ingress: [{ports: [{port: http}]}]}\n";
+fn empty_pod_selector_peer_admits_every_pod_of_the_policy_namespace_only() {
+    let mut yaml = pod("a", "web", "app=web", &[])
+        + &pod("a", "other", "k=v", &[])
+        + &pod("b", "x", "k=v", &[]);
+    yaml += "---\nkind: NetworkPolicy\nmetadata: {name: p, namespace: a}\nspec: {podSelector: {matchLabels: {app: web}}, ingress: [{from: [{podSelector: {}}]}]}\n";
     let c = cluster(&yaml);
-    let connections = Analysis::new(&c).connections();
-    let to = |name: &str| {
-        connections
+    assert!(ports(&c, "a/other", "a/web").is_all());
+    assert!(ports(&c, "b/x", "a/web").is_empty());
+}
+
+#[test]
+fn selecting_lists_every_policy_whose_pod_selector_matches() {
+    let c = two_pods_and(
+        "---\nkind: NetworkPolicy\nmetadata: {name: one, namespace: a}\nspec: {podSelector: {}, policyTypes: [Egress]}\n---\nkind: NetworkPolicy\nmetadata: {name: two, namespace: a}\nspec: {podSelector: {matchLabels: {app: client}}}\n",
+    );
+    let analysis = Analysis::new(&c);
+    let names = |pod: usize| -> Vec<String> {
+        analysis
+            .selecting(pod)
             .iter()
-            .find(|conn| {
-                conn.to.to_string() == format!("a/{name}[Pod]")
-                    && conn.from.to_string() == "a/client[Pod]"
-            })
-            .map(|conn| conn.ports.clone())
+            .map(|&i| analysis.policies[i].full_name())
+            .collect()
     };
-    assert_eq!(to("v1"), Some(tcp(8080)));
-    assert_eq!(to("v2"), Some(tcp(9000)));
+    assert_eq!(names(0), ["a/one"]);
+    assert_eq!(names(1), ["a/one", "a/two"]);
 }
