@@ -20,6 +20,8 @@ pub mod score;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_governance;
 
 use std::collections::BTreeMap;
 

@@ -1,11 +1,11 @@
-//! Behaviour of the governance checks and the audit as a whole.
+//! Behaviour of the resource checks, the scores and the audit as a whole.
 
 use serde::Deserialize;
 
 use super::*;
 use crate::engine::objects::{Decoded, decode};
 
-fn objects(yaml: &str) -> Vec<KubeObject> {
+pub(super) fn objects(yaml: &str) -> Vec<KubeObject> {
     serde_yaml::Deserializer::from_str(yaml)
         .map(|doc| serde_json::Value::deserialize(doc).expect("valid yaml"))
         .flat_map(decode)
@@ -16,22 +16,22 @@ fn objects(yaml: &str) -> Vec<KubeObject> {
         .collect()
 }
 
-fn audit_yaml(yaml: &str, config: &Config) -> AuditReport {
+pub(super) fn audit_yaml(yaml: &str, config: &Config) -> AuditReport {
     audit(&objects(yaml), config)
 }
 
 /// A Deployment in `ns` with one container described by `container` (YAML
 /// flow mapping fields) and the given object labels.
-fn deployment(ns: &str, name: &str, labels: &str, container: &str) -> String {
+pub(super) fn deployment(ns: &str, name: &str, labels: &str, container: &str) -> String {
     format!(
         "---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: {name}, namespace: {ns}, labels: {{{labels}}}}}\nspec:\n  replicas: 2\n  selector: {{matchLabels: {{app: {name}}}}}\n  template:\n    metadata: {{labels: {{app: {name}}}}}\n    spec:\n      containers: [{{name: main, {container}}}]\n"
     )
 }
 
-const GOOD_LABELS: &str = "owner: team-a, model: llama, data-classification: internal";
-const GOOD_CONTAINER: &str = "image: \"registry.example.com/app:1.0@sha256:0123\", resources: {requests: {cpu: 100m, memory: 128Mi}, limits: {cpu: 500m, memory: 256Mi}}, livenessProbe: {tcpSocket: {port: 80}}, readinessProbe: {tcpSocket: {port: 80}}";
+pub(super) const GOOD_LABELS: &str = "owner: team-a, model: llama, data-classification: internal";
+pub(super) const GOOD_CONTAINER: &str = "image: \"registry.example.com/app:1.0@sha256:0123\", resources: {requests: {cpu: 100m, memory: 128Mi}, limits: {cpu: 500m, memory: 256Mi}}, livenessProbe: {tcpSocket: {port: 80}}, readinessProbe: {tcpSocket: {port: 80}}";
 
-fn check<'a>(report: &'a AuditReport, name: &str, id: &str) -> &'a Check {
+pub(super) fn check<'a>(report: &'a AuditReport, name: &str, id: &str) -> &'a Check {
     report
         .workloads
         .iter()
@@ -43,7 +43,7 @@ fn check<'a>(report: &'a AuditReport, name: &str, id: &str) -> &'a Check {
         .unwrap_or_else(|| panic!("no check {id}"))
 }
 
-fn has_check(report: &AuditReport, name: &str, id: &str) -> bool {
+pub(super) fn has_check(report: &AuditReport, name: &str, id: &str) -> bool {
     report
         .workloads
         .iter()
@@ -185,122 +185,6 @@ fn quota_on_memory_limits_requires_every_container_to_set_one() {
         &Config::default(),
     );
     assert!(!check(&report, "nolimit", "resources.quota").passed);
-}
-
-#[test]
-fn latest_or_missing_tag_fails_pinning_and_digest_passes_it() {
-    let yaml = deployment("a", "latest", "", "image: \"nginx:latest\"")
-        + &deployment("a", "untagged", "", "image: nginx")
-        + &deployment("a", "tagged", "", "image: \"nginx:1.27\"")
-        + &deployment("a", "digest", "", "image: \"nginx@sha256:abcd\"");
-    let report = audit_yaml(&yaml, &Config::default());
-    assert!(!check(&report, "latest", "images.tag-pinned").passed);
-    assert!(!check(&report, "untagged", "images.tag-pinned").passed);
-    assert!(check(&report, "tagged", "images.tag-pinned").passed);
-    assert!(!check(&report, "tagged", "images.digest").passed);
-    assert!(
-        check(&report, "digest", "images.tag-pinned").passed
-            && check(&report, "digest", "images.digest").passed
-    );
-}
-
-#[test]
-fn images_from_registries_not_allowed_fail() {
-    let config = Config::from_yaml("allowedRegistries: [registry.example.com]").unwrap();
-    let yaml = deployment("a", "hub", "", "image: \"nginx:1\"")
-        + &deployment("a", "ours", "", "image: \"registry.example.com/nginx:1\"");
-    let report = audit_yaml(&yaml, &config);
-    assert!(!check(&report, "hub", "images.registry").passed);
-    assert!(check(&report, "ours", "images.registry").passed);
-}
-
-#[test]
-fn required_labels_may_be_on_object_or_template_and_values_are_checked() {
-    let config = Config::default();
-    let report = audit_yaml(&deployment("a", "nolabels", "", "image: app:1"), &config);
-    let labels = check(&report, "nolabels", "labels.required");
-    assert!(
-        !labels.passed && labels.message.contains("label owner is missing"),
-        "{}",
-        labels.message
-    );
-    let bad_value = deployment(
-        "a",
-        "secret",
-        "owner: x, model: y, data-classification: top-secret",
-        "image: app:1",
-    );
-    assert!(
-        check(
-            &audit_yaml(&bad_value, &config),
-            "secret",
-            "labels.required"
-        )
-        .message
-        .contains("top-secret")
-    );
-    let custom = Config::from_yaml("requiredLabels: [app]\nlabelValues: {}").unwrap();
-    assert!(
-        check(
-            &audit_yaml(&deployment("a", "t", "", "image: app:1"), &custom),
-            "t",
-            "labels.required"
-        )
-        .passed
-    );
-}
-
-#[test]
-fn gpu_and_mig_requests_only_in_allowed_namespaces() {
-    let config = Config::from_yaml("gpu: {allowedNamespaces: [ml-*], maxPerPod: 2}").unwrap();
-    let gpu = "image: app:1, resources: {limits: {nvidia.com/gpu: 1}}";
-    let mig = "image: app:1, resources: {limits: {nvidia.com/mig-1g.5gb: 1}}";
-    let yaml = deployment("ml-train", "ok", "", gpu)
-        + &deployment("web", "stray", "", gpu)
-        + &deployment("web", "mig", "", mig)
-        + &deployment("web", "cpu", "", "image: app:1")
-        + &deployment(
-            "ml-train",
-            "greedy",
-            "",
-            "image: app:1, resources: {limits: {nvidia.com/gpu: 4}}",
-        );
-    let report = audit_yaml(&yaml, &config);
-    assert!(check(&report, "ok", "gpu.allowed").passed);
-    assert!(!check(&report, "stray", "gpu.allowed").passed);
-    assert!(!check(&report, "mig", "gpu.allowed").passed);
-    assert!(check(&report, "cpu", "gpu.allowed").passed);
-    assert!(
-        check(&report, "greedy", "gpu.allowed")
-            .message
-            .contains("more than the maximum 2")
-    );
-}
-
-#[test]
-fn probes_are_required_for_services_but_not_for_jobs() {
-    let job = "---\napiVersion: batch/v1\nkind: Job\nmetadata: {name: train, namespace: a}\nspec:\n  template:\n    spec: {restartPolicy: Never, containers: [{name: c, image: \"t:1\"}]}\n";
-    let report = audit_yaml(
-        &(deployment("a", "svc", "", "image: app:1") + job),
-        &Config::default(),
-    );
-    assert!(!check(&report, "svc", "probes.liveness").passed);
-    assert!(!check(&report, "svc", "probes.readiness").passed);
-    assert!(!has_check(&report, "train", "probes.liveness"));
-}
-
-#[test]
-fn config_can_disable_a_check_and_change_its_severity() {
-    let config = Config::from_yaml(
-        "checks: {probes.liveness: {enabled: false}, images.digest: {severity: critical}}",
-    )
-    .unwrap();
-    let report = audit_yaml(&deployment("a", "x", "", "image: \"app:1\""), &config);
-    assert!(!has_check(&report, "x", "probes.liveness"));
-    assert_eq!(
-        check(&report, "x", "images.digest").severity,
-        Severity::Critical
-    );
 }
 
 #[test]

@@ -13,6 +13,7 @@ pub mod analysis;
 pub mod cidr;
 pub mod cluster;
 pub mod explain;
+pub mod external;
 pub mod peers;
 pub mod ports;
 pub mod selectors;
