@@ -165,6 +165,11 @@ fn load_yaml(file: &str, text: &str, loaded: &mut Loaded) {
         }
         match serde_yaml::from_str::<Value>(&document) {
             Ok(Value::Null) => {}
+            Ok(Value::Array(items)) => {
+                for item in items {
+                    add_document(file, start_line, item, loaded);
+                }
+            }
             Ok(value) => add_document(file, start_line, value, loaded),
             Err(e) => {
                 let line = e
@@ -247,6 +252,14 @@ mod tests {
         assert_eq!(loaded.problems.len(), 1);
         let line = loaded.problems[0].line.unwrap();
         assert!((5..=8).contains(&line), "line {line}");
+    }
+
+    #[test]
+    fn yaml_sequence_of_objects_is_read() {
+        let mut loaded = Loaded::default();
+        let text = "- {apiVersion: v1, kind: Namespace, metadata: {name: a}}\n- {apiVersion: v1, kind: Namespace, metadata: {name: b}}\n";
+        load_text("f.yaml", text, false, &mut loaded);
+        assert_eq!(loaded.objects.len(), 2);
     }
 
     #[test]
