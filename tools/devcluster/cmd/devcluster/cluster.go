@@ -458,7 +458,11 @@ func cmdUp(args []string) error {
 	}
 	for _, c := range comps {
 		if err := portFree(c.port); err != nil {
-			return fmt.Errorf("port %d (for %s) on 127.0.0.1 is already in use by another program (%v); stop it, or choose other ports with --port-base (now %d)", c.port, c.name, err, p.Base)
+			hint := "stop it, or choose other ports with --port-base"
+			for _, other := range otherDevclusters(l.root) {
+				hint = fmt.Sprintf("another devcluster is running from %s: stop it with `devcluster down --dir %s`, or choose other ports with --port-base", other, other)
+			}
+			return fmt.Errorf("port %d (for %s) on 127.0.0.1 is already in use (%v); %s (now %d)", c.port, c.name, err, hint, p.Base)
 		}
 	}
 	if err := l.savePorts(p); err != nil {
@@ -717,3 +721,32 @@ var (
 		"devcluster-gpu-1": {"capacity": gpuNode, "allocatable": gpuNode},
 	}
 )
+
+// otherDevclusters lists the --dir of devclusters (found by their etcd
+// process) other than root that are running on this machine.
+func otherDevclusters(root string) []string {
+	var dirs []string
+	entries, _ := os.ReadDir("/proc")
+	for _, e := range entries {
+		if _, err := strconv.Atoi(e.Name()); err != nil {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join("/proc", e.Name(), "cmdline"))
+		if err != nil {
+			continue
+		}
+		args := strings.Split(strings.TrimRight(string(b), "\x00"), "\x00")
+		if len(args) < 2 || filepath.Base(args[0]) != "devcluster" || args[1] != "etcd" {
+			continue
+		}
+		for i, a := range args {
+			if a == "--data-dir" && i+1 < len(args) {
+				dir := filepath.Dir(filepath.Dir(args[i+1])) // <dir>/devcluster/etcd
+				if dir != root {
+					dirs = append(dirs, dir)
+				}
+			}
+		}
+	}
+	return dirs
+}
