@@ -87,13 +87,19 @@ pub const CHECKS: &[CheckSpec] = &[
         "pss.baseline.seccomp",
         High,
         "Seccomp is not disabled",
-        "Do not set seccompProfile.type to Unconfined.",
+        "Leave seccompProfile.type unset or use RuntimeDefault or Localhost; never Unconfined.",
     ),
     entry(
         "pss.baseline.sysctls",
         High,
         "Only safe sysctls are set",
         "Set only the safe sysctls (kernel.shm_rmid_forced, net.ipv4.ip_local_port_range, net.ipv4.ip_unprivileged_port_start, net.ipv4.tcp_syncookies, net.ipv4.ping_group_range, net.ipv4.ip_local_reserved_ports, net.ipv4.tcp_keepalive_time, net.ipv4.tcp_fin_timeout, net.ipv4.tcp_keepalive_intvl, net.ipv4.tcp_keepalive_probes, net.ipv4.tcp_rmem, net.ipv4.tcp_wmem).",
+    ),
+    entry(
+        "pss.baseline.probe-host",
+        High,
+        "Probes and lifecycle handlers do not target other hosts",
+        "Remove the host field from httpGet and tcpSocket in probes and lifecycle handlers.",
     ),
     entry(
         "pss.restricted.volume-types",

@@ -1,7 +1,7 @@
 //! One view over containers, init containers and ephemeral containers.
 
 use k8s_openapi::api::core::v1::{
-    ContainerPort, PodSpec, Probe, ResourceRequirements, SecurityContext,
+    ContainerPort, Lifecycle, PodSpec, Probe, ResourceRequirements, SecurityContext,
 };
 
 /// Which list of the pod spec a container is in.
@@ -23,6 +23,8 @@ pub struct ContainerRef<'a> {
     pub resources: Option<&'a ResourceRequirements>,
     pub liveness_probe: Option<&'a Probe>,
     pub readiness_probe: Option<&'a Probe>,
+    pub startup_probe: Option<&'a Probe>,
+    pub lifecycle: Option<&'a Lifecycle>,
     /// `Always` on an init container makes it a sidecar.
     pub restart_policy: Option<&'a str>,
 }
@@ -67,6 +69,8 @@ pub fn all(spec: &PodSpec) -> Vec<ContainerRef<'_>> {
             resources: c.resources.as_ref(),
             liveness_probe: c.liveness_probe.as_ref(),
             readiness_probe: c.readiness_probe.as_ref(),
+            startup_probe: c.startup_probe.as_ref(),
+            lifecycle: c.lifecycle.as_ref(),
             restart_policy: c.restart_policy.as_deref(),
         });
     }
@@ -86,6 +90,8 @@ fn from_container(
         resources: c.resources.as_ref(),
         liveness_probe: c.liveness_probe.as_ref(),
         readiness_probe: c.readiness_probe.as_ref(),
+        startup_probe: c.startup_probe.as_ref(),
+        lifecycle: c.lifecycle.as_ref(),
         restart_policy: c.restart_policy.as_deref(),
     }
 }

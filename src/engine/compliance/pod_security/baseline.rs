@@ -15,6 +15,7 @@ pub const CONTROLS: &[Control] = &[
     ("pss.baseline.proc-mount", proc_mount),
     ("pss.baseline.seccomp", seccomp),
     ("pss.baseline.sysctls", sysctls),
+    ("pss.baseline.probe-host", probe_host),
 ];
 
 /// Capabilities a baseline container may add.
@@ -228,7 +229,10 @@ fn proc_mount(pod: &PodView) -> Vec<String> {
         .collect()
 }
 
+/// Seccomp may be left unset or set to RuntimeDefault or Localhost; anything
+/// else (Unconfined, or an unknown type) is refused.
 fn seccomp(pod: &PodView) -> Vec<String> {
+    let allowed = |t: &str| matches!(t, "RuntimeDefault" | "Localhost");
     let mut out = Vec::new();
     let pod_type = pod
         .spec
@@ -236,8 +240,8 @@ fn seccomp(pod: &PodView) -> Vec<String> {
         .as_ref()
         .and_then(|sc| sc.seccomp_profile.as_ref())
         .map(|p| p.type_.as_str());
-    if pod_type == Some("Unconfined") {
-        out.push("pod sets seccompProfile.type: Unconfined".into());
+    if let Some(t) = pod_type.filter(|t| !allowed(t)) {
+        out.push(format!("pod sets seccompProfile.type: {t}"));
     }
     for c in &pod.containers {
         let t = c
@@ -266,4 +270,52 @@ fn sysctls(pod: &PodView) -> Vec<String> {
         .filter(|s| !SAFE_SYSCTLS.contains(&s.name.as_str()))
         .map(|s| format!("pod sets unsafe sysctl {}", s.name))
         .collect()
+}
+
+/// Probes and lifecycle handlers may not aim at another host (`host` must
+/// be unset or empty), since v1.34 of the standard.
+fn probe_host(pod: &PodView) -> Vec<String> {
+    let mut out = Vec::new();
+    for c in &pod.containers {
+        let probes = [
+            ("livenessProbe", c.liveness_probe),
+            ("readinessProbe", c.readiness_probe),
+            ("startupProbe", c.startup_probe),
+        ];
+        let mut hosts: Vec<(String, Option<&String>)> = Vec::new();
+        for (field, probe) in probes {
+            let Some(probe) = probe else { continue };
+            hosts.push((
+                format!("{field}.httpGet"),
+                probe.http_get.as_ref().and_then(|h| h.host.as_ref()),
+            ));
+            hosts.push((
+                format!("{field}.tcpSocket"),
+                probe.tcp_socket.as_ref().and_then(|t| t.host.as_ref()),
+            ));
+        }
+        let handlers = c.lifecycle.map(|l| {
+            [
+                ("lifecycle.postStart", l.post_start.as_ref()),
+                ("lifecycle.preStop", l.pre_stop.as_ref()),
+            ]
+        });
+        for (field, handler) in handlers.into_iter().flatten() {
+            let Some(handler) = handler else { continue };
+            hosts.push((
+                format!("{field}.httpGet"),
+                handler.http_get.as_ref().and_then(|h| h.host.as_ref()),
+            ));
+            hosts.push((
+                format!("{field}.tcpSocket"),
+                handler.tcp_socket.as_ref().and_then(|t| t.host.as_ref()),
+            ));
+        }
+        for (field, host) in hosts {
+            if let Some(host) = host.filter(|h| !h.is_empty()) {
+                out.push(format!("{} sets {field}.host: {host}", c.label()));
+            }
+        }
+    }
+    out
 }

@@ -328,3 +328,22 @@ fn windows_pods_are_exempt_from_linux_only_restricted_controls() {
     .unwrap();
     assert_eq!(evaluate_spec(&spec).level, Level::Restricted);
 }
+
+#[test]
+fn probe_or_lifecycle_handler_aimed_at_another_host_is_privileged_level() {
+    let probe =
+        json!({"containers": [{"livenessProbe": {"httpGet": {"port": 80, "host": "10.0.0.1"}}}]});
+    assert_eq!(level(probe), Level::Privileged);
+    let hook = json!({"containers": [{"lifecycle": {"preStop": {"tcpSocket": {"port": 80, "host": "db"}}}}]});
+    assert_eq!(level(hook), Level::Privileged);
+    let local = json!({"containers": [{"readinessProbe": {"httpGet": {"port": 80, "host": ""}}}]});
+    assert_eq!(level(local), Level::Restricted);
+}
+
+#[test]
+fn unknown_seccomp_type_is_not_baseline() {
+    assert_eq!(
+        level(json!({"securityContext": {"seccompProfile": {"type": "Custom"}}})),
+        Level::Privileged
+    );
+}
