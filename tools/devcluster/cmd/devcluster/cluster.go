@@ -15,6 +15,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"syscall"
@@ -456,6 +457,7 @@ func cmdUp(args []string) error {
 	} else {
 		release()
 	}
+	stopOrphans(l.root)
 	for _, c := range comps {
 		if err := portFree(c.port); err != nil {
 			hint := "stop it, or choose other ports with --port-base"
@@ -749,4 +751,56 @@ func otherDevclusters(root string) []string {
 		}
 	}
 	return dirs
+}
+
+// stopOrphans stops devcluster processes whose --dir no longer exists (e.g. a
+// CI checkout deleted while its cluster ran), so they do not hold the ports.
+func stopOrphans(root string) {
+	order := map[string]int{"kwok": 0, "kube-scheduler": 1, "kube-controller-manager": 2, "kube-apiserver": 3, "devcluster": 4}
+	type proc struct {
+		pid  int
+		name string
+		dir  string
+	}
+	var orphans []proc
+	entries, _ := os.ReadDir("/proc")
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join("/proc", e.Name(), "cmdline"))
+		if err != nil {
+			continue
+		}
+		args := strings.Split(strings.TrimRight(string(b), "\x00"), "\x00")
+		name := filepath.Base(args[0])
+		if _, ok := order[name]; !ok || (name == "devcluster" && (len(args) < 2 || args[1] != "etcd")) {
+			continue
+		}
+		for _, a := range args[1:] {
+			if i := strings.Index(a, "/devcluster/"); i > 0 {
+				path := a[:i]
+				if j := strings.LastIndex(path, "="); j >= 0 {
+					path = path[j+1:]
+				}
+				if filepath.IsAbs(path) && path != root && !fileExists(path) {
+					orphans = append(orphans, proc{pid, name, path})
+				}
+				break
+			}
+		}
+	}
+	sort.Slice(orphans, func(i, j int) bool { return order[orphans[i].name] < order[orphans[j].name] })
+	for _, o := range orphans {
+		fmt.Fprintf(os.Stderr, "stopping %s (pid %d) of a devcluster whose directory %s no longer exists\n", o.name, o.pid, o.dir)
+		_ = syscall.Kill(o.pid, syscall.SIGTERM)
+		for i := 0; i < 100 && fileExists(fmt.Sprintf("/proc/%d/cmdline", o.pid)); i++ {
+			time.Sleep(100 * time.Millisecond)
+		}
+		_ = syscall.Kill(o.pid, syscall.SIGKILL)
+	}
+	if len(orphans) > 0 {
+		time.Sleep(500 * time.Millisecond)
+	}
 }
