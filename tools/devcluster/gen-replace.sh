@@ -32,6 +32,7 @@ trap 'rm -f "$block"' EXIT
   # Lines like: `k8s.io/api => ./staging/src/k8s.io/api`
   awk -v v="$staging" '$2 == "=>" && $3 ~ /^\.\/staging\/src\// { printf "\t%s => %s %s\n", $1, $1, v }' "$gomod" | sort
   echo ")"
+  echo  # go mod tidy keeps a blank line before a trailing comment
   echo "$end"
 } >"$block"
 
