@@ -62,13 +62,15 @@ func writeClusterLogs(ctx context.Context, l *layout) error {
 			continue
 		}
 		file := filepath.Join(seedLogDir(l), e.Name())
-		prev := filepath.Join(seedLogDir(l), c+".previous.log")
-		if !fileExists(prev) {
-			prev = file
+		entry := map[string]any{"containers": []string{c}, "logsFile": file, "follow": true}
+		// Without a previous file, --previous fails as for a container that
+		// never restarted.
+		if prev := filepath.Join(seedLogDir(l), c+".previous.log"); fileExists(prev) {
+			entry["previousLogsFile"] = prev
 		}
-		logs = append(logs, map[string]any{"containers": []string{c}, "logsFile": file, "previousLogsFile": prev, "follow": true})
+		logs = append(logs, entry)
 	}
-	logs = append(logs, map[string]any{"logsFile": path, "previousLogsFile": path, "follow": true})
+	logs = append(logs, map[string]any{"logsFile": path, "follow": true})
 	return applyObject(ctx, l, map[string]any{
 		"apiVersion": "kwok.x-k8s.io/v1alpha1",
 		"kind":       "ClusterLogs",
@@ -110,12 +112,10 @@ func podLogRule(ctx context.Context, l *layout, ns, pod string) error {
 		}
 		if prev := filepath.Join(dir, c+".previous.log"); fileExists(prev) {
 			entry["previousLogsFile"] = prev
-		} else {
-			entry["previousLogsFile"] = filepath.Join(dir, c+".log")
 		}
 		logs = append(logs, entry)
 	}
-	logs = append(logs, map[string]any{"logsFile": defaultLogPath(l), "previousLogsFile": defaultLogPath(l), "follow": true})
+	logs = append(logs, map[string]any{"logsFile": defaultLogPath(l), "follow": true})
 	return applyObject(ctx, l, map[string]any{
 		"apiVersion": "kwok.x-k8s.io/v1alpha1",
 		"kind":       "Logs",
