@@ -113,7 +113,7 @@ case "$cmd" in
     devcluster up "${up_args[@]}" "$@"
     devcluster seed --dir "$dev_dir"
     write_env
-    log "ready: source $dev_dir/devcluster.env (KUBECONFIG=$dev_dir/kubeconfig)"
+    log "ready: KUBECONFIG=$dev_dir/kubeconfig (also in $dev_dir/devcluster.env)"
     ;;
   down)
     if [[ -d "$dev_dir/devcluster" ]]; then devcluster down --dir "$dev_dir" "$@"; else log "not running"; fi
