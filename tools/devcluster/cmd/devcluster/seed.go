@@ -103,7 +103,7 @@ func cmdSeed(args []string) error {
 	fmt.Fprintf(os.Stderr, "seed/logs: %d log files\n", count)
 
 	// Wait until the seeded workloads have their pods running.
-	for _, ns := range []string{"fraud-detection", "vision", "llm", "sandbox"} {
+	for _, ns := range []string{"kube-system", "fraud-detection", "vision", "llm", "sandbox"} {
 		if _, err := l.kubectl(ctx, nil, "-n", ns, "rollout", "status", "deployment", "--timeout=120s"); err != nil {
 			return err
 		}
