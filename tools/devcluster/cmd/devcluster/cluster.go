@@ -458,6 +458,20 @@ func cmdUp(args []string) error {
 		release()
 	}
 	stopOrphans(l.root)
+	if *portBase == 0 && !fileExists(filepath.Join(l.state, "ports.json")) && len(otherDevclusters(l.root)) > 0 {
+		// First start of this directory while another checkout's devcluster
+		// runs: take the first free block of ports (remembered afterwards).
+		for base := defaultPortBase; base <= defaultPortBase+4000; base += 1000 {
+			if allPortsFree(l, portsFrom(base)) {
+				if base != p.Base {
+					fmt.Fprintf(os.Stderr, "another devcluster uses the ports at %d; using --port-base %d\n", p.Base, base)
+				}
+				p = portsFrom(base)
+				comps = components(l, p)
+				break
+			}
+		}
+	}
 	for _, c := range comps {
 		if err := portFree(c.port); err != nil {
 			hint := "stop it, or choose other ports with --port-base"
@@ -803,4 +817,13 @@ func stopOrphans(root string) {
 	if len(orphans) > 0 {
 		time.Sleep(500 * time.Millisecond)
 	}
+}
+
+func allPortsFree(l *layout, p ports) bool {
+	for _, c := range components(l, p) {
+		if portFree(c.port) != nil {
+			return false
+		}
+	}
+	return portFree(p.EtcdPeer) == nil
 }
