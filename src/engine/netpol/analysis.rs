@@ -1,6 +1,7 @@
 //! Effective connectivity: between workloads, and between workloads and
 //! address blocks outside the cluster.
 
+use std::borrow::Cow;
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
 
@@ -199,6 +200,8 @@ impl<'a> Analysis<'a> {
                     })
             })
             .collect();
+        // Remembering class pairs only pays when classes are shared.
+        let use_memo = representative.len() * 2 <= pods.len();
         let mut memo: HashMap<(usize, usize), PortSet> = HashMap::new();
         let mut between: HashMap<(usize, usize), PortSet> = HashMap::new();
         for from in 0..pods.len() {
@@ -206,15 +209,19 @@ impl<'a> Analysis<'a> {
                 if index[from] == index[to] {
                     continue;
                 }
-                let pair = (class[from], class[to]);
-                let ports = memo.entry(pair).or_insert_with(|| {
-                    self.pod_to_pod(representative[pair.0], representative[pair.1])
-                });
+                let ports = if use_memo {
+                    let pair = (class[from], class[to]);
+                    Cow::Borrowed(&*memo.entry(pair).or_insert_with(|| {
+                        self.pod_to_pod(representative[pair.0], representative[pair.1])
+                    }))
+                } else {
+                    Cow::Owned(self.pod_to_pod(from, to))
+                };
                 if !ports.is_empty() {
                     match between.entry((index[from], index[to])) {
-                        Entry::Occupied(mut e) => e.get_mut().union_with(ports),
+                        Entry::Occupied(mut e) => e.get_mut().union_with(&ports),
                         Entry::Vacant(e) => {
-                            e.insert(ports.clone());
+                            e.insert(ports.into_owned());
                         }
                     }
                 }

@@ -315,3 +315,35 @@ fn selecting_lists_every_policy_whose_pod_selector_matches() {
     assert_eq!(names(0), ["a/one"]);
     assert_eq!(names(1), ["a/one", "a/two"]);
 }
+
+#[test]
+fn replicas_sharing_labels_give_the_same_result_as_single_pods() {
+    let owned = |name: &str, owner: &str, app: &str| {
+        format!(
+            "---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: {name}\n  namespace: a\n  labels: {{app: {app}}}\n  ownerReferences: [{{apiVersion: apps/v1, kind: ReplicaSet, name: {owner}, uid: u, controller: true}}]\nspec: {{containers: [{{name: c, ports: [{{name: http, containerPort: 8080}}]}}]}}\n"
+        )
+    };
+    let policy = "---\nkind: NetworkPolicy\nmetadata: {name: p, namespace: a}\nspec: {podSelector: {matchLabels: {app: api}}, ingress: [{from: [{podSelector: {matchLabels: {app: web}}}], ports: [{port: http}]}]}\n";
+    let replicated = owned("web-1", "web", "web")
+        + &owned("web-2", "web", "web")
+        + &owned("api-1", "api", "api")
+        + &owned("api-2", "api", "api")
+        + policy;
+    let single = owned("web-1", "web", "web") + &owned("api-1", "api", "api") + policy;
+    let internal = |yaml: &str| -> Vec<Connection> {
+        Analysis::new(&cluster(yaml))
+            .connections()
+            .into_iter()
+            .filter(|c| {
+                matches!(
+                    (&c.from, &c.to),
+                    (Endpoint::Workload(_), Endpoint::Workload(_))
+                )
+            })
+            .collect()
+    };
+    let connections = internal(&replicated);
+    assert_eq!(connections, internal(&single));
+    assert_eq!(connections.len(), 2);
+    assert_eq!(connections[1].ports, tcp(8080));
+}
