@@ -163,7 +163,7 @@ fn load_yaml(file: &str, text: &str, loaded: &mut Loaded) {
         {
             continue;
         }
-        match serde_yaml::from_str::<Value>(&document) {
+        match parse_yaml(&document) {
             Ok(Value::Null) => {}
             Ok(Value::Array(items)) => {
                 for item in items {
@@ -171,7 +171,12 @@ fn load_yaml(file: &str, text: &str, loaded: &mut Loaded) {
                 }
             }
             Ok(value) => add_document(file, start_line, value, loaded),
-            Err(e) => {
+            Err(YamlError::NotJson(message)) => {
+                loaded
+                    .problems
+                    .push(problem(file, Some(start_line), message));
+            }
+            Err(YamlError::Syntax(e)) => {
                 let line = e
                     .location()
                     .map_or(start_line, |l| start_line + l.line() - 1);
@@ -186,6 +191,19 @@ fn load_yaml(file: &str, text: &str, loaded: &mut Loaded) {
             }
         }
     }
+}
+
+enum YamlError {
+    Syntax(serde_yaml::Error),
+    /// Valid YAML that has no JSON form (e.g. a mapping with a list as key).
+    NotJson(String),
+}
+
+/// Parses one YAML document, resolving anchors, aliases and `<<` merge keys.
+fn parse_yaml(document: &str) -> Result<Value, YamlError> {
+    let mut value: serde_yaml::Value = serde_yaml::from_str(document).map_err(YamlError::Syntax)?;
+    value.apply_merge().map_err(YamlError::Syntax)?;
+    serde_json::to_value(value).map_err(|e| YamlError::NotJson(e.to_string()))
 }
 
 /// Splits YAML text at `---` document markers, keeping the first line number
@@ -260,6 +278,19 @@ mod tests {
         let text = "- {apiVersion: v1, kind: Namespace, metadata: {name: a}}\n- {apiVersion: v1, kind: Namespace, metadata: {name: b}}\n";
         load_text("f.yaml", text, false, &mut loaded);
         assert_eq!(loaded.objects.len(), 2);
+    }
+
+    #[test]
+    fn yaml_anchors_aliases_and_merge_keys_are_resolved() {
+        let mut loaded = Loaded::default();
+        let text = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  labels: &l {app: web}\n  annotations:\n    <<: *l\n    extra: x\nspec: {containers: [{name: c}]}\n";
+        load_text("f.yaml", text, false, &mut loaded);
+        assert!(loaded.problems.is_empty(), "{:?}", loaded.problems);
+        let Some(KubeObject::Pod(pod)) = loaded.objects.first() else {
+            panic!("no pod")
+        };
+        let annotations = pod.metadata.annotations.clone().unwrap_or_default();
+        assert_eq!(annotations.get("app").map(String::as_str), Some("web"));
     }
 
     #[test]

@@ -173,7 +173,10 @@ fn resolve(cluster: &Cluster, text: &str) -> Result<Target, String> {
         ids
     };
     let found = match parts.as_slice() {
-        [ns, name] if parse_cidr(text).is_err() => matches(ns, None, name),
+        [address, _] if address.parse::<std::net::IpAddr>().is_ok() => {
+            return parse_cidr(text).map(Target::External);
+        }
+        [ns, name] => matches(ns, None, name),
         [ns, kind, name] => matches(ns, Some(kind), name),
         _ => {
             return parse_cidr(text)
