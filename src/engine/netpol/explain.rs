@@ -190,6 +190,7 @@ impl<'a> Analysis<'a> {
         }
         let mut hits = Vec::new();
         let mut allowed_by = Vec::new();
+        let mut other_ports = Vec::new();
         let _ = self.allowed(pod, direction, peer, Some(&mut hits));
         for (policy, rule) in hits {
             let rule_ref = RuleRef {
@@ -203,22 +204,24 @@ impl<'a> Analysis<'a> {
                 (Direction::Egress, Peer::Pod(other)) => Some(&self.cluster.pods[other]),
                 (Direction::Egress, Peer::External(_)) => None,
             };
-            if !single
-                .ports
-                .towards(destination)
-                .intersection(wanted)
-                .is_empty()
-            {
+            let admitted = single.ports.towards(destination);
+            if !admitted.intersection(wanted).is_empty() {
                 allowed_by.push(rule_ref);
+            } else {
+                other_ports.push(format!("{rule_ref} admits this peer only on {}", *admitted));
             }
         }
         let reason = if allowed_by.is_empty() {
-            format!(
+            let mut reason = format!(
                 "denied: {subject} is isolated for {} by {} and no rule of {} allows {what}",
                 direction.as_str(),
                 policies.join(", "),
                 if policies.len() == 1 { "it" } else { "them" },
-            )
+            );
+            if !other_ports.is_empty() {
+                reason += &format!(" ({})", other_ports.join("; "));
+            }
+            reason
         } else {
             let rules: Vec<String> = allowed_by.iter().map(ToString::to_string).collect();
             format!("allowed by {}", rules.join("; "))

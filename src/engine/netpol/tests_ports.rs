@@ -139,3 +139,23 @@ fn explain_names_the_policy_and_rule_that_allow() {
         denied.ingress.reason
     );
 }
+
+#[test]
+fn explain_denied_names_rules_that_admit_the_peer_on_other_ports() {
+    let c = two_pods_and(
+        "---\nkind: NetworkPolicy\nmetadata: {name: p, namespace: a}\nspec: {podSelector: {matchLabels: {app: web}}, ingress: [{from: [{podSelector: {matchLabels: {app: client}}}], ports: [{port: 443}]}]}\n",
+    );
+    let analysis = Analysis::new(&c);
+    let web = explain::Target::Workload(c.pods[0].workload.clone());
+    let client = explain::Target::Workload(c.pods[1].workload.clone());
+    let denied = analysis.explain(&client, &web, Protocol::Tcp, 80).unwrap();
+    assert!(!denied.allowed);
+    assert!(
+        denied
+            .ingress
+            .reason
+            .contains("ingress rule #1 of policy a/p admits this peer only on TCP 443"),
+        "{}",
+        denied.ingress.reason
+    );
+}
