@@ -159,3 +159,22 @@ fn explain_denied_names_rules_that_admit_the_peer_on_other_ports() {
         denied.ingress.reason
     );
 }
+
+#[test]
+fn empty_from_list_and_empty_ports_list_mean_everything() {
+    let c = two_pods_and(
+        "---\nkind: NetworkPolicy\nmetadata: {name: p, namespace: a}\nspec: {podSelector: {matchLabels: {app: web}}, ingress: [{from: [], ports: []}]}\n",
+    );
+    assert!(ports(&c, "a/client", "a/web").is_all());
+}
+
+#[test]
+fn absent_ports_with_listed_peers_allow_every_port_from_those_peers_only() {
+    let yaml = pod("a", "web", "app=web", &[])
+        + &pod("a", "client", "app=client", &[])
+        + &pod("a", "other", "app=other", &[])
+        + "---\nkind: NetworkPolicy\nmetadata: {name: p, namespace: a}\nspec: {podSelector: {matchLabels: {app: web}}, ingress: [{from: [{podSelector: {matchLabels: {app: client}}}]}]}\n";
+    let c = cluster(&yaml);
+    assert!(ports(&c, "a/client", "a/web").is_all());
+    assert!(ports(&c, "a/other", "a/web").is_empty());
+}
