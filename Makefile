@@ -15,7 +15,7 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
 DEV_DIR := .dev
 
-.PHONY: help setup dev build dist test lint fmt unit e2e clean
+.PHONY: help setup stack dev build test lint fmt unit idp-test e2e down clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -23,17 +23,31 @@ help: ## List the targets
 setup: ## Install the tools a fresh machine lacks (idempotent)
 	@scripts/setup.sh
 
-dev: setup ## Run the portal at http://127.0.0.1:3000 with live reload
+stack: setup ## Start the devcluster and the identity provider; write .dev/env
 	@mkdir -p $(DEV_DIR)
-	@printf 'AIGOV_URL=http://127.0.0.1:3000\n' > $(DEV_DIR)/env
-	@echo "aigov: http://127.0.0.1:3000  (environment in $(DEV_DIR)/env)"
-	cargo leptos watch
+	scripts/devcluster.sh up
+	scripts/dev-idp.sh up
+	scripts/portal-identity.sh
+	scripts/write-dev-env.sh
+
+dev: stack ## The whole local stack, and the portal at http://127.0.0.1:3000 with live reload
+	@echo
+	@echo "aigov:             http://127.0.0.1:3000"
+	@echo "identity provider: $$(. $(DEV_DIR)/idp.env && echo $$AIGOV_IDP_URL) (CA: $(DEV_DIR)/idp/ca.pem)"
+	@echo "demo logins:       alice/alice bob/bob carol/carol dave/dave erin/erin"
+	@echo "cluster:           export KUBECONFIG=$(CURDIR)/$(DEV_DIR)/kubeconfig   (all settings: $(DEV_DIR)/env)"
+	@echo
+	set -a; . $(DEV_DIR)/env; set +a; cargo leptos watch
+
+down: ## Stop the local stack (data is kept)
+	-scripts/dev-idp.sh down
+	-scripts/devcluster.sh down
 
 build: setup ## Build the release binary and site (optimised wasm)
 	cargo leptos build --release
 	@echo "binary: $(CARGO_TARGET_DIR)/release/aigov  site: target/site"
 
-test: setup lint unit e2e ## Run every check and test
+test: setup lint stack unit idp-test e2e ## Run every check and test
 
 fmt: ## Format the code
 	cargo fmt --all
@@ -43,12 +57,17 @@ lint: ## Formatting and clippy for the server and the browser bundle
 	cargo clippy --features ssr --all-targets -- -D warnings
 	cargo clippy --lib --no-default-features --features hydrate --target wasm32-unknown-unknown -- -D warnings
 
-unit: ## Rust unit and integration tests
-	cargo test --features ssr
+unit: ## Rust unit tests, and integration tests against the devcluster
+	set -a; . $(DEV_DIR)/env; set +a; cargo test --features ssr
+
+idp-test: ## Tests of the development identity provider
+	cd tools/dev-idp && npm test
 
 e2e: ## Browser tests against a freshly built server on a free port
 	cargo leptos build
-	cd end2end && AIGOV_E2E_PORT=$$(python3 ../scripts/free-port.py) \
+	set -a; . $(DEV_DIR)/env; set +a; \
+	  port=$$(python3 scripts/free-port.py); \
+	  cd end2end && AIGOV_E2E_PORT=$$port AIGOV_PUBLIC_URL=http://127.0.0.1:$$port \
 	  AIGOV_E2E_BINARY=$(CARGO_TARGET_DIR)/debug/aigov \
 	  AIGOV_E2E_SITE_ROOT=$(CURDIR)/target/site \
 	  npx playwright test

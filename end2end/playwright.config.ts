@@ -30,11 +30,18 @@ export default defineConfig({
         "--disable-background-networking",
         "--disable-component-update",
         "--disable-sync",
+        // Trust the development identity provider's certificate (its CA is
+        // generated locally), and nothing else that is self-signed.
+        ...(process.env.AIGOV_IDP_TLS_SPKI_SHA256
+          ? [`--ignore-certificate-errors-spki-list=${process.env.AIGOV_IDP_TLS_SPKI_SHA256}`]
+          : []),
       ],
     },
   },
   projects: [{ name: "chromium", use: { browserName: "chromium", headless: true } }],
   webServer: {
+    // Sign-in, session and cluster settings come from the environment
+    // (`.dev/env`, sourced by `make e2e`).
     command: `${binary} serve --listen 127.0.0.1:${port} --site-root ${siteRoot}`,
     url: `${baseURL}/healthz`,
     reuseExistingServer: false,

@@ -3,16 +3,15 @@
 use leptos::prelude::*;
 use leptos_meta::{Link, MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{SsrMode, path};
 
 use crate::components::layout::AppLayout;
 use crate::components::theme::THEME_BOOT_SCRIPT;
 use crate::pages::{
     access::MyAccessPage, audit::AuditPage, compliance::ComplianceOverviewPage,
     models::{ModelCatalogPage, ModelDetailPage},
-    namespaces::{
-        NamespaceCompliancePage, NamespaceListPage, NamespaceLogsPage, NamespaceNetworkPage,
-    },
+    namespaces::{NamespaceCompliancePage, NamespaceLogsPage, NamespaceNetworkPage},
+    namespaces_list::NamespaceListPage,
     not_found::NotFoundPage,
     overview::OverviewPage,
     requests::RequestDetailPage,
@@ -87,7 +86,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/access") view=MyAccessPage/>
                     <Route path=path!("/reviews") view=ReviewInboxPage/>
                     <Route path=path!("/requests/:ns/:name") view=RequestDetailPage/>
-                    <Route path=path!("/namespaces") view=NamespaceListPage/>
+                    <Route path=path!("/namespaces") view=NamespaceListPage ssr=SsrMode::Async/>
                     <Route path=path!("/namespaces/:ns/network") view=NamespaceNetworkPage/>
                     <Route path=path!("/namespaces/:ns/compliance") view=NamespaceCompliancePage/>
                     <Route path=path!("/namespaces/:ns/logs") view=NamespaceLogsPage/>

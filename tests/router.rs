@@ -7,6 +7,7 @@ use aigov::server::auth::AuthState;
 use aigov::server::auth::config::AuthArgs;
 use aigov::server::auth::session::{new_session, session_cookie_header, unix_now};
 use aigov::server::health::Readiness;
+use aigov::server::kube::KubeAccess;
 use aigov::server::router::build_router;
 use aigov::server::state::AppState;
 use axum::body::Body;
@@ -44,6 +45,8 @@ fn state(ready: bool) -> AppState {
         leptos_options: LeptosOptions::builder().output_name("aigov").build(),
         readiness,
         auth: auth(),
+        // Never contacted: no test here reads the cluster.
+        kube: KubeAccess::from_config(kube::Config::new("https://127.0.0.1:9".parse().unwrap())).unwrap(),
     }
 }
 

@@ -1,4 +1,5 @@
 import { expect, test } from "@playwright/test";
+import { signInAt } from "./sign-in";
 
 test.describe("with the browser bundle", () => {
   test("hydrates without errors and the theme toggle works", async ({ page }) => {
@@ -8,7 +9,7 @@ test.describe("with the browser bundle", () => {
       if (message.type() === "error") problems.push(`console: ${message.text()}`);
     });
 
-    await page.goto("/");
+    await signInAt(page, "alice");
     // The toggle is rendered hidden and only shown once the wasm has taken over.
     const toggle = page.getByTestId("theme-toggle");
     await expect(toggle).toBeVisible();
@@ -30,7 +31,7 @@ test.describe("with the browser bundle", () => {
   });
 
   test("client-side navigation keeps the page and updates the title", async ({ page }) => {
-    await page.goto("/");
+    await signInAt(page, "alice");
     await expect(page.getByTestId("theme-toggle")).toBeVisible();
     // A marker on the document survives only if navigation happens in the client.
     await page.evaluate(() => ((window as unknown as { marker: number }).marker = 42));

@@ -1,6 +1,11 @@
 import { expect, test } from "@playwright/test";
+import { signInAt } from "./sign-in";
 
 test.describe("the app shell", () => {
+  test.beforeEach(async ({ page }) => {
+    await signInAt(page, "alice");
+  });
+
   test("renders the brand, the main navigation and the overview", async ({ page }) => {
     const response = await page.goto("/");
     expect(response?.status()).toBe(200);
@@ -34,8 +39,9 @@ test.describe("the app shell", () => {
     await expect(page).toHaveURL(/\/$/);
   });
 
-  test("pages carry a nonce-based content security policy and no framing", async ({ request }) => {
-    const response = await request.get("/models");
+  test("pages carry a nonce-based content security policy and no framing", async ({ page }) => {
+    const response = await page.request.get("/models", { maxRedirects: 0 });
+    expect(response.status()).toBe(200);
     const headers = response.headers();
     const policy = headers["content-security-policy"];
     expect(policy).toMatch(/script-src 'nonce-[^']+' 'strict-dynamic' 'wasm-unsafe-eval'/);

@@ -6,9 +6,11 @@ pub mod compliance;
 pub mod error;
 pub mod models;
 pub mod namespaces;
+pub mod namespaces_list;
 pub mod not_found;
 pub mod overview;
 pub mod requests;
 pub mod reviews;
 
 mod not_yet;
+mod server_error;

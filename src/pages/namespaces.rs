@@ -1,4 +1,4 @@
-//! `/namespaces` and the three views of one namespace.
+//! The three views of one namespace.
 
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -6,15 +6,6 @@ use leptos_router::hooks::use_params_map;
 
 use super::not_yet::NotAvailableYet;
 use crate::components::page_header::PageHeader;
-
-/// The namespaces the signed-in person may see.
-#[component]
-pub fn NamespaceListPage() -> impl IntoView {
-    view! {
-        <PageHeader title="Namespaces" description="The namespaces you may see, as Kubernetes RBAC decides."/>
-        <NotAvailableYet will_show="Each namespace links to its network policies, resource compliance and logs."/>
-    }
-}
 
 /// The namespace in the current route.
 fn namespace_param() -> impl Fn() -> String + Copy {

@@ -5,6 +5,8 @@
 pub mod auth;
 pub mod config;
 pub mod health;
+pub mod kube;
+pub mod request;
 pub mod router;
 pub mod security_headers;
 pub mod serve;

@@ -8,6 +8,7 @@ use tokio::net::TcpListener;
 use super::auth::AuthState;
 use super::config::ServeArgs;
 use super::health::Readiness;
+use super::kube::KubeAccess;
 use super::router::build_router;
 use super::state::AppState;
 use super::telemetry;
@@ -26,17 +27,20 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     }
     let addr = leptos_options.site_addr;
 
+    super::kube::install_crypto_provider();
     let auth = Arc::new(AuthState::from_args(&args.auth, addr)?);
     tracing::info!(
         public_url = %auth.public_url,
         callback = %auth.public_url.join("/auth/callback")?,
         "sign-in configured"
     );
+    let kube = KubeAccess::from_args(&args.kube).await?;
     let readiness = Arc::new(Readiness::default());
     let state = AppState {
         leptos_options,
         readiness: readiness.clone(),
         auth,
+        kube,
     };
     let app = build_router(state);
 

@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use super::auth::AuthState;
 use super::health::Readiness;
+use super::kube::KubeAccess;
 
 /// One value handed to axum handlers and, through context, to server
 /// functions (`expect_context::<AppState>()`).
@@ -15,6 +16,7 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub readiness: Arc<Readiness>,
     pub auth: Arc<AuthState>,
+    pub kube: KubeAccess,
 }
 
 /// The session key, for the private cookie jar.

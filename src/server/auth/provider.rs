@@ -163,7 +163,7 @@ impl IdentityProvider {
                     .set_pkce_verifier(verifier)
                     .request_async(&self.http)
                     .await
-                    .map_err(|error| AuthError::CodeExchange(describe_token_error(&error)))?;
+                    .map_err(|error| AuthError::CodeExchange(describe_error_chain(&error)))?;
                 let id_token = response.id_token().ok_or(AuthError::MissingIdToken)?;
                 let nonce = Nonce::new(pending.nonce.clone().ok_or(AuthError::StateMismatch)?);
                 match verify_id_token(&discovered.client, id_token, &nonce) {
@@ -182,7 +182,7 @@ impl IdentityProvider {
                     .set_pkce_verifier(verifier)
                     .request_async(&self.http)
                     .await
-                    .map_err(|error| AuthError::CodeExchange(describe_token_error(&error)))?;
+                    .map_err(|error| AuthError::CodeExchange(describe_error_chain(&error)))?;
                 self.userinfo(userinfo_url, response.access_token().secret()).await
             }
         }
@@ -229,7 +229,13 @@ impl IdentityProvider {
         };
         let metadata = ProviderMetadataWithLogout::discover_async(issuer.clone(), &self.http)
             .await
-            .map_err(|error| AuthError::ProviderUnreachable(format!("discovery of {}: {error}", issuer.as_str())))?;
+            .map_err(|error| {
+                AuthError::ProviderUnreachable(format!(
+                    "discovery of {}: {}",
+                    issuer.as_str(),
+                    describe_error_chain(&error)
+                ))
+            })?;
         let end_session = metadata
             .additional_metadata()
             .end_session_endpoint
@@ -313,7 +319,7 @@ fn raw_claims(jwt: &str) -> Result<Map<String, Value>, AuthError> {
     serde_json::from_slice(&bytes).map_err(|error| AuthError::InvalidIdToken(format!("payload: {error}")))
 }
 
-fn describe_token_error<E: std::error::Error>(error: &E) -> String {
+fn describe_error_chain<E: std::error::Error>(error: &E) -> String {
     let mut text = error.to_string();
     let mut source = error.source();
     while let Some(cause) = source {

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Gives the local portal the identity it has in a real cluster: applies
+# deploy/portal-rbac.yaml to the devcluster and writes .dev/portal-kubeconfig
+# with a token of ServiceAccount aigov-system/aigov (never the admin).
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+dev="${AIGOV_DEV_DIR:-$root/.dev}"
+kubectl() { "$root/scripts/devcluster.sh" kubectl "$@"; }
+
+kubectl apply -f "$root/deploy/portal-rbac.yaml" >/dev/null
+token="$(kubectl -n aigov-system create token aigov --duration=24h)"
+server="$(kubectl config view --raw --minify -o jsonpath='{.clusters[0].cluster.server}')"
+ca="$(kubectl config view --raw --minify -o jsonpath='{.clusters[0].cluster.certificate-authority-data}')"
+umask 077
+cat > "$dev/portal-kubeconfig" <<KUBECONFIG
+apiVersion: v1
+kind: Config
+clusters:
+- name: devcluster
+  cluster:
+    server: $server
+    certificate-authority-data: $ca
+users:
+- name: aigov
+  user:
+    token: $token
+contexts:
+- name: aigov@devcluster
+  context: {cluster: devcluster, user: aigov, namespace: aigov-system}
+current-context: aigov@devcluster
+KUBECONFIG
+echo "portal identity: system:serviceaccount:aigov-system:aigov ($dev/portal-kubeconfig)"

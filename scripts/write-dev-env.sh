@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Writes .dev/env: everything a shell, a test or the portal needs to use the
+# local stack (portal URL, identity provider, devcluster kubeconfigs).
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+dev="${AIGOV_DEV_DIR:-$root/.dev}"
+url="${AIGOV_URL:-http://127.0.0.1:3000}"
+{
+  echo "# Written by scripts/write-dev-env.sh; source it: set -a; . .dev/env; set +a"
+  echo "AIGOV_URL='$url'"
+  cat "$dev/devcluster.env"
+  cat "$dev/idp.env"
+  echo "AIGOV_KUBECONFIG='$dev/portal-kubeconfig'"
+  echo "AIGOV_PUBLIC_URL='$url'"
+  echo "AIGOV_DEV=true"
+} > "$dev/env"

@@ -1,0 +1,47 @@
+//! Kubernetes failures in the words the person sees.
+
+/// What went wrong talking to the cluster on someone's behalf.
+#[derive(Debug, thiserror::Error)]
+pub enum KubeError {
+    #[error("You don't have access to {what}.")]
+    Forbidden { what: String },
+    #[error("{what} was not found.")]
+    NotFound { what: String },
+    #[error("The Kubernetes cluster could not be reached. Try again in a moment; if it persists, tell your platform team.")]
+    Unreachable(#[source] kube::Error),
+    #[error("Your identity `{0}` cannot be passed to Kubernetes (it contains characters a header cannot carry).")]
+    UnusableIdentity(String),
+    #[error("Kubernetes refused the request: {0}")]
+    Api(String),
+}
+
+impl KubeError {
+    /// Classifies an error of a request about `what` (e.g. "namespace fraud").
+    pub fn from_kube(error: kube::Error, what: impl Into<String>) -> Self {
+        match error {
+            kube::Error::Api(status) if status.code == 403 => KubeError::Forbidden { what: what.into() },
+            kube::Error::Api(status) if status.code == 404 => KubeError::NotFound { what: what.into() },
+            kube::Error::Api(status) => KubeError::Api(status.message.clone()),
+            other => {
+                tracing::warn!(error = %error_chain(&other), "Kubernetes request failed");
+                KubeError::Unreachable(other)
+            }
+        }
+    }
+
+    /// Whether the person lacks a permission (as opposed to a failure).
+    pub fn is_forbidden(&self) -> bool {
+        matches!(self, KubeError::Forbidden { .. })
+    }
+}
+
+fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}

@@ -1,0 +1,110 @@
+//! Which namespaces a person may see.
+//!
+//! Someone allowed to list namespaces cluster-wide gets exactly what that
+//! list returns, read as them. Everyone else sees the namespaces in which
+//! they may list pods: the portal enumerates candidate names with its own
+//! identity, and keeps each one only if a SelfSubjectAccessReview made *as
+//! the person* allows it. The portal's own list is never shown as such.
+
+use futures::{StreamExt, TryStreamExt, stream};
+use k8s_openapi::api::authorization::v1::{
+    ResourceAttributes, SelfSubjectAccessReview, SelfSubjectAccessReviewSpec,
+};
+use k8s_openapi::api::core::v1::Namespace;
+use kube::api::{ListParams, PostParams};
+use kube::{Api, Client};
+
+use super::error::KubeError;
+
+/// How many access reviews run at once for one person.
+const CONCURRENT_REVIEWS: usize = 16;
+
+/// A namespace as the namespaces page shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VisibleNamespace {
+    pub name: String,
+    /// Team and environment labels, when the person may read the namespace
+    /// object itself.
+    pub team: Option<String>,
+    pub environment: Option<String>,
+}
+
+/// The namespaces `user` may see, sorted by name.
+pub async fn visible_namespaces(
+    portal: &Client,
+    user: &Client,
+) -> Result<Vec<VisibleNamespace>, KubeError> {
+    match Api::<Namespace>::all(user.clone()).list(&ListParams::default()).await {
+        Ok(list) => {
+            let mut namespaces: Vec<_> = list.items.iter().map(describe).collect();
+            namespaces.sort_by(|a, b| a.name.cmp(&b.name));
+            return Ok(namespaces);
+        }
+        Err(error) => {
+            let error = KubeError::from_kube(error, "the list of namespaces");
+            if !error.is_forbidden() {
+                return Err(error);
+            }
+        }
+    }
+    let candidates = Api::<Namespace>::all(portal.clone())
+        .list_metadata(&ListParams::default())
+        .await
+        .map_err(|error| KubeError::from_kube(error, "the list of namespaces"))?;
+    let names: Vec<String> = candidates
+        .items
+        .into_iter()
+        .filter_map(|namespace| namespace.metadata.name)
+        .collect();
+    let mut visible: Vec<VisibleNamespace> = stream::iter(names)
+        .map(|name| async move {
+            let allowed = may_list_pods(user, &name).await?;
+            Ok::<_, KubeError>(allowed.then(|| VisibleNamespace {
+                name,
+                team: None,
+                environment: None,
+            }))
+        })
+        .buffer_unordered(CONCURRENT_REVIEWS)
+        .try_filter_map(|found| async move { Ok(found) })
+        .try_collect()
+        .await?;
+    visible.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(visible)
+}
+
+/// Whether the client's identity may list pods in `namespace`.
+pub async fn may_list_pods(user: &Client, namespace: &str) -> Result<bool, KubeError> {
+    let review = SelfSubjectAccessReview {
+        spec: SelfSubjectAccessReviewSpec {
+            resource_attributes: Some(ResourceAttributes {
+                namespace: Some(namespace.to_owned()),
+                verb: Some("list".into()),
+                resource: Some("pods".into()),
+                ..Default::default()
+            }),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let answer = Api::<SelfSubjectAccessReview>::all(user.clone())
+        .create(&PostParams::default(), &review)
+        .await
+        .map_err(|error| KubeError::from_kube(error, "access reviews"))?;
+    Ok(answer.status.is_some_and(|status| status.allowed))
+}
+
+fn describe(namespace: &Namespace) -> VisibleNamespace {
+    let label = |key: &str| {
+        namespace
+            .metadata
+            .labels
+            .as_ref()
+            .and_then(|labels| labels.get(key).cloned())
+    };
+    VisibleNamespace {
+        name: namespace.metadata.name.clone().unwrap_or_default(),
+        team: label("team").or_else(|| label("aigov.dev/team")),
+        environment: label("environment").or_else(|| label("aigov.dev/environment")),
+    }
+}

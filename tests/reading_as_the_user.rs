@@ -1,0 +1,112 @@
+//! Reading the cluster as the signed-in person, through the portal's own
+//! ServiceAccount identity and impersonation, against the devcluster.
+#![cfg(feature = "ssr")]
+
+mod support;
+
+use aigov::server::auth::claims::KubeIdentity;
+use aigov::server::kube::KubeAccess;
+use aigov::server::kube::error::KubeError;
+use aigov::server::kube::namespaces::{may_list_pods, visible_namespaces};
+use k8s_openapi::api::core::v1::Pod;
+use k8s_openapi::api::rbac::v1::RoleBinding;
+use kube::Api;
+use kube::api::{ListParams, PostParams};
+
+/// The portal as it runs in development: ServiceAccount aigov-system/aigov
+/// with deploy/portal-rbac.yaml, never the admin.
+async fn portal() -> KubeAccess {
+    static IDENTITY: std::sync::OnceLock<()> = std::sync::OnceLock::new();
+    let cluster = support::devcluster();
+    // A fresh token, for the cluster as it runs now.
+    IDENTITY.get_or_init(|| {
+        let status = std::process::Command::new(cluster.repo.join("scripts/portal-identity.sh"))
+            .env("AIGOV_DEV_DIR", &cluster.dir)
+            .stdout(std::process::Stdio::null())
+            .status()
+            .expect("running scripts/portal-identity.sh");
+        assert!(status.success(), "scripts/portal-identity.sh failed");
+    });
+    let path = cluster.dir.join("portal-kubeconfig");
+    let args = aigov::server::kube::KubeArgs { kubeconfig: Some(path) };
+    KubeAccess::from_args(&args).await.expect("the portal's kube access")
+}
+
+fn identity(user: &str, groups: &[&str]) -> KubeIdentity {
+    KubeIdentity {
+        username: format!("oidc:{user}"),
+        groups: groups.iter().map(|group| format!("oidc:{group}")).collect(),
+    }
+}
+
+#[tokio::test]
+async fn a_read_the_users_rbac_allows_succeeds_and_one_it_denies_is_refused() {
+    let portal = portal().await;
+    let alice = portal.as_user(&identity("alice", &["fraud-team"])).unwrap();
+
+    let pods = Api::<Pod>::namespaced(alice.clone(), "fraud-detection")
+        .list(&ListParams::default())
+        .await
+        .expect("alice may list pods in her team's namespace");
+    assert!(!pods.items.is_empty());
+
+    let denied = Api::<Pod>::namespaced(alice, "vision").list(&ListParams::default()).await;
+    let error = KubeError::from_kube(denied.expect_err("vision is not alice's"), "namespace vision");
+    assert!(error.is_forbidden(), "{error}");
+    assert_eq!(error.to_string(), "You don't have access to namespace vision.");
+}
+
+#[tokio::test]
+async fn namespaces_are_exactly_those_the_user_may_see() {
+    let portal = portal().await;
+    let names = |list: Vec<aigov::server::kube::namespaces::VisibleNamespace>| {
+        list.into_iter().map(|namespace| namespace.name).collect::<Vec<_>>()
+    };
+    let alice = portal.as_user(&identity("alice", &["fraud-team"])).unwrap();
+    let dave = portal.as_user(&identity("dave", &["llm-team"])).unwrap();
+    let alices = names(visible_namespaces(portal.portal(), &alice).await.unwrap());
+    let daves = names(visible_namespaces(portal.portal(), &dave).await.unwrap());
+    assert!(alices.contains(&"fraud-detection".to_owned()), "{alices:?}");
+    assert!(!alices.contains(&"vision".to_owned()), "{alices:?}");
+    assert!(!alices.contains(&"kube-system".to_owned()), "{alices:?}");
+    assert!(daves.contains(&"llm".to_owned()), "{daves:?}");
+    assert!(!daves.contains(&"fraud-detection".to_owned()), "{daves:?}");
+}
+
+#[tokio::test]
+async fn a_new_rolebinding_opens_a_namespace_to_the_user() {
+    let cluster = support::devcluster();
+    let namespace = cluster.namespace("impersonation").await;
+    let portal = portal().await;
+    let erin = portal.as_user(&identity("erin-test", &["nobody"])).unwrap();
+    assert!(!may_list_pods(&erin, &namespace.name).await.unwrap());
+
+    let binding: RoleBinding = serde_json::from_value(serde_json::json!({
+        "metadata": {"name": "erin-view"},
+        "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "view"},
+        "subjects": [{"apiGroup": "rbac.authorization.k8s.io", "kind": "User", "name": "oidc:erin-test"}]
+    }))
+    .unwrap();
+    Api::<RoleBinding>::namespaced(cluster.client().await, &namespace.name)
+        .create(&PostParams::default(), &binding)
+        .await
+        .unwrap();
+
+    let allowed = support::wait_until(std::time::Duration::from_secs(10), "RBAC to allow erin", || async {
+        may_list_pods(&erin, &namespace.name).await.ok().filter(|allowed| *allowed)
+    })
+    .await;
+    assert!(allowed);
+    let visible = visible_namespaces(portal.portal(), &erin).await.unwrap();
+    assert!(visible.iter().any(|ns| ns.name == namespace.name));
+}
+
+#[tokio::test]
+async fn the_portal_itself_cannot_read_pods() {
+    // Least privilege: without impersonation the portal sees no workloads.
+    let portal = portal().await;
+    let denied = Api::<Pod>::namespaced(portal.portal().clone(), "fraud-detection")
+        .list(&ListParams::default())
+        .await;
+    assert!(KubeError::from_kube(denied.unwrap_err(), "pods").is_forbidden());
+}
