@@ -8,7 +8,9 @@ use leptos_router::{SsrMode, path};
 use crate::components::layout::AppLayout;
 use crate::components::theme::THEME_BOOT_SCRIPT;
 use crate::pages::{
-    access::MyAccessPage, audit::AuditPage, compliance::ComplianceOverviewPage,
+    access::MyAccessPage,
+    audit::AuditPage,
+    compliance::ComplianceOverviewPage,
     models::{ModelCatalogPage, ModelDetailPage},
     namespaces::{NamespaceCompliancePage, NamespaceLogsPage, NamespaceNetworkPage},
     namespaces_list::NamespaceListPage,

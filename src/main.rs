@@ -10,7 +10,13 @@ use aigov::server::config::ServeArgs;
 ///
 /// Without a subcommand, `aigov` serves the portal (as `aigov serve`).
 #[derive(Parser, Debug)]
-#[command(name = "aigov", version, about, long_about, args_conflicts_with_subcommands = true)]
+#[command(
+    name = "aigov",
+    version,
+    about,
+    long_about,
+    args_conflicts_with_subcommands = true
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -22,7 +28,7 @@ struct Cli {
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Serve the portal (the default).
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Audit workload manifests offline against the Pod Security Standards
     /// and the governance checks.
     Audit(audit::AuditArgs),
@@ -37,7 +43,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         None => serve(cli.serve),
-        Some(Command::Serve(args)) => serve(args),
+        Some(Command::Serve(args)) => serve(*args),
         Some(Command::Audit(args)) => audit::run(&args),
         Some(Command::Netpol { command }) => netpol::run(&command),
     };

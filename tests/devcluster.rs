@@ -48,11 +48,16 @@ async fn rbac_denies_a_user_without_binding_and_allows_after_a_rolebinding() {
     let group = format!("oidc:{}", unique_name("group"));
 
     // No binding: denied, both as a review and as a real impersonated request.
-    assert!(!access_review(&admin, &user, &[&group], &ns.name).await, "{user} must not list pods yet");
+    assert!(
+        !access_review(&admin, &user, &[&group], &ns.name).await,
+        "{user} must not list pods yet"
+    );
     let as_user = cluster.client_as(&user, &[&group]).await;
     let pods_as_user: Api<Pod> = Api::namespaced(as_user, &ns.name);
     match pods_as_user.list(&ListParams::default()).await {
-        Err(Error::Api(status)) => assert_eq!(status.code, 403, "expected Forbidden, got {status:?}"),
+        Err(Error::Api(status)) => {
+            assert_eq!(status.code, 403, "expected Forbidden, got {status:?}")
+        }
         other => panic!("expected Forbidden for {user}, got {other:?}"),
     }
 
@@ -64,17 +69,29 @@ async fn rbac_denies_a_user_without_binding_and_allows_after_a_rolebinding() {
         "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "view"},
         "subjects": [{"apiGroup": "rbac.authorization.k8s.io", "kind": "Group", "name": group}],
     }));
-    ns.api::<RoleBinding>().create(&PostParams::default(), &binding).await.expect("RoleBinding");
+    ns.api::<RoleBinding>()
+        .create(&PostParams::default(), &binding)
+        .await
+        .expect("RoleBinding");
 
     wait_until(Duration::from_secs(30), "the review to allow", || {
-        let (admin, user, group, ns) = (admin.clone(), user.clone(), group.clone(), ns.name.clone());
-        async move { access_review(&admin, &user, &[&group], &ns).await.then_some(()) }
+        let (admin, user, group, ns) =
+            (admin.clone(), user.clone(), group.clone(), ns.name.clone());
+        async move {
+            access_review(&admin, &user, &[&group], &ns)
+                .await
+                .then_some(())
+        }
     })
     .await;
-    wait_until(Duration::from_secs(30), "the impersonated list to succeed", || {
-        let pods = pods_as_user.clone();
-        async move { pods.list(&ListParams::default()).await.ok() }
-    })
+    wait_until(
+        Duration::from_secs(30),
+        "the impersonated list to succeed",
+        || {
+            let pods = pods_as_user.clone();
+            async move { pods.list(&ListParams::default()).await.ok() }
+        },
+    )
     .await;
 
     // The binding is namespaced: another namespace stays forbidden.
@@ -87,7 +104,10 @@ async fn deleting_an_owner_garbage_collects_what_it_owns() {
     let ns = cluster.namespace("gc").await;
     let configmaps = ns.api::<ConfigMap>();
     let owner = configmaps
-        .create(&PostParams::default(), &from_json(json!({"metadata": {"name": "owner"}, "data": {"k": "v"}})))
+        .create(
+            &PostParams::default(),
+            &from_json(json!({"metadata": {"name": "owner"}, "data": {"k": "v"}})),
+        )
         .await
         .expect("owner");
     let owned: ConfigMap = from_json(json!({
@@ -100,13 +120,23 @@ async fn deleting_an_owner_garbage_collects_what_it_owns() {
         },
         "data": {"k": "v"},
     }));
-    configmaps.create(&PostParams::default(), &owned).await.expect("owned");
+    configmaps
+        .create(&PostParams::default(), &owned)
+        .await
+        .expect("owned");
 
-    configmaps.delete("owner", &DeleteParams::background()).await.expect("delete owner");
-    wait_until(Duration::from_secs(60), "the garbage collector to delete the owned ConfigMap", || {
-        let configmaps = configmaps.clone();
-        async move { matches!(configmaps.get_opt("owned").await, Ok(None)).then_some(()) }
-    })
+    configmaps
+        .delete("owner", &DeleteParams::background())
+        .await
+        .expect("delete owner");
+    wait_until(
+        Duration::from_secs(60),
+        "the garbage collector to delete the owned ConfigMap",
+        || {
+            let configmaps = configmaps.clone();
+            async move { matches!(configmaps.get_opt("owned").await, Ok(None)).then_some(()) }
+        },
+    )
     .await;
 }
 
@@ -129,13 +159,19 @@ async fn a_deployment_gets_running_pods() {
             },
         },
     }));
-    ns.api::<Deployment>().create(&PostParams::default(), &deployment).await.expect("Deployment");
+    ns.api::<Deployment>()
+        .create(&PostParams::default(), &deployment)
+        .await
+        .expect("Deployment");
 
     let pods = ns.api::<Pod>();
     let running = wait_until(Duration::from_secs(90), "2 running pods", || {
         let pods = pods.clone();
         async move {
-            let list = pods.list(&ListParams::default().labels("app=model-server")).await.ok()?;
+            let list = pods
+                .list(&ListParams::default().labels("app=model-server"))
+                .await
+                .ok()?;
             let running: Vec<Pod> = list
                 .items
                 .into_iter()
@@ -147,18 +183,33 @@ async fn a_deployment_gets_running_pods() {
     .await;
     for pod in &running {
         let spec = pod.spec.as_ref().unwrap();
-        assert!(spec.node_name.as_deref().is_some_and(|n| n.starts_with("devcluster-")), "scheduled onto a fake node");
-        assert!(pod.status.as_ref().unwrap().pod_ip.is_some(), "kwok assigns a pod IP");
-        assert!(!pod.owner_references().is_empty(), "owned by its ReplicaSet");
+        assert!(
+            spec.node_name
+                .as_deref()
+                .is_some_and(|n| n.starts_with("devcluster-")),
+            "scheduled onto a fake node"
+        );
+        assert!(
+            pod.status.as_ref().unwrap().pod_ip.is_some(),
+            "kwok assigns a pod IP"
+        );
+        assert!(
+            !pod.owner_references().is_empty(),
+            "owned by its ReplicaSet"
+        );
     }
     let deployments = ns.api::<Deployment>();
-    wait_until(Duration::from_secs(60), "the Deployment to report 2 available replicas", || {
-        let deployments = deployments.clone();
-        async move {
-            let d = deployments.get("model-server").await.ok()?;
-            (d.status?.available_replicas == Some(2)).then_some(())
-        }
-    })
+    wait_until(
+        Duration::from_secs(60),
+        "the Deployment to report 2 available replicas",
+        || {
+            let deployments = deployments.clone();
+            async move {
+                let d = deployments.get("model-server").await.ok()?;
+                (d.status?.available_replicas == Some(2)).then_some(())
+            }
+        },
+    )
     .await;
 }
 
@@ -166,7 +217,10 @@ async fn a_deployment_gets_running_pods() {
 async fn log_stream_returns_a_seeded_pods_lines_and_follows_appended_lines() {
     let cluster = devcluster();
     let pods: Api<Pod> = Api::namespaced(cluster.client().await, "sandbox");
-    let app = LogParams { container: Some("generator".into()), ..LogParams::default() };
+    let app = LogParams {
+        container: Some("generator".into()),
+        ..LogParams::default()
+    };
 
     // The seeded log (JSON lines) comes back through pods/log.
     let lines: Vec<String> = pods
@@ -177,24 +231,51 @@ async fn log_stream_returns_a_seeded_pods_lines_and_follows_appended_lines() {
         .map(|l| l.expect("log line"))
         .collect()
         .await;
-    assert!(lines.iter().any(|l| l.contains("\"msg\":\"log-generator started\"")), "seeded lines: {lines:?}");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("\"msg\":\"log-generator started\"")),
+        "seeded lines: {lines:?}"
+    );
 
     // tail_lines and previous are honoured too.
     let tail = pods
-        .logs("log-generator", &LogParams { tail_lines: Some(1), ..app.clone() })
+        .logs(
+            "log-generator",
+            &LogParams {
+                tail_lines: Some(1),
+                ..app.clone()
+            },
+        )
         .await
         .expect("tail");
     assert_eq!(tail.lines().count(), 1, "tail 1: {tail:?}");
     let previous = pods
-        .logs("log-generator", &LogParams { previous: true, ..app.clone() })
+        .logs(
+            "log-generator",
+            &LogParams {
+                previous: true,
+                ..app.clone()
+            },
+        )
         .await
         .expect("previous");
-    assert!(previous.contains("out of memory"), "previous container log: {previous:?}");
+    assert!(
+        previous.contains("out of memory"),
+        "previous container log: {previous:?}"
+    );
 
     // Following: lines appended after the stream opened arrive on it.
     let marker = unique_name("follow-marker");
     let mut follow = pods
-        .log_stream("log-generator", &LogParams { follow: true, tail_lines: Some(1), ..app.clone() })
+        .log_stream(
+            "log-generator",
+            &LogParams {
+                follow: true,
+                tail_lines: Some(1),
+                ..app.clone()
+            },
+        )
         .await
         .expect("follow log_stream")
         .lines();
@@ -232,12 +313,18 @@ async fn an_invalid_network_policy_is_rejected_with_its_validation_message() {
             "ingress": [{"from": [{"ipBlock": {"cidr": "10.0.0.0/40"}}]}],
         },
     }));
-    match ns.api::<NetworkPolicy>().create(&PostParams::default(), &policy).await {
+    match ns
+        .api::<NetworkPolicy>()
+        .create(&PostParams::default(), &policy)
+        .await
+    {
         Err(Error::Api(status)) => {
             assert_eq!(status.code, 422, "{status:?}");
             assert_eq!(status.reason, "Invalid", "{status:?}");
             assert!(
-                status.message.contains("spec.ingress[0].from[0].ipBlock.cidr"),
+                status
+                    .message
+                    .contains("spec.ingress[0].from[0].ipBlock.cidr"),
                 "message names the field: {}",
                 status.message
             );
@@ -249,5 +336,8 @@ async fn an_invalid_network_policy_is_rejected_with_its_validation_message() {
         "metadata": {"name": "default-deny"},
         "spec": {"podSelector": {}, "policyTypes": ["Ingress", "Egress"]},
     }));
-    ns.api::<NetworkPolicy>().create(&PostParams::default(), &good).await.expect("valid policy");
+    ns.api::<NetworkPolicy>()
+        .create(&PostParams::default(), &good)
+        .await
+        .expect("valid policy");
 }

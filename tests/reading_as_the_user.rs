@@ -28,8 +28,12 @@ async fn portal() -> KubeAccess {
         assert!(status.success(), "scripts/portal-identity.sh failed");
     });
     let path = cluster.dir.join("portal-kubeconfig");
-    let args = aigov::server::kube::KubeArgs { kubeconfig: Some(path) };
-    KubeAccess::from_args(&args).await.expect("the portal's kube access")
+    let args = aigov::server::kube::KubeArgs {
+        kubeconfig: Some(path),
+    };
+    KubeAccess::from_args(&args)
+        .await
+        .expect("the portal's kube access")
 }
 
 fn identity(user: &str, groups: &[&str]) -> KubeIdentity {
@@ -50,17 +54,27 @@ async fn a_read_the_users_rbac_allows_succeeds_and_one_it_denies_is_refused() {
         .expect("alice may list pods in her team's namespace");
     assert!(!pods.items.is_empty());
 
-    let denied = Api::<Pod>::namespaced(alice, "vision").list(&ListParams::default()).await;
-    let error = KubeError::from_kube(denied.expect_err("vision is not alice's"), "namespace vision");
+    let denied = Api::<Pod>::namespaced(alice, "vision")
+        .list(&ListParams::default())
+        .await;
+    let error = KubeError::from_kube(
+        denied.expect_err("vision is not alice's"),
+        "namespace vision",
+    );
     assert!(error.is_forbidden(), "{error}");
-    assert_eq!(error.to_string(), "You don't have access to namespace vision.");
+    assert_eq!(
+        error.to_string(),
+        "You don't have access to namespace vision."
+    );
 }
 
 #[tokio::test]
 async fn namespaces_are_exactly_those_the_user_may_see() {
     let portal = portal().await;
     let names = |list: Vec<aigov::server::kube::namespaces::VisibleNamespace>| {
-        list.into_iter().map(|namespace| namespace.name).collect::<Vec<_>>()
+        list.into_iter()
+            .map(|namespace| namespace.name)
+            .collect::<Vec<_>>()
     };
     let alice = portal.as_user(&identity("alice", &["fraud-team"])).unwrap();
     let dave = portal.as_user(&identity("dave", &["llm-team"])).unwrap();
@@ -92,9 +106,16 @@ async fn a_new_rolebinding_opens_a_namespace_to_the_user() {
         .await
         .unwrap();
 
-    let allowed = support::wait_until(std::time::Duration::from_secs(10), "RBAC to allow erin", || async {
-        may_list_pods(&erin, &namespace.name).await.ok().filter(|allowed| *allowed)
-    })
+    let allowed = support::wait_until(
+        std::time::Duration::from_secs(10),
+        "RBAC to allow erin",
+        || async {
+            may_list_pods(&erin, &namespace.name)
+                .await
+                .ok()
+                .filter(|allowed| *allowed)
+        },
+    )
     .await;
     assert!(allowed);
     let visible = visible_namespaces(portal.portal(), &erin).await.unwrap();

@@ -46,7 +46,8 @@ fn state(ready: bool) -> AppState {
         readiness,
         auth: auth(),
         // Never contacted: no test here reads the cluster.
-        kube: KubeAccess::from_config(kube::Config::new("https://127.0.0.1:9".parse().unwrap())).unwrap(),
+        kube: KubeAccess::from_config(kube::Config::new("https://127.0.0.1:9".parse().unwrap()))
+            .unwrap(),
     }
 }
 
@@ -72,7 +73,10 @@ fn signed_in(state: &AppState, path: &str) -> Request<Body> {
 }
 
 async fn get(state: AppState, request: Request<Body>) -> (axum::http::response::Parts, String) {
-    let response = build_router(state).oneshot(request).await.expect("router answers");
+    let response = build_router(state)
+        .oneshot(request)
+        .await
+        .expect("router answers");
     let (parts, body) = response.into_parts();
     let bytes = body.collect().await.expect("body").to_bytes();
     (parts, String::from_utf8_lossy(&bytes).into_owned())
@@ -103,7 +107,9 @@ async fn a_page_is_rendered_with_a_policy_that_names_its_script_nonce() {
     let request = signed_in(&state, "/models");
     let (parts, body) = get(state, request).await;
     assert_eq!(parts.status, StatusCode::OK);
-    let policy = parts.headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
+    let policy = parts.headers[header::CONTENT_SECURITY_POLICY]
+        .to_str()
+        .unwrap();
     let nonce = policy
         .split("'nonce-")
         .nth(1)
@@ -118,7 +124,10 @@ async fn a_page_is_rendered_with_a_policy_that_names_its_script_nonce() {
 #[tokio::test]
 async fn each_page_gets_a_fresh_nonce() {
     let policy = |parts: axum::http::response::Parts| {
-        parts.headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap().to_owned()
+        parts.headers[header::CONTENT_SECURITY_POLICY]
+            .to_str()
+            .unwrap()
+            .to_owned()
     };
     let state = state(true);
     let (first, _) = get(state.clone(), signed_in(&state, "/")).await;
@@ -175,7 +184,11 @@ async fn pages_are_compressed_when_the_client_accepts_gzip() {
 
 #[tokio::test]
 async fn a_page_without_a_session_sends_the_browser_to_sign_in_and_back() {
-    let (parts, _) = get(state(true), request("/namespaces/fraud-detection/logs?tail=10")).await;
+    let (parts, _) = get(
+        state(true),
+        request("/namespaces/fraud-detection/logs?tail=10"),
+    )
+    .await;
     assert_eq!(parts.status, StatusCode::SEE_OTHER);
     assert_eq!(
         parts.headers[header::LOCATION],

@@ -77,7 +77,9 @@ pub const GROUPS: [SectionGroup; 3] = [
 
 /// The sections of one group.
 pub fn sections_in(group: SectionGroup) -> impl Iterator<Item = &'static Section> {
-    SECTIONS.iter().filter(move |section| section.group == group)
+    SECTIONS
+        .iter()
+        .filter(move |section| section.group == group)
 }
 
 #[cfg(test)]
@@ -95,7 +97,9 @@ mod tests {
         for (index, section) in SECTIONS.iter().enumerate() {
             assert!(section.path.starts_with('/'), "{}", section.path);
             assert!(
-                SECTIONS[index + 1..].iter().all(|other| other.path != section.path),
+                SECTIONS[index + 1..]
+                    .iter()
+                    .all(|other| other.path != section.path),
                 "duplicate {}",
                 section.path
             );

@@ -29,7 +29,11 @@ pub fn Notice(
     children: Children,
 ) -> impl IntoView {
     let tone = tone.unwrap_or(Tone::Info);
-    let role = if tone == Tone::Error { "alert" } else { "status" };
+    let role = if tone == Tone::Error {
+        "alert"
+    } else {
+        "status"
+    };
     view! {
         <section class=tone.class() role=role>
             <h2 class="notice-title">{title}</h2>

@@ -150,9 +150,15 @@ mod tests {
     #[test]
     fn stored_values_round_trip_and_unknown_values_mean_system() {
         for choice in [ThemeChoice::System, ThemeChoice::Light, ThemeChoice::Dark] {
-            assert_eq!(ThemeChoice::from_stored_value(choice.stored_value()), choice);
+            assert_eq!(
+                ThemeChoice::from_stored_value(choice.stored_value()),
+                choice
+            );
         }
-        assert_eq!(ThemeChoice::from_stored_value(Some("neon")), ThemeChoice::System);
+        assert_eq!(
+            ThemeChoice::from_stored_value(Some("neon")),
+            ThemeChoice::System
+        );
     }
 
     #[test]

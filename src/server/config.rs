@@ -36,7 +36,12 @@ pub struct ServeArgs {
     pub log_format: LogFormat,
 
     /// Seconds to let requests in flight finish after SIGTERM or Ctrl-C.
-    #[arg(long, env = "AIGOV_SHUTDOWN_GRACE_SECONDS", default_value_t = 10, value_name = "SECONDS")]
+    #[arg(
+        long,
+        env = "AIGOV_SHUTDOWN_GRACE_SECONDS",
+        default_value_t = 10,
+        value_name = "SECONDS"
+    )]
     pub shutdown_grace_seconds: u64,
 
     #[command(flatten)]

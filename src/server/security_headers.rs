@@ -46,7 +46,10 @@ pub fn layers() -> impl IntoIterator<Item = SetResponseHeaderLayer<HeaderValue>>
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(DEFAULT_CONTENT_SECURITY_POLICY),
         ),
-        (header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")),
+        (
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ),
         (
             header::REFERRER_POLICY,
             HeaderValue::from_static("strict-origin-when-cross-origin"),

@@ -54,13 +54,22 @@ pub fn devcluster() -> &'static DevCluster {
             .status()
             .map_err(|e| format!("running scripts/devcluster.sh up: {e}"))?;
         if !status.success() {
-            return Err(format!("scripts/devcluster.sh up failed ({status}); see its output above"));
+            return Err(format!(
+                "scripts/devcluster.sh up failed ({status}); see its output above"
+            ));
         }
         let kubeconfig = dir.join("kubeconfig");
         if !kubeconfig.is_file() {
-            return Err(format!("{} missing after devcluster up", kubeconfig.display()));
+            return Err(format!(
+                "{} missing after devcluster up",
+                kubeconfig.display()
+            ));
         }
-        Ok(DevCluster { repo, dir, kubeconfig })
+        Ok(DevCluster {
+            repo,
+            dir,
+            kubeconfig,
+        })
     });
     match result {
         Ok(c) => c,
@@ -71,7 +80,8 @@ pub fn devcluster() -> &'static DevCluster {
 impl DevCluster {
     /// A client configuration for the admin (group system:masters).
     pub async fn config(&self) -> Config {
-        let kubeconfig = Kubeconfig::read_from(&self.kubeconfig).expect("reading devcluster kubeconfig");
+        let kubeconfig =
+            Kubeconfig::read_from(&self.kubeconfig).expect("reading devcluster kubeconfig");
         Config::from_custom_kubeconfig(kubeconfig, &KubeConfigOptions::default())
             .await
             .expect("devcluster kubeconfig")
@@ -112,7 +122,11 @@ impl DevCluster {
             .create(&PostParams::default(), &ns)
             .await
             .unwrap_or_else(|e| panic!("creating namespace {name}: {e}"));
-        let guard = TestNamespace { name: name.clone(), client: client.clone(), kubeconfig: self.kubeconfig.clone() };
+        let guard = TestNamespace {
+            name: name.clone(),
+            client: client.clone(),
+            kubeconfig: self.kubeconfig.clone(),
+        };
         // Pods are only admitted once the controller-manager has created the
         // namespace's default ServiceAccount.
         let sas: Api<ServiceAccount> = Api::namespaced(client, &name);
@@ -167,14 +181,25 @@ impl Drop for TestNamespace {
         let name = self.name.clone();
         let kubeconfig = self.kubeconfig.clone();
         let _ = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
             rt.block_on(async move {
-                let Ok(kc) = Kubeconfig::read_from(&kubeconfig) else { return };
-                let Ok(config) = Config::from_custom_kubeconfig(kc, &KubeConfigOptions::default()).await else {
+                let Ok(kc) = Kubeconfig::read_from(&kubeconfig) else {
                     return;
                 };
-                let Ok(client) = Client::try_from(config) else { return };
-                let _ = Api::<Namespace>::all(client).delete(&name, &DeleteParams::background()).await;
+                let Ok(config) =
+                    Config::from_custom_kubeconfig(kc, &KubeConfigOptions::default()).await
+                else {
+                    return;
+                };
+                let Ok(client) = Client::try_from(config) else {
+                    return;
+                };
+                let _ = Api::<Namespace>::all(client)
+                    .delete(&name, &DeleteParams::background())
+                    .await;
             });
         })
         .join();

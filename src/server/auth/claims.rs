@@ -41,7 +41,10 @@ pub enum ClaimsError {
 
 impl ClaimMapping {
     /// The portal's view of the person behind `claims`.
-    pub fn user_from_claims(&self, claims: &Map<String, Value>) -> Result<SignedInUser, ClaimsError> {
+    pub fn user_from_claims(
+        &self,
+        claims: &Map<String, Value>,
+    ) -> Result<SignedInUser, ClaimsError> {
         let username = match claims.get(&self.username_claim) {
             None | Some(Value::Null) => {
                 return Err(ClaimsError::MissingUsername(self.username_claim.clone()));
@@ -67,7 +70,9 @@ impl ClaimMapping {
         let display_name = text("name")
             .filter(|name| is_valid_name(name))
             .unwrap_or_else(|| username.clone());
-        let is_manager = groups.iter().any(|group| self.manager_groups.contains(group));
+        let is_manager = groups
+            .iter()
+            .any(|group| self.manager_groups.contains(group));
         Ok(SignedInUser {
             username,
             display_name,
@@ -133,7 +138,9 @@ mod tests {
     fn kube_identity_carries_the_cluster_prefixes() {
         let mapping = mapping();
         let user = mapping
-            .user_from_claims(&claims(json!({"preferred_username": "carol", "groups": ["governance"]})))
+            .user_from_claims(&claims(
+                json!({"preferred_username": "carol", "groups": ["governance"]}),
+            ))
             .unwrap();
         assert!(user.is_manager);
         let kube = mapping.kube_identity(&user);
@@ -143,9 +150,14 @@ mod tests {
 
     #[test]
     fn a_different_username_claim_is_honoured() {
-        let mapping = ClaimMapping { username_claim: "email".into(), ..mapping() };
+        let mapping = ClaimMapping {
+            username_claim: "email".into(),
+            ..mapping()
+        };
         let user = mapping
-            .user_from_claims(&claims(json!({"preferred_username": "x", "email": "alice@example.com"})))
+            .user_from_claims(&claims(
+                json!({"preferred_username": "x", "email": "alice@example.com"}),
+            ))
             .unwrap();
         assert_eq!(user.username, "alice@example.com");
         assert_eq!(user.display_name, "alice@example.com");
@@ -170,11 +182,15 @@ mod tests {
     fn groups_may_be_a_single_string_but_not_a_list_of_objects() {
         let mapping = mapping();
         let user = mapping
-            .user_from_claims(&claims(json!({"preferred_username": "a", "groups": "solo"})))
+            .user_from_claims(&claims(
+                json!({"preferred_username": "a", "groups": "solo"}),
+            ))
             .unwrap();
         assert_eq!(user.groups, vec!["solo"]);
         assert_eq!(
-            mapping.user_from_claims(&claims(json!({"preferred_username": "a", "groups": [{"x": 1}]}))),
+            mapping.user_from_claims(&claims(
+                json!({"preferred_username": "a", "groups": [{"x": 1}]})
+            )),
             Err(ClaimsError::InvalidGroups("groups".into()))
         );
     }

@@ -33,7 +33,11 @@ pub struct AuthArgs {
     pub oidc_ca_file: Option<PathBuf>,
 
     /// Scopes to ask for, separated by spaces.
-    #[arg(long, env = "AIGOV_OIDC_SCOPES", default_value = "openid profile email groups")]
+    #[arg(
+        long,
+        env = "AIGOV_OIDC_SCOPES",
+        default_value = "openid profile email groups"
+    )]
     pub oidc_scopes: String,
 
     /// Plain OAuth 2.0: the authorization endpoint (e.g. GitHub's
@@ -53,7 +57,11 @@ pub struct AuthArgs {
     /// Claim that names the user (e.g. `preferred_username`, `email`,
     /// `sub`; `login` for GitHub). Use the claim the cluster's own OIDC
     /// authentication uses.
-    #[arg(long, env = "AIGOV_USERNAME_CLAIM", default_value = "preferred_username")]
+    #[arg(
+        long,
+        env = "AIGOV_USERNAME_CLAIM",
+        default_value = "preferred_username"
+    )]
     pub username_claim: String,
 
     /// Claim that lists the user's groups.
@@ -70,18 +78,33 @@ pub struct AuthArgs {
     pub kube_groups_prefix: String,
 
     /// Identity-provider groups whose members are managers (comma-separated).
-    #[arg(long, env = "AIGOV_MANAGER_GROUPS", value_delimiter = ',', default_value = "governance")]
+    #[arg(
+        long,
+        env = "AIGOV_MANAGER_GROUPS",
+        value_delimiter = ',',
+        default_value = "governance"
+    )]
     pub manager_groups: Vec<String>,
 
     /// Key that encrypts and signs session cookies: at least 64 bytes,
     /// base64-encoded. Every replica needs the same key. Required unless
     /// `--dev` is given.
-    #[arg(long, env = "AIGOV_SESSION_KEY", hide_env_values = true, value_name = "BASE64")]
+    #[arg(
+        long,
+        env = "AIGOV_SESSION_KEY",
+        hide_env_values = true,
+        value_name = "BASE64"
+    )]
     pub session_key: Option<String>,
 
     /// File holding the session key (e.g. a mounted Secret), as an
     /// alternative to `--session-key`.
-    #[arg(long, env = "AIGOV_SESSION_KEY_FILE", value_name = "FILE", conflicts_with = "session_key")]
+    #[arg(
+        long,
+        env = "AIGOV_SESSION_KEY_FILE",
+        value_name = "FILE",
+        conflicts_with = "session_key"
+    )]
     pub session_key_file: Option<PathBuf>,
 
     /// Minutes of inactivity after which a session ends.

@@ -7,7 +7,9 @@ use axum::response::{Html, IntoResponse, Response};
 /// leaves a session behind.
 #[derive(Debug, thiserror::Error)]
 pub enum AuthError {
-    #[error("The sign-in could not be matched to one started here (its state was missing, expired or different). Start again.")]
+    #[error(
+        "The sign-in could not be matched to one started here (its state was missing, expired or different). Start again."
+    )]
     StateMismatch,
     #[error("The identity provider refused the sign-in: {0}")]
     ProviderDenied(String),
@@ -62,7 +64,11 @@ pub fn auth_error_page(message: &str) -> Response {
 /// A small page outside the app (no session needed): a title, a message
 /// (already escaped HTML) and a line of links.
 pub fn standalone_page(title: &str, message_html: &str, links_html: &str) -> Response {
-    let tone = if title == "Sign-in failed" { "notice-error" } else { "notice-info" };
+    let tone = if title == "Sign-in failed" {
+        "notice-error"
+    } else {
+        "notice-info"
+    };
     let html = Html(format!(
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
@@ -112,8 +118,18 @@ mod tests {
 
     fn futures_lite_body(response: Response) -> Vec<u8> {
         use http_body_util::BodyExt;
-        let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
-        runtime.block_on(async { response.into_body().collect().await.unwrap().to_bytes().to_vec() })
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            response
+                .into_body()
+                .collect()
+                .await
+                .unwrap()
+                .to_bytes()
+                .to_vec()
+        })
     }
 
     #[test]

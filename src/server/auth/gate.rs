@@ -17,7 +17,16 @@ use super::session::{Session, SessionStatus, unix_now};
 pub struct CurrentSession(pub Session);
 
 /// Extensions of the public assets served from the site root.
-const ASSET_EXTENSIONS: &[&str] = &["css", "js", "wasm", "svg", "png", "ico", "txt", "webmanifest"];
+const ASSET_EXTENSIONS: &[&str] = &[
+    "css",
+    "js",
+    "wasm",
+    "svg",
+    "png",
+    "ico",
+    "txt",
+    "webmanifest",
+];
 
 /// Paths anyone may reach: health, metrics, sign-in and static assets.
 /// Model and request names may contain dots, so only a top-level file with
@@ -58,10 +67,10 @@ pub fn is_cross_site(method: &Method, headers: &HeaderMap, public_url: &url::Url
             .or_else(|| origin.strip_prefix("https://"));
         return !(host.is_some() && origin_authority == host);
     }
-    match headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
-        Some("same-origin") | Some("none") => false,
-        _ => true,
-    }
+    !matches!(
+        headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()),
+        Some("same-origin") | Some("none")
+    )
 }
 
 /// The middleware.
@@ -85,11 +94,16 @@ pub async fn gate(
     }
     let now = unix_now();
     match auth.policy.status(&jar, now) {
-        SessionStatus::Active { mut session, refresh } => {
+        SessionStatus::Active {
+            mut session,
+            refresh,
+        } => {
             if refresh {
                 session.last_seen = now;
             }
-            request.extensions_mut().insert(CurrentSession(session.clone()));
+            request
+                .extensions_mut()
+                .insert(CurrentSession(session.clone()));
             let response = next.run(request).await;
             if refresh {
                 (jar.add(auth.policy.cookie(&session)), response).into_response()
@@ -151,38 +165,76 @@ mod tests {
 
     #[test]
     fn reads_are_never_cross_site_refusals() {
-        assert!(!is_cross_site(&Method::GET, &headers(&[("origin", "https://evil.example")]), &public()));
+        assert!(!is_cross_site(
+            &Method::GET,
+            &headers(&[("origin", "https://evil.example")]),
+            &public()
+        ));
     }
 
     #[test]
     fn a_post_from_this_portal_is_allowed() {
-        assert!(!is_cross_site(&Method::POST, &headers(&[("origin", "https://aigov.example.com")]), &public()));
         assert!(!is_cross_site(
             &Method::POST,
-            &headers(&[("origin", "http://127.0.0.1:4000"), ("host", "127.0.0.1:4000")]),
+            &headers(&[("origin", "https://aigov.example.com")]),
             &public()
         ));
-        assert!(!is_cross_site(&Method::POST, &headers(&[("sec-fetch-site", "same-origin")]), &public()));
+        assert!(!is_cross_site(
+            &Method::POST,
+            &headers(&[
+                ("origin", "http://127.0.0.1:4000"),
+                ("host", "127.0.0.1:4000")
+            ]),
+            &public()
+        ));
+        assert!(!is_cross_site(
+            &Method::POST,
+            &headers(&[("sec-fetch-site", "same-origin")]),
+            &public()
+        ));
     }
 
     #[test]
     fn a_post_from_another_site_is_refused() {
         assert!(is_cross_site(
             &Method::POST,
-            &headers(&[("origin", "https://evil.example"), ("host", "aigov.example.com")]),
+            &headers(&[
+                ("origin", "https://evil.example"),
+                ("host", "aigov.example.com")
+            ]),
             &public()
         ));
-        assert!(is_cross_site(&Method::POST, &headers(&[("origin", "null")]), &public()));
-        assert!(is_cross_site(&Method::POST, &headers(&[("sec-fetch-site", "cross-site")]), &public()));
+        assert!(is_cross_site(
+            &Method::POST,
+            &headers(&[("origin", "null")]),
+            &public()
+        ));
+        assert!(is_cross_site(
+            &Method::POST,
+            &headers(&[("sec-fetch-site", "cross-site")]),
+            &public()
+        ));
         assert!(is_cross_site(&Method::DELETE, &headers(&[]), &public()));
     }
 
     #[test]
     fn health_auth_and_assets_are_public_and_pages_are_not() {
-        for path in ["/healthz", "/readyz", "/auth/login", "/pkg/aigov.wasm", "/favicon.svg"] {
+        for path in [
+            "/healthz",
+            "/readyz",
+            "/auth/login",
+            "/pkg/aigov.wasm",
+            "/favicon.svg",
+        ] {
             assert!(is_public_path(path), "{path}");
         }
-        for path in ["/", "/models", "/models/fraud/scorer-v1.2", "/requests/a/b.css", "/api/whoami"] {
+        for path in [
+            "/",
+            "/models",
+            "/models/fraud/scorer-v1.2",
+            "/requests/a/b.css",
+            "/api/whoami",
+        ] {
             assert!(!is_public_path(path), "{path}");
         }
     }

@@ -44,7 +44,12 @@ mod tests {
 
     #[test]
     fn same_site_paths_with_query_and_fragment_are_kept() {
-        for path in ["/", "/models", "/namespaces/fraud/logs?pod=a&tail=10", "/access#grants"] {
+        for path in [
+            "/",
+            "/models",
+            "/namespaces/fraud/logs?pod=a&tail=10",
+            "/access#grants",
+        ] {
             assert_eq!(safe_next_path(Some(path)), path);
         }
     }

@@ -11,9 +11,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use base64::Engine;
-use openidconnect::core::{
-    CoreAuthenticationFlow, CoreClient, CoreIdToken,
-};
+use openidconnect::core::{CoreAuthenticationFlow, CoreClient, CoreIdToken};
 use openidconnect::{
     AuthorizationCode, ClaimsVerificationError, ClientId, ClientSecret, CsrfToken,
     EndpointMaybeSet, EndpointNotSet, EndpointSet, IssuerUrl, Nonce, OAuth2TokenResponse,
@@ -98,7 +96,10 @@ impl IdentityProvider {
             client_id: ClientId::new(client_id),
             client_secret: client_secret.map(ClientSecret::new),
             redirect_url: RedirectUrl::from_url(redirect_url),
-            scopes: scopes.split_whitespace().map(|s| Scope::new(s.to_owned())).collect(),
+            scopes: scopes
+                .split_whitespace()
+                .map(|s| Scope::new(s.to_owned()))
+                .collect(),
             http,
             discovered: RwLock::new(None),
         }
@@ -116,7 +117,11 @@ impl IdentityProvider {
                     CsrfToken::new_random,
                     Nonce::new_random,
                 );
-                for scope in self.scopes.iter().filter(|scope| scope.as_str() != "openid") {
+                for scope in self
+                    .scopes
+                    .iter()
+                    .filter(|scope| scope.as_str() != "openid")
+                {
                     request = request.add_scope(scope.clone());
                 }
                 let (url, state, nonce) = request.set_pkce_challenge(challenge).url();
@@ -183,7 +188,8 @@ impl IdentityProvider {
                     .request_async(&self.http)
                     .await
                     .map_err(|error| AuthError::CodeExchange(describe_error_chain(&error)))?;
-                self.userinfo(userinfo_url, response.access_token().secret()).await
+                self.userinfo(userinfo_url, response.access_token().secret())
+                    .await
             }
         }
     }
@@ -212,10 +218,10 @@ impl IdentityProvider {
     }
 
     async fn discovered(&self, refresh: bool) -> Result<Arc<Discovered>, AuthError> {
-        if let Some(current) = self.discovered.read().await.as_ref() {
-            if !refresh || current.at.elapsed() < REDISCOVERY_INTERVAL {
-                return Ok(current.clone());
-            }
+        if let Some(current) = self.discovered.read().await.as_ref()
+            && (!refresh || current.at.elapsed() < REDISCOVERY_INTERVAL)
+        {
+            return Ok(current.clone());
         }
         let mut slot = self.discovered.write().await;
         if let Some(current) = slot.as_ref() {
@@ -257,7 +263,12 @@ impl IdentityProvider {
     }
 
     fn oauth_client(&self) -> Result<OAuthClient, AuthError> {
-        let ProviderSettings::OAuth2 { authorize_url, token_url, .. } = &self.settings else {
+        let ProviderSettings::OAuth2 {
+            authorize_url,
+            token_url,
+            ..
+        } = &self.settings
+        else {
             return Err(AuthError::Provider("not a plain OAuth 2.0 provider".into()));
         };
         let mut client = oauth2::basic::BasicClient::new(self.client_id.clone())
@@ -270,7 +281,11 @@ impl IdentityProvider {
         Ok(client)
     }
 
-    async fn userinfo(&self, url: &url::Url, access_token: &str) -> Result<Map<String, Value>, AuthError> {
+    async fn userinfo(
+        &self,
+        url: &url::Url,
+        access_token: &str,
+    ) -> Result<Map<String, Value>, AuthError> {
         let response = self
             .http
             .get(url.clone())
@@ -281,7 +296,10 @@ impl IdentityProvider {
             .await
             .map_err(|error| AuthError::ProviderUnreachable(format!("userinfo: {error}")))?;
         if !response.status().is_success() {
-            return Err(AuthError::Provider(format!("userinfo answered {}", response.status())));
+            return Err(AuthError::Provider(format!(
+                "userinfo answered {}",
+                response.status()
+            )));
         }
         response
             .json::<Map<String, Value>>()
@@ -316,7 +334,8 @@ fn raw_claims(jwt: &str) -> Result<Map<String, Value>, AuthError> {
     let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
         .decode(payload.trim_end_matches('='))
         .map_err(|error| AuthError::InvalidIdToken(format!("payload: {error}")))?;
-    serde_json::from_slice(&bytes).map_err(|error| AuthError::InvalidIdToken(format!("payload: {error}")))
+    serde_json::from_slice(&bytes)
+        .map_err(|error| AuthError::InvalidIdToken(format!("payload: {error}")))
 }
 
 fn describe_error_chain<E: std::error::Error>(error: &E) -> String {

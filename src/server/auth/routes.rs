@@ -8,11 +8,11 @@ use axum_extra::extract::cookie::{Cookie, PrivateCookieJar, SameSite};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
+use super::AuthState;
 use super::error::AuthError;
 use super::next_path::safe_next_path;
 use super::provider::PendingLogin;
 use super::session::{new_session, unix_now};
-use super::AuthState;
 
 /// Cookie holding a sign-in in progress (state, nonce, PKCE verifier).
 pub const LOGIN_COOKIE: &str = "aigov_login";
@@ -56,13 +56,16 @@ async fn login(
         next: safe_next_path(query.next.as_deref()),
         started_at: unix_now(),
     };
-    let cookie = Cookie::build((LOGIN_COOKIE, serde_json::to_string(&login).expect("serialises")))
-        .path("/auth")
-        .http_only(true)
-        .secure(auth.policy.secure)
-        .same_site(SameSite::Lax)
-        .max_age(cookie::time::Duration::seconds(LOGIN_TTL_SECONDS))
-        .build();
+    let cookie = Cookie::build((
+        LOGIN_COOKIE,
+        serde_json::to_string(&login).expect("serialises"),
+    ))
+    .path("/auth")
+    .http_only(true)
+    .secure(auth.policy.secure)
+    .same_site(SameSite::Lax)
+    .max_age(cookie::time::Duration::seconds(LOGIN_TTL_SECONDS))
+    .build();
     Ok((jar.add(cookie), Redirect::to(url.as_str())).into_response())
 }
 
@@ -101,13 +104,17 @@ async fn finish_sign_in(
     }
     if let Some(error) = query.error {
         let detail = query.error_description.unwrap_or_default();
-        return Err(AuthError::ProviderDenied(format!("{error} {detail}").trim().to_owned()));
+        return Err(AuthError::ProviderDenied(
+            format!("{error} {detail}").trim().to_owned(),
+        ));
     }
     let state = query.state.ok_or(AuthError::StateMismatch)?;
     if !constant_time_eq(state.as_bytes(), login.pending.state.as_bytes()) {
         return Err(AuthError::StateMismatch);
     }
-    let code = query.code.ok_or_else(|| AuthError::ProviderDenied("no authorization code".into()))?;
+    let code = query
+        .code
+        .ok_or_else(|| AuthError::ProviderDenied("no authorization code".into()))?;
     let claims = auth.provider.complete(code, &login.pending).await?;
     let user = auth.mapping.user_from_claims(&claims)?;
     let kube = auth.mapping.kube_identity(&user);
@@ -125,7 +132,10 @@ async fn finish_sign_in(
 
 async fn logout(State(auth): State<Arc<AuthState>>, jar: PrivateCookieJar) -> Response {
     let jar = jar.remove(auth.policy.removal());
-    let after = auth.public_url.join("/auth/logged-out").expect("a valid path");
+    let after = auth
+        .public_url
+        .join("/auth/logged-out")
+        .expect("a valid path");
     match auth.provider.end_session_url(&after).await {
         Some(url) => (jar, Redirect::to(url.as_str())).into_response(),
         None => (jar, Redirect::to("/auth/logged-out")).into_response(),

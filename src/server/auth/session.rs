@@ -67,7 +67,9 @@ impl SessionPolicy {
             return SessionStatus::Absent;
         };
         let idle_end = session.last_seen.saturating_add(self.idle.as_secs() as i64);
-        let absolute_end = session.signed_in_at.saturating_add(self.absolute.as_secs() as i64);
+        let absolute_end = session
+            .signed_in_at
+            .saturating_add(self.absolute.as_secs() as i64);
         if now >= idle_end || now >= absolute_end || now < session.signed_in_at - 300 {
             return SessionStatus::Expired;
         }
@@ -127,6 +129,27 @@ pub fn unix_now() -> i64 {
         .unwrap_or_default()
 }
 
+/// The `Cookie` request header that carries `session` encrypted with `key`,
+/// as a browser would send it back. For tests and tools that act as a
+/// signed-in person against a running portal.
+pub fn session_cookie_header(
+    key: &axum_extra::extract::cookie::Key,
+    policy: &SessionPolicy,
+    session: &Session,
+) -> String {
+    use axum::response::IntoResponse;
+    let jar = PrivateCookieJar::new(key.clone()).add(policy.cookie(session));
+    (jar, ())
+        .into_response()
+        .headers()
+        .get_all(axum::http::header::SET_COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .filter_map(|value| value.split(';').next())
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -148,7 +171,10 @@ mod tests {
             groups: vec!["fraud-team".into()],
             is_manager: false,
         };
-        let kube = KubeIdentity { username: "oidc:alice".into(), groups: vec!["oidc:fraud-team".into()] };
+        let kube = KubeIdentity {
+            username: "oidc:alice".into(),
+            groups: vec!["oidc:fraud-team".into()],
+        };
         new_session(user, kube, now)
     }
 
@@ -192,7 +218,10 @@ mod tests {
         let key = Key::generate();
         let jar = jar_with(&key, &session(1_000));
         assert_eq!(policy().status(&jar, 1_000 + 3600), SessionStatus::Expired);
-        assert!(matches!(policy().status(&jar, 1_000 + 120), SessionStatus::Active { refresh: true, .. }));
+        assert!(matches!(
+            policy().status(&jar, 1_000 + 120),
+            SessionStatus::Active { refresh: true, .. }
+        ));
     }
 
     #[test]
@@ -201,7 +230,10 @@ mod tests {
         let mut active = session(1_000);
         active.last_seen = 1_000 + 12 * 3600 - 10;
         let jar = jar_with(&key, &active);
-        assert_eq!(policy().status(&jar, 1_000 + 12 * 3600), SessionStatus::Expired);
+        assert_eq!(
+            policy().status(&jar, 1_000 + 12 * 3600),
+            SessionStatus::Expired
+        );
     }
 
     #[test]
@@ -219,7 +251,10 @@ mod tests {
             &Key::generate(),
             &session_cookie_header(&key, &policy(), &session(1_000)),
         );
-        assert!(matches!(policy().status(&other_key, 1_010), SessionStatus::Active { .. }));
+        assert!(matches!(
+            policy().status(&other_key, 1_010),
+            SessionStatus::Active { .. }
+        ));
         assert_eq!(policy().status(&foreign, 1_010), SessionStatus::Absent);
     }
 
@@ -227,25 +262,4 @@ mod tests {
     fn every_session_gets_its_own_id() {
         assert_ne!(session(1).id, session(1).id);
     }
-}
-
-/// The `Cookie` request header that carries `session` encrypted with `key`,
-/// as a browser would send it back. For tests and tools that act as a
-/// signed-in person against a running portal.
-pub fn session_cookie_header(
-    key: &axum_extra::extract::cookie::Key,
-    policy: &SessionPolicy,
-    session: &Session,
-) -> String {
-    use axum::response::IntoResponse;
-    let jar = PrivateCookieJar::new(key.clone()).add(policy.cookie(session));
-    (jar, ())
-        .into_response()
-        .headers()
-        .get_all(axum::http::header::SET_COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .filter_map(|value| value.split(';').next())
-        .collect::<Vec<_>>()
-        .join("; ")
 }

@@ -21,10 +21,14 @@ impl AuthState {
     pub fn from_args(args: &AuthArgs, listen: SocketAddr) -> anyhow::Result<Self> {
         let public_url = match &args.public_url {
             Some(url) => url.clone(),
-            None => format!("http://{listen}").parse().context("the listen address as a URL")?,
+            None => format!("http://{listen}")
+                .parse()
+                .context("the listen address as a URL")?,
         };
         let settings = provider_settings(args)?;
-        let redirect = public_url.join("/auth/callback").context("the callback URL")?;
+        let redirect = public_url
+            .join("/auth/callback")
+            .context("the callback URL")?;
         let provider = IdentityProvider::new(
             settings,
             args.oidc_client_id.clone(),
@@ -50,16 +54,23 @@ impl AuthState {
 
 fn provider_settings(args: &AuthArgs) -> anyhow::Result<ProviderSettings> {
     if let Some(issuer) = &args.oidc_issuer {
-        let issuer = openidconnect::IssuerUrl::new(issuer.as_str().trim_end_matches('/').to_owned())
-            .context("the OIDC issuer URL")?;
+        let issuer =
+            openidconnect::IssuerUrl::new(issuer.as_str().trim_end_matches('/').to_owned())
+                .context("the OIDC issuer URL")?;
         return Ok(ProviderSettings::Oidc { issuer });
     }
-    match (&args.oauth_authorize_url, &args.oauth_token_url, &args.oauth_userinfo_url) {
-        (Some(authorize_url), Some(token_url), Some(userinfo_url)) => Ok(ProviderSettings::OAuth2 {
-            authorize_url: authorize_url.clone(),
-            token_url: token_url.clone(),
-            userinfo_url: userinfo_url.clone(),
-        }),
+    match (
+        &args.oauth_authorize_url,
+        &args.oauth_token_url,
+        &args.oauth_userinfo_url,
+    ) {
+        (Some(authorize_url), Some(token_url), Some(userinfo_url)) => {
+            Ok(ProviderSettings::OAuth2 {
+                authorize_url: authorize_url.clone(),
+                token_url: token_url.clone(),
+                userinfo_url: userinfo_url.clone(),
+            })
+        }
         _ => bail!(
             "no identity provider configured: set AIGOV_OIDC_ISSUER (OpenID Connect) or \
              AIGOV_OAUTH_AUTHORIZE_URL, AIGOV_OAUTH_TOKEN_URL and AIGOV_OAUTH_USERINFO_URL (OAuth 2.0)"
@@ -74,15 +85,18 @@ fn http_client(args: &AuthArgs) -> anyhow::Result<reqwest::Client> {
         .timeout(Duration::from_secs(10))
         .connect_timeout(Duration::from_secs(5));
     if let Some(path) = &args.oidc_ca_file {
-        let pem = std::fs::read(path)
-            .with_context(|| format!("reading the identity provider's CA file {}", path.display()))?;
+        let pem = std::fs::read(path).with_context(|| {
+            format!("reading the identity provider's CA file {}", path.display())
+        })?;
         let certificates = reqwest::Certificate::from_pem_bundle(&pem)
             .with_context(|| format!("{} holds no PEM certificate", path.display()))?;
         for certificate in certificates {
             builder = builder.add_root_certificate(certificate);
         }
     }
-    builder.build().context("building the HTTP client for the identity provider")
+    builder
+        .build()
+        .context("building the HTTP client for the identity provider")
 }
 
 fn session_key(args: &AuthArgs) -> anyhow::Result<Key> {

@@ -7,9 +7,13 @@ pub enum KubeError {
     Forbidden { what: String },
     #[error("{what} was not found.")]
     NotFound { what: String },
-    #[error("The Kubernetes cluster could not be reached. Try again in a moment; if it persists, tell your platform team.")]
+    #[error(
+        "The Kubernetes cluster could not be reached. Try again in a moment; if it persists, tell your platform team."
+    )]
     Unreachable(#[source] kube::Error),
-    #[error("Your identity `{0}` cannot be passed to Kubernetes (it contains characters a header cannot carry).")]
+    #[error(
+        "Your identity `{0}` cannot be passed to Kubernetes (it contains characters a header cannot carry)."
+    )]
     UnusableIdentity(String),
     #[error("Kubernetes refused the request: {0}")]
     Api(String),
@@ -19,8 +23,12 @@ impl KubeError {
     /// Classifies an error of a request about `what` (e.g. "namespace fraud").
     pub fn from_kube(error: kube::Error, what: impl Into<String>) -> Self {
         match error {
-            kube::Error::Api(status) if status.code == 403 => KubeError::Forbidden { what: what.into() },
-            kube::Error::Api(status) if status.code == 404 => KubeError::NotFound { what: what.into() },
+            kube::Error::Api(status) if status.code == 403 => {
+                KubeError::Forbidden { what: what.into() }
+            }
+            kube::Error::Api(status) if status.code == 404 => {
+                KubeError::NotFound { what: what.into() }
+            }
             kube::Error::Api(status) => KubeError::Api(status.message.clone()),
             other => {
                 tracing::warn!(error = %error_chain(&other), "Kubernetes request failed");

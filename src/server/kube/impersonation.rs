@@ -80,13 +80,25 @@ mod tests {
         };
         let headers = impersonation_headers(&identity).unwrap();
         assert_eq!(headers.len(), 3);
-        assert_eq!(headers[0], (IMPERSONATE_USER, HeaderValue::from_static("oidc:alice")));
-        assert_eq!(headers[2], (IMPERSONATE_GROUP, HeaderValue::from_static("oidc:ml")));
+        assert_eq!(
+            headers[0],
+            (IMPERSONATE_USER, HeaderValue::from_static("oidc:alice"))
+        );
+        assert_eq!(
+            headers[2],
+            (IMPERSONATE_GROUP, HeaderValue::from_static("oidc:ml"))
+        );
     }
 
     #[test]
     fn a_name_that_cannot_be_a_header_is_refused() {
-        let identity = KubeIdentity { username: "bad\nname".into(), groups: vec![] };
-        assert!(matches!(impersonation_headers(&identity), Err(KubeError::UnusableIdentity(_))));
+        let identity = KubeIdentity {
+            username: "bad\nname".into(),
+            groups: vec![],
+        };
+        assert!(matches!(
+            impersonation_headers(&identity),
+            Err(KubeError::UnusableIdentity(_))
+        ));
     }
 }

@@ -70,7 +70,10 @@ impl KubeAccess {
     /// A client whose every request is made as `identity`.
     pub fn as_user(&self, identity: &KubeIdentity) -> Result<kube::Client, KubeError> {
         let service = Impersonating::new(self.portal.clone(), identity)?;
-        Ok(kube::Client::new(service, self.portal.default_namespace().to_owned()))
+        Ok(kube::Client::new(
+            service,
+            self.portal.default_namespace().to_owned(),
+        ))
     }
 }
 

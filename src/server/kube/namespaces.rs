@@ -34,7 +34,10 @@ pub async fn visible_namespaces(
     portal: &Client,
     user: &Client,
 ) -> Result<Vec<VisibleNamespace>, KubeError> {
-    match Api::<Namespace>::all(user.clone()).list(&ListParams::default()).await {
+    match Api::<Namespace>::all(user.clone())
+        .list(&ListParams::default())
+        .await
+    {
         Ok(list) => {
             let mut namespaces: Vec<_> = list.items.iter().map(describe).collect();
             namespaces.sort_by(|a, b| a.name.cmp(&b.name));
@@ -59,7 +62,7 @@ pub async fn visible_namespaces(
     let mut visible: Vec<VisibleNamespace> = stream::iter(names)
         .map(|name| async move {
             let allowed = may_list_pods(user, &name).await?;
-            Ok::<_, KubeError>(allowed.then(|| VisibleNamespace {
+            Ok::<_, KubeError>(allowed.then_some(VisibleNamespace {
                 name,
                 team: None,
                 environment: None,
