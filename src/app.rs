@@ -79,21 +79,24 @@ pub fn App() -> impl IntoView {
         <Title formatter=|page: String| {
             if page.is_empty() { "aigov".to_owned() } else { format!("{page} · aigov") }
         }/>
+        // Every page renders completely on the server (`SsrMode::Async`), so it
+        // works before, and without, the browser bundle: the signed-in person
+        // and each page's data are in the first HTML.
         <Router>
             <AppLayout>
                 <Routes fallback=NotFoundPage>
-                    <Route path=path!("/") view=OverviewPage/>
-                    <Route path=path!("/models") view=ModelCatalogPage/>
-                    <Route path=path!("/models/:ns/:name") view=ModelDetailPage/>
-                    <Route path=path!("/access") view=MyAccessPage/>
-                    <Route path=path!("/reviews") view=ReviewInboxPage/>
-                    <Route path=path!("/requests/:ns/:name") view=RequestDetailPage/>
+                    <Route path=path!("/") view=OverviewPage ssr=SsrMode::Async/>
+                    <Route path=path!("/models") view=ModelCatalogPage ssr=SsrMode::Async/>
+                    <Route path=path!("/models/:ns/:name") view=ModelDetailPage ssr=SsrMode::Async/>
+                    <Route path=path!("/access") view=MyAccessPage ssr=SsrMode::Async/>
+                    <Route path=path!("/reviews") view=ReviewInboxPage ssr=SsrMode::Async/>
+                    <Route path=path!("/requests/:ns/:name") view=RequestDetailPage ssr=SsrMode::Async/>
                     <Route path=path!("/namespaces") view=NamespaceListPage ssr=SsrMode::Async/>
-                    <Route path=path!("/namespaces/:ns/network") view=NamespaceNetworkPage/>
-                    <Route path=path!("/namespaces/:ns/compliance") view=NamespaceCompliancePage/>
-                    <Route path=path!("/namespaces/:ns/logs") view=NamespaceLogsPage/>
-                    <Route path=path!("/compliance") view=ComplianceOverviewPage/>
-                    <Route path=path!("/audit") view=AuditPage/>
+                    <Route path=path!("/namespaces/:ns/network") view=NamespaceNetworkPage ssr=SsrMode::Async/>
+                    <Route path=path!("/namespaces/:ns/compliance") view=NamespaceCompliancePage ssr=SsrMode::Async/>
+                    <Route path=path!("/namespaces/:ns/logs") view=NamespaceLogsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/compliance") view=ComplianceOverviewPage ssr=SsrMode::Async/>
+                    <Route path=path!("/audit") view=AuditPage ssr=SsrMode::Async/>
                 </Routes>
             </AppLayout>
         </Router>
