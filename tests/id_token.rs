@@ -7,8 +7,9 @@ use aigov::server::auth::error::AuthError;
 use aigov::server::auth::provider::{OidcClient, verify_id_token};
 use chrono::{Duration, Utc};
 use openidconnect::core::{
-    CoreClient, CoreGenderClaim, CoreIdToken, CoreJweContentEncryptionAlgorithm, CoreJsonWebKeySet, CoreJwsSigningAlgorithm, CoreProviderMetadata,
-    CoreResponseType, CoreRsaPrivateSigningKey, CoreSubjectIdentifierType,
+    CoreClient, CoreGenderClaim, CoreIdToken, CoreJsonWebKeySet, CoreJweContentEncryptionAlgorithm,
+    CoreJwsSigningAlgorithm, CoreProviderMetadata, CoreResponseType, CoreRsaPrivateSigningKey,
+    CoreSubjectIdentifierType,
 };
 use openidconnect::{
     AdditionalClaims, Audience, AuthUrl, ClientId, ClientSecret, IdToken, IdTokenClaims, IssuerUrl,
@@ -34,7 +35,12 @@ fn signing_key(pem: &str, kid: &str) -> CoreRsaPrivateSigningKey {
 
 /// A client that trusts only the keys in `published`, as discovery sets it up.
 fn client(published: &[&CoreRsaPrivateSigningKey]) -> OidcClient {
-    let jwks = CoreJsonWebKeySet::new(published.iter().map(|key| key.as_verification_key()).collect());
+    let jwks = CoreJsonWebKeySet::new(
+        published
+            .iter()
+            .map(|key| key.as_verification_key())
+            .collect(),
+    );
     let metadata = CoreProviderMetadata::new(
         IssuerUrl::new(ISSUER.into()).unwrap(),
         AuthUrl::new(format!("{ISSUER}/auth")).unwrap(),
@@ -61,7 +67,12 @@ struct Token {
 
 impl Default for Token {
     fn default() -> Self {
-        Token { issuer: ISSUER, audience: CLIENT, expires_in: Duration::minutes(5), nonce: "n-1" }
+        Token {
+            issuer: ISSUER,
+            audience: CLIENT,
+            expires_in: Duration::minutes(5),
+            nonce: "n-1",
+        }
     }
 }
 
@@ -73,10 +84,20 @@ fn sign(token: Token, key: &CoreRsaPrivateSigningKey) -> CoreIdToken {
         now + token.expires_in,
         now - Duration::seconds(30),
         StandardClaims::<CoreGenderClaim>::new(SubjectIdentifier::new("alice".into())),
-        Groups { groups: vec!["fraud-team".into()] },
+        Groups {
+            groups: vec!["fraud-team".into()],
+        },
     )
     .set_nonce(Some(Nonce::new(token.nonce.into())));
-    let signed: IdToken<Groups, CoreGenderClaim, CoreJweContentEncryptionAlgorithm, _> = IdToken::new(claims, key, CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha256, None, None).unwrap();
+    let signed: IdToken<Groups, CoreGenderClaim, CoreJweContentEncryptionAlgorithm, _> =
+        IdToken::new(
+            claims,
+            key,
+            CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha256,
+            None,
+            None,
+        )
+        .unwrap();
     let compact = serde_json::to_value(&signed).unwrap();
     serde_json::from_value(compact).unwrap()
 }
@@ -88,7 +109,8 @@ fn nonce() -> Nonce {
 #[test]
 fn a_valid_token_yields_every_claim_including_groups() {
     let key = signing_key(KEY, "k1");
-    let claims = verify_id_token(&client(&[&key]), &sign(Token::default(), &key), &nonce()).unwrap();
+    let claims =
+        verify_id_token(&client(&[&key]), &sign(Token::default(), &key), &nonce()).unwrap();
     assert_eq!(claims["sub"], "alice");
     assert_eq!(claims["groups"], serde_json::json!(["fraud-team"]));
 }
@@ -96,33 +118,69 @@ fn a_valid_token_yields_every_claim_including_groups() {
 #[test]
 fn a_token_for_another_audience_is_refused() {
     let key = signing_key(KEY, "k1");
-    let token = sign(Token { audience: "someone-else", ..Token::default() }, &key);
+    let token = sign(
+        Token {
+            audience: "someone-else",
+            ..Token::default()
+        },
+        &key,
+    );
     let error = verify_id_token(&client(&[&key]), &token, &nonce()).unwrap_err();
-    assert!(matches!(&error, AuthError::InvalidIdToken(text) if text.contains("audience")), "{error}");
+    assert!(
+        matches!(&error, AuthError::InvalidIdToken(text) if text.contains("audience")),
+        "{error}"
+    );
 }
 
 #[test]
 fn a_token_from_another_issuer_is_refused() {
     let key = signing_key(KEY, "k1");
-    let token = sign(Token { issuer: "https://evil.test", ..Token::default() }, &key);
+    let token = sign(
+        Token {
+            issuer: "https://evil.test",
+            ..Token::default()
+        },
+        &key,
+    );
     let error = verify_id_token(&client(&[&key]), &token, &nonce()).unwrap_err();
-    assert!(matches!(&error, AuthError::InvalidIdToken(text) if text.contains("issuer")), "{error}");
+    assert!(
+        matches!(&error, AuthError::InvalidIdToken(text) if text.contains("issuer")),
+        "{error}"
+    );
 }
 
 #[test]
 fn an_expired_token_is_refused() {
     let key = signing_key(KEY, "k1");
-    let token = sign(Token { expires_in: Duration::minutes(-5), ..Token::default() }, &key);
+    let token = sign(
+        Token {
+            expires_in: Duration::minutes(-5),
+            ..Token::default()
+        },
+        &key,
+    );
     let error = verify_id_token(&client(&[&key]), &token, &nonce()).unwrap_err();
-    assert!(matches!(&error, AuthError::InvalidIdToken(text) if text.contains("Expired")), "{error}");
+    assert!(
+        matches!(&error, AuthError::InvalidIdToken(text) if text.contains("Expired")),
+        "{error}"
+    );
 }
 
 #[test]
 fn a_token_with_another_nonce_is_refused() {
     let key = signing_key(KEY, "k1");
-    let token = sign(Token { nonce: "replayed", ..Token::default() }, &key);
+    let token = sign(
+        Token {
+            nonce: "replayed",
+            ..Token::default()
+        },
+        &key,
+    );
     let error = verify_id_token(&client(&[&key]), &token, &nonce()).unwrap_err();
-    assert!(matches!(&error, AuthError::InvalidIdToken(text) if text.contains("nonce")), "{error}");
+    assert!(
+        matches!(&error, AuthError::InvalidIdToken(text) if text.contains("nonce")),
+        "{error}"
+    );
 }
 
 #[test]
@@ -153,7 +211,8 @@ fn a_token_with_a_tampered_payload_is_refused() {
     let forged_payload = {
         use base64::Engine;
         let engine = base64::engine::general_purpose::URL_SAFE_NO_PAD;
-        let mut claims: serde_json::Value = serde_json::from_slice(&engine.decode(&parts[1]).unwrap()).unwrap();
+        let mut claims: serde_json::Value =
+            serde_json::from_slice(&engine.decode(&parts[1]).unwrap()).unwrap();
         claims["groups"] = serde_json::json!(["governance"]);
         engine.encode(serde_json::to_vec(&claims).unwrap())
     };
