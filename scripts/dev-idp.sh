@@ -83,6 +83,24 @@ port_in_use() {
   fi
 }
 
+# A dev identity provider left behind by a checkout that no longer exists
+# (e.g. a removed CI clone) holds the port; stop it. Anything else is left
+# alone.
+stop_orphan_on_port() {
+  command -v ss >/dev/null 2>&1 || return 0
+  local pid cmdline other_state
+  pid="$(ss -Hltnp "sport = :$port" 2>/dev/null | sed -n 's/.*pid=\([0-9]*\).*/\1/p' | head -n1)"
+  [[ -n "$pid" && -r "/proc/$pid/cmdline" ]] || return 0
+  cmdline="$(tr '\0' ' ' < "/proc/$pid/cmdline")"
+  [[ "$cmdline" == *"dev-idp/src/server.mjs"* ]] || return 0
+  other_state="$(sed -n 's/.*--state-dir \([^ ]*\).*/\1/p' <<<"$cmdline")"
+  if [[ -n "$other_state" && ! -d "$other_state" ]]; then
+    log "stopping an orphaned dev identity provider (pid $pid, its folder $other_state is gone)"
+    kill "$pid" 2>/dev/null || true
+    for _ in 1 2 3 4 5 6 7 8 9 10; do port_in_use || return 0; sleep 0.5; done
+  fi
+}
+
 write_env() {
   [[ -f "$state/idp.env" ]] || die "$state/idp.env is missing; is the provider running?"
   mkdir -p "$dev_dir"
@@ -107,6 +125,7 @@ up() {
     log "already running at $url (pid $pid); wrote $env_file"
     return 0
   fi
+  port_in_use && stop_orphan_on_port
   if port_in_use; then
     die "port $port on 127.0.0.1 is already in use by another process (not the dev identity provider of $state):
 $(ss -Hltnp "sport = :$port" 2>/dev/null || true)
