@@ -35,9 +35,9 @@ test.describe("with the browser bundle", () => {
     await expect(page.getByTestId("theme-toggle")).toBeVisible();
     // A marker on the document survives only if navigation happens in the client.
     await page.evaluate(() => ((window as unknown as { marker: number }).marker = 42));
-    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Audit trail" }).click();
-    await expect(page.getByRole("heading", { level: 1 })).toHaveText("Audit trail");
-    await expect(page).toHaveTitle("Audit trail · aigov");
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "My access" }).click();
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("My access");
+    await expect(page).toHaveTitle("My access · aigov");
     expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(42);
   });
 });

@@ -3,14 +3,15 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use super::nav::{GROUPS, sections_in};
+use super::nav::{GROUPS, sections_for};
 use super::theme::ThemeToggle;
-use super::user_menu::UserMenu;
+use super::user_menu::{PageUser, UserMenu};
 use crate::pages::error::ErrorPage;
 
 /// Header, navigation and the main landmark that holds the page.
 #[component]
 pub fn AppLayout(children: Children) -> impl IntoView {
+    let user = PageUser::provide();
     view! {
         <a class="skip-link" href="#main">"Skip to content"</a>
         <div class="app">
@@ -30,27 +31,12 @@ pub fn AppLayout(children: Children) -> impl IntoView {
                         <A href="/" exact=true attr:class="nav-link">"Overview"</A>
                     </li>
                 </ul>
-                {GROUPS
-                    .iter()
-                    .map(|group| {
-                        view! {
-                            <p class="nav-heading">{group.heading()}</p>
-                            <ul class="nav-list">
-                                {sections_in(*group)
-                                    .map(|section| {
-                                        view! {
-                                            <li>
-                                                <A href=section.path attr:class="nav-link">
-                                                    {section.label}
-                                                </A>
-                                            </li>
-                                        }
-                                    })
-                                    .collect_view()}
-                            </ul>
-                        }
-                    })
-                    .collect_view()}
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        let is_manager = user.is_manager().await;
+                        view! { <NavGroups is_manager/> }
+                    })}
+                </Suspense>
             </nav>
             <main id="main" class="content" tabindex="-1">
                 <ErrorBoundary fallback=|errors| view! { <ErrorPage errors/> }>
@@ -62,4 +48,36 @@ pub fn AppLayout(children: Children) -> impl IntoView {
             </footer>
         </div>
     }
+}
+
+/// The navigation groups with the sections this person may use.
+#[component]
+fn NavGroups(is_manager: bool) -> impl IntoView {
+    GROUPS
+        .iter()
+        .filter_map(|group| {
+            let sections: Vec<_> = sections_for(is_manager)
+                .filter(|section| section.group == *group)
+                .collect();
+            (!sections.is_empty()).then(|| {
+                view! {
+                    <p class="nav-heading">{group.heading()}</p>
+                    <ul class="nav-list">
+                        {sections
+                            .into_iter()
+                            .map(|section| {
+                                view! {
+                                    <li>
+                                        <A href=section.path attr:class="nav-link">
+                                            {section.label}
+                                        </A>
+                                    </li>
+                                }
+                            })
+                            .collect_view()}
+                    </ul>
+                }
+            })
+        })
+        .collect_view()
 }

@@ -8,6 +8,8 @@ pub struct Section {
     /// One sentence on what a person does there.
     pub summary: &'static str,
     pub group: SectionGroup,
+    /// Only managers may use it (the server refuses everyone else).
+    pub for_managers: bool,
 }
 
 /// Who a section is mainly for, to group the navigation.
@@ -35,36 +37,42 @@ pub const SECTIONS: &[Section] = &[
         label: "Models",
         summary: "Browse the governed models and request access at the level you need.",
         group: SectionGroup::Access,
+        for_managers: false,
     },
     Section {
         path: "/access",
         label: "My access",
         summary: "Follow your requests and see your active grants and the time they have left.",
         group: SectionGroup::Access,
+        for_managers: false,
     },
     Section {
         path: "/reviews",
         label: "Reviews",
         summary: "Approve or deny the requests you are an approver for.",
         group: SectionGroup::Access,
+        for_managers: false,
     },
     Section {
         path: "/namespaces",
         label: "Namespaces",
         summary: "Network policies, resource compliance and logs of the namespaces you may see.",
         group: SectionGroup::Cluster,
+        for_managers: false,
     },
     Section {
         path: "/compliance",
         label: "Compliance",
         summary: "Compliance across every namespace, for managers and auditors.",
         group: SectionGroup::Governance,
+        for_managers: true,
     },
     Section {
         path: "/audit",
         label: "Audit trail",
         summary: "Every access decision, who made it and when; export it.",
         group: SectionGroup::Governance,
+        for_managers: true,
     },
 ];
 
@@ -82,6 +90,13 @@ pub fn sections_in(group: SectionGroup) -> impl Iterator<Item = &'static Section
         .filter(move |section| section.group == group)
 }
 
+/// The sections a person may use: managers see all of them.
+pub fn sections_for(is_manager: bool) -> impl Iterator<Item = &'static Section> {
+    SECTIONS
+        .iter()
+        .filter(move |section| is_manager || !section.for_managers)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -90,6 +105,22 @@ mod tests {
     fn every_section_belongs_to_a_listed_group() {
         let listed: usize = GROUPS.iter().map(|group| sections_in(*group).count()).sum();
         assert_eq!(listed, SECTIONS.len());
+    }
+
+    #[test]
+    fn only_managers_get_the_governance_sections() {
+        let everyone: Vec<_> = sections_for(false).map(|section| section.path).collect();
+        assert!(!everyone.contains(&"/compliance") && !everyone.contains(&"/audit"));
+        assert!(everyone.contains(&"/models"));
+        assert_eq!(sections_for(true).count(), SECTIONS.len());
+    }
+
+    #[test]
+    fn only_managers_get_the_governance_sections() {
+        let everyone: Vec<_> = sections_for(false).map(|section| section.path).collect();
+        assert!(!everyone.contains(&"/compliance") && !everyone.contains(&"/audit"));
+        assert!(everyone.contains(&"/models"));
+        assert_eq!(sections_for(true).count(), SECTIONS.len());
     }
 
     #[test]

@@ -14,10 +14,34 @@ pub async fn current_user() -> Result<Option<SignedInUser>, ServerFnError> {
         .map(|session| session.0.user))
 }
 
+/// The signed-in person of this page, loaded once by the layout and shared
+/// through context.
+#[derive(Clone, Copy)]
+pub struct PageUser(pub OnceResource<Result<Option<SignedInUser>, ServerFnError>>);
+
+impl PageUser {
+    /// Loads the person and makes them available to every component below.
+    pub fn provide() -> Self {
+        let current = PageUser(OnceResource::new_blocking(current_user()));
+        provide_context(current);
+        current
+    }
+
+    /// The person, as provided by the layout.
+    pub fn expect() -> Self {
+        expect_context::<PageUser>()
+    }
+
+    /// Whether the person is a manager (false when unknown).
+    pub async fn is_manager(self) -> bool {
+        matches!(self.0.await, Ok(Some(user)) if user.is_manager)
+    }
+}
+
 /// Name and sign-out link, or a sign-in link.
 #[component]
 pub fn UserMenu() -> impl IntoView {
-    let user = OnceResource::new_blocking(current_user());
+    let user = PageUser::expect().0;
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {

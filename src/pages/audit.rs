@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 use super::not_yet::NotAvailableYet;
+use crate::components::managers_only::ManagersOnly;
 use crate::components::page_header::PageHeader;
 
 /// Every access event, filterable and exportable.
@@ -10,6 +11,8 @@ use crate::components::page_header::PageHeader;
 pub fn AuditPage() -> impl IntoView {
     view! {
         <PageHeader title="Audit trail" description="Every request, decision, grant and revocation: who, what and when."/>
-        <NotAvailableYet will_show="Filter by user, model, namespace, action and time, and export as CSV or JSON."/>
+        <ManagersOnly>
+            <NotAvailableYet will_show="Filter by user, model, namespace, action and time, and export as CSV or JSON."/>
+        </ManagersOnly>
     }
 }

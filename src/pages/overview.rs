@@ -3,20 +3,33 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use crate::components::nav::SECTIONS;
+use crate::components::nav::sections_for;
 use crate::components::page_header::PageHeader;
+use crate::components::user_menu::PageUser;
 
 /// The overview of the portal's sections.
 #[component]
 pub fn OverviewPage() -> impl IntoView {
+    let user = PageUser::expect();
     view! {
         <PageHeader
             title="Overview"
             description="Request access to AI models, review requests, and see how your namespaces are governed."
         />
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let is_manager = user.is_manager().await;
+                view! { <SectionCards is_manager/> }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn SectionCards(is_manager: bool) -> impl IntoView {
+    view! {
         <ul class="card-grid" aria-label="Sections">
-            {SECTIONS
-                .iter()
+            {sections_for(is_manager)
                 .map(|section| {
                     view! {
                         <li class="card">

@@ -3,7 +3,9 @@
 /// What went wrong talking to the cluster on someone's behalf.
 #[derive(Debug, thiserror::Error)]
 pub enum KubeError {
-    #[error("You don't have access to {what}.")]
+    #[error(
+        "You don't have access to {what}. Request access to one of its models on the Models page, or ask its owners."
+    )]
     Forbidden { what: String },
     #[error("{what} was not found.")]
     NotFound { what: String },
