@@ -12,3 +12,16 @@ pub mod security_headers;
 pub mod serve;
 pub mod state;
 pub mod telemetry;
+
+/// An error and each of its causes, on one line, for logs and for messages
+/// that must say what failed underneath.
+pub fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}

@@ -22,6 +22,7 @@ use serde_json::{Map, Value};
 use tokio::sync::RwLock;
 
 use super::error::AuthError;
+use crate::server::error_chain;
 
 /// The shortest time between two discoveries triggered by unknown keys.
 pub const REDISCOVERY_INTERVAL: Duration = Duration::from_secs(30);
@@ -168,7 +169,7 @@ impl IdentityProvider {
                     .set_pkce_verifier(verifier)
                     .request_async(&self.http)
                     .await
-                    .map_err(|error| AuthError::CodeExchange(describe_error_chain(&error)))?;
+                    .map_err(|error| AuthError::CodeExchange(error_chain(&error)))?;
                 let id_token = response.id_token().ok_or(AuthError::MissingIdToken)?;
                 let nonce = Nonce::new(pending.nonce.clone().ok_or(AuthError::StateMismatch)?);
                 match verify_id_token(&discovered.client, id_token, &nonce) {
@@ -187,7 +188,7 @@ impl IdentityProvider {
                     .set_pkce_verifier(verifier)
                     .request_async(&self.http)
                     .await
-                    .map_err(|error| AuthError::CodeExchange(describe_error_chain(&error)))?;
+                    .map_err(|error| AuthError::CodeExchange(error_chain(&error)))?;
                 self.userinfo(userinfo_url, response.access_token().secret())
                     .await
             }
@@ -239,7 +240,7 @@ impl IdentityProvider {
                 AuthError::ProviderUnreachable(format!(
                     "discovery of {}: {}",
                     issuer.as_str(),
-                    describe_error_chain(&error)
+                    error_chain(&error)
                 ))
             })?;
         let end_session = metadata
@@ -336,15 +337,4 @@ fn raw_claims(jwt: &str) -> Result<Map<String, Value>, AuthError> {
         .map_err(|error| AuthError::InvalidIdToken(format!("payload: {error}")))?;
     serde_json::from_slice(&bytes)
         .map_err(|error| AuthError::InvalidIdToken(format!("payload: {error}")))
-}
-
-fn describe_error_chain<E: std::error::Error>(error: &E) -> String {
-    let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
 }

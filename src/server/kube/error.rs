@@ -1,5 +1,7 @@
 //! Kubernetes failures in the words the person sees.
 
+use crate::server::error_chain;
+
 /// What went wrong talking to the cluster on someone's behalf.
 #[derive(Debug, thiserror::Error)]
 pub enum KubeError {
@@ -43,15 +45,4 @@ impl KubeError {
     pub fn is_forbidden(&self) -> bool {
         matches!(self, KubeError::Forbidden { .. })
     }
-}
-
-fn error_chain(error: &dyn std::error::Error) -> String {
-    let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
 }
