@@ -62,9 +62,11 @@ async fn a_read_the_users_rbac_allows_succeeds_and_one_it_denies_is_refused() {
         "namespace vision",
     );
     assert!(error.is_forbidden(), "{error}");
-    assert_eq!(
-        error.to_string(),
-        "You don't have access to namespace vision."
+    assert!(
+        error
+            .to_string()
+            .starts_with("You don't have access to namespace vision. Request access"),
+        "{error}"
     );
 }
 
