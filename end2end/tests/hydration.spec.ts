@@ -12,7 +12,9 @@ test.describe("with the browser bundle", () => {
     await signInAt(page, "alice");
     // The toggle is rendered hidden and only shown once the wasm has taken over.
     const toggle = page.getByTestId("theme-toggle");
-    await expect(toggle).toBeVisible();
+    // The debug bundle is several megabytes: allow a busy machine time to
+    // compile it.
+    await expect(toggle).toBeVisible({ timeout: 30_000 });
     await expect(toggle).toContainText("System theme");
 
     await toggle.click();
@@ -32,7 +34,7 @@ test.describe("with the browser bundle", () => {
 
   test("client-side navigation keeps the page and updates the title", async ({ page }) => {
     await signInAt(page, "alice");
-    await expect(page.getByTestId("theme-toggle")).toBeVisible();
+    await expect(page.getByTestId("theme-toggle")).toBeVisible({ timeout: 30_000 });
     // A marker on the document survives only if navigation happens in the client.
     await page.evaluate(() => ((window as unknown as { marker: number }).marker = 42));
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "My access" }).click();

@@ -6,7 +6,7 @@ use axum::Router;
 use axum::routing::get;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use tower::ServiceBuilder;
-use tower_http::compression::CompressionLayer;
+use tower_http::compression::{CompressionLayer, CompressionLevel};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
@@ -39,6 +39,8 @@ pub fn build_router(state: AppState) -> Router {
             .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
             .layer(TraceLayer::new_for_http().make_span_with(telemetry::request_span))
             .layer(PropagateRequestIdLayer::x_request_id())
-            .layer(CompressionLayer::new()),
+            // A fast level: the default brotli level takes seconds on a
+            // multi-megabyte bundle, which delays the first interaction.
+            .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4))),
     )
 }
