@@ -54,31 +54,47 @@ impl IntoResponse for AuthError {
 
 /// The page for a failed sign-in: why, and how to try again.
 pub fn auth_error_page(message: &str) -> Response {
-    standalone_page(
+    standalone_page(&standalone_html(
         "Sign-in failed",
+        PageTone::Error,
         &escape_html(message),
         "<a href=\"/auth/login\">Sign in again</a>",
-    )
+    ))
+}
+
+/// Whether a standalone page reports a failure or just informs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PageTone {
+    Info,
+    Error,
 }
 
 /// A small page outside the app (no session needed): a title, a message
 /// (already escaped HTML) and a line of links.
-pub fn standalone_page(title: &str, message_html: &str, links_html: &str) -> Response {
-    let tone = if title == "Sign-in failed" {
-        "notice-error"
-    } else {
-        "notice-info"
+pub fn standalone_html(
+    title: &str,
+    tone: PageTone,
+    message_html: &str,
+    links_html: &str,
+) -> String {
+    let (class, role) = match tone {
+        PageTone::Info => ("notice-info", "status"),
+        PageTone::Error => ("notice-error", "alert"),
     };
-    let html = Html(format!(
+    format!(
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <title>{title} · aigov</title><link rel=\"stylesheet\" href=\"/pkg/aigov.css\"></head>\
          <body><main id=\"main\" class=\"standalone\">\
-         <section class=\"notice {tone}\" role=\"status\"><h1 class=\"notice-title\">{title}</h1>\
+         <section class=\"notice {class}\" role=\"{role}\"><h1 class=\"notice-title\">{title}</h1>\
          <div class=\"notice-body\"><p>{message_html}</p><p>{links_html}</p></div>\
          </section></main></body></html>"
-    ));
-    let mut response = html.into_response();
+    )
+}
+
+/// Serves a standalone page: it loads only the stylesheet and is never cached.
+pub fn standalone_page(html: &str) -> Response {
+    let mut response = Html(html.to_owned()).into_response();
     let headers = response.headers_mut();
     headers.insert(
         header::CONTENT_SECURITY_POLICY,
@@ -111,30 +127,14 @@ pub fn escape_html(text: &str) -> String {
 mod tests {
     use super::*;
 
-    fn standalone_body(response: Response) -> String {
-        let bytes = futures_lite_body(response);
-        String::from_utf8(bytes).unwrap()
-    }
-
-    fn futures_lite_body(response: Response) -> Vec<u8> {
-        use http_body_util::BodyExt;
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .build()
-            .unwrap();
-        runtime.block_on(async {
-            response
-                .into_body()
-                .collect()
-                .await
-                .unwrap()
-                .to_bytes()
-                .to_vec()
-        })
-    }
-
     #[test]
     fn provider_text_in_an_error_page_is_inert() {
-        let page = standalone_body(auth_error_page("<script>alert('x')</script>"));
+        let page = standalone_html(
+            "Sign-in failed",
+            PageTone::Error,
+            &escape_html("<script>alert('x')</script>"),
+            "",
+        );
         assert!(!page.contains("<script>"));
         assert!(page.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"));
     }

@@ -72,6 +72,14 @@ struct Discovered {
     at: Instant,
 }
 
+impl Discovered {
+    /// Whether this discovery may be used: always, unless fresh keys are
+    /// wanted and it is older than [`REDISCOVERY_INTERVAL`].
+    fn serves(&self, refresh: bool) -> bool {
+        !refresh || self.at.elapsed() < REDISCOVERY_INTERVAL
+    }
+}
+
 /// The configured identity provider.
 pub struct IdentityProvider {
     settings: ProviderSettings,
@@ -220,16 +228,16 @@ impl IdentityProvider {
 
     async fn discovered(&self, refresh: bool) -> Result<Arc<Discovered>, AuthError> {
         if let Some(current) = self.discovered.read().await.as_ref()
-            && (!refresh || current.at.elapsed() < REDISCOVERY_INTERVAL)
+            && current.serves(refresh)
         {
             return Ok(current.clone());
         }
         let mut slot = self.discovered.write().await;
-        if let Some(current) = slot.as_ref() {
-            let fresh_enough = current.at.elapsed() < REDISCOVERY_INTERVAL;
-            if !refresh || fresh_enough {
-                return Ok(current.clone());
-            }
+        // Another request may have discovered while this one waited.
+        if let Some(current) = slot.as_ref()
+            && current.serves(refresh)
+        {
+            return Ok(current.clone());
         }
         let ProviderSettings::Oidc { issuer } = &self.settings else {
             return Err(AuthError::Provider("not an OpenID Connect provider".into()));

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
 use super::AuthState;
-use super::error::AuthError;
+use super::error::{AuthError, PageTone, standalone_html, standalone_page};
 use super::next_path::safe_next_path;
 use super::provider::PendingLogin;
 use super::session::{new_session, unix_now};
@@ -143,12 +143,12 @@ async fn logout(State(auth): State<Arc<AuthState>>, jar: PrivateCookieJar) -> Re
 }
 
 async fn logged_out() -> Response {
-    super::error::standalone_page(
+    standalone_page(&standalone_html(
         "Signed out",
+        PageTone::Info,
         "You are signed out of aigov.",
         "<a href=\"/auth/login\">Sign in again</a>",
-    )
-    .into_response()
+    ))
 }
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {

@@ -117,7 +117,7 @@ pub fn new_session(user: SignedInUser, kube: KubeIdentity, now: i64) -> Session 
 }
 
 /// 128 random bits, hex-encoded.
-pub fn random_id() -> String {
+fn random_id() -> String {
     uuid::Uuid::new_v4().simple().to_string()
 }
 
