@@ -37,6 +37,9 @@ enum Command {
         #[command(subcommand)]
         command: netpol::NetpolCommand,
     },
+    /// Print the CustomResourceDefinitions of Model and AccessRequest (YAML),
+    /// e.g. `aigov crds | kubectl apply -f -`.
+    Crds,
 }
 
 fn main() -> ExitCode {
@@ -46,6 +49,7 @@ fn main() -> ExitCode {
         Some(Command::Serve(args)) => serve(*args),
         Some(Command::Audit(args)) => audit::run(&args),
         Some(Command::Netpol { command }) => netpol::run(&command),
+        Some(Command::Crds) => print_crds(),
     };
     match result {
         Ok(code) => code,
@@ -54,6 +58,11 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+fn print_crds() -> anyhow::Result<ExitCode> {
+    print!("{}", aigov::crd::definitions_yaml()?);
+    Ok(ExitCode::SUCCESS)
 }
 
 fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {

@@ -48,7 +48,7 @@ test.describe("the app shell", () => {
     expect(response.status()).toBe(200);
     const headers = response.headers();
     const policy = headers["content-security-policy"];
-    expect(policy).toMatch(/script-src 'nonce-[^']+' 'strict-dynamic' 'wasm-unsafe-eval'/);
+    expect(policy, `response headers: ${JSON.stringify(headers)}`).toMatch(/script-src 'nonce-[^']+' 'strict-dynamic' 'wasm-unsafe-eval'/);
     expect(policy).toContain("frame-ancestors 'none'");
     expect(headers["x-content-type-options"]).toBe("nosniff");
     expect(headers["referrer-policy"]).toBe("strict-origin-when-cross-origin");

@@ -1,0 +1,171 @@
+//! `AccessRequest`: one person's request for a level of access to a model,
+//! in the model's namespace. The spec is what was asked (the requester is
+//! always the signed-in identity, never a form field); the status is what
+//! happened: reviews, the grant and a history of every change.
+
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
+use kube::CustomResource;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// The longest justification or review comment, in characters.
+pub const MAX_TEXT: usize = 2000;
+
+/// A request for access to a model.
+#[derive(CustomResource, Serialize, Deserialize, Clone, Debug, PartialEq, JsonSchema)]
+#[kube(
+    group = "aigov.dev",
+    version = "v1alpha1",
+    kind = "AccessRequest",
+    namespaced,
+    status = "AccessRequestStatus",
+    shortname = "accreq",
+    shortname = "ar",
+    category = "aigov",
+    doc = "A request for time-bound access to a Model, with its reviews and grant",
+    printcolumn(name = "Requester", type_ = "string", json_path = ".spec.requester"),
+    printcolumn(name = "Model", type_ = "string", json_path = ".spec.model"),
+    printcolumn(name = "Level", type_ = "string", json_path = ".spec.level"),
+    printcolumn(name = "Phase", type_ = "string", json_path = ".status.phase"),
+    printcolumn(name = "Expires", type_ = "date", json_path = ".status.expiresAt"),
+    printcolumn(
+        name = "Age",
+        type_ = "date",
+        json_path = ".metadata.creationTimestamp"
+    )
+)]
+#[serde(rename_all = "camelCase")]
+pub struct AccessRequestSpec {
+    /// The requester as the identity provider names them.
+    #[schemars(length(min = 1, max = 253))]
+    pub requester: String,
+    /// The Kubernetes user the grant binds (the requester with the cluster's
+    /// OIDC prefix).
+    #[schemars(length(min = 1, max = 253))]
+    pub subject: String,
+    /// The Model, in this namespace.
+    #[schemars(length(min = 1, max = 253))]
+    pub model: String,
+    /// The access level, one the model offers.
+    #[schemars(length(min = 1, max = 32))]
+    pub level: String,
+    /// How long access should last once approved, e.g. `8h`.
+    #[schemars(regex(pattern = r"^([0-9]{1,6}[smhd]){1,4}$"))]
+    pub duration: String,
+    /// Why access is needed.
+    #[serde(default)]
+    #[schemars(length(max = 2000))]
+    pub justification: String,
+    /// For an extension: the request whose grant this one extends.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extends: Option<String>,
+}
+
+/// Where a request stands.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, Default, PartialEq, Eq, Hash, JsonSchema)]
+pub enum Phase {
+    /// Waiting for reviews.
+    #[default]
+    Pending,
+    /// Approved: the grant is in force until `expiresAt`.
+    Active,
+    /// A reviewer denied it.
+    Denied,
+    /// The grant ran out, or the request waited too long for reviews.
+    Expired,
+    /// An approver or manager withdrew the grant, or the requester gave it up.
+    Revoked,
+    /// The requester withdrew it before a decision.
+    Cancelled,
+}
+
+impl Phase {
+    /// Whether nothing more can happen to the request.
+    pub fn is_final(self) -> bool {
+        !matches!(self, Self::Pending | Self::Active)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "Pending",
+            Self::Active => "Active",
+            Self::Denied => "Denied",
+            Self::Expired => "Expired",
+            Self::Revoked => "Revoked",
+            Self::Cancelled => "Cancelled",
+        }
+    }
+}
+
+/// What happened to a request.
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct AccessRequestStatus {
+    #[serde(default)]
+    pub phase: Phase,
+    /// Every review, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reviews: Vec<Review>,
+    /// The RoleBinding that carries the grant, while it is in force.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role_binding: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub granted_at: Option<Time>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<Time>,
+    /// Every change, oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub history: Vec<HistoryEntry>,
+}
+
+/// One reviewer's decision.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Review {
+    /// The reviewer as the identity provider names them.
+    pub reviewer: String,
+    pub decision: Decision,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub comment: String,
+    pub at: Time,
+    /// Set when the reviewer approved their own request (the model allows it).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub self_approval: bool,
+}
+
+/// A reviewer's decision.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, JsonSchema)]
+pub enum Decision {
+    Approve,
+    Deny,
+}
+
+/// One change to a request: who did what, when, and why.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct HistoryEntry {
+    pub at: Time,
+    /// Who acted: a person (identity-provider name) or `aigov` itself.
+    pub actor: String,
+    /// What happened, e.g. `requested`, `approved`, `granted`, `expired`.
+    pub action: String,
+    /// The phase after the change.
+    pub phase: Phase,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub comment: String,
+}
+
+impl AccessRequest {
+    /// The request's status, or the status of a request nobody has touched.
+    pub fn status_or_default(&self) -> AccessRequestStatus {
+        self.status.clone().unwrap_or_default()
+    }
+
+    /// The phase, Pending until a status is written.
+    pub fn phase(&self) -> Phase {
+        self.status
+            .as_ref()
+            .map(|status| status.phase)
+            .unwrap_or_default()
+    }
+}

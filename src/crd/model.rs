@@ -1,0 +1,185 @@
+//! `Model`: a governed AI model, declared by a platform admin with
+//! `kubectl apply`, in the namespace where the model runs.
+
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
+use kube::CustomResource;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// A governed model: who owns it, how sensitive its data is, which access
+/// levels it offers, and who decides on requests for them.
+#[derive(CustomResource, Serialize, Deserialize, Clone, Debug, PartialEq, JsonSchema)]
+#[kube(
+    group = "aigov.dev",
+    version = "v1alpha1",
+    kind = "Model",
+    namespaced,
+    shortname = "aimodel",
+    category = "aigov",
+    doc = "A governed AI model and the access levels people may request to it",
+    printcolumn(
+        name = "Display name",
+        type_ = "string",
+        json_path = ".spec.displayName"
+    ),
+    printcolumn(name = "Team", type_ = "string", json_path = ".spec.ownerTeam"),
+    printcolumn(
+        name = "Classification",
+        type_ = "string",
+        json_path = ".spec.dataClassification"
+    ),
+    printcolumn(
+        name = "Approvals",
+        type_ = "integer",
+        json_path = ".spec.requiredApprovals"
+    ),
+    printcolumn(
+        name = "Max duration",
+        type_ = "string",
+        json_path = ".spec.maxDuration"
+    ),
+    printcolumn(
+        name = "Age",
+        type_ = "date",
+        json_path = ".metadata.creationTimestamp"
+    )
+)]
+#[serde(rename_all = "camelCase")]
+pub struct ModelSpec {
+    /// The name people know the model by.
+    #[schemars(length(min = 1, max = 100))]
+    pub display_name: String,
+    /// What the model does and what it is for.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[schemars(length(max = 2000))]
+    pub description: String,
+    /// The team that owns the model.
+    #[schemars(length(min = 1, max = 63))]
+    pub owner_team: String,
+    /// How sensitive the data the model sees or returns is.
+    pub data_classification: DataClassification,
+    /// The workloads (pods) that make up the model.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workload_selector: Option<LabelSelector>,
+    /// The access levels people may request; each grant binds its role.
+    #[schemars(length(min = 1, max = 10))]
+    pub access_levels: Vec<AccessLevel>,
+    /// Who may approve or deny requests.
+    pub approvers: Approvers,
+    /// How many distinct approvers must approve before access is granted.
+    #[serde(default = "one")]
+    #[schemars(range(min = 1, max = 10))]
+    pub required_approvals: u32,
+    /// The longest grant, e.g. `8h` or `7d`.
+    #[schemars(regex(pattern = r"^([0-9]{1,6}[smhd]){1,4}$"))]
+    pub max_duration: String,
+    /// Whether a request must say why access is needed.
+    #[serde(default = "yes")]
+    pub justification_required: bool,
+    /// Whether an approver may approve their own request (then recorded as a
+    /// self-approval). Off unless the model says so.
+    #[serde(default)]
+    pub allow_self_approval: bool,
+}
+
+/// How sensitive a model's data is, from least to most.
+#[derive(
+    Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, JsonSchema,
+)]
+pub enum DataClassification {
+    Public,
+    Internal,
+    Confidential,
+    Restricted,
+}
+
+impl DataClassification {
+    pub const ALL: [Self; 4] = [
+        Self::Public,
+        Self::Internal,
+        Self::Confidential,
+        Self::Restricted,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Public => "Public",
+            Self::Internal => "Internal",
+            Self::Confidential => "Confidential",
+            Self::Restricted => "Restricted",
+        }
+    }
+}
+
+/// One level of access a model offers, e.g. `viewer` or `invoker`.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct AccessLevel {
+    /// The level's name, as requests name it.
+    #[schemars(regex(pattern = r"^[a-z0-9]([-a-z0-9]{0,30}[a-z0-9])?$"))]
+    pub name: String,
+    /// A sentence for people choosing a level.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[schemars(length(max = 500))]
+    pub description: String,
+    /// The Role (in the model's namespace) or ClusterRole a grant binds.
+    pub role_ref: RoleRef,
+}
+
+/// The role a grant of a level binds.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RoleRef {
+    pub kind: RoleKind,
+    #[schemars(length(min = 1, max = 253))]
+    pub name: String,
+}
+
+/// Whether a level binds a namespaced Role or a ClusterRole.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, JsonSchema)]
+pub enum RoleKind {
+    Role,
+    ClusterRole,
+}
+
+impl RoleKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Role => "Role",
+            Self::ClusterRole => "ClusterRole",
+        }
+    }
+}
+
+/// Who may review requests: members of any of these groups, or these users
+/// (names as the identity provider gives them, without a Kubernetes prefix).
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq, JsonSchema)]
+pub struct Approvers {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub groups: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub users: Vec<String>,
+}
+
+impl Approvers {
+    /// Whether the person named `username`, in `groups`, may review.
+    pub fn include(&self, username: &str, groups: &[String]) -> bool {
+        self.users.iter().any(|user| user == username)
+            || groups.iter().any(|group| self.groups.contains(group))
+    }
+}
+
+impl ModelSpec {
+    /// The level called `name`, if the model offers it.
+    pub fn level(&self, name: &str) -> Option<&AccessLevel> {
+        self.access_levels.iter().find(|level| level.name == name)
+    }
+}
+
+fn one() -> u32 {
+    1
+}
+
+fn yes() -> bool {
+    true
+}
