@@ -6,6 +6,7 @@
 //! - [`compliance`] checks workloads against the Pod Security Standards and
 //!   the portal's governance rules.
 
+pub mod access;
 pub mod compliance;
 pub mod netpol;
 pub mod objects;

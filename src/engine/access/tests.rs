@@ -1,0 +1,482 @@
+//! The workflow's rules, checked on plain data.
+
+use std::time::Duration;
+
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
+use k8s_openapi::jiff::Timestamp;
+
+use super::permissions::{self, Person};
+use super::transitions::{self, Refusal, RequestForm};
+use crate::crd::{
+    AccessLevel, AccessRequest, AccessRequestSpec, Approvers, DataClassification, Decision,
+    ModelSpec, Phase, RoleKind, RoleRef,
+};
+
+fn model(required: u32, self_approval: bool) -> ModelSpec {
+    ModelSpec {
+        display_name: "Fraud scorer".into(),
+        description: String::new(),
+        owner_team: "fraud".into(),
+        data_classification: DataClassification::Confidential,
+        workload_selector: None,
+        access_levels: vec![AccessLevel {
+            name: "viewer".into(),
+            description: String::new(),
+            role_ref: RoleRef {
+                kind: RoleKind::ClusterRole,
+                name: "aigov-model-viewer".into(),
+            },
+        }],
+        approvers: Approvers {
+            groups: vec!["fraud-leads".into()],
+            users: vec!["carol".into()],
+        },
+        required_approvals: required,
+        max_duration: "8h".into(),
+        justification_required: true,
+        allow_self_approval: self_approval,
+    }
+}
+
+fn request(requester: &str, duration: &str) -> AccessRequest {
+    let mut request = AccessRequest::new(
+        "fraud-scorer-alice-x1",
+        AccessRequestSpec {
+            requester: requester.into(),
+            subject: format!("oidc:{requester}"),
+            model: "fraud-scorer".into(),
+            level: "viewer".into(),
+            duration: duration.into(),
+            justification: "investigating a false positive".into(),
+            extends: None,
+        },
+    );
+    request.metadata.namespace = Some("fraud-detection".into());
+    request.metadata.creation_timestamp = Some(Time(at(0)));
+    request
+}
+
+fn at(seconds: i64) -> Timestamp {
+    Timestamp::from_second(1_800_000_000 + seconds).unwrap()
+}
+
+const LEADS: &[&str] = &["fraud-leads"];
+
+fn groups(names: &[&str]) -> Vec<String> {
+    names.iter().map(|n| n.to_string()).collect()
+}
+
+fn with_status(
+    mut request: AccessRequest,
+    status: crate::crd::AccessRequestStatus,
+) -> AccessRequest {
+    request.status = Some(status);
+    request
+}
+
+#[test]
+fn one_approval_grants_for_the_requested_duration_from_the_moment_of_approval() {
+    let lead_groups = groups(LEADS);
+    let bob = Person {
+        username: "bob",
+        groups: &lead_groups,
+        is_manager: false,
+    };
+    let status = transitions::review(
+        "fraud-scorer",
+        &model(1, false),
+        &request("alice", "2h"),
+        &bob,
+        Decision::Approve,
+        "ok",
+        at(600),
+    )
+    .unwrap();
+    assert_eq!(status.phase, Phase::Active);
+    assert_eq!(status.granted_at.unwrap().0, at(600));
+    assert_eq!(status.expires_at.unwrap().0, at(600 + 7_200));
+    let actions: Vec<_> = status.history.iter().map(|h| h.action.as_str()).collect();
+    assert_eq!(actions, ["requested", "approved", "granted"]);
+}
+
+#[test]
+fn two_of_n_needs_two_distinct_approvers() {
+    let lead_groups = groups(LEADS);
+    let bob = Person {
+        username: "bob",
+        groups: &lead_groups,
+        is_manager: false,
+    };
+    let carol = Person {
+        username: "carol",
+        groups: &[],
+        is_manager: true,
+    };
+    let spec = model(2, false);
+    let first = transitions::review(
+        "m",
+        &spec,
+        &request("alice", "1h"),
+        &bob,
+        Decision::Approve,
+        "",
+        at(1),
+    )
+    .unwrap();
+    assert_eq!(first.phase, Phase::Pending);
+    let once = with_status(request("alice", "1h"), first);
+    assert_eq!(
+        transitions::review("m", &spec, &once, &bob, Decision::Approve, "", at(2)),
+        Err(Refusal::AlreadyReviewed)
+    );
+    let second =
+        transitions::review("m", &spec, &once, &carol, Decision::Approve, "", at(3)).unwrap();
+    assert_eq!(second.phase, Phase::Active);
+    assert_eq!(
+        permissions::approvals(&with_status(request("alice", "1h"), second)),
+        2
+    );
+}
+
+#[test]
+fn any_denial_ends_the_request() {
+    let lead_groups = groups(LEADS);
+    let bob = Person {
+        username: "bob",
+        groups: &lead_groups,
+        is_manager: false,
+    };
+    let carol = Person {
+        username: "carol",
+        groups: &[],
+        is_manager: false,
+    };
+    let spec = model(2, false);
+    let approved = transitions::review(
+        "m",
+        &spec,
+        &request("alice", "1h"),
+        &bob,
+        Decision::Approve,
+        "",
+        at(1),
+    )
+    .unwrap();
+    let denied = transitions::review(
+        "m",
+        &spec,
+        &with_status(request("alice", "1h"), approved),
+        &carol,
+        Decision::Deny,
+        "no",
+        at(2),
+    )
+    .unwrap();
+    assert_eq!(denied.phase, Phase::Denied);
+    let after = with_status(request("alice", "1h"), denied);
+    assert_eq!(
+        transitions::review("m", &spec, &after, &carol, Decision::Approve, "", at(3)),
+        Err(Refusal::Settled("denied"))
+    );
+}
+
+#[test]
+fn self_approval_is_refused_unless_the_model_allows_it_and_then_recorded() {
+    let lead_groups = groups(LEADS);
+    let bob = Person {
+        username: "bob",
+        groups: &lead_groups,
+        is_manager: false,
+    };
+    let own = request("bob", "1h");
+    assert_eq!(
+        transitions::review(
+            "fraud-scorer",
+            &model(1, false),
+            &own,
+            &bob,
+            Decision::Approve,
+            "",
+            at(1)
+        ),
+        Err(Refusal::SelfApproval("fraud-scorer".into()))
+    );
+    let status = transitions::review(
+        "fraud-scorer",
+        &model(1, true),
+        &own,
+        &bob,
+        Decision::Approve,
+        "",
+        at(1),
+    )
+    .unwrap();
+    assert!(status.reviews[0].self_approval);
+    assert_eq!(status.history[1].action, "self-approved");
+}
+
+#[test]
+fn someone_outside_the_approvers_is_refused() {
+    let dave_groups = groups(&["llm-team"]);
+    let dave = Person {
+        username: "dave",
+        groups: &dave_groups,
+        is_manager: false,
+    };
+    assert_eq!(
+        transitions::review(
+            "fraud-scorer",
+            &model(1, false),
+            &request("alice", "1h"),
+            &dave,
+            Decision::Approve,
+            "",
+            at(1)
+        ),
+        Err(Refusal::NotAnApprover("fraud-scorer".into()))
+    );
+}
+
+#[test]
+fn a_new_request_must_name_an_offered_level_and_a_duration_within_the_maximum() {
+    let spec = model(1, false);
+    let form = |level, duration, justification| RequestForm {
+        level,
+        duration,
+        justification,
+    };
+    assert!(matches!(
+        transitions::validate_new("m", &spec, &form("admin", "1h", "x"), "alice", &[]),
+        Err(Refusal::UnknownLevel { .. })
+    ));
+    assert!(matches!(
+        transitions::validate_new("m", &spec, &form("viewer", "9h", "x"), "alice", &[]),
+        Err(Refusal::DurationTooLong { .. })
+    ));
+    assert!(matches!(
+        transitions::validate_new("m", &spec, &form("viewer", "soon", "x"), "alice", &[]),
+        Err(Refusal::InvalidDuration(_))
+    ));
+    assert_eq!(
+        transitions::validate_new("m", &spec, &form("viewer", "1h", "  "), "alice", &[]),
+        Err(Refusal::JustificationRequired("m".into()))
+    );
+    let long = "x".repeat(2001);
+    assert!(matches!(
+        transitions::validate_new("m", &spec, &form("viewer", "1h", &long), "alice", &[]),
+        Err(Refusal::TextTooLong { actual: 2001, .. })
+    ));
+    assert_eq!(
+        transitions::validate_new("m", &spec, &form("viewer", "8h", "why"), "alice", &[]),
+        Ok(Duration::from_secs(8 * 3600))
+    );
+}
+
+#[test]
+fn a_second_pending_request_for_the_same_level_is_refused() {
+    let spec = model(1, false);
+    let pending = request("alice", "1h");
+    let form = RequestForm {
+        level: "viewer",
+        duration: "1h",
+        justification: "again",
+    };
+    assert!(matches!(
+        transitions::validate_new(
+            "fraud-scorer",
+            &spec,
+            &form,
+            "alice",
+            std::slice::from_ref(&pending)
+        ),
+        Err(Refusal::AlreadyPending { .. })
+    ));
+    assert!(transitions::validate_new("fraud-scorer", &spec, &form, "erin", &[pending]).is_ok());
+}
+
+#[test]
+fn hostile_text_is_kept_exactly_as_written() {
+    let lead_groups = groups(LEADS);
+    let bob = Person {
+        username: "bob",
+        groups: &lead_groups,
+        is_manager: false,
+    };
+    let hostile = "<script>alert(1)</script>\u{0}\u{1b}[31m\r\nline two";
+    let status = transitions::review(
+        "m",
+        &model(1, false),
+        &request("alice", "1h"),
+        &bob,
+        Decision::Deny,
+        hostile,
+        at(1),
+    )
+    .unwrap();
+    assert_eq!(status.reviews[0].comment, hostile);
+    assert_eq!(status.history.last().unwrap().comment, hostile);
+}
+
+#[test]
+fn only_the_requester_cancels_and_only_while_pending() {
+    let alice = Person {
+        username: "alice",
+        groups: &[],
+        is_manager: false,
+    };
+    let erin = Person {
+        username: "erin",
+        groups: &[],
+        is_manager: true,
+    };
+    let pending = request("alice", "1h");
+    assert_eq!(
+        transitions::cancel(&pending, &erin, "", at(1)),
+        Err(Refusal::NotTheRequester("alice".into()))
+    );
+    let cancelled = transitions::cancel(&pending, &alice, "not needed", at(1)).unwrap();
+    assert_eq!(cancelled.phase, Phase::Cancelled);
+    assert_eq!(
+        transitions::cancel(&with_status(pending, cancelled), &alice, "", at(2)),
+        Err(Refusal::Settled("cancelled"))
+    );
+}
+
+#[test]
+fn approvers_and_managers_revoke_a_grant_in_force_and_the_requester_may_relinquish_it() {
+    let lead_groups = groups(LEADS);
+    let bob = Person {
+        username: "bob",
+        groups: &lead_groups,
+        is_manager: false,
+    };
+    let alice = Person {
+        username: "alice",
+        groups: &[],
+        is_manager: false,
+    };
+    let manager = Person {
+        username: "carol",
+        groups: &[],
+        is_manager: true,
+    };
+    let spec = model(1, false);
+    let active = with_status(
+        request("alice", "1h"),
+        transitions::review(
+            "m",
+            &spec,
+            &request("alice", "1h"),
+            &bob,
+            Decision::Approve,
+            "",
+            at(1),
+        )
+        .unwrap(),
+    );
+    assert_eq!(
+        transitions::revoke("m", Some(&spec), &active, &alice, "", at(2)),
+        Err(Refusal::NotARevoker("m".into()))
+    );
+    assert_eq!(
+        transitions::revoke("m", Some(&spec), &active, &manager, "", at(2))
+            .unwrap()
+            .phase,
+        Phase::Revoked
+    );
+    assert_eq!(
+        transitions::revoke("m", Some(&spec), &active, &bob, "", at(2))
+            .unwrap()
+            .phase,
+        Phase::Revoked
+    );
+    let given_up = transitions::relinquish(&active, &alice, "done", at(2)).unwrap();
+    assert_eq!(given_up.history.last().unwrap().action, "relinquished");
+    assert_eq!(
+        transitions::relinquish(&active, &bob, "", at(2)),
+        Err(Refusal::NotTheRequester("alice".into()))
+    );
+}
+
+#[test]
+fn grants_expire_at_their_time_and_pending_requests_after_the_timeout() {
+    let lead_groups = groups(LEADS);
+    let bob = Person {
+        username: "bob",
+        groups: &lead_groups,
+        is_manager: false,
+    };
+    let spec = model(1, false);
+    let active = with_status(
+        request("alice", "1h"),
+        transitions::review(
+            "m",
+            &spec,
+            &request("alice", "1h"),
+            &bob,
+            Decision::Approve,
+            "",
+            at(100),
+        )
+        .unwrap(),
+    );
+    let day = Duration::from_secs(86_400);
+    assert_eq!(transitions::next_deadline(&active, day), Some(at(3_700)));
+    assert!(transitions::expire_if_due(&active, at(3_699), day).is_none());
+    let expired = transitions::expire_if_due(&active, at(3_700), day).unwrap();
+    assert_eq!(expired.phase, Phase::Expired);
+    assert_eq!(
+        expired.history.last().unwrap().actor,
+        transitions::PORTAL_ACTOR
+    );
+    assert_eq!(
+        permissions::time_left(&active, at(3_000)),
+        Some(Duration::from_secs(700))
+    );
+
+    let pending = request("alice", "1h");
+    assert!(transitions::expire_if_due(&pending, at(86_399), day).is_none());
+    assert_eq!(
+        transitions::expire_if_due(&pending, at(86_400), day)
+            .unwrap()
+            .phase,
+        Phase::Expired
+    );
+}
+
+#[test]
+fn who_may_view_a_request() {
+    let spec = model(1, false);
+    let pending = request("alice", "1h");
+    let lead_groups = groups(LEADS);
+    let viewers = [
+        Person {
+            username: "alice",
+            groups: &[],
+            is_manager: false,
+        },
+        Person {
+            username: "bob",
+            groups: &lead_groups,
+            is_manager: false,
+        },
+        Person {
+            username: "someone",
+            groups: &[],
+            is_manager: true,
+        },
+    ];
+    for person in viewers {
+        assert!(
+            permissions::may_view(Some(&spec), &pending, &person),
+            "{}",
+            person.username
+        );
+    }
+    let dave = Person {
+        username: "dave",
+        groups: &[],
+        is_manager: false,
+    };
+    assert!(!permissions::may_view(Some(&spec), &pending, &dave));
+}

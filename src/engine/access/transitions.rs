@@ -1,0 +1,440 @@
+//! The access workflow as a state machine over plain data: each function
+//! takes a request (and its model) as read from the cluster, the person
+//! acting and the time, and returns the request's next status or the reason
+//! nothing may change. The server writes the returned status with
+//! optimistic concurrency, so a decision is always made on the latest state.
+
+use std::time::Duration;
+
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
+use k8s_openapi::jiff::{SignedDuration, Timestamp};
+
+use super::permissions::{self, Person};
+use crate::crd::access_request::MAX_TEXT;
+use crate::crd::duration::{self, Human};
+use crate::crd::{
+    AccessRequest, AccessRequestStatus, Decision, HistoryEntry, ModelSpec, Phase, Review,
+};
+
+/// The actor recorded for changes the portal makes on its own (expiry).
+pub const PORTAL_ACTOR: &str = "aigov";
+
+/// Why a change was refused. Each message tells the person what happened
+/// and, where there is one, what to do instead.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    #[error("Model {model} offers no access level `{level}`. Choose one of: {offered}.")]
+    UnknownLevel {
+        model: String,
+        level: String,
+        offered: String,
+    },
+    #[error(transparent)]
+    InvalidDuration(#[from] duration::InvalidDuration),
+    #[error("{requested} is longer than model {model} allows; choose at most {max}.")]
+    DurationTooLong {
+        model: String,
+        requested: String,
+        max: String,
+    },
+    #[error("Model {0} asks for a justification: say why you need access.")]
+    JustificationRequired(String),
+    #[error("The {field} is too long: at most {max} characters, this one has {actual}.")]
+    TextTooLong {
+        field: &'static str,
+        max: usize,
+        actual: usize,
+    },
+    #[error("You already have a pending request for {level} access to model {model}: {existing}.")]
+    AlreadyPending {
+        model: String,
+        level: String,
+        existing: String,
+    },
+    #[error("This request is {0} already; nothing was changed.")]
+    Settled(&'static str),
+    #[error("This request is {0}, so it has no grant to change.")]
+    NotActive(&'static str),
+    #[error("You are not an approver of model {0}.")]
+    NotAnApprover(String),
+    #[error("You cannot approve your own request: model {0} does not allow self-approval.")]
+    SelfApproval(String),
+    #[error("You have already reviewed this request; each approver counts once.")]
+    AlreadyReviewed,
+    #[error("Only the requester, {0}, can do this.")]
+    NotTheRequester(String),
+    #[error("Only approvers of model {0} and managers can revoke access.")]
+    NotARevoker(String),
+    #[error("The grant of model {model} in force is needed to extend it; {request} is {phase}.")]
+    NothingToExtend {
+        model: String,
+        request: String,
+        phase: &'static str,
+    },
+}
+
+/// What a person asked for, before it becomes an AccessRequest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestForm<'a> {
+    pub level: &'a str,
+    pub duration: &'a str,
+    pub justification: &'a str,
+}
+
+/// Checks a new request against the model and the requester's other
+/// requests for it. `model_name` is used in messages.
+pub fn validate_new(
+    model_name: &str,
+    model: &ModelSpec,
+    form: &RequestForm,
+    requester: &str,
+    existing: &[AccessRequest],
+) -> Result<Duration, Refusal> {
+    if model.level(form.level).is_none() {
+        return Err(Refusal::UnknownLevel {
+            model: model_name.to_owned(),
+            level: form.level.to_owned(),
+            offered: model
+                .access_levels
+                .iter()
+                .map(|level| level.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+        });
+    }
+    let requested = duration::parse(form.duration)?;
+    let max = duration::parse(&model.max_duration)?;
+    if requested > max {
+        return Err(Refusal::DurationTooLong {
+            model: model_name.to_owned(),
+            requested: Human(requested).to_string(),
+            max: Human(max).to_string(),
+        });
+    }
+    check_text("justification", form.justification)?;
+    if model.justification_required && form.justification.trim().is_empty() {
+        return Err(Refusal::JustificationRequired(model_name.to_owned()));
+    }
+    if let Some(pending) = existing.iter().find(|request| {
+        request.spec.requester == requester
+            && request.spec.model == model_name
+            && request.spec.level == form.level
+            && request.phase() == Phase::Pending
+    }) {
+        return Err(Refusal::AlreadyPending {
+            model: model_name.to_owned(),
+            level: form.level.to_owned(),
+            existing: pending.metadata.name.clone().unwrap_or_default(),
+        });
+    }
+    Ok(requested)
+}
+
+/// Refuses text over [`MAX_TEXT`] characters. Anything else is kept as
+/// written: pages render it as text, so hostile markup stays inert.
+pub fn check_text(field: &'static str, text: &str) -> Result<(), Refusal> {
+    let actual = text.chars().count();
+    if actual > MAX_TEXT {
+        return Err(Refusal::TextTooLong {
+            field,
+            max: MAX_TEXT,
+            actual,
+        });
+    }
+    Ok(())
+}
+
+/// The status of a request just made.
+pub fn requested(requester: &str, created: Timestamp, comment: &str) -> AccessRequestStatus {
+    AccessRequestStatus {
+        phase: Phase::Pending,
+        history: vec![entry(
+            created,
+            requester,
+            "requested",
+            Phase::Pending,
+            comment,
+        )],
+        ..Default::default()
+    }
+}
+
+/// An approval or denial. Any denial ends the request; the last approval
+/// needed grants access from `now` for the requested duration.
+pub fn review(
+    model_name: &str,
+    model: &ModelSpec,
+    request: &AccessRequest,
+    person: &Person,
+    decision: Decision,
+    comment: &str,
+    now: Timestamp,
+) -> Result<AccessRequestStatus, Refusal> {
+    let phase = request.phase();
+    if phase != Phase::Pending {
+        return Err(Refusal::Settled(phase_word(phase)));
+    }
+    if !permissions::is_approver(model, person) {
+        return Err(Refusal::NotAnApprover(model_name.to_owned()));
+    }
+    let self_review = permissions::is_requester(request, person);
+    if self_review && decision == Decision::Approve && !model.allow_self_approval {
+        return Err(Refusal::SelfApproval(model_name.to_owned()));
+    }
+    if permissions::has_reviewed(request, person) {
+        return Err(Refusal::AlreadyReviewed);
+    }
+    check_text("comment", comment)?;
+    let mut status = current(request);
+    status.reviews.push(Review {
+        reviewer: person.username.to_owned(),
+        decision,
+        comment: comment.to_owned(),
+        at: Time(now),
+        self_approval: self_review && decision == Decision::Approve,
+    });
+    let action = match decision {
+        Decision::Deny => {
+            status.phase = Phase::Denied;
+            "denied"
+        }
+        Decision::Approve if self_review => "self-approved",
+        Decision::Approve => "approved",
+    };
+    let mut after = status.phase;
+    let approved = decision == Decision::Approve;
+    let mut granted = false;
+    if approved && permissions::approvals_in(&status) >= model.required_approvals.max(1) {
+        let length = duration::parse(&request.spec.duration)?;
+        let capped = length.min(duration::parse(&model.max_duration)?);
+        status.phase = Phase::Active;
+        status.granted_at = Some(Time(now));
+        status.expires_at = Some(Time(add(now, capped)));
+        after = Phase::Active;
+        granted = true;
+    }
+    status
+        .history
+        .push(entry(now, person.username, action, after, comment));
+    if granted {
+        let until = status
+            .expires_at
+            .as_ref()
+            .map(|t| t.0.to_string())
+            .unwrap_or_default();
+        status.history.push(entry(
+            now,
+            PORTAL_ACTOR,
+            "granted",
+            Phase::Active,
+            &format!("access until {until}"),
+        ));
+    }
+    Ok(status)
+}
+
+/// The requester withdraws a pending request.
+pub fn cancel(
+    request: &AccessRequest,
+    person: &Person,
+    comment: &str,
+    now: Timestamp,
+) -> Result<AccessRequestStatus, Refusal> {
+    let phase = request.phase();
+    if phase != Phase::Pending {
+        return Err(Refusal::Settled(phase_word(phase)));
+    }
+    if !permissions::is_requester(request, person) {
+        return Err(Refusal::NotTheRequester(request.spec.requester.clone()));
+    }
+    check_text("comment", comment)?;
+    Ok(settle(
+        request,
+        Phase::Cancelled,
+        person.username,
+        "cancelled",
+        comment,
+        now,
+    ))
+}
+
+/// The requester gives up a grant in force.
+pub fn relinquish(
+    request: &AccessRequest,
+    person: &Person,
+    comment: &str,
+    now: Timestamp,
+) -> Result<AccessRequestStatus, Refusal> {
+    let phase = request.phase();
+    if phase != Phase::Active {
+        return Err(Refusal::NotActive(phase_word(phase)));
+    }
+    if !permissions::is_requester(request, person) {
+        return Err(Refusal::NotTheRequester(request.spec.requester.clone()));
+    }
+    check_text("comment", comment)?;
+    Ok(settle(
+        request,
+        Phase::Revoked,
+        person.username,
+        "relinquished",
+        comment,
+        now,
+    ))
+}
+
+/// An approver of the model or a manager withdraws a grant in force.
+pub fn revoke(
+    model_name: &str,
+    model: Option<&ModelSpec>,
+    request: &AccessRequest,
+    person: &Person,
+    comment: &str,
+    now: Timestamp,
+) -> Result<AccessRequestStatus, Refusal> {
+    let phase = request.phase();
+    if phase != Phase::Active {
+        return Err(Refusal::NotActive(phase_word(phase)));
+    }
+    if !permissions::may_revoke(model, request, person) {
+        return Err(Refusal::NotARevoker(model_name.to_owned()));
+    }
+    check_text("comment", comment)?;
+    Ok(settle(
+        request,
+        Phase::Revoked,
+        person.username,
+        "revoked",
+        comment,
+        now,
+    ))
+}
+
+/// Checks that `grant` can be extended by `person`: a grant in force, theirs.
+pub fn check_extension(grant: &AccessRequest, person: &Person) -> Result<(), Refusal> {
+    if !permissions::is_requester(grant, person) {
+        return Err(Refusal::NotTheRequester(grant.spec.requester.clone()));
+    }
+    let phase = grant.phase();
+    if phase != Phase::Active {
+        return Err(Refusal::NothingToExtend {
+            model: grant.spec.model.clone(),
+            request: grant.metadata.name.clone().unwrap_or_default(),
+            phase: phase_word(phase),
+        });
+    }
+    Ok(())
+}
+
+/// What the clock does to a request: an active grant past `expiresAt`, or a
+/// request pending for longer than `pending_timeout`, expires.
+pub fn expire_if_due(
+    request: &AccessRequest,
+    now: Timestamp,
+    pending_timeout: Duration,
+) -> Option<AccessRequestStatus> {
+    match request.phase() {
+        Phase::Active => {
+            let expires = request.status.as_ref()?.expires_at.as_ref()?.0;
+            (expires <= now).then(|| {
+                settle(
+                    request,
+                    Phase::Expired,
+                    PORTAL_ACTOR,
+                    "expired",
+                    "the grant ran out",
+                    now,
+                )
+            })
+        }
+        Phase::Pending => {
+            let created = request.metadata.creation_timestamp.as_ref()?.0;
+            (add(created, pending_timeout) <= now).then(|| {
+                settle(
+                    request,
+                    Phase::Expired,
+                    PORTAL_ACTOR,
+                    "expired",
+                    &format!("no decision within {}", Human(pending_timeout)),
+                    now,
+                )
+            })
+        }
+        _ => None,
+    }
+}
+
+/// When the clock next changes the request, if ever.
+pub fn next_deadline(request: &AccessRequest, pending_timeout: Duration) -> Option<Timestamp> {
+    match request.phase() {
+        Phase::Active => request.status.as_ref()?.expires_at.as_ref().map(|t| t.0),
+        Phase::Pending => request
+            .metadata
+            .creation_timestamp
+            .as_ref()
+            .map(|created| add(created.0, pending_timeout)),
+        _ => None,
+    }
+}
+
+/// The request's status, with the first history entry filled in for a
+/// request whose status was never written.
+pub fn current(request: &AccessRequest) -> AccessRequestStatus {
+    match &request.status {
+        Some(status) if !status.history.is_empty() => status.clone(),
+        _ => {
+            let created = request
+                .metadata
+                .creation_timestamp
+                .as_ref()
+                .map(|t| t.0)
+                .unwrap_or(Timestamp::UNIX_EPOCH);
+            let mut status = request.status.clone().unwrap_or_default();
+            status.history = requested(&request.spec.requester, created, "").history;
+            status
+        }
+    }
+}
+
+fn settle(
+    request: &AccessRequest,
+    phase: Phase,
+    actor: &str,
+    action: &str,
+    comment: &str,
+    now: Timestamp,
+) -> AccessRequestStatus {
+    let mut status = current(request);
+    status.phase = phase;
+    status
+        .history
+        .push(entry(now, actor, action, phase, comment));
+    status
+}
+
+fn entry(at: Timestamp, actor: &str, action: &str, phase: Phase, comment: &str) -> HistoryEntry {
+    HistoryEntry {
+        at: Time(at),
+        actor: actor.to_owned(),
+        action: action.to_owned(),
+        phase,
+        comment: comment.to_owned(),
+    }
+}
+
+fn add(at: Timestamp, length: Duration) -> Timestamp {
+    let length = SignedDuration::try_from(length).unwrap_or(SignedDuration::MAX);
+    at.checked_add(length).unwrap_or(Timestamp::MAX)
+}
+
+/// The phase in words, for messages.
+pub fn phase_word(phase: Phase) -> &'static str {
+    match phase {
+        Phase::Pending => "pending",
+        Phase::Active => "active",
+        Phase::Denied => "denied",
+        Phase::Expired => "expired",
+        Phase::Revoked => "revoked",
+        Phase::Cancelled => "cancelled",
+    }
+}
