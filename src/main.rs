@@ -3,7 +3,7 @@
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
-use aigov::cli::{audit, netpol};
+use aigov::cli::{access, audit, netpol};
 use aigov::server::config::ServeArgs;
 
 /// aigov: a governance portal for AI workloads on Kubernetes.
@@ -40,6 +40,18 @@ enum Command {
     /// Print the CustomResourceDefinitions of Model and AccessRequest (YAML),
     /// e.g. `aigov crds | kubectl apply -f -`.
     Crds,
+    /// Sign in to a portal in the browser, for the commands below.
+    Login(access::LoginArgs),
+    /// Request access to a model.
+    Request(access::RequestArgs),
+    /// Approve a request you may review.
+    Approve(access::DecisionArgs),
+    /// Deny a request you may review.
+    Deny(access::DecisionArgs),
+    /// Revoke a grant in force (approvers of its model and managers).
+    Revoke(access::DecisionArgs),
+    /// List your requests and grants, or with --reviews those you may review.
+    List(access::ListArgs),
 }
 
 fn main() -> ExitCode {
@@ -50,6 +62,12 @@ fn main() -> ExitCode {
         Some(Command::Audit(args)) => audit::run(&args),
         Some(Command::Netpol { command }) => netpol::run(&command),
         Some(Command::Crds) => print_crds(),
+        Some(Command::Login(args)) => access::login(&args),
+        Some(Command::Request(args)) => access::request(&args),
+        Some(Command::Approve(args)) => access::review(&args, "approve"),
+        Some(Command::Deny(args)) => access::review(&args, "deny"),
+        Some(Command::Revoke(args)) => access::revoke(&args),
+        Some(Command::List(args)) => access::list(&args),
     };
     match result {
         Ok(code) => code,

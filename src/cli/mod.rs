@@ -1,4 +1,5 @@
-//! Offline command-line tools built on the pure engines.
+//! Command-line tools: offline ones built on the pure engines, and the
+//! access workflow through a running portal.
 //!
 //! Exit codes shared by the tools:
 //! - 0: done (for `audit`, no failed check at or above `--fail-on`);
@@ -6,9 +7,11 @@
 //! - 2: wrong usage (bad option, or a workload `explain` cannot find);
 //! - 3: input error: nothing could be read, or the configuration is invalid.
 
+pub mod access;
 pub mod audit;
 pub mod manifests;
 pub mod netpol;
+pub mod portal;
 
 use std::process::ExitCode;
 

@@ -12,6 +12,8 @@ use serde::{Deserialize, Serialize};
 pub const MAX_TEXT: usize = 2000;
 
 /// A request for access to a model.
+// Printer columns repeat `type_`, which clippy mistakes for a duplicated attribute.
+#[allow(clippy::duplicated_attributes)]
 #[derive(CustomResource, Serialize, Deserialize, Clone, Debug, PartialEq, JsonSchema)]
 #[kube(
     group = "aigov.dev",

@@ -8,6 +8,8 @@ use serde::{Deserialize, Serialize};
 
 /// A governed model: who owns it, how sensitive its data is, which access
 /// levels it offers, and who decides on requests for them.
+// Printer columns repeat `type_`, which clippy mistakes for a duplicated attribute.
+#[allow(clippy::duplicated_attributes)]
 #[derive(CustomResource, Serialize, Deserialize, Clone, Debug, PartialEq, JsonSchema)]
 #[kube(
     group = "aigov.dev",

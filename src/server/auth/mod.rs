@@ -2,6 +2,7 @@
 //! pages and server functions for signed-in people and same-site requests.
 
 pub mod claims;
+pub mod cli_login;
 pub mod config;
 pub mod error;
 pub mod gate;

@@ -1,0 +1,282 @@
+//! `aigov login`, `request`, `approve`, `deny`, `revoke` and `list`: the
+//! access workflow from a terminal, through the portal (the server applies
+//! the same rules as for the pages).
+
+use std::io::{Read, Write};
+use std::net::TcpListener;
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+use serde_json::Value;
+
+use super::portal::{Portal, SavedSession};
+
+/// Sign in to a portal in the browser and keep the session for the other
+/// commands.
+#[derive(clap::Args, Debug)]
+pub struct LoginArgs {
+    /// The portal's address.
+    #[arg(long, env = "AIGOV_URL", value_name = "URL")]
+    pub portal: String,
+    /// Print the address to open instead of starting a browser.
+    #[arg(long)]
+    pub no_browser: bool,
+}
+
+/// A request for access to a model.
+#[derive(clap::Args, Debug)]
+pub struct RequestArgs {
+    /// The model, as NAMESPACE/NAME.
+    pub model: String,
+    /// The access level, one the model offers (e.g. viewer).
+    #[arg(long)]
+    pub level: String,
+    /// How long, e.g. 8h; at most the model's maximum.
+    #[arg(long)]
+    pub duration: String,
+    /// Why you need access.
+    #[arg(long, default_value = "")]
+    pub justification: String,
+}
+
+/// A decision on a request, or a revocation.
+#[derive(clap::Args, Debug)]
+pub struct DecisionArgs {
+    /// The request, as NAMESPACE/NAME.
+    pub request: String,
+    /// A comment recorded with the decision.
+    #[arg(long, default_value = "")]
+    pub comment: String,
+}
+
+/// What to list.
+#[derive(clap::Args, Debug)]
+pub struct ListArgs {
+    /// The requests you may review, instead of your own.
+    #[arg(long)]
+    pub reviews: bool,
+    /// JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `aigov login`.
+pub fn login(args: &LoginArgs) -> anyhow::Result<ExitCode> {
+    let portal = args.portal.trim_end_matches('/').to_owned();
+    url::Url::parse(&portal).with_context(|| format!("`{portal}` is not an address"))?;
+    let listener =
+        TcpListener::bind("127.0.0.1:0").context("opening a local port for the sign-in")?;
+    let port = listener.local_addr()?.port();
+    let state = uuid::Uuid::new_v4().simple().to_string();
+    let address = format!("{portal}/cli/login?port={port}&state={state}");
+    eprintln!("Sign in to the portal in your browser:\n  {address}");
+    if !args.no_browser {
+        let _ = std::process::Command::new("xdg-open")
+            .arg(&address)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn();
+    }
+    let token = wait_for_token(&listener, &state, Duration::from_secs(300))?;
+    let path = SavedSession { portal, token }.save()?;
+    eprintln!("Signed in; session saved in {}", path.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Waits for the browser to bring the session to `/callback` on the local
+/// port, checking the state so no other page can plant a session.
+fn wait_for_token(
+    listener: &TcpListener,
+    state: &str,
+    timeout: Duration,
+) -> anyhow::Result<String> {
+    let deadline = Instant::now() + timeout;
+    listener.set_nonblocking(true)?;
+    loop {
+        match listener.accept() {
+            Ok((mut stream, _)) => {
+                stream.set_nonblocking(false)?;
+                stream.set_read_timeout(Some(Duration::from_secs(5)))?;
+                let mut buffer = [0u8; 8192];
+                let read = stream.read(&mut buffer).unwrap_or(0);
+                let head = String::from_utf8_lossy(&buffer[..read]);
+                let target = head.split_whitespace().nth(1).unwrap_or("/");
+                let url = url::Url::parse(&format!("http://127.0.0.1{target}"))?;
+                let query = |key: &str| {
+                    url.query_pairs()
+                        .find(|(k, _)| k == key)
+                        .map(|(_, v)| v.into_owned())
+                };
+                let (answer, token) = match (query("state"), query("token")) {
+                    (Some(got), Some(token)) if got == state && url.path() == "/callback" => (
+                        "Signed in. You can close this tab and return to the terminal.",
+                        Some(token),
+                    ),
+                    _ => ("This sign-in does not belong to the waiting command.", None),
+                };
+                let _ = write!(
+                    stream,
+                    "HTTP/1.1 200 OK\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{answer}",
+                    answer.len()
+                );
+                if let Some(token) = token {
+                    return Ok(token);
+                }
+            }
+            Err(error) if error.kind() == std::io::ErrorKind::WouldBlock => {
+                if Instant::now() > deadline {
+                    bail!("no sign-in within {} minutes", timeout.as_secs() / 60);
+                }
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            Err(error) => return Err(error.into()),
+        }
+    }
+}
+
+/// `aigov request`.
+pub fn request(args: &RequestArgs) -> anyhow::Result<ExitCode> {
+    let (namespace, model) = split(&args.model, "model")?;
+    let portal = Portal::new(SavedSession::load()?)?;
+    let created: Value = portal.call(
+        "request-access",
+        &[
+            ("namespace", namespace),
+            ("model", model),
+            ("level", &args.level),
+            ("duration", &args.duration),
+            ("justification", &args.justification),
+        ],
+    )?;
+    println!("requested: {}", describe(&created));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `aigov approve` and `aigov deny`.
+pub fn review(args: &DecisionArgs, decision: &str) -> anyhow::Result<ExitCode> {
+    let (namespace, name) = split(&args.request, "request")?;
+    let portal = Portal::new(SavedSession::load()?)?;
+    let reviewed: Value = portal.call(
+        "review",
+        &[
+            ("namespace", namespace),
+            ("name", name),
+            ("decision", decision),
+            ("comment", &args.comment),
+        ],
+    )?;
+    println!("{decision}d: {}", describe(&reviewed));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `aigov revoke`.
+pub fn revoke(args: &DecisionArgs) -> anyhow::Result<ExitCode> {
+    let (namespace, name) = split(&args.request, "request")?;
+    let portal = Portal::new(SavedSession::load()?)?;
+    let revoked: Value = portal.call(
+        "revoke",
+        &[
+            ("namespace", namespace),
+            ("name", name),
+            ("comment", &args.comment),
+        ],
+    )?;
+    println!("revoked: {}", describe(&revoked));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `aigov list`.
+pub fn list(args: &ListArgs) -> anyhow::Result<ExitCode> {
+    let portal = Portal::new(SavedSession::load()?)?;
+    let answer: Value = if args.reviews {
+        portal.call("inbox", &[])?
+    } else {
+        portal.call("my-access", &[])?
+    };
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&answer)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    let rows = collect_requests(&answer);
+    if rows.is_empty() {
+        println!(
+            "{}",
+            if args.reviews {
+                "Nothing to review."
+            } else {
+                "No requests yet."
+            }
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!(
+        "{:<48} {:<12} {:<24} {:<10} {:<10} EXPIRES",
+        "REQUEST", "REQUESTER", "MODEL", "LEVEL", "PHASE"
+    );
+    for row in rows {
+        println!(
+            "{:<48} {:<12} {:<24} {:<10} {:<10} {}",
+            format!("{}/{}", text(row, "namespace"), text(row, "name")),
+            text(row, "requester"),
+            text(row, "model"),
+            text(row, "level"),
+            text(row, "phase"),
+            text(row, "expires_at"),
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Every object in `value` that looks like a request (has a name, a model
+/// and a phase), wherever the answer nests it.
+fn collect_requests(value: &Value) -> Vec<&Value> {
+    let mut found = Vec::new();
+    let mut stack = vec![value];
+    while let Some(item) = stack.pop() {
+        match item {
+            Value::Object(map)
+                if map.contains_key("phase")
+                    && map.contains_key("model")
+                    && map.contains_key("name") =>
+            {
+                found.push(item)
+            }
+            Value::Object(map) => stack.extend(map.values().rev()),
+            Value::Array(items) => stack.extend(items.iter().rev()),
+            _ => {}
+        }
+    }
+    found
+}
+
+fn describe(request: &Value) -> String {
+    let request = collect_requests(request)
+        .into_iter()
+        .next()
+        .unwrap_or(request);
+    format!(
+        "{}/{} ({} {} of {}, {})",
+        text(request, "namespace"),
+        text(request, "name"),
+        text(request, "requester"),
+        text(request, "level"),
+        text(request, "model"),
+        text(request, "phase")
+    )
+}
+
+fn text<'a>(value: &'a Value, key: &str) -> &'a str {
+    value.get(key).and_then(Value::as_str).unwrap_or("-")
+}
+
+fn split<'a>(reference: &'a str, what: &str) -> anyhow::Result<(&'a str, &'a str)> {
+    match reference.split_once('/') {
+        Some((namespace, name))
+            if !namespace.is_empty() && !name.is_empty() && !name.contains('/') =>
+        {
+            Ok((namespace, name))
+        }
+        _ => bail!("name the {what} as NAMESPACE/NAME, e.g. fraud-detection/fraud-scorer"),
+    }
+}
