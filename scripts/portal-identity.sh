@@ -1,13 +1,21 @@
 #!/usr/bin/env bash
-# Gives the local portal the identity it has in a real cluster: applies
-# deploy/portal-rbac.yaml to the devcluster and writes .dev/portal-kubeconfig
-# with a token of ServiceAccount aigov-system/aigov (never the admin).
+# Gives the local portal the identity it has in a real cluster and what it
+# governs: applies, in order, the CRDs (deploy/crds.yaml, then waits until
+# they are Established), the default access levels
+# (deploy/access-levels.yaml), the portal's RBAC (deploy/portal-rbac.yaml)
+# and the demo models (tools/devcluster/models/), and writes
+# .dev/portal-kubeconfig with a token of ServiceAccount aigov-system/aigov
+# (never the admin). Idempotent: re-running changes nothing that is in place.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 dev="${AIGOV_DEV_DIR:-$root/.dev}"
 kubectl() { "$root/scripts/devcluster.sh" kubectl "$@"; }
 
-kubectl apply -f "$root/deploy/portal-rbac.yaml" >/dev/null
+kubectl apply -f "$root/deploy/crds.yaml" >/dev/null
+kubectl wait --for=condition=Established \
+  crd/models.aigov.dev crd/accessrequests.aigov.dev --timeout=60s >/dev/null
+kubectl apply -f "$root/deploy/access-levels.yaml" -f "$root/deploy/portal-rbac.yaml" >/dev/null
+kubectl apply -f "$root/tools/devcluster/models/" >/dev/null
 token="$(kubectl -n aigov-system create token aigov --duration=24h)"
 server="$(kubectl config view --raw --minify -o jsonpath='{.clusters[0].cluster.server}')"
 ca="$(kubectl config view --raw --minify -o jsonpath='{.clusters[0].cluster.certificate-authority-data}')"
