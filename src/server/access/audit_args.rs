@@ -1,0 +1,26 @@
+//! Settings of the audit trail and of outgoing notifications.
+
+use std::path::PathBuf;
+
+/// Where the audit trail goes, and where notifications are sent.
+#[derive(clap::Args, Clone, Debug)]
+pub struct AuditArgs {
+    /// File the audit trail is appended to: one JSON object per line for
+    /// every change to an access request (who, what, when, why). The file
+    /// is created if missing and never truncated. Without it, audit lines
+    /// go to standard output next to the logs (target `aigov::audit`).
+    #[arg(long, env = "AIGOV_AUDIT_LOG", value_name = "FILE")]
+    pub audit_log: Option<PathBuf>,
+
+    /// Incoming-webhook URL that is told about new requests, decisions,
+    /// grants about to expire, revocations and expiries, as Slack-compatible
+    /// JSON (`text` and `blocks`). Messages link to the request on the
+    /// portal (`--public-url`). Unset: no notifications.
+    #[arg(
+        long,
+        env = "AIGOV_NOTIFY_WEBHOOK_URL",
+        value_name = "URL",
+        hide_env_values = true
+    )]
+    pub notify_webhook_url: Option<url::Url>,
+}
