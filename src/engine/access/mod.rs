@@ -3,6 +3,7 @@
 //! ([`transitions`]), and what a role permits in words ([`rules_in_words`]).
 
 pub mod permissions;
+pub mod rules_in_words;
 pub mod transitions;
 
 #[cfg(test)]
