@@ -3,6 +3,8 @@
 #![cfg(feature = "ssr")]
 
 use aigov::identity::SignedInUser;
+use aigov::server::access::audit_args::AuditArgs;
+use aigov::server::access::context::{AccessContext, WorkflowArgs};
 use aigov::server::auth::AuthState;
 use aigov::server::auth::config::AuthArgs;
 use aigov::server::auth::session::{new_session, session_cookie_header, unix_now};
@@ -41,13 +43,33 @@ fn auth() -> Arc<AuthState> {
 fn state(ready: bool) -> AppState {
     let readiness = Arc::new(Readiness::default());
     readiness.set_ready(ready);
+    // Never contacted: no test here reads the cluster.
+    let kube =
+        KubeAccess::from_config(kube::Config::new("https://127.0.0.1:9".parse().unwrap())).unwrap();
+    let workflow = WorkflowArgs {
+        pending_timeout: std::time::Duration::from_secs(3600),
+        expiry_warning: std::time::Duration::from_secs(60),
+        lease_namespace: "aigov-system".into(),
+        no_reconciler: true,
+    };
+    let audit = AuditArgs {
+        audit_log: None,
+        notify_webhook_url: None,
+    };
+    let access = AccessContext::start(
+        kube.portal().clone(),
+        &workflow,
+        &audit,
+        "http://portal.test".parse().unwrap(),
+        "test",
+    )
+    .unwrap();
     AppState {
         leptos_options: LeptosOptions::builder().output_name("aigov").build(),
         readiness,
         auth: auth(),
-        // Never contacted: no test here reads the cluster.
-        kube: KubeAccess::from_config(kube::Config::new("https://127.0.0.1:9".parse().unwrap()))
-            .unwrap(),
+        kube,
+        access,
     }
 }
 

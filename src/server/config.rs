@@ -4,6 +4,8 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use super::access::audit_args::AuditArgs;
+use super::access::context::WorkflowArgs;
 use super::auth::config::AuthArgs;
 use super::kube::KubeArgs;
 
@@ -49,6 +51,12 @@ pub struct ServeArgs {
 
     #[command(flatten)]
     pub kube: KubeArgs,
+
+    #[command(flatten)]
+    pub workflow: WorkflowArgs,
+
+    #[command(flatten)]
+    pub audit: AuditArgs,
 }
 
 impl ServeArgs {

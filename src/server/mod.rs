@@ -2,6 +2,7 @@
 //!
 //! Nothing here is compiled into the browser bundle.
 
+pub mod access;
 pub mod auth;
 pub mod config;
 pub mod health;

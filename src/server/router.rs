@@ -10,6 +10,8 @@ use tower_http::compression::{CompressionLayer, CompressionLevel};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
+use super::access::live;
+use super::auth::cli_login::cli_login_routes;
 use super::auth::gate::gate;
 use super::auth::routes::auth_routes;
 use super::state::AppState;
@@ -22,6 +24,8 @@ pub fn build_router(state: AppState) -> Router {
     let mut router = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .route("/api/live", get(live::live))
+        .merge(cli_login_routes())
         .leptos_routes(&state, routes, {
             let options = state.leptos_options.clone();
             move || shell(options.clone())

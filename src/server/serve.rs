@@ -5,6 +5,8 @@ use leptos::config::{LeptosOptions, get_configuration};
 use std::sync::Arc;
 use tokio::net::TcpListener;
 
+use super::access::context::AccessContext;
+use super::access::reconciler;
 use super::auth::AuthState;
 use super::config::ServeArgs;
 use super::health::Readiness;
@@ -36,11 +38,27 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     );
     let kube = KubeAccess::from_args(&args.kube).await?;
     let readiness = Arc::new(Readiness::default());
+    let instance = instance_name();
+    let access = AccessContext::start(
+        kube.portal().clone(),
+        &args.workflow,
+        &args.audit,
+        auth.public_url.clone(),
+        &instance,
+    )?;
+    if !args.workflow.no_reconciler {
+        tokio::spawn(reconciler::run(
+            access.clone(),
+            args.workflow.lease_namespace.clone(),
+            instance,
+        ));
+    }
     let state = AppState {
         leptos_options,
         readiness: readiness.clone(),
         auth,
         kube,
+        access,
     };
     let app = build_router(state);
 
@@ -72,6 +90,15 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         .context("serving HTTP")?;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// This replica's name for leader election and Events: the pod name in a
+/// cluster, else host and process id.
+fn instance_name() -> String {
+    std::env::var("POD_NAME")
+        .or_else(|_| std::env::var("HOSTNAME"))
+        .map(|host| format!("{host}-{}", std::process::id()))
+        .unwrap_or_else(|_| format!("aigov-{}", std::process::id()))
 }
 
 /// The site settings: from the `LEPTOS_*` variables that cargo-leptos sets at

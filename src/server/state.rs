@@ -5,6 +5,7 @@ use axum_extra::extract::cookie::Key;
 use leptos::prelude::LeptosOptions;
 use std::sync::Arc;
 
+use super::access::context::AccessContext;
 use super::auth::AuthState;
 use super::health::Readiness;
 use super::kube::KubeAccess;
@@ -17,6 +18,8 @@ pub struct AppState {
     pub readiness: Arc<Readiness>,
     pub auth: Arc<AuthState>,
     pub kube: KubeAccess,
+    /// The access workflow: caches, audit, notifications.
+    pub access: AccessContext,
 }
 
 /// The session key, for the private cookie jar.

@@ -8,6 +8,9 @@
 //! test panics), so tests can run in parallel.
 #![allow(dead_code)]
 
+pub mod outage;
+pub mod portal;
+
 use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -1,0 +1,64 @@
+//! Failures of the access workflow, in the words the person sees. Server
+//! functions return them as `ServerFnError` (its blanket `From` keeps the
+//! message).
+
+use crate::engine::access::transitions::Refusal;
+use crate::server::error_chain;
+
+/// Why an access action did not happen. Nothing was changed in any case.
+#[derive(Debug, thiserror::Error)]
+pub enum AccessError {
+    /// The workflow's rules refuse it; the message says why.
+    #[error(transparent)]
+    Refused(#[from] Refusal),
+    #[error(
+        "Model {namespace}/{name} was not found. It may have been removed; see the Models page."
+    )]
+    ModelNotFound { namespace: String, name: String },
+    #[error("Request {namespace}/{name} was not found, or you may not see it.")]
+    RequestNotFound { namespace: String, name: String },
+    #[error(
+        "The Kubernetes cluster is not answering, so nothing was changed. Try again in a moment; if it persists, tell your platform team."
+    )]
+    ClusterUnavailable,
+    #[error(
+        "Others changed this request at the same moment, many times over; nothing was changed. Try again."
+    )]
+    Contended,
+    #[error("Kubernetes refused the change: {0}")]
+    Kubernetes(String),
+}
+
+impl AccessError {
+    /// Classifies a failed Kubernetes call.
+    pub fn from_kube(error: kube::Error) -> Self {
+        match error {
+            kube::Error::Api(status) => AccessError::Kubernetes(status.message.clone()),
+            other => {
+                tracing::warn!(error = %error_chain(&other), "Kubernetes request failed");
+                AccessError::ClusterUnavailable
+            }
+        }
+    }
+
+    /// Whether the error says the caller asked for something not allowed or
+    /// not valid (as opposed to a failure on the way).
+    pub fn is_refusal(&self) -> bool {
+        matches!(self, AccessError::Refused(_))
+    }
+}
+
+/// Whether a Kubernetes error is a 409 Conflict (a stale resourceVersion).
+pub fn is_conflict(error: &kube::Error) -> bool {
+    matches!(error, kube::Error::Api(status) if status.code == 409)
+}
+
+/// Whether a Kubernetes error is a 404 Not Found.
+pub fn is_not_found(error: &kube::Error) -> bool {
+    matches!(error, kube::Error::Api(status) if status.code == 404)
+}
+
+/// Whether a Kubernetes error is a 409 AlreadyExists.
+pub fn is_already_exists(error: &kube::Error) -> bool {
+    matches!(error, kube::Error::Api(status) if status.code == 409 && status.reason == "AlreadyExists")
+}

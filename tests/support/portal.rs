@@ -1,0 +1,115 @@
+//! The portal's own parts, as `aigov serve` builds them, for integration
+//! tests against the devcluster: its ServiceAccount identity (never the
+//! admin), its state, and sessions of the demo people.
+
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+use aigov::identity::SignedInUser;
+use aigov::server::access::audit_args::AuditArgs;
+use aigov::server::access::context::{AccessContext, WorkflowArgs};
+use aigov::server::auth::AuthState;
+use aigov::server::auth::claims::KubeIdentity;
+use aigov::server::auth::session::{Session, new_session, unix_now};
+use aigov::server::health::Readiness;
+use aigov::server::kube::{KubeAccess, KubeArgs};
+use aigov::server::state::AppState;
+use clap::Parser;
+use leptos::config::LeptosOptions;
+
+/// The portal as it runs in development: ServiceAccount aigov-system/aigov
+/// with deploy/portal-rbac.yaml, with a token fresh for this run.
+pub async fn portal_access() -> KubeAccess {
+    static IDENTITY: OnceLock<()> = OnceLock::new();
+    let cluster = super::devcluster();
+    IDENTITY.get_or_init(|| {
+        let status = std::process::Command::new(cluster.repo.join("scripts/portal-identity.sh"))
+            .env("AIGOV_DEV_DIR", &cluster.dir)
+            .stdout(std::process::Stdio::null())
+            .status()
+            .expect("running scripts/portal-identity.sh");
+        assert!(status.success(), "scripts/portal-identity.sh failed");
+    });
+    let args = KubeArgs {
+        kubeconfig: Some(cluster.dir.join("portal-kubeconfig")),
+    };
+    KubeAccess::from_args(&args)
+        .await
+        .expect("the portal's kube access")
+}
+
+#[derive(Parser)]
+struct Args {
+    #[command(flatten)]
+    auth: aigov::server::auth::config::AuthArgs,
+}
+
+/// Sign-in settings; the issuer is never contacted by these tests.
+fn auth() -> Arc<AuthState> {
+    let args = Args::parse_from([
+        "aigov",
+        "--oidc-issuer",
+        "https://idp.invalid",
+        "--public-url",
+        "http://portal.test",
+        "--dev",
+    ]);
+    Arc::new(AuthState::from_args(&args.auth, "127.0.0.1:3000".parse().unwrap()).unwrap())
+}
+
+/// Workflow settings with a pending timeout of `pending_timeout`.
+pub fn workflow(pending_timeout: Duration) -> WorkflowArgs {
+    WorkflowArgs {
+        pending_timeout,
+        expiry_warning: Duration::from_secs(5),
+        lease_namespace: "aigov-system".into(),
+        no_reconciler: true,
+    }
+}
+
+/// The portal's state over `kube` (no reconciler is started).
+pub fn app_state_with(kube: KubeAccess, workflow: &WorkflowArgs) -> AppState {
+    let readiness = Arc::new(Readiness::default());
+    readiness.set_ready(true);
+    let audit = AuditArgs {
+        audit_log: None,
+        notify_webhook_url: None,
+    };
+    let access = AccessContext::start(
+        kube.portal().clone(),
+        workflow,
+        &audit,
+        "http://portal.test".parse().unwrap(),
+        "test",
+    )
+    .expect("the access workflow");
+    AppState {
+        leptos_options: LeptosOptions::builder().output_name("aigov").build(),
+        readiness,
+        auth: auth(),
+        kube,
+        access,
+    }
+}
+
+/// The portal's state, as the portal's ServiceAccount.
+pub async fn app_state() -> AppState {
+    app_state_with(portal_access().await, &workflow(Duration::from_secs(3600)))
+}
+
+/// A session of `username` in identity-provider `groups`, mapped to the
+/// cluster's names as the devcluster's OIDC prefix does.
+pub fn session(username: &str, groups: &[&str], is_manager: bool) -> Session {
+    let user = SignedInUser {
+        username: username.into(),
+        display_name: username.into(),
+        email: None,
+        groups: groups.iter().map(|g| g.to_string()).collect(),
+        is_manager,
+    };
+    let kube = KubeIdentity {
+        username: format!("oidc:{username}"),
+        groups: groups.iter().map(|g| format!("oidc:{g}")).collect(),
+    };
+    new_session(user, kube, unix_now())
+}
