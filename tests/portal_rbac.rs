@@ -1,0 +1,345 @@
+//! The portal's own RBAC (deploy/portal-rbac.yaml), checked against the
+//! devcluster's real authorizer as ServiceAccount aigov-system/aigov: it may
+//! bind exactly the default access levels, never more, reads no workloads
+//! itself, and keeps requests and its Lease.
+#![cfg(feature = "ssr")]
+
+mod support;
+
+use aigov::crd::{AccessRequest, AccessRequestSpec, AccessRequestStatus, Model, Phase};
+use k8s_openapi::api::coordination::v1::Lease;
+use k8s_openapi::api::core::v1::Pod;
+use k8s_openapi::api::rbac::v1::RoleBinding;
+use kube::api::{DeleteParams, ListParams, Patch, PatchParams, PostParams};
+use kube::config::{KubeConfigOptions, Kubeconfig};
+use kube::{Api, Client, Config};
+
+/// The portal as it runs in development: ServiceAccount aigov-system/aigov
+/// with deploy/portal-rbac.yaml (applied by scripts/portal-identity.sh with
+/// a fresh token), never the admin.
+async fn portal() -> Client {
+    static IDENTITY: std::sync::OnceLock<()> = std::sync::OnceLock::new();
+    let cluster = support::devcluster();
+    IDENTITY.get_or_init(|| {
+        let status = std::process::Command::new(cluster.repo.join("scripts/portal-identity.sh"))
+            .env("AIGOV_DEV_DIR", &cluster.dir)
+            .stdout(std::process::Stdio::null())
+            .status()
+            .expect("running scripts/portal-identity.sh");
+        assert!(status.success(), "scripts/portal-identity.sh failed");
+    });
+    let kubeconfig = Kubeconfig::read_from(cluster.dir.join("portal-kubeconfig"))
+        .expect("reading .dev/portal-kubeconfig");
+    let config = Config::from_custom_kubeconfig(kubeconfig, &KubeConfigOptions::default())
+        .await
+        .expect("the portal's kubeconfig");
+    Client::try_from(config).expect("the portal's client")
+}
+
+/// A RoleBinding like the ones grants create, to ClusterRole `role`.
+fn binding(name: &str, role: &str) -> RoleBinding {
+    serde_json::from_value(serde_json::json!({
+        "metadata": {
+            "name": name,
+            "labels": {"app.kubernetes.io/managed-by": "aigov"},
+        },
+        "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": role},
+        "subjects": [{"apiGroup": "rbac.authorization.k8s.io", "kind": "User", "name": "oidc:someone"}],
+    }))
+    .unwrap()
+}
+
+/// The apiserver's refusal: status code and message.
+fn refusal(error: kube::Error) -> (u16, String) {
+    match error {
+        kube::Error::Api(status) => (status.code, status.message),
+        other => panic!("expected a refusal by the apiserver, got {other}"),
+    }
+}
+
+#[tokio::test]
+async fn the_portal_binds_the_default_access_levels_and_removes_the_bindings() {
+    let cluster = support::devcluster();
+    let namespace = cluster.namespace("portal-rbac-bind").await;
+    let bindings = Api::<RoleBinding>::namespaced(portal().await, &namespace.name);
+
+    for role in ["aigov-model-viewer", "aigov-model-invoker"] {
+        let name = format!("aigov-{role}");
+        let created = bindings
+            .create(&PostParams::default(), &binding(&name, role))
+            .await
+            .unwrap_or_else(|e| panic!("the portal may bind {role}: {e}"));
+        assert_eq!(created.role_ref.name, role);
+        let listed = bindings
+            .list(&ListParams::default().labels("app.kubernetes.io/managed-by=aigov"))
+            .await
+            .expect("the portal lists its bindings");
+        assert!(
+            listed
+                .items
+                .iter()
+                .any(|b| b.metadata.name == Some(name.clone()))
+        );
+        bindings
+            .delete(&name, &DeleteParams::default())
+            .await
+            .unwrap_or_else(|e| panic!("the portal may delete its binding to {role}: {e}"));
+    }
+}
+
+#[tokio::test]
+async fn the_portal_cannot_bind_roles_beyond_the_access_levels() {
+    let cluster = support::devcluster();
+    let namespace = cluster.namespace("portal-rbac-escalate").await;
+    let bindings = Api::<RoleBinding>::namespaced(portal().await, &namespace.name);
+
+    for role in ["edit", "admin", "cluster-admin", "view"] {
+        let error = bindings
+            .create(
+                &PostParams::default(),
+                &binding(&format!("try-{role}"), role),
+            )
+            .await
+            .expect_err(&format!("binding {role} must be refused"));
+        let (code, message) = refusal(error);
+        assert_eq!(code, 403, "{role}: {message}");
+        // The apiserver's escalation check: neither held nor `bind`able.
+        assert!(
+            message.contains("is attempting to grant RBAC permissions not currently held"),
+            "{role}: the refusal is the escalation check's: {message}"
+        );
+    }
+    let left = Api::<RoleBinding>::namespaced(cluster.client().await, &namespace.name)
+        .list(&ListParams::default())
+        .await
+        .unwrap();
+    assert!(
+        left.items
+            .iter()
+            .all(|b| !b.metadata.name.as_deref().unwrap_or("").starts_with("try-")),
+        "no refused binding exists"
+    );
+}
+
+#[tokio::test]
+async fn a_namespaced_role_is_bindable_once_the_admin_grants_bind_on_it_by_name() {
+    let cluster = support::devcluster();
+    let namespace = cluster.namespace("portal-rbac-role").await;
+    let admin = cluster.client().await;
+    let apply = |value: serde_json::Value| {
+        let admin = admin.clone();
+        let namespace = namespace.name.clone();
+        async move {
+            let object: kube::api::DynamicObject = serde_json::from_value(value).unwrap();
+            let kind = object.types.clone().unwrap();
+            let resource = kube::api::ApiResource::from_gvk(&kube::api::GroupVersionKind::gvk(
+                "rbac.authorization.k8s.io",
+                "v1",
+                &kind.kind,
+            ));
+            Api::<kube::api::DynamicObject>::namespaced_with(admin, &namespace, &resource)
+                .create(&PostParams::default(), &object)
+                .await
+                .unwrap_or_else(|e| panic!("creating the {}: {e}", kind.kind));
+        }
+    };
+    // A level of a model in this namespace binds the Role model-operator.
+    apply(serde_json::json!({
+        "apiVersion": "rbac.authorization.k8s.io/v1", "kind": "Role",
+        "metadata": {"name": "model-operator"},
+        "rules": [{"apiGroups": ["apps"], "resources": ["deployments/scale"], "verbs": ["update", "patch"]}],
+    }))
+    .await;
+    let role_binding = |name: &str| -> RoleBinding {
+        serde_json::from_value(serde_json::json!({
+            "metadata": {"name": name},
+            "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": "model-operator"},
+            "subjects": [{"apiGroup": "rbac.authorization.k8s.io", "kind": "User", "name": "oidc:someone"}],
+        }))
+        .unwrap()
+    };
+    let bindings = Api::<RoleBinding>::namespaced(portal().await, &namespace.name);
+    let error = bindings
+        .create(&PostParams::default(), &role_binding("before"))
+        .await
+        .expect_err("the Role is not bindable before the admin says so");
+    assert_eq!(refusal(error).0, 403);
+
+    // The platform admin's grant, as docs/access.md shows it.
+    apply(serde_json::json!({
+        "apiVersion": "rbac.authorization.k8s.io/v1", "kind": "Role",
+        "metadata": {"name": "aigov-may-bind"},
+        "rules": [{"apiGroups": ["rbac.authorization.k8s.io"], "resources": ["roles"],
+                   "verbs": ["bind"], "resourceNames": ["model-operator"]}],
+    }))
+    .await;
+    apply(serde_json::json!({
+        "apiVersion": "rbac.authorization.k8s.io/v1", "kind": "RoleBinding",
+        "metadata": {"name": "aigov-may-bind"},
+        "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": "aigov-may-bind"},
+        "subjects": [{"kind": "ServiceAccount", "name": "aigov", "namespace": "aigov-system"}],
+    }))
+    .await;
+    // RBAC changes reach the authorizer within moments.
+    support::wait_until(
+        std::time::Duration::from_secs(10),
+        "the portal may bind model-operator",
+        || {
+            let bindings = bindings.clone();
+            async move {
+                bindings
+                    .create(&PostParams::default(), &role_binding("after"))
+                    .await
+                    .ok()
+            }
+        },
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn the_portal_cannot_read_pods_itself() {
+    let cluster = support::devcluster();
+    let namespace = cluster.namespace("portal-rbac-pods").await;
+    let client = portal().await;
+
+    for namespace in [namespace.name.as_str(), "fraud-detection"] {
+        let error = Api::<Pod>::namespaced(client.clone(), namespace)
+            .list(&ListParams::default())
+            .await
+            .expect_err("the portal reads pods only as a signed-in person");
+        assert_eq!(refusal(error).0, 403, "pods in {namespace}");
+    }
+}
+
+#[tokio::test]
+async fn the_portal_reads_models_and_requests_in_every_namespace() {
+    let client = portal().await;
+    let models = Api::<Model>::all(client.clone())
+        .list(&ListParams::default())
+        .await
+        .expect("the portal lists models cluster-wide");
+    let names: Vec<(String, String)> = models
+        .items
+        .iter()
+        .map(|m| {
+            (
+                m.metadata.namespace.clone().unwrap_or_default(),
+                m.metadata.name.clone().unwrap_or_default(),
+            )
+        })
+        .collect();
+    for (namespace, name) in [
+        ("fraud-detection", "fraud-scorer"),
+        ("vision", "object-detector"),
+        ("llm", "support-assistant"),
+        ("sandbox", "playground-llm"),
+    ] {
+        assert!(
+            names.contains(&(namespace.into(), name.into())),
+            "demo model {namespace}/{name} in {names:?}"
+        );
+    }
+    Api::<AccessRequest>::all(client)
+        .list(&ListParams::default())
+        .await
+        .expect("the portal lists access requests cluster-wide");
+}
+
+#[tokio::test]
+async fn the_portal_records_decisions_in_a_requests_status_only() {
+    let cluster = support::devcluster();
+    let namespace = cluster.namespace("portal-rbac-status").await;
+    let requests = Api::<AccessRequest>::namespaced(portal().await, &namespace.name);
+
+    let request = AccessRequest::new(
+        "someone-viewer",
+        AccessRequestSpec {
+            requester: "someone".into(),
+            subject: "oidc:someone".into(),
+            model: "no-such-model".into(),
+            level: "viewer".into(),
+            duration: "1h".into(),
+            justification: "checking the portal's RBAC".into(),
+            extends: None,
+        },
+    );
+    let mut created = requests
+        .create(&PostParams::default(), &request)
+        .await
+        .expect("the portal creates requests");
+
+    created.status = Some(AccessRequestStatus {
+        phase: Phase::Denied,
+        ..AccessRequestStatus::default()
+    });
+    let updated = requests
+        .replace_status("someone-viewer", &PostParams::default(), &created)
+        .await
+        .expect("the portal updates a request's status");
+    assert_eq!(updated.status.unwrap().phase, Phase::Denied);
+    requests
+        .patch_status(
+            "someone-viewer",
+            &PatchParams::default(),
+            &Patch::Merge(serde_json::json!({"status": {"phase": "Cancelled"}})),
+        )
+        .await
+        .expect("the portal patches a request's status");
+
+    // What was asked is the requester's: the portal may not rewrite it.
+    let mut changed = requests.get("someone-viewer").await.unwrap();
+    changed.spec.level = "invoker".into();
+    let error = requests
+        .replace("someone-viewer", &PostParams::default(), &changed)
+        .await
+        .expect_err("the portal cannot change a request's spec");
+    assert_eq!(refusal(error).0, 403);
+}
+
+#[tokio::test]
+async fn the_portal_keeps_its_lease_in_aigov_system_and_nowhere_else() {
+    let cluster = support::devcluster();
+    let namespace = cluster.namespace("portal-rbac-lease").await;
+    let client = portal().await;
+    let leases = Api::<Lease>::namespaced(client.clone(), "aigov-system");
+    let name = support::unique_name("lease-rbac");
+
+    // A Lease of its own (the reconciler's is aigov-reconciler; a test must
+    // not disturb a running portal's election), without a holder.
+    let lease: Lease = serde_json::from_value(serde_json::json!({
+        "metadata": {"name": name},
+        "spec": {"leaseDurationSeconds": 15},
+    }))
+    .unwrap();
+    leases
+        .create(&PostParams::default(), &lease)
+        .await
+        .expect("the portal creates its Lease in aigov-system");
+    let mut held = leases.get(&name).await.expect("the portal reads its Lease");
+    held.spec.get_or_insert_default().holder_identity = Some("portal-rbac-test".into());
+    let renewed = leases
+        .replace(&name, &PostParams::default(), &held)
+        .await
+        .expect("the portal renews its Lease");
+    assert_eq!(
+        renewed.spec.unwrap().holder_identity.as_deref(),
+        Some("portal-rbac-test")
+    );
+    leases
+        .get_opt("aigov-reconciler")
+        .await
+        .expect("the portal may read the reconciler's Lease");
+
+    let elsewhere = Api::<Lease>::namespaced(client, &namespace.name)
+        .create(&PostParams::default(), &lease)
+        .await
+        .expect_err("the portal has no Leases outside aigov-system");
+    assert_eq!(refusal(elsewhere).0, 403);
+
+    // Leases are not the portal's to delete; the admin cleans up.
+    Api::<Lease>::namespaced(cluster.client().await, "aigov-system")
+        .delete(&name, &DeleteParams::default())
+        .await
+        .unwrap();
+}
