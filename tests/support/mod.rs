@@ -10,6 +10,7 @@
 
 pub mod outage;
 pub mod portal;
+pub mod running_portal;
 
 use std::future::Future;
 use std::path::{Path, PathBuf};

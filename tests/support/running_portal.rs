@@ -1,0 +1,105 @@
+//! A real `aigov serve` process for tests that talk HTTP to the portal
+//! (the command line, live updates), with people signed in through the
+//! development identity provider's real login form.
+
+use std::net::TcpListener;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+/// The portal process; killed when dropped.
+pub struct RunningPortal {
+    pub url: String,
+    child: Child,
+}
+
+impl RunningPortal {
+    /// Starts the portal built with this test on a free port, with the
+    /// settings of `.dev/env` (sourced by `make unit`) and its own identity.
+    pub async fn start() -> Self {
+        super::portal::portal_access().await;
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let url = format!("http://127.0.0.1:{port}");
+        let cluster = super::devcluster();
+        let child = Command::new(env!("CARGO_BIN_EXE_aigov"))
+            .args([
+                "serve",
+                "--listen",
+                &format!("127.0.0.1:{port}"),
+                "--public-url",
+                &url,
+                "--no-reconciler",
+            ])
+            .env("AIGOV_KUBECONFIG", cluster.dir.join("portal-kubeconfig"))
+            .env("AIGOV_DEV", "true")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("starting aigov serve");
+        let portal = Self { url, child };
+        let health = format!("{}/healthz", portal.url);
+        super::wait_until(Duration::from_secs(30), "the portal answering", || {
+            let health = health.clone();
+            async move {
+                reqwest::get(&health)
+                    .await
+                    .ok()
+                    .filter(|r| r.status().is_success())
+            }
+        })
+        .await;
+        portal
+    }
+
+    /// A client with `user` signed in (password = user name), through the
+    /// portal's `/auth/login` and the provider's login form.
+    pub async fn signed_in(&self, user: &str) -> reqwest::Client {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let ca = std::env::var("AIGOV_OIDC_CA_FILE").expect("AIGOV_OIDC_CA_FILE (source .dev/env)");
+        let pem = std::fs::read(ca).unwrap();
+        let mut builder = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .cookie_store(true);
+        for certificate in reqwest::Certificate::from_pem_bundle(&pem).unwrap() {
+            builder = builder.add_root_certificate(certificate);
+        }
+        let browser = builder.build().unwrap();
+        let mut current: url::Url = format!("{}/auth/login?next=/", self.url).parse().unwrap();
+        let mut response = browser.get(current.clone()).send().await.unwrap();
+        for _ in 0..20 {
+            if let Some(location) = response.headers().get(reqwest::header::LOCATION) {
+                current = current.join(location.to_str().unwrap()).unwrap();
+                if current.as_str() == format!("{}/", self.url) {
+                    return browser;
+                }
+                response = browser.get(current.clone()).send().await.unwrap();
+                continue;
+            }
+            let html = response.text().await.unwrap();
+            let action = html
+                .split("action=\"")
+                .nth(1)
+                .and_then(|rest| rest.split('"').next())
+                .unwrap_or_else(|| panic!("no form on the provider's page: {html}"))
+                .replace("&amp;", "&");
+            current = current.join(&action).unwrap();
+            response = browser
+                .post(current.clone())
+                .form(&[("username", user), ("password", user)])
+                .send()
+                .await
+                .unwrap();
+        }
+        panic!("signing in as {user} did not come back to the portal");
+    }
+}
+
+impl Drop for RunningPortal {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
