@@ -52,3 +52,59 @@ pub fn definitions_yaml() -> Result<String, serde_yaml::Error> {
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_committed_definitions_are_what_the_binary_prints() {
+        let committed = include_str!("../../deploy/crds.yaml");
+        let body = committed
+            .split_once('\n')
+            .map(|(_, rest)| rest)
+            .unwrap_or_default();
+        assert_eq!(
+            body,
+            definitions_yaml().unwrap(),
+            "deploy/crds.yaml is stale: run `aigov crds` and commit its output"
+        );
+    }
+
+    #[test]
+    fn kubectl_shows_requester_model_level_phase_and_expiry() {
+        let crd = AccessRequest::crd();
+        let columns: Vec<String> = crd.spec.versions[0]
+            .additional_printer_columns
+            .iter()
+            .flatten()
+            .map(|column| column.name.clone())
+            .collect();
+        assert_eq!(
+            columns,
+            ["Requester", "Model", "Level", "Phase", "Expires", "Age"]
+        );
+        assert_eq!(
+            crd.spec.names.short_names,
+            Some(vec!["accreq".into(), "ar".into()])
+        );
+        assert!(
+            crd.spec.versions[0]
+                .subresources
+                .as_ref()
+                .unwrap()
+                .status
+                .is_some()
+        );
+    }
+
+    #[test]
+    fn durations_are_validated_by_the_apiserver_too() {
+        let yaml = definitions_yaml().unwrap();
+        assert!(yaml.contains(duration::PATTERN));
+        assert!(
+            !yaml.contains("uint32"),
+            "the apiserver knows no uint32 format"
+        );
+    }
+}

@@ -69,9 +69,10 @@ pub struct ModelSpec {
     /// Who may approve or deny requests.
     pub approvers: Approvers,
     /// How many distinct approvers must approve before access is granted.
+    // Signed: the apiserver knows no unsigned integer formats.
     #[serde(default = "one")]
     #[schemars(range(min = 1, max = 10))]
-    pub required_approvals: u32,
+    pub required_approvals: i32,
     /// The longest grant, e.g. `8h` or `7d`.
     #[schemars(regex(pattern = r"^([0-9]{1,6}[smhd]){1,4}$"))]
     pub max_duration: String,
@@ -178,7 +179,7 @@ impl ModelSpec {
     }
 }
 
-fn one() -> u32 {
+fn one() -> i32 {
     1
 }
 

@@ -12,7 +12,7 @@ use crate::crd::{
     ModelSpec, Phase, RoleKind, RoleRef,
 };
 
-fn model(required: u32, self_approval: bool) -> ModelSpec {
+fn model(required: i32, self_approval: bool) -> ModelSpec {
     ModelSpec {
         display_name: "Fraud scorer".into(),
         description: String::new(),

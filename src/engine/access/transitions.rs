@@ -204,7 +204,7 @@ pub fn review(
     let mut after = status.phase;
     let approved = decision == Decision::Approve;
     let mut granted = false;
-    if approved && permissions::approvals_in(&status) >= model.required_approvals.max(1) {
+    if approved && permissions::approvals_in(&status) >= model.required_approvals.max(1) as u32 {
         let length = duration::parse(&request.spec.duration)?;
         let capped = length.min(duration::parse(&model.max_duration)?);
         status.phase = Phase::Active;
