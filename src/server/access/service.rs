@@ -7,7 +7,7 @@
 
 use k8s_openapi::jiff::Timestamp;
 use kube::ResourceExt;
-use kube::api::{Api, PostParams};
+use kube::api::{Api, ListParams, PostParams};
 
 use super::audit::Change;
 use super::context::AccessContext;
@@ -107,11 +107,14 @@ pub async fn submit(
 ) -> Result<AccessRequest, AccessError> {
     let access = &state.access;
     let model = model(state, &form.namespace, &form.model).await?;
-    let existing = access.store.requests().await?;
-    let in_namespace: Vec<AccessRequest> = existing
-        .into_iter()
-        .filter(|request| request.namespace().as_deref() == Some(form.namespace.as_str()))
-        .collect();
+    // Read fresh, not from the cache: a form sent twice in quick succession
+    // must find the first request.
+    let api: Api<AccessRequest> = Api::namespaced(access.client.clone(), &form.namespace);
+    let in_namespace = api
+        .list(&ListParams::default())
+        .await
+        .map_err(AccessError::from_kube)?
+        .items;
     let requester = &session.user.username;
     transitions::validate_new(
         &form.model,
@@ -149,7 +152,6 @@ pub async fn submit(
     request.metadata.name = None;
     request.metadata.generate_name = Some(generate_name(&form.model, requester));
     request.metadata.namespace = Some(form.namespace.clone());
-    let api: Api<AccessRequest> = Api::namespaced(access.client.clone(), &form.namespace);
     let created = api
         .create(&PostParams::default(), &request)
         .await
