@@ -8,6 +8,7 @@ pub mod app;
 pub mod components;
 pub mod identity;
 pub mod pages;
+pub mod views;
 
 #[cfg(feature = "ssr")]
 pub mod cli;
