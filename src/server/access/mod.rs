@@ -17,3 +17,4 @@ pub mod notify;
 pub mod reconciler;
 pub mod service;
 pub mod store;
+pub mod views;

@@ -1,0 +1,6 @@
+//! The data the pages receive from their server functions: plain,
+//! serialisable view types shared by the server and the browser bundle. The
+//! server maps what it reads to these and decides every permission flag in
+//! them; the browser only displays them.
+
+pub mod access;
