@@ -5,9 +5,11 @@
 //! - [`netpol`] computes effective connectivity under NetworkPolicies.
 //! - [`compliance`] checks workloads against the Pod Security Standards and
 //!   the portal's governance rules.
+//! - [`logs`] reads timestamps off pod log lines and merges pods' logs by time.
 
 pub mod access;
 pub mod compliance;
+pub mod logs;
 pub mod netpol;
 pub mod objects;
 pub mod workload;

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod config;
 pub mod health;
 pub mod kube;
+pub mod logs;
 pub mod request;
 pub mod router;
 pub mod security_headers;

@@ -26,6 +26,7 @@ pub fn build_router(state: AppState) -> Router {
         .route("/readyz", get(health::readyz))
         .route("/api/live", get(live::live))
         .merge(cli_login_routes())
+        .merge(super::logs::log_routes())
         .leptos_routes(&state, routes, {
             let options = state.leptos_options.clone();
             move || shell(options.clone())

@@ -4,3 +4,4 @@
 //! them; the browser only displays them.
 
 pub mod access;
+pub mod logs;
