@@ -14,6 +14,7 @@ pub mod cidr;
 pub mod cluster;
 pub mod explain;
 pub mod external;
+pub mod layout;
 pub mod peers;
 pub mod ports;
 pub mod selectors;
