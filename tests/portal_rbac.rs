@@ -1,7 +1,8 @@
 //! The portal's own RBAC (deploy/portal-rbac.yaml), checked against the
 //! devcluster's real authorizer as ServiceAccount aigov-system/aigov: it may
-//! bind exactly the default access levels, never more, reads no workloads
-//! itself, and keeps requests and its Lease.
+//! bind exactly the default access levels, never more, only lists and
+//! watches workloads (for the namespace views' caches; it cannot get a pod,
+//! read logs or secrets), and keeps requests and its Lease.
 #![cfg(feature = "ssr")]
 
 mod support;
@@ -198,18 +199,44 @@ async fn a_namespaced_role_is_bindable_once_the_admin_grants_bind_on_it_by_name(
 }
 
 #[tokio::test]
-async fn the_portal_cannot_read_pods_itself() {
+async fn the_portal_lists_pods_for_its_caches_but_cannot_get_one_or_read_logs() {
     let cluster = support::devcluster();
     let namespace = cluster.namespace("portal-rbac-pods").await;
     let client = portal().await;
 
+    // The namespace views' shared watch caches list and watch as the
+    // portal; each person's access review decides what is shown.
     for namespace in [namespace.name.as_str(), "fraud-detection"] {
-        let error = Api::<Pod>::namespaced(client.clone(), namespace)
+        Api::<Pod>::namespaced(client.clone(), namespace)
             .list(&ListParams::default())
             .await
-            .expect_err("the portal reads pods only as a signed-in person");
-        assert_eq!(refusal(error).0, 403, "pods in {namespace}");
+            .unwrap_or_else(|e| panic!("the portal lists pods in {namespace}: {e}"));
     }
+    let pods = Api::<Pod>::namespaced(client.clone(), "fraud-detection");
+    let any_pod = pods
+        .list(&ListParams::default().limit(1))
+        .await
+        .unwrap()
+        .items
+        .into_iter()
+        .next()
+        .and_then(|pod| pod.metadata.name)
+        .expect("fraud-detection has pods");
+    let error = pods
+        .get(&any_pod)
+        .await
+        .expect_err("the portal may not get a single pod");
+    assert_eq!(refusal(error).0, 403, "get pod");
+    let error = pods
+        .logs(&any_pod, &Default::default())
+        .await
+        .expect_err("the portal reads logs only as a signed-in person");
+    assert_eq!(refusal(error).0, 403, "pod logs");
+    let error = Api::<k8s_openapi::api::core::v1::Secret>::namespaced(client, "fraud-detection")
+        .list(&ListParams::default())
+        .await
+        .expect_err("the portal never reads secrets");
+    assert_eq!(refusal(error).0, 403, "secrets");
 }
 
 #[tokio::test]

@@ -4,6 +4,7 @@
 
 pub mod access;
 pub mod auth;
+pub mod cluster_cache;
 pub mod config;
 pub mod health;
 pub mod kube;

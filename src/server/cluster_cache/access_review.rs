@@ -1,0 +1,210 @@
+//! Whether a person may list a kind in a namespace, asked as them and
+//! remembered briefly.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use k8s_openapi::api::authorization::v1::{
+    ResourceAttributes, SelfSubjectAccessReview, SelfSubjectAccessReviewSpec,
+};
+use kube::Api;
+use kube::api::PostParams;
+
+use crate::server::auth::claims::KubeIdentity;
+use crate::server::kube::error::KubeError;
+
+/// A kind as RBAC names it: API group and plural resource.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ResourceName {
+    pub group: &'static str,
+    pub resource: &'static str,
+}
+
+impl std::fmt::Display for ResourceName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.group.is_empty() {
+            f.write_str(self.resource)
+        } else {
+            write!(f, "{}.{}", self.resource, self.group)
+        }
+    }
+}
+
+/// Who asks: the impersonated user name and groups, as one key.
+fn identity_key(identity: &KubeIdentity) -> String {
+    let mut groups = identity.groups.clone();
+    groups.sort();
+    format!("{}\u{0}{}", identity.username, groups.join("\u{0}"))
+}
+
+type Key = (String, String, ResourceName);
+
+/// Answers of SelfSubjectAccessReviews, each trusted for a while.
+pub struct AccessReviews {
+    ttl: Duration,
+    answers: Mutex<HashMap<Key, (bool, Instant)>>,
+}
+
+impl AccessReviews {
+    pub fn new(ttl: Duration) -> AccessReviews {
+        AccessReviews {
+            ttl,
+            answers: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The remembered answer, if still fresh.
+    pub fn remembered(
+        &self,
+        identity: &KubeIdentity,
+        namespace: &str,
+        resource: ResourceName,
+    ) -> Option<bool> {
+        let key = (identity_key(identity), namespace.to_owned(), resource);
+        let answers = self.answers.lock().expect("access reviews");
+        answers
+            .get(&key)
+            .filter(|(_, at)| at.elapsed() < self.ttl)
+            .map(|(allowed, _)| *allowed)
+    }
+
+    /// Remembers an answer.
+    pub fn remember(
+        &self,
+        identity: &KubeIdentity,
+        namespace: &str,
+        resource: ResourceName,
+        allowed: bool,
+    ) {
+        let key = (identity_key(identity), namespace.to_owned(), resource);
+        self.answers
+            .lock()
+            .expect("access reviews")
+            .insert(key, (allowed, Instant::now()));
+    }
+
+    /// Whether `identity` may `list` `resource` in `namespace`: remembered,
+    /// or asked with `user` (a client impersonating that identity).
+    pub async fn may_list(
+        &self,
+        user: &kube::Client,
+        identity: &KubeIdentity,
+        namespace: &str,
+        resource: ResourceName,
+    ) -> Result<bool, KubeError> {
+        if let Some(allowed) = self.remembered(identity, namespace, resource) {
+            return Ok(allowed);
+        }
+        let allowed = review(user, namespace, resource).await?;
+        self.remember(identity, namespace, resource, allowed);
+        Ok(allowed)
+    }
+
+    /// Drops answers past their time.
+    pub fn forget_expired(&self) {
+        let ttl = self.ttl;
+        self.answers
+            .lock()
+            .expect("access reviews")
+            .retain(|_, (_, at)| at.elapsed() < ttl);
+    }
+}
+
+/// One SelfSubjectAccessReview, made by `user` about itself.
+async fn review(
+    user: &kube::Client,
+    namespace: &str,
+    resource: ResourceName,
+) -> Result<bool, KubeError> {
+    let review = SelfSubjectAccessReview {
+        spec: SelfSubjectAccessReviewSpec {
+            resource_attributes: Some(ResourceAttributes {
+                namespace: Some(namespace.to_owned()),
+                verb: Some("list".into()),
+                group: Some(resource.group.into()),
+                resource: Some(resource.resource.into()),
+                ..Default::default()
+            }),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let answer = Api::<SelfSubjectAccessReview>::all(user.clone())
+        .create(&PostParams::default(), &review)
+        .await
+        .map_err(|error| KubeError::from_kube(error, "access reviews"))?;
+    Ok(answer.status.is_some_and(|status| status.allowed))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PODS: ResourceName = ResourceName {
+        group: "",
+        resource: "pods",
+    };
+
+    fn person(name: &str, groups: &[&str]) -> KubeIdentity {
+        KubeIdentity {
+            username: name.into(),
+            groups: groups.iter().map(|g| g.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn an_answer_is_remembered_per_person_namespace_and_kind() {
+        let reviews = AccessReviews::new(Duration::from_secs(30));
+        let alice = person("oidc:alice", &["oidc:fraud-team"]);
+        reviews.remember(&alice, "fraud-detection", PODS, true);
+        assert_eq!(
+            reviews.remembered(&alice, "fraud-detection", PODS),
+            Some(true)
+        );
+        assert_eq!(reviews.remembered(&alice, "llm", PODS), None);
+        let policies = ResourceName {
+            group: "networking.k8s.io",
+            resource: "networkpolicies",
+        };
+        assert_eq!(
+            reviews.remembered(&alice, "fraud-detection", policies),
+            None
+        );
+        let other_groups = person("oidc:alice", &["oidc:llm-team"]);
+        assert_eq!(
+            reviews.remembered(&other_groups, "fraud-detection", PODS),
+            None
+        );
+    }
+
+    #[test]
+    fn group_order_does_not_matter() {
+        let reviews = AccessReviews::new(Duration::from_secs(30));
+        reviews.remember(&person("u", &["a", "b"]), "ns", PODS, false);
+        assert_eq!(
+            reviews.remembered(&person("u", &["b", "a"]), "ns", PODS),
+            Some(false)
+        );
+    }
+
+    #[test]
+    fn an_expired_answer_is_asked_again() {
+        let reviews = AccessReviews::new(Duration::ZERO);
+        let bob = person("oidc:bob", &[]);
+        reviews.remember(&bob, "ns", PODS, true);
+        assert_eq!(reviews.remembered(&bob, "ns", PODS), None);
+        reviews.forget_expired();
+        assert!(reviews.answers.lock().unwrap().is_empty());
+    }
+
+    #[test]
+    fn resources_are_named_as_rbac_names_them() {
+        assert_eq!(PODS.to_string(), "pods");
+        let deployments = ResourceName {
+            group: "apps",
+            resource: "deployments",
+        };
+        assert_eq!(deployments.to_string(), "deployments.apps");
+    }
+}

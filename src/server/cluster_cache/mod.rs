@@ -1,0 +1,145 @@
+//! Live namespace data that stays fast: shared watch caches, read through
+//! an access review made as the person.
+//!
+//! The namespace views (network, compliance) need every pod, workload,
+//! NetworkPolicy, LimitRange and ResourceQuota of a namespace. Listing them
+//! afresh, as each person, on every page view would cost the apiserver a
+//! full list per view per person — in a namespace with thousands of pods,
+//! that is megabytes of JSON each time. Instead:
+//!
+//! - **One watch per (namespace, kind), shared by everybody.** The first
+//!   page view of a namespace starts a `kube::runtime` reflector for the
+//!   kinds it needs, with the **portal's own identity**; it lists once and
+//!   then follows the watch, so later views read memory. Managed fields are
+//!   dropped before objects are stored.
+//! - **Nothing is served without the person's permission.** Before a kind is
+//!   read from a cache, a SelfSubjectAccessReview made **as the person**
+//!   (impersonated) asks whether they may `list` that kind in that namespace;
+//!   a kind they may not list is left out, and without `list pods` the page
+//!   shows the way to request access. Answers are remembered for
+//!   [`REVIEW_TTL`] per (identity, namespace, kind), so a permission that is
+//!   revoked stops being honoured within that time, as a person's own
+//!   `kubectl` watch would not.
+//! - **Idle caches stop.** A namespace whose caches nobody read for
+//!   [`IDLE_AFTER`] has its watches stopped and its memory freed; the next
+//!   view starts them again.
+//! - **It keeps working without the portal's read permission.** When the
+//!   portal's ServiceAccount may not list or watch a kind (an older
+//!   `deploy/portal-rbac.yaml`), the watch is refused; the cache says so, a
+//!   warning is logged, and that kind is read by a direct list made as the
+//!   person instead, as before the caches existed.
+//!
+//! The caches are process-wide (one per portal process, reached through
+//! [`ClusterCache::shared`]); the portal is stateless otherwise, and several
+//! replicas each keep their own.
+
+pub mod access_review;
+pub mod kinds;
+pub mod namespace_store;
+pub mod snapshot;
+pub mod workload_objects;
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
+
+use self::access_review::AccessReviews;
+use self::namespace_store::NamespaceStore;
+
+/// How long an access review's answer is trusted.
+pub const REVIEW_TTL: Duration = Duration::from_secs(30);
+/// How long a namespace's caches live without being read.
+pub const IDLE_AFTER: Duration = Duration::from_secs(5 * 60);
+/// How often idle caches are looked for.
+const SWEEP_EVERY: Duration = Duration::from_secs(60);
+
+/// Every namespace cache of this process, and the remembered reviews.
+pub struct ClusterCache {
+    portal: kube::Client,
+    namespaces: Mutex<HashMap<String, Arc<NamespaceStore>>>,
+    reviews: AccessReviews,
+}
+
+static SHARED: OnceLock<Arc<ClusterCache>> = OnceLock::new();
+
+impl ClusterCache {
+    /// The process's cache, created on first use with the portal's own
+    /// client (the watches run with its identity).
+    pub fn shared(portal: &kube::Client) -> Arc<ClusterCache> {
+        SHARED
+            .get_or_init(|| {
+                let cache = Arc::new(ClusterCache::new(portal.clone()));
+                let weak = Arc::downgrade(&cache);
+                tokio::spawn(async move {
+                    let mut tick = tokio::time::interval(SWEEP_EVERY);
+                    loop {
+                        tick.tick().await;
+                        let Some(cache) = weak.upgrade() else { return };
+                        cache.sweep();
+                    }
+                });
+                cache
+            })
+            .clone()
+    }
+
+    /// A cache of its own, for tests and benchmarks.
+    pub fn new(portal: kube::Client) -> ClusterCache {
+        ClusterCache {
+            portal,
+            namespaces: Mutex::new(HashMap::new()),
+            reviews: AccessReviews::new(REVIEW_TTL),
+        }
+    }
+
+    /// The remembered access reviews.
+    pub fn reviews(&self) -> &AccessReviews {
+        &self.reviews
+    }
+
+    /// The caches of `namespace`, created (without starting any watch) on
+    /// first use. A store whose watches died with the runtime that ran them
+    /// is replaced.
+    pub fn namespace(&self, namespace: &str) -> Arc<NamespaceStore> {
+        let mut namespaces = self.namespaces.lock().expect("namespace caches");
+        match namespaces.get(namespace) {
+            Some(store) if !store.is_defunct() => {
+                store.touch();
+                store.clone()
+            }
+            _ => {
+                let store = Arc::new(NamespaceStore::new(self.portal.clone(), namespace));
+                namespaces.insert(namespace.to_owned(), store.clone());
+                store
+            }
+        }
+    }
+
+    /// Namespaces whose caches are running now.
+    pub fn cached_namespaces(&self) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .namespaces
+            .lock()
+            .expect("namespace caches")
+            .keys()
+            .cloned()
+            .collect();
+        names.sort();
+        names
+    }
+
+    /// Stops the caches nobody read for [`IDLE_AFTER`], and forgets expired
+    /// reviews.
+    pub fn sweep(&self) {
+        let mut namespaces = self.namespaces.lock().expect("namespace caches");
+        namespaces.retain(|name, store| {
+            let keep = store.idle_for() < IDLE_AFTER && !store.is_defunct();
+            if !keep {
+                tracing::info!(namespace = %name, "stopping the idle namespace cache");
+            }
+            keep
+        });
+        drop(namespaces);
+        self.reviews.forget_expired();
+    }
+}
