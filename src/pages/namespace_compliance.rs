@@ -1,18 +1,267 @@
-//! `/namespaces/{ns}/compliance`: resource compliance of one namespace.
+//! `/namespaces/{ns}/compliance`: each workload of one namespace against
+//! the Pod Security Standards and the governance checks, with filters and
+//! the namespace's score.
 
 use leptos::prelude::*;
+use leptos_router::components::Form;
+use leptos_router::hooks::use_query_map;
 
+use super::namespace_network::{LeftOut, NamespaceNoAccess};
 use super::namespaces::{NamespaceTabs, namespace_param};
-use super::not_yet::NotAvailableYet;
+use super::server_error::error_message;
+use crate::components::notice::{Notice, Tone};
 use crate::components::page_header::PageHeader;
+use crate::views::namespace::{
+    CheckRow, ComplianceFilter, ComplianceView, NamespaceRead, SEVERITIES, WorkloadCompliance,
+};
+
+/// The compliance of every workload of `namespace`, read as the signed-in
+/// person and audited with the built-in rules (`docs/compliance.md`).
+#[server(endpoint = "namespace-compliance")]
+pub async fn namespace_compliance(
+    namespace: String,
+) -> Result<NamespaceRead<ComplianceView>, ServerFnError> {
+    use super::namespace_network::ssr::read;
+    use crate::server::cluster_cache::snapshot::View;
+    read(&namespace, View::Compliance, |objects, left_out| {
+        build::compliance_view(&namespace, &objects.compliance_inputs(), left_out)
+    })
+    .await
+}
+
+#[cfg(feature = "ssr")]
+mod build {
+    use crate::engine::compliance::{Config, audit};
+    use crate::engine::objects::KubeObject;
+    use crate::views::namespace::{CheckRow, ComplianceView, WorkloadCompliance};
+
+    /// The engine's audit of `objects`, as the page shows it.
+    pub fn compliance_view(
+        namespace: &str,
+        objects: &[KubeObject],
+        left_out: Vec<String>,
+    ) -> ComplianceView {
+        let report = audit(objects, &Config::default());
+        let score = report
+            .namespaces
+            .iter()
+            .find(|n| n.namespace == namespace)
+            .map(|n| n.score);
+        let mut check_ids: Vec<String> = report
+            .workloads
+            .iter()
+            .flat_map(|w| w.checks.iter().map(|c| c.id.clone()))
+            .collect();
+        check_ids.sort();
+        check_ids.dedup();
+        ComplianceView {
+            namespace: namespace.to_owned(),
+            score,
+            workloads: report
+                .workloads
+                .into_iter()
+                .filter(|w| w.namespace == namespace)
+                .map(|w| WorkloadCompliance {
+                    kind: w.kind,
+                    name: w.name,
+                    pod_security: w.pod_security.level.as_str().to_owned(),
+                    score: w.score,
+                    checks: w
+                        .checks
+                        .into_iter()
+                        .map(|c| CheckRow {
+                            id: c.id,
+                            passed: c.passed,
+                            severity: c.severity.as_str().to_owned(),
+                            message: c.message,
+                            remediation: c.remediation,
+                        })
+                        .collect(),
+                })
+                .collect(),
+            check_ids,
+            left_out,
+        }
+    }
+}
+
+/// The filters in the address bar.
+fn filter_in_query() -> impl Fn() -> ComplianceFilter + Copy {
+    let query = use_query_map();
+    move || {
+        let query = query.read();
+        let value = |key: &str| query.get(key).filter(|v| !v.is_empty());
+        ComplianceFilter {
+            severity: value("severity").filter(|s| SEVERITIES.contains(&s.as_str())),
+            check: value("check"),
+            failing_only: value("show").as_deref() == Some("failing"),
+        }
+    }
+}
 
 /// Resource compliance of one namespace.
 #[component]
 pub fn NamespaceCompliancePage() -> impl IntoView {
     let namespace = namespace_param();
+    let filter = filter_in_query();
+    let data = Resource::new(namespace, namespace_compliance);
     view! {
         <PageHeader title=format!("{} · Compliance", namespace()) description="Each workload against Pod Security Standards and governance checks."/>
         <NamespaceTabs namespace=namespace()/>
-        <NotAvailableYet will_show="One row per workload with its Pod Security level, each check and how to fix it."/>
+        <Suspense fallback=|| view! { <p class="loading" role="status">"Loading compliance…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(NamespaceRead::Shown(compliance)) => view! { <ComplianceBody compliance filter=filter()/> }.into_any(),
+                    Ok(NamespaceRead::NoAccess { message }) => view! { <NamespaceNoAccess message/> }.into_any(),
+                    Err(error) => view! {
+                        <Notice title="Compliance could not be loaded" tone=Tone::Error>
+                            <p>{error_message(&error)}</p>
+                        </Notice>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+fn score_class(score: u32) -> &'static str {
+    match score {
+        90.. => "score score-good",
+        70..=89 => "score score-fair",
+        _ => "score score-poor",
+    }
+}
+
+#[component]
+fn ComplianceBody(compliance: ComplianceView, filter: ComplianceFilter) -> impl IntoView {
+    let ComplianceView {
+        namespace,
+        score,
+        workloads,
+        check_ids,
+        left_out,
+    } = compliance;
+    let shown: Vec<(WorkloadCompliance, Vec<CheckRow>)> = filter
+        .apply(&workloads)
+        .into_iter()
+        .map(|(w, checks)| (w.clone(), checks.into_iter().cloned().collect()))
+        .collect();
+    let total = workloads.len();
+    let caption = format!(
+        "{} of {total} workload{}",
+        shown.len(),
+        if total == 1 { "" } else { "s" }
+    );
+    view! {
+        <LeftOut kinds=left_out/>
+        <section class="compliance-summary" aria-label="Namespace score">
+            {match score {
+                Some(score) => view! {
+                    <p class=score_class(score) data-testid="namespace-score">
+                        <span class="score-value">{score}</span>
+                        <span class="score-label">{format!("Namespace score for {namespace} (mean of its workloads' scores; checks weigh critical 10, high 5, medium 3, low 1)")}</span>
+                    </p>
+                }.into_any(),
+                None => view! { <p data-testid="namespace-score">"No workloads, so no score."</p> }.into_any(),
+            }}
+        </section>
+        <ComplianceFilterForm check_ids filter=filter.clone()/>
+        <p class="table-caption">{caption}</p>
+        <table class="data-table compliance-table" data-testid="compliance-table">
+            <thead>
+                <tr>
+                    <th scope="col">"Workload"</th>
+                    <th scope="col">"Pod Security"</th>
+                    <th scope="col">"Score"</th>
+                    <th scope="col">"Checks"</th>
+                </tr>
+            </thead>
+            <tbody>
+                {shown.into_iter().map(|(workload, checks)| view! { <WorkloadRow workload checks/> }).collect_view()}
+            </tbody>
+        </table>
+    }
+}
+
+#[component]
+fn ComplianceFilterForm(check_ids: Vec<String>, filter: ComplianceFilter) -> impl IntoView {
+    let severity = filter.severity.clone().unwrap_or_default();
+    let check = filter.check.clone().unwrap_or_default();
+    view! {
+        <Form method="GET" action="">
+            <div class="compliance-filters" data-testid="compliance-filters">
+                <label>"Severity"
+                    <select name="severity">
+                        <option value="" selected=severity.is_empty()>"Any"</option>
+                        {SEVERITIES.iter().map(|s| {
+                            let selected = severity == *s;
+                            view! { <option value=*s selected=selected>{format!("{s} or worse")}</option> }
+                        }).collect_view()}
+                    </select>
+                </label>
+                <label>"Check"
+                    <select name="check">
+                        <option value="" selected=check.is_empty()>"Every check"</option>
+                        {check_ids.into_iter().map(|id| {
+                            let selected = check == id;
+                            view! { <option value=id.clone() selected=selected>{id.clone()}</option> }
+                        }).collect_view()}
+                    </select>
+                </label>
+                <label>"Show"
+                    <select name="show">
+                        <option value="" selected=!filter.failing_only>"Every workload"</option>
+                        <option value="failing" selected=filter.failing_only>"Only failing"</option>
+                    </select>
+                </label>
+                <button type="submit" class="button">"Filter"</button>
+            </div>
+        </Form>
+    }
+}
+
+#[component]
+fn WorkloadRow(workload: WorkloadCompliance, checks: Vec<CheckRow>) -> impl IntoView {
+    let failed: Vec<&CheckRow> = checks.iter().filter(|c| !c.passed).collect();
+    let summary = if failed.is_empty() {
+        format!("{} passed", checks.len())
+    } else {
+        format!("{} failed of {}", failed.len(), checks.len())
+    };
+    let badges = failed
+        .iter()
+        .map(|c| {
+            view! { <span class=format!("badge severity-{}", c.severity)>{c.id.clone()}</span> }
+        })
+        .collect_view();
+    view! {
+        <tr data-testid="compliance-row">
+            <th scope="row">
+                <code>{workload.name.clone()}</code>
+                <span class="muted">" "{workload.kind.clone()}</span>
+            </th>
+            <td><span class=format!("badge level-{}", workload.pod_security)>{workload.pod_security.clone()}</span></td>
+            <td><span class=score_class(workload.score)>{workload.score}</span></td>
+            <td>
+                <div class="compliance-badges">{badges}</div>
+                <details class="compliance-details">
+                    <summary>{summary}</summary>
+                    <ul class="compliance-checks">
+                        {checks.into_iter().map(|c| {
+                            let class = if c.passed { "check check-passed" } else { "check check-failed" };
+                            view! {
+                                <li class=class>
+                                    <span class="check-status">{if c.passed { "✓ passed" } else { "✗ failed" }}</span>
+                                    " "<code>{c.id}</code>" "
+                                    <span class=format!("badge severity-{}", c.severity)>{c.severity.clone()}</span>
+                                    <p>{c.message}</p>
+                                    {(!c.passed).then(|| view! { <p class="remediation"><strong>"How to fix: "</strong>{c.remediation}</p> })}
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                </details>
+            </td>
+        </tr>
     }
 }

@@ -1,18 +1,416 @@
-//! `/namespaces/{ns}/network`: network policies of one namespace.
+//! `/namespaces/{ns}/network`: network policies of one namespace, in words
+//! and as a picture, default-deny status, and "can A reach B on port P?".
+
+mod picture;
+
+#[cfg(feature = "ssr")]
+mod build;
+#[cfg(feature = "ssr")]
+mod words;
 
 use leptos::prelude::*;
+use leptos_router::components::{A, Form};
+use leptos_router::hooks::use_query_map;
 
+use self::picture::ConnectivityPicture;
 use super::namespaces::{NamespaceTabs, namespace_param};
-use super::not_yet::NotAvailableYet;
+use super::server_error::error_message;
+use crate::components::notice::{Notice, Tone};
 use crate::components::page_header::PageHeader;
+use crate::views::namespace::{
+    DefaultDeny, NamespaceRead, NetworkView, PolicyView, ReachAnswer, ReachQuestion, SideVerdict,
+};
+
+/// The network view of `namespace`, read as the signed-in person, with the
+/// answer to the question when one is asked.
+#[server(endpoint = "namespace-network")]
+pub async fn namespace_network(
+    namespace: String,
+    from: String,
+    to: String,
+    port: String,
+    protocol: String,
+) -> Result<NamespaceRead<NetworkView>, ServerFnError> {
+    use crate::server::cluster_cache::snapshot::View;
+    let question = ReachQuestion {
+        from,
+        to,
+        port,
+        protocol,
+    };
+    ssr::read(&namespace, View::Network, |objects, left_out| {
+        build::network_view(&namespace, objects, &question, left_out)
+    })
+    .await
+}
+
+/// Server side shared by the namespace views.
+#[cfg(feature = "ssr")]
+pub(super) mod ssr {
+    use leptos::prelude::ServerFnError;
+
+    use crate::server::cluster_cache::ClusterCache;
+    use crate::server::cluster_cache::snapshot::{Reader, View};
+    use crate::server::cluster_cache::workload_objects::NamespaceObjects;
+    use crate::server::request::{app_state, require_session};
+    use crate::views::namespace::NamespaceRead;
+
+    /// Reads `namespace` as the signed-in person and builds a view of it;
+    /// a refusal becomes the request-access notice.
+    pub async fn read<T>(
+        namespace: &str,
+        view: View,
+        build: impl FnOnce(&NamespaceObjects, Vec<String>) -> T,
+    ) -> Result<NamespaceRead<T>, ServerFnError> {
+        let session = require_session()?;
+        let state = app_state()?;
+        if !is_namespace_name(namespace) {
+            return Err(ServerFnError::new(format!(
+                "`{namespace}` is not a namespace name."
+            )));
+        }
+        let user = state
+            .kube
+            .as_user(&session.kube)
+            .map_err(|error| ServerFnError::new(error.to_string()))?;
+        let cache = ClusterCache::shared(state.kube.portal());
+        let reader = Reader {
+            cache: &cache,
+            user: &user,
+            identity: &session.kube,
+        };
+        match reader.read(namespace, view).await {
+            Ok(objects) => {
+                let left_out = objects.left_out(view);
+                Ok(NamespaceRead::Shown(build(&objects, left_out)))
+            }
+            Err(error) if error.is_forbidden() => Ok(NamespaceRead::NoAccess {
+                message: error.to_string(),
+            }),
+            Err(error) => Err(ServerFnError::new(error.to_string())),
+        }
+    }
+
+    /// A DNS-1123 label, as namespace names are.
+    fn is_namespace_name(name: &str) -> bool {
+        !name.is_empty()
+            && name.len() <= 63
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && !name.starts_with('-')
+            && !name.ends_with('-')
+    }
+}
+
+/// The question in the address bar.
+fn question_in_query() -> impl Fn() -> ReachQuestion + Copy {
+    let query = use_query_map();
+    move || {
+        let query = query.read();
+        let get = |key: &str| query.get(key).unwrap_or_default();
+        ReachQuestion {
+            from: get("from"),
+            to: get("to"),
+            port: get("port"),
+            protocol: get("protocol"),
+        }
+    }
+}
 
 /// Network policies of one namespace.
 #[component]
 pub fn NamespaceNetworkPage() -> impl IntoView {
     let namespace = namespace_param();
+    let question = question_in_query();
+    let data = Resource::new(
+        move || (namespace(), question()),
+        |(namespace, q)| namespace_network(namespace, q.from, q.to, q.port, q.protocol),
+    );
     view! {
         <PageHeader title=format!("{} · Network", namespace()) description="Network policies in plain words and the connectivity they allow."/>
         <NamespaceTabs namespace=namespace()/>
-        <NotAvailableYet will_show="Policies in words, the pods they select, a picture of allowed connections, and default-deny status."/>
+        <Suspense fallback=|| view! { <p class="loading" role="status">"Loading network policies…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(NamespaceRead::Shown(network)) => view! { <NetworkBody network question=question()/> }.into_any(),
+                    Ok(NamespaceRead::NoAccess { message }) => view! { <NamespaceNoAccess message/> }.into_any(),
+                    Err(error) => view! {
+                        <Notice title="Network policies could not be loaded" tone=Tone::Error>
+                            <p>{error_message(&error)}</p>
+                        </Notice>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// The refusal of a namespace view, with the way to request access; the
+/// page answers 403.
+#[component]
+pub fn NamespaceNoAccess(message: String) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(axum::http::StatusCode::FORBIDDEN);
+    }
+    view! {
+        <Notice title="You don't have access to this namespace" tone=Tone::Warning>
+            <p data-testid="namespace-no-access">{message}</p>
+            <p>"To request access, open the " <A href="/models">"Models"</A> " page and request a level of one of this namespace's models."</p>
+        </Notice>
+    }
+}
+
+/// Kinds the person may not list, and so were left out.
+#[component]
+pub fn LeftOut(kinds: Vec<String>) -> impl IntoView {
+    (!kinds.is_empty()).then(|| {
+        view! {
+            <Notice title="Part of this namespace is hidden from you">
+                <p>{format!("You may not list {} here, so they are left out of this view.", kinds.join(", "))}</p>
+            </Notice>
+        }
+    })
+}
+
+#[component]
+fn NetworkBody(network: NetworkView, question: ReachQuestion) -> impl IntoView {
+    let NetworkView {
+        namespace,
+        ingress,
+        egress,
+        policies,
+        workloads,
+        connections,
+        picture,
+        answer,
+        left_out,
+    } = network;
+    let policy_count = policies.len();
+    let workload_keys: Vec<String> = workloads.iter().map(|w| w.key.clone()).collect();
+    let flows = connections.len();
+    view! {
+        <LeftOut kinds=left_out/>
+        <section class="netpol-section" aria-labelledby="netpol-default-deny">
+            <h2 id="netpol-default-deny">"Default deny"</h2>
+            <div class="netpol-deny-grid">
+                <DenyCard direction="Ingress" status=ingress/>
+                <DenyCard direction="Egress" status=egress/>
+            </div>
+        </section>
+        <section class="netpol-section" aria-labelledby="netpol-reach">
+            <h2 id="netpol-reach">"Can A reach B?"</h2>
+            <ReachForm workloads=workload_keys question/>
+            {answer.map(|answer| view! { <ReachAnswerBox answer/> })}
+        </section>
+        <section class="netpol-section" aria-labelledby="netpol-picture-heading">
+            <h2 id="netpol-picture-heading">"Connectivity"</h2>
+            <ConnectivityPicture picture namespace=namespace.clone()/>
+        </section>
+        <section class="netpol-section" aria-labelledby="netpol-policies">
+            <h2 id="netpol-policies">{format!("Policies ({policy_count})")}</h2>
+            {if policies.is_empty() {
+                view! {
+                    <Notice title="No NetworkPolicies">
+                        <p>{format!("Nothing restricts traffic in {namespace}: every pod accepts connections from anywhere and may connect anywhere.")}</p>
+                    </Notice>
+                }.into_any()
+            } else {
+                view! {
+                    <ul class="netpol-policies" data-testid="netpol-policies">
+                        {policies.into_iter().map(|policy| view! { <PolicyCard policy/> }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+        </section>
+        <section class="netpol-section" aria-labelledby="netpol-flows">
+            <h2 id="netpol-flows">{format!("Flows decided by policies ({flows})")}</h2>
+            <p class="table-caption">"Flows between workloads that no policy isolates are all allowed and not listed; the default-deny cards name those workloads."</p>
+            {(!connections.is_empty()).then(|| view! {
+                <table class="data-table" data-testid="netpol-flows">
+                    <thead><tr><th scope="col">"From"</th><th scope="col">"To"</th><th scope="col">"Ports"</th></tr></thead>
+                    <tbody>
+                        {connections.into_iter().map(|c| view! {
+                            <tr><td>{c.from}</td><td>{c.to}</td><td>{c.ports}</td></tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            })}
+        </section>
+    }
+}
+
+#[component]
+fn DenyCard(direction: &'static str, status: DefaultDeny) -> impl IntoView {
+    let class = if status.status.is_protected() {
+        "netpol-deny netpol-deny-protected"
+    } else {
+        "netpol-deny netpol-deny-open"
+    };
+    let unprotected = status.unprotected.len();
+    let shown: Vec<String> = status.unprotected.iter().take(10).cloned().collect();
+    view! {
+        <div class=class data-testid=format!("deny-{}", direction.to_lowercase())>
+            <h3>{direction}": "{status.status.label()}</h3>
+            {(!status.deny_all_policies.is_empty()).then(|| view! {
+                <p>{format!("Denied by default by {}.", status.deny_all_policies.join(", "))}</p>
+            })}
+            {if unprotected == 0 {
+                view! { <p>"Every workload is isolated."</p> }.into_any()
+            } else {
+                view! {
+                    <p>{format!("Not isolated ({unprotected}): {}{}", shown.join(", "),
+                        if unprotected > shown.len() { format!(" and {} more", unprotected - shown.len()) } else { String::new() })}</p>
+                }.into_any()
+            }}
+        </div>
+    }
+}
+
+#[component]
+fn ReachForm(workloads: Vec<String>, question: ReachQuestion) -> impl IntoView {
+    let options = workloads
+        .iter()
+        .map(|key| view! { <option value=key.clone()></option> })
+        .collect_view();
+    let protocol = if question.protocol.is_empty() {
+        "TCP".to_owned()
+    } else {
+        question.protocol.clone()
+    };
+    let protocol_option = move |name: &'static str| {
+        view! { <option value=name selected=protocol == name>{name}</option> }
+    };
+    view! {
+        <Form method="GET" action="">
+            <div class="netpol-reach-form" data-testid="reach-form">
+                <datalist id="netpol-endpoints">{options}</datalist>
+                <label>"From"
+                    <input name="from" list="netpol-endpoints" required value=question.from.clone()
+                        placeholder="Kind/name or an address" autocomplete="off"/>
+                </label>
+                <label>"To"
+                    <input name="to" list="netpol-endpoints" required value=question.to.clone()
+                        placeholder="Kind/name or an address" autocomplete="off"/>
+                </label>
+                <label>"Port"
+                    <input name="port" type="number" min="1" max="65535" required value=question.port.clone() inputmode="numeric"/>
+                </label>
+                <label>"Protocol"
+                    <select name="protocol">
+                        {protocol_option("TCP")}
+                        {protocol_option("UDP")}
+                        {protocol_option("SCTP")}
+                    </select>
+                </label>
+                <button type="submit" class="button">"Check"</button>
+            </div>
+        </Form>
+        <p class="form-hint">{format!("Workloads are named Kind/name (e.g. {}); an address outside the cluster is an IP or CIDR.",
+            workloads.first().cloned().unwrap_or_else(|| "Deployment/web".into()))}</p>
+    }
+}
+
+#[component]
+fn ReachAnswerBox(answer: ReachAnswer) -> impl IntoView {
+    match answer {
+        ReachAnswer::Invalid { message } => view! {
+            <div class="netpol-answer netpol-answer-invalid" role="alert" data-testid="reach-answer">
+                <p>{message}</p>
+            </div>
+        }
+        .into_any(),
+        ReachAnswer::Verdict {
+            allowed,
+            question,
+            egress,
+            ingress,
+        } => {
+            let (class, verdict) = if allowed {
+                ("netpol-answer netpol-answer-allowed", "Allowed")
+            } else {
+                ("netpol-answer netpol-answer-denied", "Denied")
+            };
+            view! {
+                <div class=class role="status" data-testid="reach-answer">
+                    <p class="netpol-verdict"><strong>{verdict}</strong>": "{question}</p>
+                    <SideLine label="Source's egress" side=egress/>
+                    <SideLine label="Destination's ingress" side=ingress/>
+                </div>
+            }
+            .into_any()
+        }
+    }
+}
+
+#[component]
+fn SideLine(label: &'static str, side: SideVerdict) -> impl IntoView {
+    let mark = if side.allowed { "✓" } else { "✗" };
+    view! {
+        <p class="netpol-side">
+            <span aria-hidden="true">{mark}" "</span>
+            <strong>{label}</strong>": "{because(&side.reason)}
+        </p>
+    }
+}
+
+/// The engine's reason as a sentence: "allowed because …" / "denied
+/// because …".
+fn because(reason: &str) -> String {
+    if let Some(rest) = reason.strip_prefix("allowed: ") {
+        format!("allowed because {rest}.")
+    } else if let Some(rest) = reason.strip_prefix("denied: ") {
+        format!("denied because {rest}.")
+    } else if let Some(rest) = reason.strip_prefix("allowed by ") {
+        format!("allowed because of {rest}.")
+    } else {
+        reason.to_owned()
+    }
+}
+
+#[component]
+fn PolicyCard(policy: PolicyView) -> impl IntoView {
+    let more = policy
+        .selected_pod_count
+        .saturating_sub(policy.selected_pods.len());
+    view! {
+        <li class="netpol-policy">
+            <h3><code>{policy.name.clone()}</code></h3>
+            <p>"Applies to "{policy.applies_to}"."</p>
+            <ul class="netpol-sentences">
+                {policy.sentences.into_iter().map(|s| view! { <li>{s}</li> }).collect_view()}
+            </ul>
+            <p class="netpol-selected">
+                {format!("Selects {} pod{}", policy.selected_pod_count, if policy.selected_pod_count == 1 { "" } else { "s" })}
+                {(!policy.selected_workloads.is_empty()).then(|| format!(" of {}", policy.selected_workloads.join(", ")))}
+                {(!policy.selected_pods.is_empty()).then(|| format!(": {}{}", policy.selected_pods.join(", "),
+                    if more > 0 { format!(" and {more} more") } else { String::new() }))}
+                "."
+            </p>
+            <details class="netpol-yaml">
+                <summary>"YAML"</summary>
+                <pre><code>{policy.yaml}</code></pre>
+            </details>
+        </li>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::because;
+
+    #[test]
+    fn engine_reasons_read_as_because_sentences() {
+        assert_eq!(
+            because("allowed by ingress rule #1 of policy ns/p"),
+            "allowed because of ingress rule #1 of policy ns/p."
+        );
+        assert_eq!(
+            because(
+                "denied: ns/a[Deployment] is isolated for egress by ns/deny and no rule of it allows TCP/80 to ns/b[Deployment]"
+            ),
+            "denied because ns/a[Deployment] is isolated for egress by ns/deny and no rule of it allows TCP/80 to ns/b[Deployment]."
+        );
     }
 }

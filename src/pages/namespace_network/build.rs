@@ -1,0 +1,425 @@
+//! The network view of a namespace, from what the person may see of it:
+//! the engine's analysis, policies in words, default-deny status, the
+//! picture's layout and the answer to "can A reach B?".
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use k8s_openapi::api::networking::v1::NetworkPolicy;
+
+use super::words;
+use crate::engine::netpol::cidr::parse_cidr;
+use crate::engine::netpol::explain::Target;
+use crate::engine::netpol::layout::{LabelSide, arrow_path, circular};
+use crate::engine::netpol::selectors::selects;
+use crate::engine::netpol::{Analysis, Cluster, Connection, Endpoint, Isolation, Protocol};
+use crate::engine::workload::WorkloadId;
+use crate::server::cluster_cache::workload_objects::NamespaceObjects;
+use crate::views::namespace::{
+    ConnectionRow, DefaultDeny, DenyStatus, NetworkView, POD_NAMES_SHOWN, Picture, PictureEdge,
+    PictureNode, PolicyView, ReachAnswer, ReachQuestion, SideVerdict, WorkloadNode,
+};
+
+/// Above this many workloads the picture is not drawn (the lists remain).
+pub const MOST_WORKLOADS_DRAWN: usize = 150;
+/// Longest label in the picture; the tooltip has the full name.
+const LABEL_CHARACTERS: usize = 24;
+
+/// Builds the view. `left_out` names the kinds the person may not list.
+pub fn network_view(
+    namespace: &str,
+    objects: &NamespaceObjects,
+    question: &ReachQuestion,
+    left_out: Vec<String>,
+) -> NetworkView {
+    let inputs = objects.network_inputs();
+    let cluster = Cluster::from_objects(&inputs);
+    let analysis = Analysis::new(&cluster);
+    let isolation: Vec<Isolation> = analysis
+        .isolation()
+        .into_iter()
+        .filter(|i| i.workload.namespace == namespace)
+        .collect();
+    let isolated: BTreeMap<&WorkloadId, (bool, bool)> = isolation
+        .iter()
+        .map(|i| {
+            (
+                &i.workload,
+                (
+                    !i.ingress_policies.is_empty(),
+                    !i.egress_policies.is_empty(),
+                ),
+            )
+        })
+        .collect();
+    let workloads: Vec<WorkloadNode> = isolation
+        .iter()
+        .map(|i| WorkloadNode {
+            key: format!("{}/{}", i.workload.kind, i.workload.name),
+            name: i.workload.name.clone(),
+            kind: i.workload.kind.clone(),
+            ingress_isolated: !i.ingress_policies.is_empty(),
+            egress_isolated: !i.egress_policies.is_empty(),
+        })
+        .collect();
+    let policies: Vec<&NetworkPolicy> = objects
+        .network_policies
+        .iter()
+        .flatten()
+        .map(|p| &**p)
+        .collect();
+    let governed: Vec<Connection> = analysis
+        .connections()
+        .into_iter()
+        .filter(|c| is_governed(c, &isolated))
+        .collect();
+    let answer = question
+        .is_asked()
+        .then(|| answer(&analysis, namespace, &workloads, question));
+    NetworkView {
+        namespace: namespace.to_owned(),
+        ingress: default_deny(&policies, &workloads, "Ingress"),
+        egress: default_deny(&policies, &workloads, "Egress"),
+        policies: policy_views(&analysis, objects, &policies),
+        connections: governed
+            .iter()
+            .map(|c| ConnectionRow {
+                from: label(&c.from),
+                to: label(&c.to),
+                ports: c.ports.to_string(),
+            })
+            .collect(),
+        picture: picture(&workloads, &governed),
+        workloads,
+        answer,
+        left_out,
+    }
+}
+
+/// Whether a policy decides the flow: the source is isolated for egress or
+/// the destination for ingress. Flows between unisolated ends are allowed
+/// because nothing restricts them; the view marks those workloads instead
+/// of drawing every pair.
+fn is_governed(connection: &Connection, isolated: &BTreeMap<&WorkloadId, (bool, bool)>) -> bool {
+    let egress = |end: &Endpoint| match end {
+        Endpoint::Workload(id) => isolated.get(id).is_some_and(|i| i.1),
+        Endpoint::External(_) => false,
+    };
+    let ingress = |end: &Endpoint| match end {
+        Endpoint::Workload(id) => isolated.get(id).is_some_and(|i| i.0),
+        Endpoint::External(_) => false,
+    };
+    egress(&connection.from) || ingress(&connection.to)
+}
+
+fn label(endpoint: &Endpoint) -> String {
+    match endpoint {
+        Endpoint::Workload(id) => format!("{} ({})", id.name, id.kind),
+        Endpoint::External(cidr) => cidr.to_string(),
+    }
+}
+
+fn default_deny(
+    policies: &[&NetworkPolicy],
+    workloads: &[WorkloadNode],
+    direction: &str,
+) -> DefaultDeny {
+    let deny_all_policies: Vec<String> = policies
+        .iter()
+        .filter(|policy| denies_all(policy, direction))
+        .map(|policy| policy.metadata.name.clone().unwrap_or_default())
+        .collect();
+    let unprotected: Vec<String> = workloads
+        .iter()
+        .filter(|w| match direction {
+            "Ingress" => !w.ingress_isolated,
+            _ => !w.egress_isolated,
+        })
+        .map(|w| format!("{} ({})", w.name, w.kind))
+        .collect();
+    let status = if !deny_all_policies.is_empty() {
+        DenyStatus::DefaultDeny
+    } else if workloads.is_empty() {
+        DenyStatus::Empty
+    } else if unprotected.is_empty() {
+        DenyStatus::AllIsolated
+    } else if unprotected.len() == workloads.len() {
+        DenyStatus::Open
+    } else {
+        DenyStatus::Partial
+    };
+    DefaultDeny {
+        status,
+        deny_all_policies,
+        unprotected,
+    }
+}
+
+/// Selects every pod, isolates `direction` and has no rule for it.
+fn denies_all(policy: &NetworkPolicy, direction: &str) -> bool {
+    let Some(spec) = &policy.spec else {
+        return false;
+    };
+    let selects_all = spec.pod_selector.as_ref().is_none_or(|s| {
+        s.match_labels.as_ref().is_none_or(|m| m.is_empty())
+            && s.match_expressions.as_ref().is_none_or(|e| e.is_empty())
+    });
+    let types = spec.policy_types.clone().unwrap_or_default();
+    let (rules, isolates) = match direction {
+        "Ingress" => (
+            spec.ingress.as_ref().map_or(0, Vec::len),
+            types.is_empty() || types.iter().any(|t| t == "Ingress"),
+        ),
+        _ => (
+            spec.egress.as_ref().map_or(0, Vec::len),
+            types.iter().any(|t| t == "Egress"),
+        ),
+    };
+    selects_all && isolates && rules == 0
+}
+
+fn policy_views(
+    analysis: &Analysis,
+    objects: &NamespaceObjects,
+    policies: &[&NetworkPolicy],
+) -> Vec<PolicyView> {
+    let mut views: Vec<PolicyView> = policies
+        .iter()
+        .enumerate()
+        .map(|(index, policy)| {
+            let selector = policy
+                .spec
+                .as_ref()
+                .and_then(|s| s.pod_selector.clone())
+                .unwrap_or_default();
+            let mut pods: Vec<String> = objects
+                .pods
+                .iter()
+                .flatten()
+                .filter(|pod| {
+                    selects(
+                        &selector,
+                        pod.metadata.labels.as_ref().unwrap_or(&BTreeMap::new()),
+                    )
+                })
+                .filter_map(|pod| pod.metadata.name.clone())
+                .collect();
+            pods.sort();
+            let count = pods.len();
+            pods.truncate(POD_NAMES_SHOWN);
+            // The analysis compiled the policies in the order given.
+            let selected_workloads: BTreeSet<String> = analysis
+                .policies
+                .get(index)
+                .map(|compiled| {
+                    compiled
+                        .selects
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, selected)| **selected)
+                        .map(|(pod, _)| {
+                            let id = &analysis.cluster.pods[pod].workload;
+                            format!("{} ({})", id.name, id.kind)
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            PolicyView {
+                name: policy.metadata.name.clone().unwrap_or_default(),
+                applies_to: words::applies_to(policy),
+                sentences: words::sentences(policy),
+                yaml: yaml(policy),
+                selected_pods: pods,
+                selected_pod_count: count,
+                selected_workloads: selected_workloads.into_iter().collect(),
+            }
+        })
+        .collect();
+    views.sort_by(|a, b| a.name.cmp(&b.name));
+    views
+}
+
+/// The policy as `kubectl get -o yaml` shows it, without the bookkeeping.
+fn yaml(policy: &NetworkPolicy) -> String {
+    let mut policy = policy.clone();
+    policy.metadata.managed_fields = None;
+    if let Some(annotations) = policy.metadata.annotations.as_mut() {
+        annotations.remove("kubectl.kubernetes.io/last-applied-configuration");
+    }
+    if policy
+        .metadata
+        .annotations
+        .as_ref()
+        .is_some_and(|a| a.is_empty())
+    {
+        policy.metadata.annotations = None;
+    }
+    let mut value = serde_json::to_value(&policy).unwrap_or_default();
+    if let Some(map) = value.as_object_mut() {
+        map.insert("apiVersion".into(), "networking.k8s.io/v1".into());
+        map.insert("kind".into(), "NetworkPolicy".into());
+    }
+    serde_yaml::to_string(&value).unwrap_or_default()
+}
+
+fn picture(workloads: &[WorkloadNode], governed: &[Connection]) -> Picture {
+    if workloads.len() > MOST_WORKLOADS_DRAWN {
+        return Picture {
+            width: 0.0,
+            height: 0.0,
+            nodes: Vec::new(),
+            edges: Vec::new(),
+            omitted: Some(format!(
+                "The picture is drawn for up to {MOST_WORKLOADS_DRAWN} workloads; this namespace has {}. The lists below show every policy and flow.",
+                workloads.len()
+            )),
+        };
+    }
+    let externals: Vec<String> = governed
+        .iter()
+        .flat_map(|c| [&c.from, &c.to])
+        .filter_map(|end| match end {
+            Endpoint::External(cidr) => Some(cidr.to_string()),
+            Endpoint::Workload(_) => None,
+        })
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let layout = circular(workloads.len(), externals.len());
+    let mut index: BTreeMap<String, usize> = BTreeMap::new();
+    let mut nodes = Vec::new();
+    for (i, workload) in workloads.iter().enumerate() {
+        index.insert(format!("{} ({})", workload.name, workload.kind), i);
+        nodes.push(PictureNode {
+            x: layout.nodes[i].x,
+            y: layout.nodes[i].y,
+            label: shorten(&workload.name),
+            title: format!(
+                "{} {}{}",
+                workload.kind,
+                workload.name,
+                if workload.ingress_isolated {
+                    ""
+                } else {
+                    ": not isolated for ingress"
+                }
+            ),
+            external: false,
+            unprotected: !workload.ingress_isolated,
+            label_left: layout.label_sides[i] == LabelSide::Left,
+        });
+    }
+    for (j, cidr) in externals.iter().enumerate() {
+        let i = workloads.len() + j;
+        index.insert(cidr.clone(), i);
+        nodes.push(PictureNode {
+            x: layout.nodes[i].x,
+            y: layout.nodes[i].y,
+            label: cidr.clone(),
+            title: format!("addresses outside the cluster: {cidr}"),
+            external: true,
+            unprotected: false,
+            label_left: false,
+        });
+    }
+    let edges = governed
+        .iter()
+        .filter_map(|c| {
+            let (from, to) = (label(&c.from), label(&c.to));
+            let (a, b) = (*index.get(&from)?, *index.get(&to)?);
+            Some(PictureEdge {
+                path: arrow_path(layout.nodes[a], layout.nodes[b]),
+                title: format!("{from} → {to}: {}", c.ports),
+            })
+        })
+        .collect();
+    Picture {
+        width: layout.width,
+        height: layout.height,
+        nodes,
+        edges,
+        omitted: None,
+    }
+}
+
+fn shorten(name: &str) -> String {
+    if name.chars().count() <= LABEL_CHARACTERS {
+        name.to_owned()
+    } else {
+        let kept: String = name.chars().take(LABEL_CHARACTERS - 1).collect();
+        format!("{kept}…")
+    }
+}
+
+fn answer(
+    analysis: &Analysis,
+    namespace: &str,
+    workloads: &[WorkloadNode],
+    question: &ReachQuestion,
+) -> ReachAnswer {
+    let invalid = |message: String| ReachAnswer::Invalid { message };
+    let target = |text: &str| -> Result<Target, String> {
+        let text = text.trim();
+        if let Some(workload) = workloads.iter().find(|w| w.key == text) {
+            return Ok(Target::Workload(WorkloadId {
+                namespace: namespace.to_owned(),
+                name: workload.name.clone(),
+                kind: workload.kind.clone(),
+            }));
+        }
+        let cidr = match text.parse::<std::net::IpAddr>() {
+            Ok(std::net::IpAddr::V4(_)) => format!("{text}/32"),
+            Ok(std::net::IpAddr::V6(_)) => format!("{text}/128"),
+            Err(_) => text.to_owned(),
+        };
+        parse_cidr(&cidr).map(Target::External).map_err(|_| {
+            if text.is_empty() {
+                "Pick both ends of the connection.".to_owned()
+            } else {
+                format!(
+                    "`{text}` is neither a workload of {namespace} nor an IP address or CIDR block."
+                )
+            }
+        })
+    };
+    let (from, to) = match (target(&question.from), target(&question.to)) {
+        (Ok(from), Ok(to)) => (from, to),
+        (Err(message), _) | (_, Err(message)) => return invalid(message),
+    };
+    let Ok(port) = question.port.trim().parse::<u16>() else {
+        return invalid(format!(
+            "`{}` is not a port number (1–65535).",
+            question.port.trim()
+        ));
+    };
+    if port == 0 {
+        return invalid("Port 0 is not a port; use 1–65535.".into());
+    }
+    let protocol_text = if question.protocol.is_empty() {
+        "TCP"
+    } else {
+        question.protocol.as_str()
+    };
+    let Some(protocol) = Protocol::parse(protocol_text) else {
+        return invalid(format!("`{protocol_text}` is not TCP, UDP or SCTP."));
+    };
+    let Some(explanation) = analysis.explain(&from, &to, protocol, port) else {
+        return invalid("At least one end must be a workload of this namespace.".into());
+    };
+    let side = |verdict: &crate::engine::netpol::DirectionVerdict| SideVerdict {
+        allowed: verdict.allowed,
+        reason: verdict.reason.clone(),
+        rules: verdict.allowed_by.iter().map(ToString::to_string).collect(),
+    };
+    ReachAnswer::Verdict {
+        allowed: explanation.allowed,
+        question: format!(
+            "{} → {} on {}/{}",
+            label(&explanation.from),
+            label(&explanation.to),
+            explanation.protocol,
+            explanation.port
+        ),
+        egress: side(&explanation.egress),
+        ingress: side(&explanation.ingress),
+    }
+}
