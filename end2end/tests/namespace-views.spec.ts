@@ -78,9 +78,9 @@ for (const javaScriptEnabled of [true, false]) {
 
 async function ask(page: Page, from: string, to: string, port: string): Promise<void> {
   const form = page.getByTestId("reach-form");
-  await form.getByLabel("From").fill(from);
-  await form.getByLabel("To").fill(to);
-  await form.getByLabel("Port").fill(port);
+  await form.getByLabel("From", { exact: true }).fill(from);
+  await form.getByLabel("To", { exact: true }).fill(to);
+  await form.getByLabel("Port", { exact: true }).fill(port);
   await form.getByRole("button", { name: "Check" }).click();
   await page.waitForURL(new RegExp(`port=${port}`));
 }
