@@ -1,5 +1,6 @@
 //! Building blocks shared by the pages.
 
+pub mod access;
 pub mod layout;
 pub mod logs;
 pub mod managers_only;

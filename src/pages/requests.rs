@@ -1,25 +1,157 @@
-//! `/requests/{ns}/{name}`: one access request and its timeline.
+//! `/requests/{ns}/{name}`: one access request with its reviews, grant and
+//! the timeline of every change. Only the requester, the model's approvers
+//! and managers see it; anyone else reads "not found", exactly as for a
+//! request that does not exist.
 
 use leptos::prelude::*;
+use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
-use super::not_yet::NotAvailableYet;
+use super::server_error::error_message;
+use crate::components::access::actions::{AccessActions, ActionFeedback, RequestActionForms};
+use crate::components::access::badges::{ClassificationBadge, PhaseBadge, TimeLeft};
+use crate::components::access::live::LiveRefresh;
+use crate::components::access::timeline::{HistoryTimeline, ReviewList};
+use crate::components::notice::{Notice, Tone};
 use crate::components::page_header::PageHeader;
+use crate::views::access::{PhaseView, RequestDetail};
+
+/// One request with its history, or `None` when it does not exist or the
+/// signed-in person may not see it.
+#[server(endpoint = "request-detail")]
+pub async fn load_request(
+    namespace: String,
+    name: String,
+) -> Result<Option<RequestDetail>, ServerFnError> {
+    use crate::server::access::error::AccessError;
+    use crate::server::access::{service, views};
+    use crate::server::request::{app_state, require_session};
+
+    let session = require_session()?;
+    let state = app_state()?;
+    let request = match service::request(&state, &namespace, &name).await {
+        Ok(request) => request,
+        Err(AccessError::RequestNotFound { .. }) => return Ok(None),
+        Err(error) => return Err(error.into()),
+    };
+    let model = match service::model(&state, &namespace, &request.spec.model).await {
+        Ok(model) => Some(model),
+        Err(AccessError::ModelNotFound { .. }) => None,
+        Err(error) => return Err(error.into()),
+    };
+    Ok(views::request_detail(
+        &request,
+        model.as_ref(),
+        &service::person(&session),
+        k8s_openapi::jiff::Timestamp::now(),
+    ))
+}
 
 /// One access request with every review and change.
 #[component]
 pub fn RequestDetailPage() -> impl IntoView {
+    let refresh = LiveRefresh::start();
+    AccessActions::provide();
     let params = use_params_map();
-    let title = move || {
-        let params = params.read();
-        format!(
-            "Request {}/{}",
-            params.get("ns").unwrap_or_default(),
-            params.get("name").unwrap_or_default()
-        )
-    };
+    let detail = Resource::new(
+        move || {
+            let params = params.read();
+            (
+                params.get("ns").unwrap_or_default(),
+                params.get("name").unwrap_or_default(),
+                refresh.version(),
+            )
+        },
+        |(namespace, name, _)| load_request(namespace, name),
+    );
     view! {
-        <PageHeader title=title() description="The request, its reviews, and the timeline of every change."/>
-        <NotAvailableYet will_show="The timeline lists who did what and when, with comments, from the request to its end."/>
+        <Transition fallback=|| view! { <p class="loading" role="status">"Loading the request…"</p> }>
+            {move || Suspend::new(async move {
+                match detail.await {
+                    Ok(Some(detail)) => view! { <RequestPage detail/> }.into_any(),
+                    Ok(None) => {
+                        #[cfg(feature = "ssr")]
+                        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+                            response.set_status(http::StatusCode::NOT_FOUND);
+                        }
+                        view! {
+                            <PageHeader title="Request not found"/>
+                            <Notice title="Request not found" tone=Tone::Warning>
+                                <p data-testid="request-not-found">"This request does not exist, or you may not see it."</p>
+                                <p>"Your own requests are on " <A href="/access">"My access"</A> "."</p>
+                            </Notice>
+                        }.into_any()
+                    }
+                    Err(error) => view! {
+                        <PageHeader title="Request"/>
+                        <Notice title="The request could not be loaded" tone=Tone::Error>
+                            <p>{error_message(&error)}</p>
+                        </Notice>
+                    }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn RequestPage(detail: RequestDetail) -> impl IntoView {
+    let RequestDetail { request, history } = detail;
+    let title = format!("{} access to {}", request.level, request.model_display_name);
+    let description = format!(
+        "Request {}/{} by {}",
+        request.namespace, request.name, request.requester
+    );
+    let model_href = format!("/models/{}/{}", request.namespace, request.model);
+    let forms = view! { <RequestActionForms request=request.clone()/> };
+    let reviews = request.reviews.clone();
+    view! {
+        <PageHeader title=title description=description/>
+        <ActionFeedback/>
+        <section class="card request-detail" data-testid="request-detail" aria-label="Request">
+            <div class="badges">
+                <PhaseBadge phase=request.phase/>
+                {request.classification.clone().map(|c| view! { <ClassificationBadge classification=c/> })}
+            </div>
+            <dl class="facts">
+                <div><dt>"Requester"</dt><dd data-testid="requester">{request.requester.clone()}</dd></div>
+                <div><dt>"Model"</dt><dd>
+                    <A href=model_href>{request.model_display_name.clone()}</A>
+                </dd></div>
+                <div><dt>"Level"</dt><dd>{request.level.clone()}</dd></div>
+                <div><dt>"Duration"</dt><dd>{request.duration.clone()}</dd></div>
+                <div><dt>"Approvals"</dt><dd data-testid="approvals">{format!("{} of {}", request.approvals, request.required_approvals)}</dd></div>
+                {(request.phase == PhaseView::Active).then(|| view! {
+                    <div><dt>"Time left"</dt><dd><TimeLeft words=request.time_left_words.clone() expires_at=request.expires_at.clone()/></dd></div>
+                })}
+                {request.granted_at.clone().map(|at| view! {
+                    <div><dt>"Granted"</dt><dd><time datetime=at.clone()>{at.clone()}</time></dd></div>
+                })}
+                {request.expires_at.clone().map(|at| view! {
+                    <div><dt>"Ends"</dt><dd><time datetime=at.clone()>{at.clone()}</time></dd></div>
+                })}
+                {request.role_binding.clone().map(|binding| view! {
+                    <div><dt>"RoleBinding"</dt><dd><code data-testid="role-binding">{binding}</code></dd></div>
+                })}
+                {request.extends.clone().map(|grant| view! {
+                    <div><dt>"Extends"</dt><dd><A href=format!("/requests/{}/{grant}", request.namespace)>{grant.clone()}</A></dd></div>
+                })}
+            </dl>
+            <h2 class="subheading">"Justification"</h2>
+            {if request.justification.is_empty() {
+                view! { <p class="muted">"None given."</p> }.into_any()
+            } else {
+                view! { <blockquote class="user-text" data-testid="justification">{request.justification.clone()}</blockquote> }.into_any()
+            }}
+            {forms}
+        </section>
+        <section aria-labelledby="reviews-heading">
+            <h2 id="reviews-heading">"Reviews"</h2>
+            <ReviewList reviews/>
+        </section>
+        <section aria-labelledby="history-heading">
+            <h2 id="history-heading">"History"</h2>
+            <HistoryTimeline history/>
+        </section>
     }
 }

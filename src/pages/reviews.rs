@@ -1,15 +1,185 @@
-//! `/reviews`: the approver's inbox.
+//! `/reviews`: the approver's inbox: every request the signed-in person may
+//! decide on, with what the grant would permit in plain words, the model's
+//! data classification and the requester's grants in force.
 
 use leptos::prelude::*;
 
-use super::not_yet::NotAvailableYet;
+use super::server_error::error_message;
+use crate::components::access::actions::{AccessActions, ActionFeedback};
+use crate::components::access::card::RequestCard;
+use crate::components::access::live::LiveRefresh;
+use crate::components::notice::{Notice, Tone};
 use crate::components::page_header::PageHeader;
+use crate::views::access::{InboxItem, RequestSummary, count};
+
+/// The requests the signed-in person may review now, oldest first.
+#[server(endpoint = "inbox")]
+pub async fn inbox() -> Result<Vec<InboxItem>, ServerFnError> {
+    use crate::server::access::{service, views};
+    use crate::server::request::{app_state, require_session};
+
+    let session = require_session()?;
+    let state = app_state()?;
+    let person = service::person(&session);
+    let (requests, models) = (
+        service::requests(&state).await?,
+        service::models(&state).await?,
+    );
+    let items = views::reviewable(&requests, &models, &person);
+    let mut levels = Vec::new();
+    for (request, model) in &items {
+        if let Some(level) = model.spec.level(&request.spec.level) {
+            levels.push((
+                kube::ResourceExt::namespace(*model).unwrap_or_default(),
+                level,
+            ));
+        }
+    }
+    let permits = super::models::ssr::permits(&state, levels).await;
+    let now = k8s_openapi::jiff::Timestamp::now();
+    Ok(items
+        .into_iter()
+        .map(|(request, model)| {
+            views::inbox_item(request, model, &permits, &requests, &person, now)
+        })
+        .collect())
+}
+
+/// Approves or denies a request (`decision` is `approve` or `deny`).
+#[server(endpoint = "review")]
+pub async fn review_request(
+    namespace: String,
+    name: String,
+    decision: String,
+    comment: Option<String>,
+) -> Result<RequestSummary, ServerFnError> {
+    use super::access::ssr;
+    use crate::crd::Decision;
+    use crate::server::access::service;
+
+    let (state, session) = ssr::context()?;
+    let decision = match decision.trim().to_ascii_lowercase().as_str() {
+        "approve" => Decision::Approve,
+        "deny" => Decision::Deny,
+        _ => return Err(ServerFnError::new("Choose Approve or Deny.")),
+    };
+    let request = service::review(
+        &state,
+        &session,
+        &namespace,
+        &name,
+        decision,
+        comment.unwrap_or_default(),
+    )
+    .await?;
+    ssr::summary(&state, &session, &request).await
+}
+
+/// Withdraws a grant in force (an approver of the model, or a manager).
+#[server(endpoint = "revoke")]
+pub async fn revoke_grant(
+    namespace: String,
+    name: String,
+    comment: Option<String>,
+) -> Result<RequestSummary, ServerFnError> {
+    use super::access::ssr;
+    use crate::server::access::service;
+
+    let (state, session) = ssr::context()?;
+    let request = service::revoke(
+        &state,
+        &session,
+        &namespace,
+        &name,
+        comment.unwrap_or_default(),
+    )
+    .await?;
+    ssr::summary(&state, &session, &request).await
+}
 
 /// Requests the signed-in person may review.
 #[component]
 pub fn ReviewInboxPage() -> impl IntoView {
+    let refresh = LiveRefresh::start();
+    AccessActions::provide();
+    let items = Resource::new(move || refresh.version(), |_| inbox());
     view! {
         <PageHeader title="Reviews" description="Requests waiting for your decision, with what each grant would permit."/>
-        <NotAvailableYet will_show="Approvers see who asks for which model and level, what the role permits in plain words, and approve or deny with a comment."/>
+        <ActionFeedback/>
+        <Transition fallback=|| view! { <p class="loading" role="status">"Loading requests to review…"</p> }>
+            {move || Suspend::new(async move {
+                match items.await {
+                    Ok(items) if items.is_empty() => view! {
+                        <Notice title="Nothing to review">
+                            <p>"No request is waiting for your decision. New requests appear here as they arrive."</p>
+                        </Notice>
+                    }.into_any(),
+                    Ok(items) => view! {
+                        <p class="table-caption" data-testid="inbox-count">{count(items.len(), "request waits", "requests wait")} " for your decision"</p>
+                        <div class="request-list" data-testid="inbox">
+                            {items.into_iter().map(|item| view! { <InboxEntry item/> }).collect_view()}
+                        </div>
+                    }.into_any(),
+                    Err(error) => view! {
+                        <Notice title="Requests to review could not be loaded" tone=Tone::Error>
+                            <p>{error_message(&error)}</p>
+                        </Notice>
+                    }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn InboxEntry(item: InboxItem) -> impl IntoView {
+    let InboxItem {
+        request,
+        level_description,
+        role,
+        permits,
+        requester_grants,
+    } = item;
+    let requester = request.requester.clone();
+    view! {
+        <RequestCard request show_requester=true>
+            <div class="decision-facts">
+                <section>
+                    <h4>"What this grant permits"</h4>
+                    {(!level_description.is_empty()).then(|| view! { <p>{level_description}</p> })}
+                    <p class="muted">"Binds " <code>{role}</code></p>
+                    {if permits.is_empty() {
+                        view! { <p class="muted">"The role's rules could not be read; check the role before approving."</p> }.into_any()
+                    } else {
+                        view! {
+                            <ul class="permits" data-testid="permits">
+                                {permits.into_iter().map(|rule| view! { <li>{rule}</li> }).collect_view()}
+                            </ul>
+                        }.into_any()
+                    }}
+                </section>
+                <section>
+                    <h4>{format!("{requester}'s access now")}</h4>
+                    {if requester_grants.is_empty() {
+                        view! { <p class="muted" data-testid="requester-grants">"No grant in force."</p> }.into_any()
+                    } else {
+                        view! {
+                            <ul class="grants" data-testid="requester-grants">
+                                {requester_grants
+                                    .into_iter()
+                                    .map(|grant| view! {
+                                        <li>
+                                            <code>{format!("{}/{}", grant.namespace, grant.model)}</code>
+                                            " · " {grant.level} " · "
+                                            {grant.time_left_words.map(|w| format!("{w} left")).unwrap_or_default()}
+                                        </li>
+                                    })
+                                    .collect_view()}
+                            </ul>
+                        }.into_any()
+                    }}
+                </section>
+            </div>
+        </RequestCard>
     }
 }
