@@ -214,33 +214,33 @@ fn LogForm(namespace: String, query: LogQuery, view: LogsView) -> impl IntoView 
     view! {
         <Form method="get" action=action>
             <div class="log-form" data-testid="log-form">
-                <label class="field">
-                    <span>"Pod"</span>
-                    <select name="pod">{pods}</select>
-                </label>
-                <label class="field">
-                    <span>"Container"</span>
-                    <select name="container">{containers}</select>
-                </label>
-                <label class="field">
-                    <span>"Workload (all its pods)"</span>
-                    <select name="workload">
+                <div class="field">
+                    <label for="log-pod">"Pod"</label>
+                    <select id="log-pod" name="pod">{pods}</select>
+                </div>
+                <div class="field">
+                    <label for="log-container">"Container"</label>
+                    <select id="log-container" name="container">{containers}</select>
+                </div>
+                <div class="field">
+                    <label for="log-workload">"Workload (all its pods)"</label>
+                    <select id="log-workload" name="workload">
                         <option value="" selected=selected_workload.is_empty()>"— one pod —"</option>
                         {workloads}
                     </select>
-                </label>
-                <label class="field">
-                    <span>"Last lines"</span>
-                    <input type="number" name="tail" min="1" max="5000" value=query.tail_lines().to_string()/>
-                </label>
-                <label class="field">
-                    <span>"Since"</span>
-                    <select name="since">{since}</select>
-                </label>
-                <label class="field field-wide">
-                    <span>"Search"</span>
-                    <input type="search" name="search" value=query.search.clone()/>
-                </label>
+                </div>
+                <div class="field">
+                    <label for="log-tail">"Last lines"</label>
+                    <input id="log-tail" type="number" name="tail" min="1" max="5000" value=query.tail_lines().to_string()/>
+                </div>
+                <div class="field">
+                    <label for="log-since">"Since"</label>
+                    <select id="log-since" name="since">{since}</select>
+                </div>
+                <div class="field field-wide">
+                    <label for="log-search">"Search"</label>
+                    <input id="log-search" type="search" name="search" value=query.search.clone()/>
+                </div>
                 <div class="log-form-flags">
                     <label><input type="checkbox" name="previous" value="true" checked=query.previous/>" Previous container"</label>
                     <label><input type="checkbox" name="timestamps" value="true" checked=query.timestamps/>" Timestamps"</label>

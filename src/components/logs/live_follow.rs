@@ -34,7 +34,12 @@ pub fn LiveFollow(url: String, search: String, matching_only: bool) -> impl Into
     let waiting_count = RwSignal::new(0_usize);
     let dropped = RwSignal::new(0_usize);
     let message = RwSignal::new(None::<String>);
+    // The stream lives in the browser's one thread; the server's stand-in
+    // must be shareable across threads, as renders move between them.
+    #[cfg(feature = "hydrate")]
     let source = StoredValue::new_local(None::<browser::Follower>);
+    #[cfg(not(feature = "hydrate"))]
+    let source = StoredValue::new(None::<browser::Follower>);
     let search = StoredValue::new(search);
     let url = StoredValue::new(url);
 
