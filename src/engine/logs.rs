@@ -57,7 +57,7 @@ pub fn merge_by_time(sources: Vec<Vec<TimedLine>>) -> Vec<TimedLine> {
             keyed.push((current, source, index, line));
         }
     }
-    keyed.sort_by(|a, b| (a.0, a.1, a.2).cmp(&(b.0, b.1, b.2)));
+    keyed.sort_by_key(|(at, source, index, _)| (*at, *source, *index));
     keyed.into_iter().map(|(_, _, _, line)| line).collect()
 }
 
