@@ -134,3 +134,52 @@ fn end_event(message: &str) -> Event {
         .event("end")
         .data(message.replace(['\r', '\n'], " "))
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use futures::TryStreamExt;
+
+    use super::*;
+
+    /// An endless log that counts the lines taken from it.
+    fn endless_log(pulled: Arc<AtomicUsize>) -> LogReader {
+        let lines = futures::stream::repeat_with(move || {
+            let n = pulled.fetch_add(1, Ordering::SeqCst);
+            Ok::<_, std::io::Error>(format!("line {n}\n").into_bytes())
+        });
+        Box::pin(lines.into_async_read())
+    }
+
+    #[tokio::test]
+    async fn a_browser_that_reads_nothing_stops_the_reading_and_one_that_leaves_ends_it() {
+        let pulled = Arc::new(AtomicUsize::new(0));
+        let (sender, receiver) = mpsc::channel(FOLLOW_BUFFER_LINES);
+        let task = tokio::spawn(read_into(endless_log(pulled.clone()), sender));
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        let held = pulled.load(Ordering::SeqCst);
+        assert!(
+            held <= FOLLOW_BUFFER_LINES + 2,
+            "{held} lines read for a browser that took none"
+        );
+        drop(receiver);
+        tokio::time::timeout(Duration::from_secs(5), task)
+            .await
+            .expect("the reading ends when nobody listens")
+            .unwrap();
+    }
+
+    #[tokio::test]
+    async fn lines_are_batched_into_events_and_the_end_comes_last() {
+        let (sender, receiver) = mpsc::channel(FOLLOW_BUFFER_LINES);
+        for n in 0..3 {
+            sender.send(Followed::Line(format!("l{n}"))).await.unwrap();
+        }
+        sender.send(Followed::End("gone".into())).await.unwrap();
+        drop(sender);
+        let events: Vec<_> = events(receiver).collect().await;
+        assert_eq!(events.len(), 2, "one batch of lines, then the end");
+    }
+}
