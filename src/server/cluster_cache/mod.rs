@@ -131,9 +131,13 @@ impl ClusterCache {
     /// Stops the caches nobody read for [`IDLE_AFTER`], and forgets expired
     /// reviews.
     pub fn sweep(&self) {
+        self.stop_idle(IDLE_AFTER);
+    }
+
+    fn stop_idle(&self, idle_after: Duration) {
         let mut namespaces = self.namespaces.lock().expect("namespace caches");
         namespaces.retain(|name, store| {
-            let keep = store.idle_for() < IDLE_AFTER && !store.is_defunct();
+            let keep = store.idle_for() < idle_after && !store.is_defunct();
             if !keep {
                 tracing::info!(namespace = %name, "stopping the idle namespace cache");
             }
@@ -141,5 +145,50 @@ impl ClusterCache {
         });
         drop(namespaces);
         self.reviews.forget_expired();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn offline_client() -> kube::Client {
+        crate::server::kube::install_crypto_provider();
+        let config = kube::Config::new("http://127.0.0.1:9".parse().unwrap());
+        kube::Client::try_from(config).unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_namespace_store_is_shared_until_it_has_been_idle() {
+        let cache = ClusterCache::new(offline_client());
+        let first = cache.namespace("fraud-detection");
+        let again = cache.namespace("fraud-detection");
+        assert!(Arc::ptr_eq(&first, &again), "one store per namespace");
+        cache.sweep();
+        assert_eq!(cache.cached_namespaces(), ["fraud-detection"]);
+        cache.stop_idle(Duration::ZERO);
+        assert!(
+            cache.cached_namespaces().is_empty(),
+            "idle stores are stopped"
+        );
+        let fresh = cache.namespace("fraud-detection");
+        assert!(!Arc::ptr_eq(&first, &fresh), "the next view starts anew");
+    }
+
+    #[tokio::test]
+    async fn a_watch_that_cannot_list_leaves_the_store_starting_so_readers_fall_back() {
+        use k8s_openapi::api::core::v1::Pod;
+
+        use self::namespace_store::WatchStatus;
+        // Nothing listens on port 9: the watch keeps retrying, so the
+        // first list never completes and the reader falls back in time.
+        let cache = ClusterCache::new(offline_client());
+        let store = cache.namespace("ns");
+        let pods = store.kind::<Pod>();
+        assert_eq!(
+            pods.settled(Duration::from_millis(200)).await,
+            WatchStatus::Starting
+        );
+        assert!(!store.is_defunct());
     }
 }
