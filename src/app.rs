@@ -25,8 +25,6 @@ use crate::pages::{
 /// The document around every page. Rendered on the server only; the browser
 /// bundle hydrates the `<body>`.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    set_page_security_policy(&options);
     let nonce = leptos::nonce::use_nonce();
     view! {
         <!DOCTYPE html>
@@ -45,28 +43,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <App/>
             </body>
         </html>
-    }
-}
-
-/// Sends this page's Content-Security-Policy, keyed to the nonce Leptos put
-/// on its inline scripts.
-#[cfg(feature = "ssr")]
-fn set_page_security_policy(options: &LeptosOptions) {
-    use crate::server::security_headers::page_content_security_policy;
-    use axum::http::{HeaderValue, header};
-
-    let (Some(nonce), Some(response)) = (
-        leptos::nonce::use_nonce(),
-        use_context::<leptos_axum::ResponseOptions>(),
-    ) else {
-        return;
-    };
-    let reload_port = std::env::var("LEPTOS_WATCH")
-        .is_ok()
-        .then(|| options.reload_external_port.unwrap_or(options.reload_port));
-    let policy = page_content_security_policy(&nonce.to_string(), reload_port);
-    if let Ok(value) = HeaderValue::from_str(&policy) {
-        response.insert_header(header::CONTENT_SECURITY_POLICY, value);
     }
 }
 

@@ -125,11 +125,23 @@ async fn a_new_rolebinding_opens_a_namespace_to_the_user() {
 }
 
 #[tokio::test]
-async fn the_portal_itself_cannot_read_pods() {
-    // Least privilege: without impersonation the portal sees no workloads.
+async fn the_portal_itself_cannot_read_a_pod_its_logs_or_secrets() {
+    // Least privilege: the portal may list and watch workloads for the
+    // shared caches (served only after an access review as the person), but
+    // cannot read one pod, a log or a secret as itself.
     let portal = portal().await;
-    let denied = Api::<Pod>::namespaced(portal.portal().clone(), "fraud-detection")
-        .list(&ListParams::default())
-        .await;
-    assert!(KubeError::from_kube(denied.unwrap_err(), "pods").is_forbidden());
+    let pods = Api::<Pod>::namespaced(portal.portal().clone(), "fraud-detection");
+    let any = pods.list(&ListParams::default().limit(1)).await.unwrap();
+    let name = any.items[0].metadata.name.clone().unwrap();
+    let denied = pods.get(&name).await;
+    assert!(KubeError::from_kube(denied.unwrap_err(), "pod").is_forbidden());
+    let logs = pods.logs(&name, &Default::default()).await;
+    assert!(KubeError::from_kube(logs.unwrap_err(), "pod logs").is_forbidden());
+    let secrets = Api::<k8s_openapi::api::core::v1::Secret>::namespaced(
+        portal.portal().clone(),
+        "fraud-detection",
+    )
+    .list(&ListParams::default())
+    .await;
+    assert!(KubeError::from_kube(secrets.unwrap_err(), "secrets").is_forbidden());
 }

@@ -27,13 +27,20 @@ pub fn build_router(state: AppState) -> Router {
         .route("/api/live", get(live::live))
         .merge(cli_login_routes())
         .merge(super::logs::log_routes())
-        .leptos_routes(&state, routes, {
+        .leptos_routes_with_context(&state, routes, security_headers::provide_page_nonce, {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
         })
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(security_headers::provide_page_nonce, shell))
         .merge(auth_routes())
         .layer(axum::middleware::from_fn_with_state(state.clone(), gate))
+        .layer(axum::middleware::from_fn_with_state(
+            state.leptos_options.clone(),
+            security_headers::page_policy,
+        ))
         .with_state(state);
 
     for layer in security_headers::layers() {

@@ -1,13 +1,71 @@
 //! Security headers on every response.
 //!
-//! Pages get a Content-Security-Policy built around the per-response nonce
-//! that Leptos puts on its inline hydration scripts (see
-//! [`page_content_security_policy`], applied by the app shell). Every other
+//! Pages get a Content-Security-Policy built around a per-request nonce:
+//! [`page_policy`] mints it before the page renders (the renderer is handed
+//! the same value through [`provide_page_nonce`], so every inline script
+//! carries it) and writes the policy on the HTML response itself, so the
+//! header never depends on the renderer remembering to set it. Every other
 //! response (static files, server functions, health checks) gets the strict
 //! [`DEFAULT_CONTENT_SECURITY_POLICY`] unless it already carries one.
 
+use std::sync::Arc;
+
+use axum::extract::{Request, State};
 use axum::http::{HeaderName, HeaderValue, header};
+use axum::middleware::Next;
+use axum::response::Response;
+use leptos::config::LeptosOptions;
 use tower_http::set_header::SetResponseHeaderLayer;
+
+/// The nonce of the page being rendered for this request.
+#[derive(Clone, Debug)]
+pub struct PageNonce(pub Arc<str>);
+
+/// Middleware: mints the request's nonce and puts the page policy on HTML
+/// answers that do not carry a policy of their own.
+pub async fn page_policy(
+    State(options): State<LeptosOptions>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let nonce = leptos::nonce::Nonce::new().to_string();
+    request
+        .extensions_mut()
+        .insert(PageNonce(nonce.as_str().into()));
+    let mut response = next.run(request).await;
+    let is_html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.starts_with("text/html"));
+    if is_html
+        && !response
+            .headers()
+            .contains_key(header::CONTENT_SECURITY_POLICY)
+    {
+        let reload_port = std::env::var("LEPTOS_WATCH")
+            .is_ok()
+            .then(|| options.reload_external_port.unwrap_or(options.reload_port));
+        if let Ok(value) = HeaderValue::from_str(&page_content_security_policy(&nonce, reload_port))
+        {
+            response
+                .headers_mut()
+                .insert(header::CONTENT_SECURITY_POLICY, value);
+        }
+    }
+    response
+}
+
+/// Renderer context: the nonce [`page_policy`] minted for this request,
+/// in place of one Leptos would make up.
+pub fn provide_page_nonce() {
+    use leptos::prelude::{provide_context, use_context};
+    if let Some(nonce) = use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<PageNonce>().cloned())
+    {
+        provide_context(leptos::nonce::Nonce::from_value(nonce.0));
+    }
+}
 
 /// The policy for responses that are not pages: they load nothing.
 pub const DEFAULT_CONTENT_SECURITY_POLICY: &str =
