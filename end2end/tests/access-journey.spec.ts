@@ -7,7 +7,8 @@ import { signInAt, type DemoUser } from "./sign-in";
 // The whole journey across three people at once: alice requests access,
 // bob and carol (two approvals needed) review it from their inboxes, and
 // every open page follows along without reloads. A namespace of its own
-// keeps the journey apart from the demo data.
+// keeps the journey apart from the demo data (and its team, classification
+// and approvers from the catalog's filters).
 
 const repo = path.resolve(__dirname, "../..");
 const namespace = `e2e-journey-${randomUUID().slice(0, 8)}`;
@@ -31,10 +32,10 @@ test.beforeAll(() => {
       spec: {
         displayName: "Journey model",
         description: "A model for the browser journey.",
-        ownerTeam: "fraud",
-        dataClassification: "Confidential",
+        ownerTeam: "journey",
+        dataClassification: "Internal",
         accessLevels: [{ name: "viewer", roleRef: { kind: "ClusterRole", name: "aigov-model-viewer" } }],
-        approvers: { groups: ["fraud-leads", "governance"] },
+        approvers: { users: ["bob", "carol"] },
         requiredApprovals: 2,
         maxDuration: "8h",
         justificationRequired: true,
@@ -70,7 +71,7 @@ test("a request is reviewed by two approvers and every page follows live", async
   await alice.getByTestId("submit-request").click();
   await alice.waitForURL(new RegExp(`/requests/${namespace}/`));
   const name = alice.url().split("/").pop()!;
-  await expect(alice.getByTestId("phase")).toHaveText("Pending");
+  await expect(alice.getByTestId("request-detail").getByTestId("phase")).toHaveText("Pending");
   await expect(alice.getByTestId("justification")).toHaveText(justification);
   expect(await alice.evaluate(() => (window as unknown as { hostile?: number }).hostile)).toBeUndefined();
 
@@ -81,13 +82,13 @@ test("a request is reviewed by two approvers and every page follows live", async
   await atBob.getByRole("textbox").first().fill("fine for the case");
   await atBob.getByTestId("approve").click();
   await expect(bob.locator(`[data-request="${name}"]`)).toHaveCount(0, { timeout: 20_000 });
-  await expect(alice.getByTestId("approvals")).toHaveText("1 of 2", { timeout: 20_000 });
+  await expect(alice.getByTestId("request-detail").getByTestId("approvals")).toHaveText("1 of 2", { timeout: 20_000 });
 
   // Carol's inbox has it too; her approval grants access.
   const atCarol = carol.locator(`[data-request="${name}"]`);
   await expect(atCarol).toBeVisible({ timeout: 20_000 });
   await atCarol.getByTestId("approve").click();
-  await expect(alice.getByTestId("phase")).toHaveText("Active", { timeout: 20_000 });
+  await expect(alice.getByTestId("request-detail").getByTestId("phase")).toHaveText("Active", { timeout: 20_000 });
   await expect(alice.getByTestId("role-binding")).toHaveText(`aigov-${name}`);
   const subject = kubectl(["-n", namespace, "get", "rolebinding", `aigov-${name}`, "-o", "jsonpath={.subjects[0].name}"]);
   expect(subject).toBe("oidc:alice");
@@ -96,7 +97,7 @@ test("a request is reviewed by two approvers and every page follows live", async
   await carol.goto(`/requests/${namespace}/${name}`);
   await carol.getByTestId("revoke-form").getByRole("textbox").fill("audit finished");
   await carol.getByTestId("revoke").click();
-  await expect(alice.getByTestId("phase")).toHaveText("Revoked", { timeout: 20_000 });
+  await expect(alice.getByTestId("request-detail").getByTestId("phase")).toHaveText("Revoked", { timeout: 20_000 });
   await expect(alice.getByTestId("history")).toContainText("revoked");
   await expect
     .poll(() => kubectl(["-n", namespace, "get", "rolebindings", "-o", "name"]).trim(), { timeout: 15_000 })
