@@ -37,12 +37,11 @@ impl LiveRefresh {
     }
 }
 
-/// Opens the `EventSource`; it reconnects by itself after an outage, and a
-/// reconnection counts as a change (some may have been missed).
+/// Opens the `EventSource`; it reconnects by itself after an outage. Every
+/// opening counts as a change: whatever changed between the page's data
+/// being read and the stream opening (or during an outage) was missed.
 #[cfg(feature = "hydrate")]
 fn listen(refresh: LiveRefresh) {
-    use std::cell::Cell;
-    use std::rc::Rc;
     use wasm_bindgen::JsCast;
     use wasm_bindgen::closure::Closure;
 
@@ -53,12 +52,7 @@ fn listen(refresh: LiveRefresh) {
         Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |_: web_sys::MessageEvent| {
             refresh.bump()
         });
-    let opened_before = Rc::new(Cell::new(false));
-    let on_open = Closure::<dyn Fn(web_sys::Event)>::new(move |_: web_sys::Event| {
-        if opened_before.replace(true) {
-            refresh.bump();
-        }
-    });
+    let on_open = Closure::<dyn Fn(web_sys::Event)>::new(move |_: web_sys::Event| refresh.bump());
     _ = source.add_event_listener_with_callback("changed", on_changed.as_ref().unchecked_ref());
     _ = source.add_event_listener_with_callback("open", on_open.as_ref().unchecked_ref());
     let held = StoredValue::new_local(Some((source, on_changed, on_open)));
