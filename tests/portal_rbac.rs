@@ -12,29 +12,12 @@ use k8s_openapi::api::coordination::v1::Lease;
 use k8s_openapi::api::core::v1::Pod;
 use k8s_openapi::api::rbac::v1::RoleBinding;
 use kube::api::{DeleteParams, ListParams, Patch, PatchParams, PostParams};
-use kube::config::{KubeConfigOptions, Kubeconfig};
-use kube::{Api, Client, Config};
+use kube::{Api, Client};
 
-/// The portal as it runs in development: ServiceAccount aigov-system/aigov
-/// with deploy/portal-rbac.yaml (applied by scripts/portal-identity.sh with
-/// a fresh token), never the admin.
+/// The portal's client as it runs in development: ServiceAccount
+/// aigov-system/aigov, never the admin (see `support::portal`).
 async fn portal() -> Client {
-    static IDENTITY: std::sync::OnceLock<()> = std::sync::OnceLock::new();
-    let cluster = support::devcluster();
-    IDENTITY.get_or_init(|| {
-        let status = std::process::Command::new(cluster.repo.join("scripts/portal-identity.sh"))
-            .env("AIGOV_DEV_DIR", &cluster.dir)
-            .stdout(std::process::Stdio::null())
-            .status()
-            .expect("running scripts/portal-identity.sh");
-        assert!(status.success(), "scripts/portal-identity.sh failed");
-    });
-    let kubeconfig = Kubeconfig::read_from(cluster.dir.join("portal-kubeconfig"))
-        .expect("reading .dev/portal-kubeconfig");
-    let config = Config::from_custom_kubeconfig(kubeconfig, &KubeConfigOptions::default())
-        .await
-        .expect("the portal's kubeconfig");
-    Client::try_from(config).expect("the portal's client")
+    support::portal::portal_access().await.portal().clone()
 }
 
 /// A RoleBinding like the ones grants create, to ClusterRole `role`.

@@ -13,27 +13,9 @@ use k8s_openapi::api::rbac::v1::RoleBinding;
 use kube::Api;
 use kube::api::{ListParams, PostParams};
 
-/// The portal as it runs in development: ServiceAccount aigov-system/aigov
-/// with deploy/portal-rbac.yaml, never the admin.
+/// The portal as it runs in development (see `support::portal`).
 async fn portal() -> KubeAccess {
-    static IDENTITY: std::sync::OnceLock<()> = std::sync::OnceLock::new();
-    let cluster = support::devcluster();
-    // A fresh token, for the cluster as it runs now.
-    IDENTITY.get_or_init(|| {
-        let status = std::process::Command::new(cluster.repo.join("scripts/portal-identity.sh"))
-            .env("AIGOV_DEV_DIR", &cluster.dir)
-            .stdout(std::process::Stdio::null())
-            .status()
-            .expect("running scripts/portal-identity.sh");
-        assert!(status.success(), "scripts/portal-identity.sh failed");
-    });
-    let path = cluster.dir.join("portal-kubeconfig");
-    let args = aigov::server::kube::KubeArgs {
-        kubeconfig: Some(path),
-    };
-    KubeAccess::from_args(&args)
-        .await
-        .expect("the portal's kube access")
+    support::portal::portal_access().await
 }
 
 fn identity(user: &str, groups: &[&str]) -> KubeIdentity {
