@@ -2,7 +2,9 @@
 # Gives the local portal the identity it has in a real cluster and what it
 # governs: applies, in order, the CRDs (deploy/crds.yaml, then waits until
 # they are Established), the default access levels
-# (deploy/access-levels.yaml), the portal's RBAC (deploy/portal-rbac.yaml)
+# (deploy/access-levels.yaml), the portal's RBAC (deploy/portal-rbac.yaml),
+# the PolicyReport CRD when absent and the managers' read role
+# (deploy/governance-rbac.yaml)
 # and the demo models (tools/devcluster/models/), and writes
 # .dev/portal-kubeconfig with a token of ServiceAccount aigov-system/aigov
 # (never the admin). Idempotent: re-running changes nothing that is in place.
@@ -14,7 +16,14 @@ kubectl() { "$root/scripts/devcluster.sh" kubectl "$@"; }
 kubectl apply -f "$root/deploy/crds.yaml" >/dev/null
 kubectl wait --for=condition=Established \
   crd/models.aigov.dev crd/accessrequests.aigov.dev --timeout=60s >/dev/null
-kubectl apply -f "$root/deploy/access-levels.yaml" -f "$root/deploy/portal-rbac.yaml" >/dev/null
+# The PolicyReport CRD only where absent: a cluster running Kyverno or Policy
+# Reporter already has it, and theirs is kept.
+if ! kubectl get crd policyreports.wgpolicyk8s.io >/dev/null 2>&1; then
+  kubectl create -f "$root/deploy/policyreport-crd.yaml" >/dev/null
+fi
+kubectl wait --for=condition=Established crd/policyreports.wgpolicyk8s.io --timeout=60s >/dev/null
+kubectl apply -f "$root/deploy/access-levels.yaml" -f "$root/deploy/portal-rbac.yaml" \
+  -f "$root/deploy/governance-rbac.yaml" >/dev/null
 kubectl apply -f "$root/tools/devcluster/models/" >/dev/null
 token="$(kubectl -n aigov-system create token aigov --duration=24h)"
 server="$(kubectl config view --raw --minify -o jsonpath='{.clusters[0].cluster.server}')"

@@ -7,6 +7,7 @@
 pub mod access_request;
 pub mod duration;
 pub mod model;
+pub mod policy_report;
 
 pub use access_request::{
     AccessRequest, AccessRequestSpec, AccessRequestStatus, Decision, HistoryEntry, Phase, Review,

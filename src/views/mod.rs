@@ -4,5 +4,6 @@
 //! them; the browser only displays them.
 
 pub mod access;
+pub mod compliance_overview;
 pub mod logs;
 pub mod namespace;
