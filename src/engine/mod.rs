@@ -12,4 +12,5 @@ pub mod compliance;
 pub mod logs;
 pub mod netpol;
 pub mod objects;
+pub mod oversight;
 pub mod workload;

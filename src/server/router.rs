@@ -27,6 +27,7 @@ pub fn build_router(state: AppState) -> Router {
         .route("/api/live", get(live::live))
         .merge(cli_login_routes())
         .merge(super::logs::log_routes())
+        .merge(super::oversight::exports::export_routes())
         .leptos_routes_with_context(&state, routes, security_headers::provide_page_nonce, {
             let options = state.leptos_options.clone();
             move || shell(options.clone())

@@ -4,6 +4,8 @@
 //! them; the browser only displays them.
 
 pub mod access;
+pub mod access_overview;
+pub mod audit_trail;
 pub mod compliance_overview;
 pub mod logs;
 pub mod namespace;

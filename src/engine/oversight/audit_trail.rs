@@ -1,0 +1,295 @@
+//! The audit trail: every history entry of every request the viewer may
+//! see, newest first, filtered by user, model, namespace, action and dates.
+
+use k8s_openapi::jiff::{SignedDuration, Timestamp};
+use kube::ResourceExt;
+
+use super::pagination::{PER_PAGE, paginate, parse_page};
+use super::words::{query_string, rough, seconds_between, with_query};
+use crate::crd::AccessRequest;
+use crate::engine::access::transitions;
+use crate::views::audit_trail::{
+    AuditChoices, AuditEvent, AuditFilterValues, AuditTrail, Pagination,
+};
+
+/// The actions the workflow records, in the order a request lives them.
+pub const KNOWN_ACTIONS: [&str; 10] = [
+    "requested",
+    "extension-requested",
+    "approved",
+    "self-approved",
+    "denied",
+    "granted",
+    "cancelled",
+    "relinquished",
+    "revoked",
+    "expired",
+];
+
+/// The filters, checked.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AuditFilter {
+    /// Lower-case; matches the actor or the requester exactly.
+    pub user: Option<String>,
+    pub model: Option<String>,
+    pub namespace: Option<String>,
+    pub action: Option<String>,
+    /// Events at or after this moment.
+    pub from: Option<Timestamp>,
+    /// Events before this moment (the day after the "to" date).
+    pub until: Option<Timestamp>,
+}
+
+impl AuditFilter {
+    /// Checks the filters as typed: dates must be real `YYYY-MM-DD` dates
+    /// in order, and the action one the workflow records (or one that
+    /// occurs). Every problem is named.
+    pub fn parse(values: &AuditFilterValues, actions: &[String]) -> Result<Self, Vec<String>> {
+        let text = |value: &str| {
+            let value = value.trim();
+            (!value.is_empty()).then(|| value.to_owned())
+        };
+        let mut problems = Vec::new();
+        let from = date_start(&values.from, "start", &mut problems);
+        let until = date_start(&values.to, "end", &mut problems)
+            .and_then(|day| day.checked_add(SignedDuration::from_hours(24)).ok());
+        if let (Some(from), Some(until)) = (from, until)
+            && from >= until
+        {
+            problems.push(format!(
+                "The start date {} is after the end date {}.",
+                values.from.trim(),
+                values.to.trim()
+            ));
+        }
+        let action = text(&values.action);
+        if let Some(action) = &action
+            && !actions.iter().any(|known| known == action)
+        {
+            problems.push(format!(
+                "“{action}” is not an action the audit trail records; choose one from the list."
+            ));
+        }
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        Ok(AuditFilter {
+            user: text(&values.user).map(|user| user.to_lowercase()),
+            model: text(&values.model),
+            namespace: text(&values.namespace),
+            action,
+            from,
+            until,
+        })
+    }
+
+    /// Whether `event`, which happened at `at`, passes every filter.
+    pub fn admits(&self, event: &AuditEvent, at: Timestamp) -> bool {
+        self.user.as_ref().is_none_or(|user| {
+            event.actor.to_lowercase() == *user || event.requester.to_lowercase() == *user
+        }) && self
+            .model
+            .as_ref()
+            .is_none_or(|model| &event.model == model)
+            && self
+                .namespace
+                .as_ref()
+                .is_none_or(|namespace| &event.namespace == namespace)
+            && self
+                .action
+                .as_ref()
+                .is_none_or(|action| &event.action == action)
+            && self.from.is_none_or(|from| at >= from)
+            && self.until.is_none_or(|until| at < until)
+    }
+}
+
+/// The moment a `YYYY-MM-DD` day begins (UTC); a problem is noted for
+/// anything else. Empty is no date.
+fn date_start(text: &str, which: &str, problems: &mut Vec<String>) -> Option<Timestamp> {
+    let text = text.trim();
+    if text.is_empty() {
+        return None;
+    }
+    let shaped = text.len() == 10
+        && text.char_indices().all(|(i, c)| {
+            if i == 4 || i == 7 {
+                c == '-'
+            } else {
+                c.is_ascii_digit()
+            }
+        });
+    match shaped
+        .then(|| format!("{text}T00:00:00Z").parse::<Timestamp>().ok())
+        .flatten()
+    {
+        Some(start) => Some(start),
+        None => {
+            problems.push(format!(
+                "The {which} date “{text}” is not a date; write it as YYYY-MM-DD, e.g. 2026-11-27."
+            ));
+            None
+        }
+    }
+}
+
+/// Every event of `requests`, newest first (ties: by request, later entry
+/// first), each with its moment.
+pub fn events(requests: &[AccessRequest]) -> Vec<(Timestamp, AuditEvent)> {
+    let mut events = Vec::new();
+    for request in requests {
+        let namespace = request.namespace().unwrap_or_default();
+        let name = request.name_any();
+        let status = transitions::current(request);
+        for (index, entry) in status.history.iter().enumerate() {
+            events.push((
+                entry.at.0,
+                index,
+                AuditEvent {
+                    at: entry.at.0.to_string(),
+                    actor: entry.actor.clone(),
+                    action: entry.action.clone(),
+                    phase: entry.phase.as_str().to_owned(),
+                    requester: request.spec.requester.clone(),
+                    model: request.spec.model.clone(),
+                    namespace: namespace.clone(),
+                    level: request.spec.level.clone(),
+                    request: name.clone(),
+                    comment: entry.comment.clone(),
+                    ago: String::new(),
+                },
+            ));
+        }
+    }
+    events.sort_by(|a, b| {
+        b.0.cmp(&a.0)
+            .then_with(|| a.2.namespace.cmp(&b.2.namespace))
+            .then_with(|| a.2.request.cmp(&b.2.request))
+            .then_with(|| b.1.cmp(&a.1))
+    });
+    events
+        .into_iter()
+        .map(|(at, _, event)| (at, event))
+        .collect()
+}
+
+/// The actions a filter may name: the known ones, then any other that
+/// occurs among `events`.
+pub fn actions(events: &[(Timestamp, AuditEvent)]) -> Vec<String> {
+    let mut actions: Vec<String> = KNOWN_ACTIONS.iter().map(|a| (*a).to_owned()).collect();
+    let mut others: Vec<String> = events
+        .iter()
+        .map(|(_, event)| event.action.clone())
+        .filter(|action| !actions.contains(action))
+        .collect();
+    others.sort();
+    others.dedup();
+    actions.extend(others);
+    actions
+}
+
+/// The filters as a query string, without the page.
+pub fn filter_query(values: &AuditFilterValues) -> String {
+    query_string(&[
+        ("user", &values.user),
+        ("model", &values.model),
+        ("namespace", &values.namespace),
+        ("action", &values.action),
+        ("from", &values.from),
+        ("to", &values.to),
+    ])
+}
+
+/// Every event passing the filters, newest first (for exports), or what
+/// is wrong with the filters.
+pub fn filtered(
+    requests: &[AccessRequest],
+    values: &AuditFilterValues,
+) -> Result<Vec<AuditEvent>, Vec<String>> {
+    let all = events(requests);
+    let filter = AuditFilter::parse(values, &actions(&all))?;
+    Ok(all
+        .into_iter()
+        .filter(|(at, event)| filter.admits(event, *at))
+        .map(|(_, event)| event)
+        .collect())
+}
+
+/// One page of the audit trail for the page at `/audit`.
+pub fn audit_trail(
+    requests: &[AccessRequest],
+    values: AuditFilterValues,
+    page: &str,
+    limited: bool,
+    now: Timestamp,
+) -> AuditTrail {
+    let all = events(requests);
+    let actions = actions(&all);
+    let mut models: Vec<String> = requests.iter().map(|r| r.spec.model.clone()).collect();
+    models.sort();
+    models.dedup();
+    let mut namespaces: Vec<String> = requests.iter().filter_map(|r| r.namespace()).collect();
+    namespaces.sort();
+    namespaces.dedup();
+    let query = filter_query(&values);
+    let mut trail = AuditTrail {
+        total_visible: all.len(),
+        choices: AuditChoices {
+            models,
+            namespaces,
+            actions: actions.clone(),
+        },
+        export_query: query.clone(),
+        limited,
+        ..Default::default()
+    };
+    let filter = match AuditFilter::parse(&values, &actions) {
+        Ok(filter) => filter,
+        Err(problems) => {
+            trail.filter = values;
+            trail.problems = problems;
+            return trail;
+        }
+    };
+    trail.filter = values;
+    let matching: Vec<AuditEvent> = all
+        .into_iter()
+        .filter(|(at, event)| filter.admits(event, *at))
+        .map(|(_, event)| event)
+        .collect();
+    let href = |number: usize| {
+        let page = number.to_string();
+        let pairs = if number == 1 { "" } else { page.as_str() };
+        let with_page = [query.as_str(), &query_string(&[("page", pairs)])]
+            .into_iter()
+            .filter(|part| !part.is_empty())
+            .collect::<Vec<_>>()
+            .join("&");
+        with_query("/audit", &with_page)
+    };
+    let shown = parse_page(page).and_then(|page| paginate(matching.len(), page, PER_PAGE, href));
+    match shown {
+        Ok((range, pagination)) => {
+            trail.pagination = pagination;
+            trail.events = matching[range].to_vec();
+            for event in &mut trail.events {
+                if let Ok(at) = event.at.parse::<Timestamp>() {
+                    event.ago = format!("{} ago", rough(seconds_between(at, now)));
+                }
+            }
+        }
+        Err(problem) => {
+            trail.problems.push(problem);
+            trail.pagination = Pagination {
+                total: matching.len(),
+                pages: matching.len().div_ceil(PER_PAGE).max(1),
+                ..Default::default()
+            };
+        }
+    }
+    trail
+}
+
+#[cfg(test)]
+#[path = "audit_trail_tests.rs"]
+mod tests;

@@ -1,0 +1,238 @@
+use super::*;
+use crate::crd::Phase;
+use crate::engine::oversight::fixtures::{grant, now, request};
+
+fn trail_requests() -> Vec<AccessRequest> {
+    vec![
+        grant("fraud", "a1", "alice", -3_600, 3_600),
+        request(
+            "fraud",
+            "d1",
+            "dave",
+            -7_200,
+            &[
+                (-7_200, "dave", "requested", Phase::Pending, ""),
+                (-7_000, "bob", "denied", Phase::Denied, "no, case closed"),
+            ],
+        ),
+        request(
+            "llm",
+            "e1",
+            "erin",
+            -90_000,
+            &[(-90_000, "erin", "requested", Phase::Pending, "")],
+        ),
+    ]
+}
+
+fn values() -> AuditFilterValues {
+    AuditFilterValues::default()
+}
+
+#[test]
+fn every_history_entry_is_an_event_newest_first() {
+    let events = events(&trail_requests());
+    let actions: Vec<&str> = events.iter().map(|(_, e)| e.action.as_str()).collect();
+    // a1's approval and grant share a moment: the later entry comes first.
+    assert_eq!(
+        actions,
+        [
+            "granted",
+            "approved",
+            "requested",
+            "denied",
+            "requested",
+            "requested"
+        ]
+    );
+    let denied = &events[3].1;
+    assert_eq!(denied.actor, "bob");
+    assert_eq!(denied.requester, "dave");
+    assert_eq!(denied.namespace, "fraud");
+    assert_eq!(denied.request, "d1");
+    assert_eq!(denied.comment, "no, case closed");
+    assert_eq!(denied.phase, "Denied");
+    assert_eq!(denied.at, "2027-01-15T06:03:20Z");
+}
+
+#[test]
+fn a_request_without_status_still_shows_that_it_was_requested() {
+    let mut bare = request("ns", "new", "alice", -5, &[]);
+    bare.status = None;
+    let events = events(&[bare]);
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0].1.action, "requested");
+    assert_eq!(events[0].1.actor, "alice");
+}
+
+#[test]
+fn the_user_filter_matches_the_actor_or_the_requester_in_any_case() {
+    let bob = AuditFilterValues {
+        user: "BOB".into(),
+        ..values()
+    };
+    let events = filtered(&trail_requests(), &bob).unwrap();
+    let actions: Vec<&str> = events.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(actions, ["approved", "denied"]);
+    let dave = AuditFilterValues {
+        user: "dave".into(),
+        ..values()
+    };
+    assert_eq!(filtered(&trail_requests(), &dave).unwrap().len(), 2);
+}
+
+#[test]
+fn model_namespace_and_action_filters_are_exact() {
+    let denials = AuditFilterValues {
+        action: "denied".into(),
+        ..values()
+    };
+    let events = filtered(&trail_requests(), &denials).unwrap();
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0].request, "d1");
+    let llm = AuditFilterValues {
+        namespace: "llm".into(),
+        ..values()
+    };
+    assert_eq!(filtered(&trail_requests(), &llm).unwrap().len(), 1);
+    let other_model = AuditFilterValues {
+        model: "fraud".into(),
+        ..values()
+    };
+    assert!(
+        filtered(&trail_requests(), &other_model)
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[test]
+fn dates_are_whole_utc_days_and_the_end_day_is_included() {
+    // NOW is 2027-01-15T08:00:00Z; erin asked 25 hours earlier.
+    let day = AuditFilterValues {
+        from: "2027-01-15".into(),
+        to: "2027-01-15".into(),
+        ..values()
+    };
+    assert_eq!(filtered(&trail_requests(), &day).unwrap().len(), 5);
+    let before = AuditFilterValues {
+        to: "2027-01-14".into(),
+        ..values()
+    };
+    let events = filtered(&trail_requests(), &before).unwrap();
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0].requester, "erin");
+}
+
+#[test]
+fn bad_dates_reversed_ranges_and_unknown_actions_are_named() {
+    let bad = AuditFilterValues {
+        from: "2026-13-01".into(),
+        to: "yesterday".into(),
+        action: "exploded".into(),
+        ..values()
+    };
+    let problems = filtered(&trail_requests(), &bad).unwrap_err();
+    assert_eq!(problems.len(), 3, "{problems:?}");
+    assert!(problems[0].contains("start date “2026-13-01” is not a date"));
+    assert!(problems[1].contains("end date “yesterday”"));
+    assert!(problems[2].contains("“exploded” is not an action"));
+    let reversed = AuditFilterValues {
+        from: "2027-01-16".into(),
+        to: "2027-01-15".into(),
+        ..values()
+    };
+    let problems = filtered(&trail_requests(), &reversed).unwrap_err();
+    assert_eq!(
+        problems,
+        ["The start date 2027-01-16 is after the end date 2027-01-15."]
+    );
+    for not_a_day in [
+        "2027-02-30",
+        "27-01-15",
+        "2027/01/15",
+        "2027-01-15T00:00:00Z",
+    ] {
+        let values = AuditFilterValues {
+            from: not_a_day.into(),
+            ..values()
+        };
+        assert!(filtered(&[], &values).is_err(), "{not_a_day}");
+    }
+}
+
+#[test]
+fn the_page_holds_fifty_events_and_links_keep_the_filters() {
+    let many: Vec<AccessRequest> = (0..60)
+        .map(|i| {
+            request(
+                "fraud",
+                &format!("r{i:02}"),
+                "alice",
+                -(i as i64) * 10,
+                &[(-(i as i64) * 10, "alice", "requested", Phase::Pending, "")],
+            )
+        })
+        .collect();
+    let alice = AuditFilterValues {
+        user: "alice".into(),
+        ..values()
+    };
+    let first = audit_trail(&many, alice.clone(), "", false, now());
+    assert!(first.problems.is_empty());
+    assert_eq!(first.events.len(), 50);
+    assert_eq!(first.events[0].request, "r00", "newest first");
+    assert_eq!(first.events[0].ago, "0s ago");
+    assert_eq!(first.events[49].ago, "8m 10s ago");
+    assert_eq!(
+        (
+            first.pagination.first,
+            first.pagination.last,
+            first.pagination.total
+        ),
+        (1, 50, 60)
+    );
+    assert_eq!(
+        first.pagination.next.as_deref(),
+        Some("/audit?user=alice&page=2")
+    );
+    assert_eq!(first.export_query, "user=alice");
+    let second = audit_trail(&many, alice.clone(), "2", false, now());
+    assert_eq!(second.events.len(), 10);
+    assert_eq!(second.events[9].request, "r59");
+    assert_eq!(
+        second.pagination.previous.as_deref(),
+        Some("/audit?user=alice")
+    );
+    let past = audit_trail(&many, alice.clone(), "3", false, now());
+    assert!(past.events.is_empty());
+    assert_eq!(past.problems, ["Page 3 does not exist: there are 2 pages."]);
+    let nonsense = audit_trail(&many, alice, "x", false, now());
+    assert!(nonsense.problems[0].contains("not a page number"));
+}
+
+#[test]
+fn the_choices_come_from_what_the_viewer_sees() {
+    let trail = audit_trail(&trail_requests(), values(), "", true, now());
+    assert_eq!(trail.choices.namespaces, ["fraud", "llm"]);
+    assert_eq!(trail.choices.models, ["fraud-scorer"]);
+    assert_eq!(trail.choices.actions[0], "requested");
+    assert_eq!(trail.total_visible, 6);
+    assert!(trail.limited);
+}
+
+#[test]
+fn an_action_the_workflow_does_not_know_but_that_occurs_may_be_chosen() {
+    let odd = request(
+        "ns",
+        "x",
+        "alice",
+        -5,
+        &[(-5, "aigov", "migrated", Phase::Pending, "")],
+    );
+    let values = AuditFilterValues {
+        action: "migrated".into(),
+        ..values()
+    };
+    assert_eq!(filtered(&[odd], &values).unwrap().len(), 1);
+}
