@@ -1,6 +1,7 @@
 //! Building blocks shared by the pages.
 
 pub mod access;
+pub mod charts;
 pub mod layout;
 pub mod logs;
 pub mod managers_only;

@@ -9,6 +9,7 @@
 
 pub mod access;
 pub mod compliance;
+pub mod compliance_overview;
 pub mod logs;
 pub mod netpol;
 pub mod objects;

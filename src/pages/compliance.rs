@@ -1,18 +1,147 @@
-//! `/compliance`: compliance across namespaces, for managers.
+//! `/compliance`: compliance across namespaces, for managers: headline
+//! cards, charts drawn on the server, a sortable and filterable table with
+//! links down to each namespace, and exports. Filters live in the address
+//! (a GET form), so everything works without JavaScript.
+
+mod cards;
+mod filters;
+mod table;
 
 use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_query_map;
 
-use super::not_yet::NotAvailableYet;
+use self::cards::{Charts, HeadlineCards};
+use self::filters::OverviewFilterForm;
+use self::table::OverviewTable;
+use super::server_error::error_message;
 use crate::components::managers_only::ManagersOnly;
+use crate::components::notice::{Notice, Tone};
 use crate::components::page_header::PageHeader;
+use crate::views::compliance_overview::ComplianceOverview;
+use crate::views::overview_filter::OverviewFilter;
+
+/// The overview for the signed-in manager, read as them.
+#[server(endpoint = "compliance-overview")]
+pub async fn read_compliance_overview(
+    filter: OverviewFilter,
+) -> Result<ComplianceOverview, ServerFnError> {
+    use crate::server::compliance_overview::overview;
+    use crate::server::request::{app_state, require_session};
+
+    let session = require_session()?;
+    let state = app_state()?;
+    overview(&state, &session, &filter)
+        .await
+        .map_err(|error| ServerFnError::new(error.to_string()))
+}
 
 /// Compliance of every namespace the manager may see.
 #[component]
 pub fn ComplianceOverviewPage() -> impl IntoView {
+    let query = use_query_map();
+    let filter = move || {
+        let query = query.read();
+        OverviewFilter::from_query(|key| query.get(key))
+    };
+    let data = Resource::new(filter, |filter| async move {
+        match filter {
+            Ok(filter) => read_compliance_overview(filter).await,
+            Err(message) => Err(ServerFnError::new(message)),
+        }
+    });
     view! {
         <PageHeader title="Compliance" description="Scores, Pod Security levels and network isolation across namespaces."/>
         <ManagersOnly>
-            <NotAvailableYet will_show="Managers will compare namespaces, follow trends and drill down to a namespace."/>
+            <Suspense fallback=|| view! { <p class="loading" role="status">"Loading compliance across namespaces…"</p> }>
+                {move || Suspend::new(async move {
+                    let chosen = filter();
+                    match (data.await, chosen) {
+                        (Ok(overview), Ok(filter)) => view! { <OverviewBody overview filter/> }.into_any(),
+                        (Err(error), Err(_)) => view! {
+                            <Notice title="These filters cannot be used" tone=Tone::Warning>
+                                <p data-testid="filter-error">{error_message(&error)}</p>
+                                <p><A href="/compliance">"Show every namespace"</A></p>
+                            </Notice>
+                        }.into_any(),
+                        (Err(error), _) => view! { <Unavailable message=error_message(&error)/> }.into_any(),
+                        (Ok(_), Err(_)) => ().into_any(),
+                    }
+                })}
+            </Suspense>
         </ManagersOnly>
+    }
+}
+
+/// The cluster could not be read: what happened and what to do.
+#[component]
+fn Unavailable(message: String) -> impl IntoView {
+    view! {
+        <Notice title="Compliance could not be loaded" tone=Tone::Error>
+            <p data-testid="overview-error">{message}</p>
+            <p>"Reload the page to try again. The namespaces' own pages may still answer: see " <A href="/namespaces">"Namespaces"</A> "."</p>
+        </Notice>
+    }
+}
+
+#[component]
+fn OverviewBody(overview: ComplianceOverview, filter: OverviewFilter) -> impl IntoView {
+    let ComplianceOverview {
+        rows,
+        total,
+        teams,
+        headline,
+        trend,
+        notes,
+    } = overview;
+    if total == 0 {
+        return view! {
+            <Notice title="No namespaces to show">
+                <p>"Kubernetes does not let you see any namespace, so there is nothing to compare yet."</p>
+                <p>"Ask your platform team to bind the " <code>"aigov-governance-reader"</code> " role to you (deploy/governance-rbac.yaml)."</p>
+            </Notice>
+        }
+        .into_any();
+    }
+    let no_reports = headline.reported == 0 && headline.unreadable == 0 && !rows.is_empty();
+    let exports = (
+        filter.href("/compliance/export.csv"),
+        filter.href("/compliance/export.json"),
+    );
+    view! {
+        {notes.into_iter().map(|note| view! { <p class="muted overview-note">{note}</p> }).collect_view()}
+        <OverviewFilterForm filter=filter.clone() teams/>
+        {no_reports.then(|| view! { <NoReportsYet/> })}
+        {if rows.is_empty() {
+            view! {
+                <Notice title="No namespace matches">
+                    <p data-testid="no-match">"None of the " {total} " namespaces you may see matches these filters. " <A href="/compliance">"Show every namespace"</A>"."</p>
+                </Notice>
+            }.into_any()
+        } else {
+            let scores: Vec<(String, u32)> = rows.iter().filter_map(|r| Some((r.namespace.clone(), r.score()?))).collect();
+            view! {
+                <HeadlineCards headline=headline.clone() total/>
+                <Charts scores trend pod_security=headline.pod_security/>
+                <p class="overview-exports">
+                    "Export these namespaces: "
+                    <a href=exports.0 rel="external" download data-testid="export-csv">"CSV"</a>
+                    " · "
+                    <a href=exports.1 rel="external" download data-testid="export-json">"JSON"</a>
+                </p>
+                <OverviewTable rows filter total/>
+            }.into_any()
+        }}
+    }
+    .into_any()
+}
+
+#[component]
+fn NoReportsYet() -> impl IntoView {
+    view! {
+        <Notice title="No compliance reports yet" tone=Tone::Info>
+            <p>"The portal writes a compliance report (a PolicyReport named " <code>"aigov-compliance"</code> ") in each namespace every few minutes. None is there yet for the namespaces shown."</p>
+            <p>"To check, run " <code>"kubectl get policyreports -A -l app.kubernetes.io/managed-by=aigov"</code> ". If the list stays empty, ask your platform team whether the portal is running and its reports are enabled."</p>
+        </Notice>
     }
 }

@@ -46,6 +46,16 @@ pub struct ServeArgs {
     )]
     pub shutdown_grace_seconds: u64,
 
+    /// Seconds between checks of the Kubernetes API and the identity
+    /// provider; three failed checks in a row make `/readyz` fail.
+    #[arg(
+        long,
+        env = "AIGOV_PROBE_INTERVAL_SECONDS",
+        default_value_t = 10,
+        value_name = "SECONDS"
+    )]
+    pub probe_interval_seconds: u64,
+
     #[command(flatten)]
     pub auth: AuthArgs,
 

@@ -5,12 +5,16 @@
 pub mod access;
 pub mod auth;
 pub mod cluster_cache;
+pub mod compliance_export;
+pub mod compliance_overview;
 pub mod config;
 pub mod exports;
 pub mod health;
 pub mod kube;
 pub mod logs;
+pub mod metrics;
 pub mod oversight;
+pub mod probes;
 pub mod request;
 pub mod router;
 pub mod security_headers;

@@ -15,7 +15,7 @@ use super::auth::cli_login::cli_login_routes;
 use super::auth::gate::gate;
 use super::auth::routes::auth_routes;
 use super::state::AppState;
-use super::{health, security_headers, telemetry};
+use super::{health, metrics, security_headers, telemetry};
 use crate::app::{App, shell};
 
 /// Every route of the portal, with its middleware, ready to serve.
@@ -24,10 +24,12 @@ pub fn build_router(state: AppState) -> Router {
     let mut router = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .route("/metrics", get(metrics::serve_metrics))
         .route("/api/live", get(live::live))
         .merge(cli_login_routes())
         .merge(super::logs::log_routes())
         .merge(super::oversight::exports::export_routes())
+        .merge(super::compliance_export::compliance_export_routes())
         .leptos_routes_with_context(&state, routes, security_headers::provide_page_nonce, {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
@@ -52,6 +54,7 @@ pub fn build_router(state: AppState) -> Router {
             .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
             .layer(TraceLayer::new_for_http().make_span_with(telemetry::request_span))
             .layer(PropagateRequestIdLayer::x_request_id())
+            .layer(axum::middleware::from_fn(metrics::http::record))
             // A fast level: the default brotli level takes seconds on a
             // multi-megabyte bundle, which delays the first interaction.
             .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4))),

@@ -53,6 +53,17 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
             instance,
         ));
     }
+    tokio::spawn(super::probes::probe_forever(
+        readiness.clone(),
+        kube.portal().clone(),
+        auth.clone(),
+        std::time::Duration::from_secs(args.probe_interval_seconds.max(1)),
+    ));
+    super::metrics::metrics().register_collector(Box::new(
+        super::metrics::access_collector::AccessCollector {
+            store: access.store.clone(),
+        },
+    ));
     let state = AppState {
         leptos_options,
         readiness: readiness.clone(),

@@ -75,6 +75,101 @@ pub struct TrendPoint {
     pub score: Option<u32>,
 }
 
+/// What the overview knows of one namespace's aigov report.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "camelCase")]
+pub enum ReportState {
+    Reported {
+        summary: NamespaceSummary,
+    },
+    /// The report exists but its summary annotation does not parse.
+    Unreadable {
+        reason: String,
+    },
+    /// The person may see the namespace, but no report is there yet.
+    NotReported,
+}
+
+/// Failed results of another tool (a PolicyReport `source`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ToolFindings {
+    pub source: String,
+    pub failed: u32,
+}
+
+/// One namespace of the overview.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OverviewRow {
+    pub namespace: String,
+    pub team: Option<String>,
+    pub environment: Option<String>,
+    pub report: ReportState,
+    /// Seconds since the report was made, when known.
+    pub report_age_seconds: Option<i64>,
+    pub other_tools: Vec<ToolFindings>,
+}
+
+impl OverviewRow {
+    pub fn summary(&self) -> Option<&NamespaceSummary> {
+        match &self.report {
+            ReportState::Reported { summary } => Some(summary),
+            _ => None,
+        }
+    }
+
+    pub fn score(&self) -> Option<u32> {
+        self.summary().and_then(|s| s.score)
+    }
+}
+
+/// The totals of the cards at the top, over the namespaces shown.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Headline {
+    pub namespaces: u32,
+    pub reported: u32,
+    pub unreadable: u32,
+    pub not_reported: u32,
+    /// Mean of the namespaces' scores (each namespace counts once).
+    pub average_score: Option<f64>,
+    pub pod_security: PodSecurityCounts,
+    pub without_ingress_deny: u32,
+    pub without_egress_deny: u32,
+    pub unprotected_ingress: u32,
+    pub unprotected_egress: u32,
+    pub gpus_requested: u32,
+    pub gpu_workloads: u32,
+}
+
+/// One time bucket of the cluster's score trend.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TrendBucket {
+    /// Start of the bucket, seconds since the epoch.
+    pub start: i64,
+    /// The bucket's start in words (UTC), for axes and tables.
+    pub label: String,
+    /// Mean of the namespaces' last score in the bucket.
+    pub average: f64,
+    /// How many namespaces had a score in the bucket.
+    pub namespaces: u32,
+}
+
+/// What the `/compliance` page receives.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ComplianceOverview {
+    /// The namespaces that pass the filter, in the chosen order.
+    pub rows: Vec<OverviewRow>,
+    /// How many namespaces the person may see before filtering.
+    pub total: usize,
+    /// Team labels of the person's namespaces, for the filter.
+    pub teams: Vec<String>,
+    pub headline: Headline,
+    pub trend: Vec<TrendBucket>,
+    /// Things the reader should know about how the data was read.
+    pub notes: Vec<String>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

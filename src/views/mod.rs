@@ -9,3 +9,4 @@ pub mod audit_trail;
 pub mod compliance_overview;
 pub mod logs;
 pub mod namespace;
+pub mod overview_filter;

@@ -16,6 +16,12 @@ impl RunningPortal {
     /// Starts the portal built with this test on a free port, with the
     /// settings of `.dev/env` (sourced by `make unit`) and its own identity.
     pub async fn start() -> Self {
+        Self::start_with_env(&[]).await
+    }
+
+    /// [`RunningPortal::start`], with extra environment variables (which
+    /// override `.dev/env`).
+    pub async fn start_with_env(env: &[(&str, &str)]) -> Self {
         super::portal::portal_access().await;
         let port = TcpListener::bind("127.0.0.1:0")
             .unwrap()
@@ -35,6 +41,7 @@ impl RunningPortal {
             ])
             .env("AIGOV_KUBECONFIG", cluster.dir.join("portal-kubeconfig"))
             .env("AIGOV_DEV", "true")
+            .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()

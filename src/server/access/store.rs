@@ -56,6 +56,12 @@ impl AccessStore {
             .collect())
     }
 
+    /// The requests the cache holds now, without waiting for its first
+    /// listing (empty until then): for metrics read at scrape time.
+    pub fn requests_now(&self) -> Vec<std::sync::Arc<AccessRequest>> {
+        self.requests.state()
+    }
+
     /// A receiver that gets a message whenever a model or request changes.
     pub fn subscribe(&self) -> broadcast::Receiver<()> {
         self.changes.subscribe()

@@ -226,6 +226,32 @@ impl IdentityProvider {
         }
     }
 
+    /// Asks the provider now (never from a cache), for readiness: its
+    /// discovery document must load; a plain OAuth 2.0 provider's token
+    /// endpoint must answer at all.
+    pub async fn probe(&self, timeout: std::time::Duration) -> Result<(), String> {
+        let request = match &self.settings {
+            ProviderSettings::Oidc { issuer } => {
+                let discovery = format!(
+                    "{}/.well-known/openid-configuration",
+                    issuer.as_str().trim_end_matches('/')
+                );
+                self.http.get(discovery)
+            }
+            ProviderSettings::OAuth2 { token_url, .. } => self.http.head(token_url.clone()),
+        };
+        let response = request
+            .timeout(timeout)
+            .send()
+            .await
+            .map_err(|error| crate::server::error_chain(&error))?;
+        let oidc = matches!(self.settings, ProviderSettings::Oidc { .. });
+        if oidc && !response.status().is_success() {
+            return Err(format!("discovery answered {}", response.status()));
+        }
+        Ok(())
+    }
+
     async fn discovered(&self, refresh: bool) -> Result<Arc<Discovered>, AuthError> {
         if let Some(current) = self.discovered.read().await.as_ref()
             && current.serves(refresh)

@@ -57,7 +57,10 @@ impl KubeAccess {
     /// A client from an explicit configuration.
     pub fn from_config(config: kube::Config) -> anyhow::Result<Self> {
         install_crypto_provider();
-        let portal = kube::Client::try_from(config).context("building the Kubernetes client")?;
+        let portal = kube::client::ClientBuilder::try_from(config)
+            .context("building the Kubernetes client")?
+            .with_layer(&super::metrics::kube_layer::CountKubeErrors)
+            .build();
         Ok(Self { portal })
     }
 

@@ -13,6 +13,7 @@ use super::error::LogError;
 use super::lines::LogReader;
 use super::{UserSession, pod_logs_api, resolve_container};
 use crate::engine::logs::parse_since;
+use crate::server::metrics::OpenLogStream;
 use crate::server::state::AppState;
 
 /// The query of a download.
@@ -66,7 +67,7 @@ pub async fn download(
                 format!("attachment; filename=\"{filename}\""),
             ),
         ],
-        Body::from_stream(chunks(reader)),
+        Body::from_stream(counted(chunks(reader))),
     )
         .into_response())
 }
@@ -81,6 +82,16 @@ fn chunks(reader: LogReader) -> impl futures::Stream<Item = std::io::Result<Byte
         };
         reader.consume_unpin(chunk.len());
         Some((Ok(chunk), reader))
+    })
+}
+
+/// The stream, counted in `aigov_log_streams_open` until it ends or the
+/// browser leaves.
+fn counted<S: futures::Stream + Send>(stream: S) -> impl futures::Stream<Item = S::Item> + Send {
+    let open = OpenLogStream::start();
+    futures::StreamExt::map(stream, move |item| {
+        let _counted = &open;
+        item
     })
 }
 

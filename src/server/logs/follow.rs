@@ -13,6 +13,8 @@ use std::time::Duration;
 
 use axum::extract::{Path, Query, State};
 use axum::response::sse::{Event, KeepAlive, Sse};
+
+use crate::server::metrics::OpenLogStream;
 use futures::{Stream, StreamExt};
 use kube::api::LogParams;
 use serde::Deserialize;
@@ -67,7 +69,10 @@ pub async fn follow(
             .map_err(|error| LogError::from_kube(error, &pod, &container, false))?,
     );
     let (sender, receiver) = mpsc::channel(FOLLOW_BUFFER_LINES);
-    tokio::spawn(read_into(reader, sender));
+    tokio::spawn(async move {
+        let _open = OpenLogStream::start();
+        read_into(reader, sender).await
+    });
     Ok(Sse::new(events(receiver)).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
 }
 
