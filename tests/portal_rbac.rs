@@ -353,3 +353,84 @@ async fn the_portal_keeps_its_lease_in_aigov_system_and_nowhere_else() {
         .await
         .unwrap();
 }
+
+#[tokio::test]
+async fn the_portal_writes_policy_reports_but_still_cannot_read_pods_or_logs() {
+    use aigov::crd::policy_report::{AIGOV_REPORT, PolicyReport};
+    let cluster = support::devcluster();
+    let namespace = cluster.namespace("portal-rbac-reports").await;
+    let client = portal().await;
+    let reports = Api::<PolicyReport>::namespaced(client.clone(), &namespace.name);
+
+    // Server-side apply creates the report, and patches it again.
+    let mut report = PolicyReport::new(&namespace.name, AIGOV_REPORT);
+    report.metadata.labels = Some(
+        [(
+            "app.kubernetes.io/managed-by".to_owned(),
+            "aigov".to_owned(),
+        )]
+        .into(),
+    );
+    for fail in [1, 2] {
+        report.summary = Some(aigov::crd::policy_report::ReportSummary {
+            fail,
+            ..Default::default()
+        });
+        reports
+            .patch(
+                AIGOV_REPORT,
+                &PatchParams::apply("aigov").force(),
+                &Patch::Apply(&report),
+            )
+            .await
+            .unwrap_or_else(|e| panic!("the portal applies its report: {e}"));
+    }
+    let listed = Api::<PolicyReport>::all(client.clone())
+        .list(&ListParams::default().labels("app.kubernetes.io/managed-by=aigov"))
+        .await
+        .expect("the portal lists its reports cluster-wide");
+    let ours = listed
+        .items
+        .iter()
+        .find(|r| r.metadata.namespace.as_deref() == Some(namespace.name.as_str()))
+        .expect("the applied report is listed");
+    assert_eq!(ours.summary.unwrap().fail, 2);
+
+    // No `update`: only server-side apply writes reports.
+    let error = reports
+        .replace(AIGOV_REPORT, &PostParams::default(), ours)
+        .await
+        .expect_err("the portal does not replace reports");
+    assert_eq!(refusal(error).0, 403, "update policyreports");
+    reports
+        .delete(AIGOV_REPORT, &DeleteParams::default())
+        .await
+        .expect("the portal deletes its stale report");
+
+    // Writing reports grants nothing else.
+    let pods = Api::<Pod>::namespaced(client.clone(), "fraud-detection");
+    let any_pod = pods
+        .list(&ListParams::default().limit(1))
+        .await
+        .unwrap()
+        .items
+        .into_iter()
+        .next()
+        .and_then(|pod| pod.metadata.name)
+        .expect("fraud-detection has pods");
+    assert_eq!(
+        refusal(pods.get(&any_pod).await.unwrap_err()).0,
+        403,
+        "get pod"
+    );
+    let error = pods
+        .logs(&any_pod, &Default::default())
+        .await
+        .expect_err("no pod logs");
+    assert_eq!(refusal(error).0, 403, "pod logs");
+    let error = Api::<k8s_openapi::api::core::v1::Secret>::namespaced(client, &namespace.name)
+        .list(&ListParams::default())
+        .await
+        .expect_err("no secrets");
+    assert_eq!(refusal(error).0, 403, "secrets");
+}

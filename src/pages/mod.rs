@@ -8,6 +8,7 @@ pub mod models;
 pub mod namespace_compliance;
 pub mod namespace_logs;
 pub mod namespace_network;
+pub mod namespace_reports;
 pub mod namespaces;
 pub mod namespaces_list;
 pub mod not_found;

@@ -7,6 +7,7 @@ use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
 use super::namespace_network::{LeftOut, NamespaceNoAccess};
+use super::namespace_reports::NamespaceReportsSection;
 use super::namespaces::{NamespaceTabs, namespace_param};
 use super::server_error::error_message;
 use crate::components::notice::{Notice, Tone};
@@ -121,6 +122,7 @@ pub fn NamespaceCompliancePage() -> impl IntoView {
                 }
             })}
         </Suspense>
+        <NamespaceReportsSection namespace=namespace()/>
     }
 }
 

@@ -4,7 +4,7 @@
 mod picture;
 
 #[cfg(feature = "ssr")]
-mod build;
+pub(crate) mod build;
 #[cfg(feature = "ssr")]
 mod words;
 

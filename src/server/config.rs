@@ -8,6 +8,7 @@ use super::access::audit_args::AuditArgs;
 use super::access::context::WorkflowArgs;
 use super::auth::config::AuthArgs;
 use super::kube::KubeArgs;
+use super::reports::args::ReportArgs;
 
 /// How log lines are written.
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -67,6 +68,9 @@ pub struct ServeArgs {
 
     #[command(flatten)]
     pub audit: AuditArgs,
+
+    #[command(flatten)]
+    pub reports: ReportArgs,
 }
 
 impl ServeArgs {

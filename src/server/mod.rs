@@ -12,6 +12,7 @@ pub mod exports;
 pub mod health;
 pub mod kube;
 pub mod logs;
+pub mod reports;
 pub mod metrics;
 pub mod oversight;
 pub mod probes;

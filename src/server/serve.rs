@@ -11,6 +11,7 @@ use super::auth::AuthState;
 use super::config::ServeArgs;
 use super::health::Readiness;
 use super::kube::KubeAccess;
+use super::reports::Reporter;
 use super::router::build_router;
 use super::state::AppState;
 use super::telemetry;
@@ -50,9 +51,14 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         tokio::spawn(reconciler::run(
             access.clone(),
             args.workflow.lease_namespace.clone(),
-            instance,
+            instance.clone(),
         ));
     }
+    // Compliance reports, on whichever replica holds their own Lease.
+    tokio::spawn(
+        Reporter::new(kube.portal().clone(), args.reports.settings())
+            .run(args.workflow.lease_namespace.clone(), instance),
+    );
     tokio::spawn(super::probes::probe_forever(
         readiness.clone(),
         kube.portal().clone(),

@@ -11,7 +11,7 @@ use crate::engine::netpol::cidr::parse_cidr;
 use crate::engine::netpol::explain::Target;
 use crate::engine::netpol::layout::{LabelSide, arrow_path, circular};
 use crate::engine::netpol::selectors::selects;
-use crate::engine::netpol::{Analysis, Cluster, Connection, Endpoint, Isolation, Protocol};
+use crate::engine::netpol::{Analysis, Cluster, Connection, Endpoint, Protocol};
 use crate::engine::workload::WorkloadId;
 use crate::server::cluster_cache::workload_objects::NamespaceObjects;
 use crate::views::namespace::{
@@ -34,39 +34,21 @@ pub fn network_view(
     let inputs = objects.network_inputs();
     let cluster = Cluster::from_objects(&inputs);
     let analysis = Analysis::new(&cluster);
-    let isolation: Vec<Isolation> = analysis
-        .isolation()
-        .into_iter()
-        .filter(|i| i.workload.namespace == namespace)
-        .collect();
-    let isolated: BTreeMap<&WorkloadId, (bool, bool)> = isolation
+    let workloads = workload_nodes(namespace, &analysis);
+    let isolated: BTreeMap<WorkloadId, (bool, bool)> = workloads
         .iter()
-        .map(|i| {
+        .map(|w| {
             (
-                &i.workload,
-                (
-                    !i.ingress_policies.is_empty(),
-                    !i.egress_policies.is_empty(),
-                ),
+                WorkloadId {
+                    namespace: namespace.to_owned(),
+                    name: w.name.clone(),
+                    kind: w.kind.clone(),
+                },
+                (w.ingress_isolated, w.egress_isolated),
             )
         })
         .collect();
-    let workloads: Vec<WorkloadNode> = isolation
-        .iter()
-        .map(|i| WorkloadNode {
-            key: format!("{}/{}", i.workload.kind, i.workload.name),
-            name: i.workload.name.clone(),
-            kind: i.workload.kind.clone(),
-            ingress_isolated: !i.ingress_policies.is_empty(),
-            egress_isolated: !i.egress_policies.is_empty(),
-        })
-        .collect();
-    let policies: Vec<&NetworkPolicy> = objects
-        .network_policies
-        .iter()
-        .flatten()
-        .map(|p| &**p)
-        .collect();
+    let policies = policies_of(objects);
     let governed: Vec<Connection> = analysis
         .connections()
         .into_iter()
@@ -95,11 +77,52 @@ pub fn network_view(
     }
 }
 
+/// Each workload of `namespace` and whether some policy isolates it, per
+/// direction.
+pub fn workload_nodes(namespace: &str, analysis: &Analysis) -> Vec<WorkloadNode> {
+    analysis
+        .isolation()
+        .into_iter()
+        .filter(|i| i.workload.namespace == namespace)
+        .map(|i| WorkloadNode {
+            key: format!("{}/{}", i.workload.kind, i.workload.name),
+            name: i.workload.name.clone(),
+            kind: i.workload.kind.clone(),
+            ingress_isolated: !i.ingress_policies.is_empty(),
+            egress_isolated: !i.egress_policies.is_empty(),
+        })
+        .collect()
+}
+
+fn policies_of(objects: &NamespaceObjects) -> Vec<&NetworkPolicy> {
+    objects
+        .network_policies
+        .iter()
+        .flatten()
+        .map(|p| &**p)
+        .collect()
+}
+
+/// The default-deny status of `namespace` for ingress and egress, as the
+/// network view shows it (the compliance reports reuse it without the rest
+/// of the view).
+pub fn deny_statuses(namespace: &str, objects: &NamespaceObjects) -> (DefaultDeny, DefaultDeny) {
+    let inputs = objects.network_inputs();
+    let cluster = Cluster::from_objects(&inputs);
+    let analysis = Analysis::new(&cluster);
+    let workloads = workload_nodes(namespace, &analysis);
+    let policies = policies_of(objects);
+    (
+        default_deny(&policies, &workloads, "Ingress"),
+        default_deny(&policies, &workloads, "Egress"),
+    )
+}
+
 /// Whether a policy decides the flow: the source is isolated for egress or
 /// the destination for ingress. Flows between unisolated ends are allowed
 /// because nothing restricts them; the view marks those workloads instead
 /// of drawing every pair.
-fn is_governed(connection: &Connection, isolated: &BTreeMap<&WorkloadId, (bool, bool)>) -> bool {
+fn is_governed(connection: &Connection, isolated: &BTreeMap<WorkloadId, (bool, bool)>) -> bool {
     let egress = |end: &Endpoint| match end {
         Endpoint::Workload(id) => isolated.get(id).is_some_and(|i| i.1),
         Endpoint::External(_) => false,

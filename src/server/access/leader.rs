@@ -118,7 +118,7 @@ where
             }
             tokio::time::sleep(RETRY_PERIOD).await;
         }
-        tracing::info!(identity = %lock.identity, lease = %lock.name, "leading: reconciling access requests");
+        tracing::info!(identity = %lock.identity, lease = %lock.name, "leading");
         let task = tokio::spawn(work());
         let mut renewed = tokio::time::Instant::now();
         loop {

@@ -1,0 +1,228 @@
+//! The reporter: one pass reads the cluster, audits every namespace and
+//! publishes the reports; [`Reporter::run`] repeats passes on the leader.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
+
+use futures::StreamExt;
+use k8s_openapi::jiff::Timestamp;
+use kube::api::{Api, ListParams};
+use kube::{Client, ResourceExt};
+
+use super::audit::audit_namespace;
+use super::collect::{Scope, list_pages, read};
+use super::publish::{apply, delete, desired_report, is_unchanged};
+use super::{LEASE_NAME, MANAGED_BY, MANAGER, PassOutcome, ReportError, ReportSettings};
+use crate::crd::policy_report::{AIGOV_REPORT, PolicyReport};
+use crate::server::access::leader;
+use crate::server::error_chain;
+
+/// Publishes one PolicyReport per namespace with the portal's identity.
+pub struct Reporter {
+    client: Client,
+    settings: ReportSettings,
+    /// Whether the missing PolicyReport definition was already logged.
+    warned_absent: AtomicBool,
+}
+
+/// What a namespace's write came to.
+enum Written {
+    Applied,
+    Unchanged,
+    Failed,
+}
+
+impl Reporter {
+    pub fn new(portal: Client, settings: ReportSettings) -> Reporter {
+        Reporter {
+            client: portal,
+            settings,
+            warned_absent: AtomicBool::new(false),
+        }
+    }
+
+    pub fn settings(&self) -> &ReportSettings {
+        &self.settings
+    }
+
+    /// aigov's reports in scope, by namespace; `None` when the
+    /// PolicyReport definition is not installed.
+    async fn existing_reports(
+        &self,
+    ) -> Result<Option<BTreeMap<String, PolicyReport>>, ReportError> {
+        let params = ListParams::default().labels(&format!("{MANAGED_BY}={MANAGER}"));
+        let listed = list_pages(
+            &Api::<PolicyReport>::all(self.client.clone()),
+            &params,
+            self.settings.page_size,
+            "policyreports",
+        )
+        .await;
+        let reports = match listed {
+            Ok(reports) => reports,
+            Err(ReportError::Cluster {
+                source: kube::Error::Api(status),
+                ..
+            }) if status.code == 404 => return Ok(None),
+            Err(error) => return Err(error),
+        };
+        Ok(Some(
+            reports
+                .into_iter()
+                .filter(|r| r.name_any() == AIGOV_REPORT)
+                .filter(|r| {
+                    let namespace = r.namespace().unwrap_or_default();
+                    self.settings
+                        .namespaces
+                        .as_ref()
+                        .is_none_or(|set| set.contains(&namespace))
+                })
+                .map(|r| (r.namespace().unwrap_or_default(), r))
+                .collect(),
+        ))
+    }
+
+    /// One pass: read, audit, publish, delete what is stale. A namespace
+    /// whose write fails is logged and counted, the others still written;
+    /// a list that fails (the cluster is down) fails the pass.
+    pub async fn pass(&self) -> Result<PassOutcome, ReportError> {
+        let started = Instant::now();
+        let Some(existing) = self.existing_reports().await? else {
+            if !self.warned_absent.swap(true, Ordering::Relaxed) {
+                tracing::warn!(
+                    "the PolicyReport definition (wgpolicyk8s.io/v1alpha2) is not installed: \
+                     compliance reports are not published; apply deploy/policyreport-crd.yaml"
+                );
+            }
+            return Ok(PassOutcome {
+                duration: started.elapsed(),
+                ..PassOutcome::default()
+            });
+        };
+        if self.warned_absent.swap(false, Ordering::Relaxed) {
+            tracing::info!("the PolicyReport definition is installed: publishing reports");
+        }
+        let cluster = read(Scope {
+            client: &self.client,
+            namespaces: self.settings.namespaces.as_ref(),
+            page_size: self.settings.page_size,
+        })
+        .await?;
+        let now = Timestamp::from_second(Timestamp::now().as_second())
+            .unwrap_or_else(|_| Timestamp::now());
+        let existing = Arc::new(existing);
+        let mut reported = BTreeSet::new();
+        let mut writes = Vec::new();
+        for (namespace, objects) in &cluster.namespaces {
+            let audit = audit_namespace(namespace, objects, &self.settings.config);
+            if !audit.has_workloads() {
+                continue;
+            }
+            reported.insert(namespace.clone());
+            let previous = existing.get(namespace);
+            let desired = desired_report(
+                &audit,
+                previous,
+                now,
+                self.settings.trend_step,
+                self.settings.trend_points,
+            );
+            if previous.is_some_and(|p| is_unchanged(p, &desired)) {
+                writes.push(None);
+            } else {
+                writes.push(Some(desired));
+            }
+        }
+        let mut outcome = PassOutcome {
+            namespaces_reported: reported.len(),
+            objects_read: cluster.objects + existing.len(),
+            published: true,
+            ..PassOutcome::default()
+        };
+        drop(cluster);
+        let client = &self.client;
+        let results: Vec<Written> = futures::stream::iter(writes)
+            .map(|write| async move {
+                let Some(report) = write else {
+                    return Written::Unchanged;
+                };
+                match apply(client, &report).await {
+                    Ok(()) => Written::Applied,
+                    Err(error) => {
+                        tracing::warn!(
+                            namespace = %report.namespace().unwrap_or_default(),
+                            error = %error_chain(&error),
+                            "cannot write the namespace's compliance report"
+                        );
+                        Written::Failed
+                    }
+                }
+            })
+            .buffer_unordered(self.settings.concurrency.max(1))
+            .collect()
+            .await;
+        for result in results {
+            match result {
+                Written::Applied => outcome.written += 1,
+                Written::Unchanged => outcome.unchanged += 1,
+                Written::Failed => outcome.failed += 1,
+            }
+        }
+        for namespace in existing.keys().filter(|ns| !reported.contains(*ns)) {
+            match delete(client, namespace).await {
+                Ok(()) => outcome.deleted += 1,
+                Err(error) => {
+                    tracing::warn!(%namespace, error = %error_chain(&error), "cannot delete a stale compliance report");
+                    outcome.failed += 1;
+                }
+            }
+        }
+        outcome.duration = started.elapsed();
+        Ok(outcome)
+    }
+
+    /// A pass every interval while this replica holds the Lease
+    /// `aigov-reporter` in `lease_namespace`. Never returns; an interval of
+    /// zero returns at once (reports disabled).
+    pub async fn run(self, lease_namespace: String, identity: String) {
+        if self.settings.interval.is_zero() {
+            tracing::info!("compliance reports disabled (--report-interval 0)");
+            return;
+        }
+        let lock =
+            leader::LeaseLock::new(self.client.clone(), &lease_namespace, LEASE_NAME, &identity);
+        let reporter = Arc::new(self);
+        leader::run_while_leader(lock, move || {
+            let reporter = reporter.clone();
+            async move { reporter.every_interval().await }
+        })
+        .await;
+    }
+
+    async fn every_interval(&self) {
+        let mut ticks = tokio::time::interval(self.settings.interval);
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            ticks.tick().await;
+            match self.pass().await {
+                Ok(outcome) if outcome.published => tracing::info!(
+                    namespaces = outcome.namespaces_reported,
+                    written = outcome.written,
+                    unchanged = outcome.unchanged,
+                    deleted = outcome.deleted,
+                    failed = outcome.failed,
+                    objects = outcome.objects_read,
+                    millis = outcome.duration.as_millis() as u64,
+                    "compliance reports published"
+                ),
+                Ok(_) => {}
+                Err(error) => tracing::error!(
+                    error = %error_chain(&error),
+                    "compliance report pass failed; the next pass retries"
+                ),
+            }
+        }
+    }
+}
