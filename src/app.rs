@@ -11,6 +11,7 @@ use crate::pages::{
     access::MyAccessPage,
     audit::AuditPage,
     compliance::ComplianceOverviewPage,
+    grants::AccessOverviewPage,
     models::{ModelCatalogPage, ModelDetailPage},
     namespace_compliance::NamespaceCompliancePage,
     namespace_logs::NamespaceLogsPage,
@@ -75,6 +76,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/namespaces/:ns/logs") view=NamespaceLogsPage ssr=SsrMode::Async/>
                     <Route path=path!("/compliance") view=ComplianceOverviewPage ssr=SsrMode::Async/>
                     <Route path=path!("/audit") view=AuditPage ssr=SsrMode::Async/>
+                    <Route path=path!("/grants") view=AccessOverviewPage ssr=SsrMode::Async/>
                 </Routes>
             </AppLayout>
         </Router>

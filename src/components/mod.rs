@@ -7,6 +7,7 @@ pub mod logs;
 pub mod managers_only;
 pub mod nav;
 pub mod notice;
+pub mod oversight;
 pub mod page_header;
 pub mod theme;
 pub mod user_menu;

@@ -68,6 +68,13 @@ pub const SECTIONS: &[Section] = &[
         for_managers: true,
     },
     Section {
+        path: "/grants",
+        label: "Access overview",
+        summary: "Who has access to which model, what expires soon, and how quickly requests are decided.",
+        group: SectionGroup::Governance,
+        for_managers: true,
+    },
+    Section {
         path: "/audit",
         label: "Audit trail",
         summary: "Every access decision, who made it and when; export it.",
@@ -105,6 +112,7 @@ mod tests {
     fn only_managers_get_the_governance_sections() {
         let everyone: Vec<_> = sections_for(false).map(|section| section.path).collect();
         assert!(!everyone.contains(&"/compliance") && !everyone.contains(&"/audit"));
+        assert!(!everyone.contains(&"/grants"));
         assert!(everyone.contains(&"/models"));
         assert_eq!(sections_for(true).count(), SECTIONS.len());
     }

@@ -4,6 +4,7 @@ pub mod access;
 pub mod audit;
 pub mod compliance;
 pub mod error;
+pub mod grants;
 pub mod models;
 pub mod namespace_compliance;
 pub mod namespace_logs;

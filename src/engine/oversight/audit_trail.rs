@@ -245,7 +245,8 @@ pub fn audit_trail(
     };
     let filter = match AuditFilter::parse(&values, &actions) {
         Ok(filter) => filter,
-        Err(problems) => {
+        Err(mut problems) => {
+            problems.extend(parse_page(page).err());
             trail.filter = values;
             trail.problems = problems;
             return trail;

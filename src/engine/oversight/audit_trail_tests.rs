@@ -209,6 +209,13 @@ fn the_page_holds_fifty_events_and_links_keep_the_filters() {
     assert_eq!(past.problems, ["Page 3 does not exist: there are 2 pages."]);
     let nonsense = audit_trail(&many, alice, "x", false, now());
     assert!(nonsense.problems[0].contains("not a page number"));
+    let both = AuditFilterValues {
+        from: "soon".into(),
+        ..values()
+    };
+    let both = audit_trail(&many, both, "0", false, now());
+    assert_eq!(both.problems.len(), 2, "{:?}", both.problems);
+    assert!(both.problems[1].contains("“0” is not a page number"));
 }
 
 #[test]
