@@ -17,5 +17,4 @@ pub mod overview;
 pub mod requests;
 pub mod reviews;
 
-mod not_yet;
 mod server_error;
