@@ -50,6 +50,7 @@ fn state(ready: bool) -> AppState {
         pending_timeout: std::time::Duration::from_secs(3600),
         expiry_warning: std::time::Duration::from_secs(60),
         lease_namespace: "aigov-system".into(),
+        reconciler_lease: "aigov-reconciler".into(),
         no_reconciler: true,
     };
     let audit = AuditArgs {

@@ -63,6 +63,7 @@ pub fn workflow(pending_timeout: Duration) -> WorkflowArgs {
         pending_timeout,
         expiry_warning: Duration::from_secs(5),
         lease_namespace: "aigov-system".into(),
+        reconciler_lease: "aigov-reconciler".into(),
         no_reconciler: true,
     }
 }

@@ -22,6 +22,17 @@ impl RunningPortal {
     /// [`RunningPortal::start`], with extra environment variables (which
     /// override `.dev/env`).
     pub async fn start_with_env(env: &[(&str, &str)]) -> Self {
+        Self::launch(env, false).await
+    }
+
+    /// A portal that also runs the reconciler (when it holds the leader
+    /// Lease), as every replica does in production. Give it its own Lease
+    /// (`AIGOV_RECONCILER_LEASE`) so it never competes with other portals.
+    pub async fn start_reconciling(env: &[(&str, &str)]) -> Self {
+        Self::launch(env, true).await
+    }
+
+    async fn launch(env: &[(&str, &str)], reconciler: bool) -> Self {
         super::portal::portal_access().await;
         let port = TcpListener::bind("127.0.0.1:0")
             .unwrap()
@@ -30,15 +41,13 @@ impl RunningPortal {
             .port();
         let url = format!("http://127.0.0.1:{port}");
         let cluster = super::devcluster();
+        let listen = format!("127.0.0.1:{port}");
+        let mut args = vec!["serve", "--listen", &listen, "--public-url", &url];
+        if !reconciler {
+            args.push("--no-reconciler");
+        }
         let child = Command::new(env!("CARGO_BIN_EXE_aigov"))
-            .args([
-                "serve",
-                "--listen",
-                &format!("127.0.0.1:{port}"),
-                "--public-url",
-                &url,
-                "--no-reconciler",
-            ])
+            .args(args)
             .env("AIGOV_KUBECONFIG", cluster.dir.join("portal-kubeconfig"))
             .env("AIGOV_DEV", "true")
             .envs(env.iter().copied())
@@ -101,6 +110,20 @@ impl RunningPortal {
                 .unwrap();
         }
         panic!("signing in as {user} did not come back to the portal");
+    }
+}
+
+impl RunningPortal {
+    /// The process id (part of the portal's instance name).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Ends the process at once with SIGKILL, as a crash or a node loss
+    /// would: nothing is released or flushed on the way out.
+    pub fn kill(&mut self) {
+        self.child.kill().expect("killing the portal");
+        let _ = self.child.wait();
     }
 }
 

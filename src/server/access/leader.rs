@@ -18,6 +18,17 @@ use super::error::{is_already_exists, is_conflict};
 pub const LEASE_DURATION: Duration = Duration::from_secs(15);
 /// How often the holder renews, and others try.
 pub const RETRY_PERIOD: Duration = Duration::from_secs(3);
+/// How long after a claim lapses a waiting replica tries again.
+const AFTER_LAPSE: Duration = Duration::from_millis(100);
+
+/// What an attempt on the lease found.
+#[derive(Debug, PartialEq)]
+enum Claim {
+    /// This replica holds the lease now.
+    Held,
+    /// Another replica holds it; its claim lapses in this long, when known.
+    Busy(Option<Duration>),
+}
 
 /// One replica's claim on a named Lease.
 #[derive(Clone)]
@@ -38,6 +49,10 @@ impl LeaseLock {
 
     /// Takes or renews the lease; `Ok(false)` when another replica holds it.
     pub async fn try_acquire_or_renew(&self) -> Result<bool, kube::Error> {
+        Ok(self.claim_lease().await? == Claim::Held)
+    }
+
+    async fn claim_lease(&self) -> Result<Claim, kube::Error> {
         let now = Timestamp::now();
         let Some(mut lease) = self.api.get_opt(&self.name).await? else {
             let lease = Lease {
@@ -48,8 +63,8 @@ impl LeaseLock {
                 spec: Some(self.claim(now, None, 0)),
             };
             return match self.api.create(&PostParams::default(), &lease).await {
-                Ok(_) => Ok(true),
-                Err(error) if is_already_exists(&error) => Ok(false),
+                Ok(_) => Ok(Claim::Held),
+                Err(error) if is_already_exists(&error) => Ok(Claim::Busy(None)),
                 Err(error) => Err(error),
             };
         };
@@ -57,7 +72,7 @@ impl LeaseLock {
         let holder = spec.holder_identity.as_deref();
         let mine = holder == Some(self.identity.as_str());
         if !mine && holder.is_some() && !lapsed(&spec, now) {
-            return Ok(false);
+            return Ok(Claim::Busy(until_lapse(&spec, now)));
         }
         let transitions = spec.lease_transitions.unwrap_or(0) + i32::from(!mine);
         let acquired = if mine {
@@ -71,8 +86,8 @@ impl LeaseLock {
             .replace(&self.name, &PostParams::default(), &lease)
             .await
         {
-            Ok(_) => Ok(true),
-            Err(error) if is_conflict(&error) => Ok(false),
+            Ok(_) => Ok(Claim::Held),
+            Err(error) if is_conflict(&error) => Ok(Claim::Busy(None)),
             Err(error) => Err(error),
         }
     }
@@ -86,6 +101,25 @@ impl LeaseLock {
             lease_transitions: Some(transitions),
             ..Default::default()
         }
+    }
+}
+
+/// How long until the holder's claim lapses, unless it renews.
+fn until_lapse(spec: &LeaseSpec, now: Timestamp) -> Option<Duration> {
+    let renewed = spec.renew_time.as_ref()?.0;
+    let duration = SignedDuration::from_secs(spec.lease_duration_seconds.unwrap_or(15).into());
+    let left = renewed.checked_add(duration).ok()?.duration_since(now);
+    Some(Duration::try_from(left).unwrap_or(Duration::ZERO))
+}
+
+/// When a replica that does not hold the lease tries again: every
+/// [`RETRY_PERIOD`], or just after the holder's claim lapses when that comes
+/// sooner, so a crashed holder is replaced within the lease's duration
+/// rather than up to one more period later.
+fn next_try(claim: &Claim) -> Duration {
+    match claim {
+        Claim::Busy(Some(left)) if *left < RETRY_PERIOD => *left + AFTER_LAPSE,
+        _ => RETRY_PERIOD,
     }
 }
 
@@ -111,12 +145,15 @@ where
 {
     loop {
         loop {
-            match lock.try_acquire_or_renew().await {
-                Ok(true) => break,
-                Ok(false) => {}
-                Err(error) => tracing::warn!(%error, "cannot reach the leader lease"),
-            }
-            tokio::time::sleep(RETRY_PERIOD).await;
+            let wait = match lock.claim_lease().await {
+                Ok(Claim::Held) => break,
+                Ok(busy) => next_try(&busy),
+                Err(error) => {
+                    tracing::warn!(%error, "cannot reach the leader lease");
+                    RETRY_PERIOD
+                }
+            };
+            tokio::time::sleep(wait).await;
         }
         tracing::info!(identity = %lock.identity, lease = %lock.name, "leading");
         let task = tokio::spawn(work());
@@ -163,5 +200,34 @@ mod tests {
         assert!(!lapsed(&spec, later(15)));
         assert!(lapsed(&spec, later(16)));
         assert!(lapsed(&LeaseSpec::default(), renewed));
+    }
+
+    #[test]
+    fn a_waiting_replica_tries_again_just_after_the_claim_lapses() {
+        let renewed = Timestamp::from_second(1_800_000_000).unwrap();
+        let spec = LeaseSpec {
+            renew_time: Some(MicroTime(renewed)),
+            lease_duration_seconds: Some(15),
+            ..Default::default()
+        };
+        let at = |millis| {
+            renewed
+                .checked_add(SignedDuration::from_millis(millis))
+                .unwrap()
+        };
+        assert_eq!(until_lapse(&spec, at(0)), Some(Duration::from_secs(15)));
+        assert_eq!(
+            until_lapse(&spec, at(13_500)),
+            Some(Duration::from_millis(1_500))
+        );
+        assert_eq!(until_lapse(&spec, at(16_000)), Some(Duration::ZERO));
+        assert_eq!(until_lapse(&LeaseSpec::default(), at(0)), None);
+
+        let busy = |left| Claim::Busy(until_lapse(&spec, at(left)));
+        assert_eq!(next_try(&busy(0)), RETRY_PERIOD);
+        assert_eq!(next_try(&busy(13_500)), Duration::from_millis(1_600));
+        assert_eq!(next_try(&busy(16_000)), AFTER_LAPSE);
+        assert!(lapsed(&spec, at(15_000) + AFTER_LAPSE));
+        assert_eq!(next_try(&Claim::Busy(None)), RETRY_PERIOD);
     }
 }

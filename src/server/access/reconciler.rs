@@ -33,7 +33,7 @@ use crate::engine::access::transitions::{self, PORTAL_ACTOR, Refusal};
 const SWEEP_PERIOD: Duration = Duration::from_secs(30);
 /// The longest a request waits between reconciliations.
 const LONGEST_WAIT: Duration = Duration::from_secs(300);
-/// Name of the leader Lease.
+/// Default name of the leader Lease.
 pub const LEASE_NAME: &str = "aigov-reconciler";
 
 struct Reconciler {
@@ -42,9 +42,11 @@ struct Reconciler {
     warned: Mutex<HashSet<String>>,
 }
 
-/// Runs the reconciler whenever this replica leads. Never returns.
+/// Runs the reconciler whenever this replica leads, electing the leader on
+/// the Lease the settings name (`--reconciler-lease`). Never returns.
 pub async fn run(access: AccessContext, lease_namespace: String, identity: String) {
-    run_with_lease(access, lease_namespace, LEASE_NAME.to_owned(), identity).await
+    let lease_name = access.reconciler_lease.clone();
+    run_with_lease(access, lease_namespace, lease_name, identity).await
 }
 
 /// [`run`], electing the leader on the Lease `lease_name`.
@@ -206,8 +208,10 @@ async fn expire(access: &AccessContext, namespace: &str, name: &str) -> Result<(
             .ok_or(AccessError::Refused(Refusal::Settled("not due")))
     })
     .await;
-    grant::remove(&access.client, namespace, &grant::binding_name(name)).await?;
-    match result {
+    // The audit line is written as soon as the status says Expired, before
+    // the binding is deleted: should this replica die in between, the next
+    // leader finds the request settled and would not write it again.
+    let recorded = match result {
         Ok((request, model)) => {
             access
                 .auditor
@@ -224,7 +228,9 @@ async fn expire(access: &AccessContext, namespace: &str, name: &str) -> Result<(
             Ok(())
         }
         Err(error) => ignore_refusal(Err(error)),
-    }
+    };
+    grant::remove(&access.client, namespace, &grant::binding_name(name)).await?;
+    recorded
 }
 
 fn ignore_refusal(result: Result<(), AccessError>) -> Result<(), AccessError> {
