@@ -88,7 +88,7 @@ pub fn AuditPage() -> impl IntoView {
             </Transition>
             <p class="muted audit-note" data-testid="history-note">
                 "The history shown here is kept in each AccessRequest: deleting a request deletes its history with it. "
-                "The portal's JSON audit log (see docs/access.md) is the durable copy."
+                "The portal's JSON audit log (--audit-log; see docs/audit.md) is the durable copy."
             </p>
         </ManagersOnly>
     }
@@ -169,7 +169,7 @@ fn AuditFilters(filter: AuditFilterValues, choices: AuditChoices) -> impl IntoVi
             .collect_view()
     };
     view! {
-        <Form method="GET" action="/audit" attr:class="filters" attr:role="search" attr:aria-label="Filter the audit trail" attr:data-testid="audit-filters">
+        <Form method="GET" action="/audit" attr:class="filters oversight-filters" attr:role="search" attr:aria-label="Filter the audit trail" attr:data-testid="audit-filters">
             <div class="field">
                 <label for="audit-user">"User"</label>
                 <input id="audit-user" type="search" name="user" value=filter.user placeholder="Actor or requester"/>
@@ -244,7 +244,7 @@ fn EventTable(events: Vec<AuditEvent>, caption: String) -> impl IntoView {
                                 <td><code>{event.namespace}</code></td>
                                 <td>{event.level}</td>
                                 <td><A href=href>{event.request}</A></td>
-                                <td class="user-text">{event.comment}</td>
+                                <td class="audit-comment">{event.comment}</td>
                             </tr>
                         }
                     })

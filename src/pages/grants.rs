@@ -186,7 +186,7 @@ fn OverviewFilters(
             .collect_view()
     };
     view! {
-        <Form method="GET" action="/grants" attr:class="filters" attr:role="search" attr:aria-label="Filter the access overview" attr:data-testid="grant-filters">
+        <Form method="GET" action="/grants" attr:class="filters oversight-filters" attr:role="search" attr:aria-label="Filter the access overview" attr:data-testid="grant-filters">
             <div class="field">
                 <label for="grants-model">"Model"</label>
                 <select id="grants-model" name="model">
