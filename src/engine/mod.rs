@@ -6,6 +6,7 @@
 //! - [`compliance`] checks workloads against the Pod Security Standards and
 //!   the portal's governance rules.
 //! - [`logs`] reads timestamps off pod log lines and merges pods' logs by time.
+//! - [`oversight`] builds the audit trail and the access overview managers read.
 
 pub mod access;
 pub mod compliance;
