@@ -30,6 +30,8 @@ pub struct Replicas {
 impl Replicas {
     /// Starts both processes (reconciler on) and waits until they answer.
     pub async fn start(ns: &TestNamespace) -> Self {
+        let leases = Api::namespaced(ns.client.clone(), LEASE_NAMESPACE);
+        no_other_reconciler(&leases).await;
         let mut key = [0u8; 64];
         std::fs::File::open("/dev/urandom")
             .and_then(|mut random| random.read_exact(&mut key))
@@ -72,7 +74,7 @@ impl Replicas {
             audit,
             dir,
             lease,
-            leases: Api::namespaced(ns.client.clone(), LEASE_NAMESPACE),
+            leases,
         }
     }
 
@@ -171,6 +173,35 @@ impl Drop for Replicas {
             });
         })
         .join();
+    }
+}
+
+/// Waits (up to 30 s) until no portal reconciles on the default Lease: any
+/// reconciler acts in every namespace, so one started by hand against the
+/// devcluster would expire this test's grants in place of its replicas.
+async fn no_other_reconciler(leases: &Api<Lease>) {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let holder = leases
+            .get_opt(aigov::server::access::reconciler::LEASE_NAME)
+            .await
+            .unwrap()
+            .and_then(|lease| lease.spec)
+            .filter(|spec| {
+                let renewed = spec.renew_time.as_ref().map(|t| t.0);
+                let duration = spec.lease_duration_seconds.unwrap_or(15) as u64;
+                renewed.is_some_and(|renewed| {
+                    renewed + Duration::from_secs(duration + 1) > Timestamp::now()
+                })
+            })
+            .and_then(|spec| spec.holder_identity);
+        let Some(holder) = holder else { return };
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "another portal ({holder}) reconciles against the devcluster and would \
+             expire this test's grants: stop it, or start it with --no-reconciler"
+        );
+        tokio::time::sleep(Duration::from_secs(1)).await;
     }
 }
 
