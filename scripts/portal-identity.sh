@@ -13,7 +13,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 dev="${AIGOV_DEV_DIR:-$root/.dev}"
 kubectl() { "$root/scripts/devcluster.sh" kubectl "$@"; }
 
-kubectl apply -f "$root/deploy/crds.yaml" >/dev/null
+kubectl apply -f "$root/deploy/namespace.yaml" -f "$root/deploy/crds.yaml" >/dev/null
 kubectl wait --for=condition=Established \
   crd/models.aigov.dev crd/accessrequests.aigov.dev --timeout=60s >/dev/null
 # The PolicyReport CRD only where absent: a cluster running Kyverno or Policy

@@ -29,7 +29,11 @@ if [ ! -x "$wasm_bindgen" ]; then
     --root "$tools/wasm-bindgen-$wasm_bindgen_version"
 fi
 
-if ! command -v chromium >/dev/null 2>&1; then
+# AIGOV_SKIP_BROWSER_TOOLS=1 (the image build) leaves out what only the
+# browser tests and the chart tests need.
+browser_tools="${AIGOV_SKIP_BROWSER_TOOLS:-}"
+
+if [ -z "$browser_tools" ] && ! command -v chromium >/dev/null 2>&1; then
   say "installing Debian's Chromium"
   if [ "$(id -u)" = 0 ]; then
     apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium
@@ -48,7 +52,15 @@ npm_ci() {
     cp "$dir/package-lock.json" "$stamp"
   fi
 }
-npm_ci "$root/end2end"
+[ -n "$browser_tools" ] || npm_ci "$root/end2end"
 npm_ci "$root/tools/build"
+
+# helm, from the Go module proxy, to render and check the chart.
+helm="$tools/helm-$helm_version/bin/helm"
+if [ -z "$browser_tools" ] && [ ! -x "$helm" ]; then
+  say "installing helm $helm_version from the Go module proxy (a few minutes on 2 cores)"
+  GOBIN="$tools/helm-$helm_version/bin" GOFLAGS=-mod=mod \
+    go install "helm.sh/helm/v3/cmd/helm@v$helm_version"
+fi
 
 say "tools ready"

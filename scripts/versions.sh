@@ -6,3 +6,6 @@ tools="${AIGOV_TOOLS_DIR:-$HOME/.cache/aigov/tools}"
 cargo_leptos_version="0.3.10"
 # wasm-bindgen-cli must match the wasm-bindgen crate in Cargo.lock exactly.
 wasm_bindgen_version="$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/[^0-9.]/, ""); print; exit}' "$aigov_root/Cargo.lock")"
+# helm renders and checks the chart (deploy/helm/aigov); built from the Go
+# module proxy by scripts/setup.sh.
+helm_version="3.22.0"

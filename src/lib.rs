@@ -4,6 +4,10 @@
 //! CLI tools), with `hydrate` into the browser bundle that makes the
 //! server-rendered pages interactive.
 
+// The view types of the larger pages nest deeper than the default limit
+// when the release profile computes the layout of their async blocks.
+#![recursion_limit = "256"]
+
 pub mod app;
 pub mod components;
 pub mod identity;
