@@ -15,7 +15,7 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
 DEV_DIR := .dev
 
-.PHONY: help setup stack dev build test lint fmt unit idp-test e2e down clean
+.PHONY: help setup stack dev build dist dist-test test lint fmt unit idp-test e2e down clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -47,7 +47,16 @@ build: setup ## Build the release binary and site (optimised wasm)
 	cargo leptos build --release
 	@echo "binary: $(CARGO_TARGET_DIR)/release/aigov  site: target/site"
 
-test: setup lint stack unit idp-test e2e ## Run every check and test
+dist: build ## The container image's file tree in dist/aigov (app/aigov, app/site)
+	rm -rf dist/aigov && mkdir -p dist/aigov/app
+	cp $(CARGO_TARGET_DIR)/release/aigov dist/aigov/app/aigov
+	cp -R target/site dist/aigov/app/site
+	@echo "dist/aigov: the tree the Dockerfile copies into its runtime image"
+
+dist-test: dist stack ## Run the portal from dist/aigov as the image would, and check it serves
+	set -a; . $(DEV_DIR)/env; set +a; scripts/dist-smoke.sh dist/aigov
+
+test: setup lint stack unit idp-test e2e dist-test ## Run every check and test
 
 fmt: ## Format the code
 	cargo fmt --all
