@@ -79,6 +79,8 @@ pub struct PassOutcome {
     /// False when the PolicyReport definition is not installed: nothing was
     /// published.
     pub published: bool,
+    /// Time spent listing (reports' metadata and every kind).
+    pub read_duration: Duration,
     pub duration: Duration,
 }
 

@@ -1,9 +1,15 @@
 //! A namespace's report as aigov writes it, whether it changed, and the
 //! writes: server-side apply of aigov's report, deletion of stale ones.
+//!
+//! Whether a report changed is decided from its metadata alone (labels and
+//! annotations, listed without the results): the report carries a digest
+//! of its results and counts in `aigov.dev/results-digest`, so a pass never
+//! has to read back hundreds of kilobytes of results per namespace.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
 
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use k8s_openapi::jiff::Timestamp;
 use kube::api::{Api, DeleteParams, Patch, PatchParams};
 use kube::{Client, ResourceExt};
@@ -15,10 +21,14 @@ use super::{MANAGED_BY, MANAGER, trend};
 use crate::crd::policy_report::{AIGOV_REPORT, PolicyReport, ReportTimestamp, annotations};
 use crate::views::compliance_overview::NamespaceSummary;
 
-/// The report aigov would write for `audit` at `now`, replacing `previous`.
+/// Annotation holding the digest of a report's results and counts.
+pub const RESULTS_DIGEST: &str = "aigov.dev/results-digest";
+
+/// The report aigov would write for `audit` at `now`, replacing the report
+/// whose metadata is `previous` (for its trend).
 pub fn desired_report(
     audit: &NamespaceAudit,
-    previous: Option<&PolicyReport>,
+    previous: Option<&ObjectMeta>,
     now: Timestamp,
     trend_step: Duration,
     trend_points: usize,
@@ -27,11 +37,11 @@ pub fn desired_report(
         seconds: now.as_second(),
         nanos: 0,
     };
-    let (results, counts) = report_results(audit, previous, stamp);
+    let (results, counts) = report_results(audit, stamp);
     let summary = namespace_summary(audit, &now.to_string());
     let old_trend = trend::parse(
         previous
-            .and_then(|r| r.annotations().get(annotations::TREND))
+            .and_then(|meta| meta.annotations.as_ref()?.get(annotations::TREND))
             .map(String::as_str),
     );
     let series = trend::advance(&old_trend, now, audit.score, trend_step, trend_points);
@@ -40,12 +50,13 @@ pub fn desired_report(
         MANAGED_BY.to_owned(),
         MANAGER.to_owned(),
     )]));
+    report.summary = Some(counts);
+    report.results = results;
     report.metadata.annotations = Some(BTreeMap::from([
         (annotations::SUMMARY.to_owned(), json(&summary)),
         (annotations::TREND.to_owned(), json(&series)),
+        (RESULTS_DIGEST.to_owned(), digest(&report)),
     ]));
-    report.summary = Some(counts);
-    report.results = results;
     report
 }
 
@@ -53,22 +64,42 @@ fn json<T: serde::Serialize>(value: &T) -> String {
     serde_json::to_string(value).expect("summaries serialise")
 }
 
-fn summary_of(report: &PolicyReport) -> Option<NamespaceSummary> {
-    serde_json::from_str(report.annotations().get(annotations::SUMMARY)?).ok()
+/// FNV-1a (64 bits) of the results without their times, and the counts:
+/// stable across releases and machines, unlike std's hasher.
+pub fn digest(report: &PolicyReport) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut feed = |bytes: &[u8]| {
+        for byte in bytes {
+            hash ^= u64::from(*byte);
+            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    };
+    for result in &report.results {
+        let mut timeless = result.clone();
+        timeless.timestamp = None;
+        feed(&serde_json::to_vec(&timeless).expect("results serialise"));
+        feed(b"\n");
+    }
+    feed(&serde_json::to_vec(&report.summary).expect("counts serialise"));
+    format!("{hash:016x}")
 }
 
-/// Whether writing `desired` over `existing` would change nothing but the
-/// summary's time: same results, counts, label, trend and findings. (Within
-/// one trend step an unchanged score leaves the trend as it was.)
-pub fn is_unchanged(existing: &PolicyReport, desired: &PolicyReport) -> bool {
-    let label = |r: &PolicyReport| r.labels().get(MANAGED_BY).cloned();
-    let trend = |r: &PolicyReport| r.annotations().get(annotations::TREND).cloned();
-    label(existing) == label(desired)
-        && existing.results == desired.results
-        && existing.summary.unwrap_or_default() == desired.summary.unwrap_or_default()
-        && existing.scope == desired.scope
-        && trend(existing) == trend(desired)
-        && match (summary_of(existing), summary_of(desired)) {
+fn summary_of(meta: &ObjectMeta) -> Option<NamespaceSummary> {
+    serde_json::from_str(meta.annotations.as_ref()?.get(annotations::SUMMARY)?).ok()
+}
+
+/// Whether writing `desired` over the report whose metadata is `existing`
+/// would change nothing but times: same label, results and counts (by
+/// digest), trend and findings. (Within one trend step an unchanged score
+/// leaves the trend as it was.)
+pub fn is_unchanged(existing: &ObjectMeta, desired: &PolicyReport) -> bool {
+    let label = |meta: &ObjectMeta| meta.labels.as_ref()?.get(MANAGED_BY).cloned();
+    let annotation = |meta: &ObjectMeta, key: &str| meta.annotations.as_ref()?.get(key).cloned();
+    let desired_meta = &desired.metadata;
+    label(existing) == label(desired_meta)
+        && annotation(existing, RESULTS_DIGEST) == annotation(desired_meta, RESULTS_DIGEST)
+        && annotation(existing, annotations::TREND) == annotation(desired_meta, annotations::TREND)
+        && match (summary_of(existing), summary_of(desired_meta)) {
             (Some(a), Some(b)) => same_findings(&a, &b),
             _ => false,
         }
@@ -113,11 +144,11 @@ mod tests {
     }
 
     #[test]
-    fn the_report_carries_label_summary_trend_and_results() {
+    fn the_report_carries_label_summary_trend_digest_and_results() {
         let report = desired_report(&shop(), None, at(0), HOUR, 90);
         assert_eq!(report.labels()[MANAGED_BY], "aigov");
         assert_eq!(report.metadata.name.as_deref(), Some(AIGOV_REPORT));
-        let summary = summary_of(&report).unwrap();
+        let summary = summary_of(&report.metadata).unwrap();
         assert_eq!(summary.score, Some(61));
         assert_eq!(summary.generated_at, at(0).to_string());
         let series = trend::parse(
@@ -128,23 +159,35 @@ mod tests {
         );
         assert_eq!(series.len(), 1);
         assert_eq!(report.summary.unwrap().fail as usize, report.results.len());
+        assert_eq!(report.annotations()[RESULTS_DIGEST].len(), 16);
     }
 
     #[test]
     fn a_later_pass_within_the_step_changes_nothing_and_a_step_later_it_does() {
         let first = desired_report(&shop(), None, at(0), HOUR, 90);
-        let again = desired_report(&shop(), Some(&first), at(600), HOUR, 90);
-        assert!(is_unchanged(&first, &again));
-        let next_step = desired_report(&shop(), Some(&first), at(3600), HOUR, 90);
-        assert!(!is_unchanged(&first, &next_step), "a trend point is due");
+        let again = desired_report(&shop(), Some(&first.metadata), at(600), HOUR, 90);
+        assert_ne!(first.results[0].timestamp, again.results[0].timestamp);
+        assert!(is_unchanged(&first.metadata, &again));
+        let next_step = desired_report(&shop(), Some(&first.metadata), at(3600), HOUR, 90);
+        assert!(
+            !is_unchanged(&first.metadata, &next_step),
+            "a trend point is due"
+        );
 
         let mut changed = shop();
         changed.workloads[1].checks[1].passed = true;
-        let fixed = desired_report(&changed, Some(&first), at(600), HOUR, 90);
-        assert!(!is_unchanged(&first, &fixed));
+        let fixed = desired_report(&changed, Some(&first.metadata), at(600), HOUR, 90);
+        assert!(!is_unchanged(&first.metadata, &fixed));
+        let mut reworded = shop();
+        reworded.workloads[0].checks[0].message = "another violation".into();
+        let reworded = desired_report(&reworded, Some(&first.metadata), at(600), HOUR, 90);
+        assert!(
+            !is_unchanged(&first.metadata, &reworded),
+            "the digest covers messages"
+        );
 
-        let mut another_tool = first.clone();
-        another_tool.metadata.labels = None;
+        let mut another_tool = first.metadata.clone();
+        another_tool.labels = None;
         assert!(!is_unchanged(&another_tool, &again));
     }
 }

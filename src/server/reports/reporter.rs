@@ -7,12 +7,13 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 use futures::StreamExt;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use k8s_openapi::jiff::Timestamp;
 use kube::api::{Api, ListParams};
 use kube::{Client, ResourceExt};
 
 use super::audit::audit_namespace;
-use super::collect::{Scope, list_pages, read};
+use super::collect::{Scope, read};
 use super::publish::{apply, delete, desired_report, is_unchanged};
 use super::{LEASE_NAME, MANAGED_BY, MANAGER, PassOutcome, ReportError, ReportSettings};
 use crate::crd::policy_report::{AIGOV_REPORT, PolicyReport};
@@ -47,41 +48,42 @@ impl Reporter {
         &self.settings
     }
 
-    /// aigov's reports in scope, by namespace; `None` when the
+    /// The metadata of aigov's reports in scope, by namespace (labels and
+    /// annotations only: never their results); `None` when the
     /// PolicyReport definition is not installed.
-    async fn existing_reports(
-        &self,
-    ) -> Result<Option<BTreeMap<String, PolicyReport>>, ReportError> {
-        let params = ListParams::default().labels(&format!("{MANAGED_BY}={MANAGER}"));
-        let listed = list_pages(
-            &Api::<PolicyReport>::all(self.client.clone()),
-            &params,
-            self.settings.page_size,
-            "policyreports",
-        )
-        .await;
-        let reports = match listed {
-            Ok(reports) => reports,
-            Err(ReportError::Cluster {
-                source: kube::Error::Api(status),
-                ..
-            }) if status.code == 404 => return Ok(None),
-            Err(error) => return Err(error),
-        };
-        Ok(Some(
-            reports
-                .into_iter()
-                .filter(|r| r.name_any() == AIGOV_REPORT)
-                .filter(|r| {
-                    let namespace = r.namespace().unwrap_or_default();
-                    self.settings
-                        .namespaces
-                        .as_ref()
-                        .is_none_or(|set| set.contains(&namespace))
-                })
-                .map(|r| (r.namespace().unwrap_or_default(), r))
-                .collect(),
-        ))
+    async fn existing_reports(&self) -> Result<Option<BTreeMap<String, ObjectMeta>>, ReportError> {
+        let api = Api::<PolicyReport>::all(self.client.clone());
+        let mut params = ListParams::default()
+            .labels(&format!("{MANAGED_BY}={MANAGER}"))
+            .limit(self.settings.page_size);
+        let mut found = BTreeMap::new();
+        loop {
+            let page = match api.list_metadata(&params).await {
+                Ok(page) => page,
+                Err(kube::Error::Api(status)) if status.code == 404 => return Ok(None),
+                Err(source) => {
+                    return Err(ReportError::Cluster {
+                        what: "policyreports",
+                        source,
+                    });
+                }
+            };
+            for report in page.items {
+                let namespace = report.namespace().unwrap_or_default();
+                let in_scope = self
+                    .settings
+                    .namespaces
+                    .as_ref()
+                    .is_none_or(|set| set.contains(&namespace));
+                if report.name_any() == AIGOV_REPORT && in_scope {
+                    found.insert(namespace, report.metadata);
+                }
+            }
+            match page.metadata.continue_ {
+                Some(token) if !token.is_empty() => params = params.continue_token(&token),
+                _ => return Ok(Some(found)),
+            }
+        }
     }
 
     /// One pass: read, audit, publish, delete what is stale. A namespace
@@ -110,9 +112,9 @@ impl Reporter {
             page_size: self.settings.page_size,
         })
         .await?;
+        let read_duration = started.elapsed();
         let now = Timestamp::from_second(Timestamp::now().as_second())
             .unwrap_or_else(|_| Timestamp::now());
-        let existing = Arc::new(existing);
         let mut reported = BTreeSet::new();
         let mut writes = Vec::new();
         for (namespace, objects) in &cluster.namespaces {
@@ -139,6 +141,7 @@ impl Reporter {
             namespaces_reported: reported.len(),
             objects_read: cluster.objects + existing.len(),
             published: true,
+            read_duration,
             ..PassOutcome::default()
         };
         drop(cluster);
@@ -214,6 +217,7 @@ impl Reporter {
                     deleted = outcome.deleted,
                     failed = outcome.failed,
                     objects = outcome.objects_read,
+                    read_millis = outcome.read_duration.as_millis() as u64,
                     millis = outcome.duration.as_millis() as u64,
                     "compliance reports published"
                 ),

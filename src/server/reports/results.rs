@@ -13,9 +13,7 @@ use std::collections::BTreeMap;
 use k8s_openapi::api::core::v1::ObjectReference;
 
 use super::audit::NamespaceAudit;
-use crate::crd::policy_report::{
-    AIGOV_SOURCE, PolicyReport, ReportResult, ReportSummary, ReportTimestamp,
-};
+use crate::crd::policy_report::{AIGOV_SOURCE, ReportResult, ReportSummary, ReportTimestamp};
 use crate::engine::compliance::{Check, Severity, WorkloadReport};
 
 /// Bytes of results (as JSON) a report lists one by one.
@@ -63,46 +61,14 @@ fn shortened(message: &str) -> String {
     }
 }
 
-/// When each (check, kind, workload) failure was first reported, from the
-/// previous report, so an unchanged failure keeps its time.
-type FirstSeen = BTreeMap<(String, String, String), ReportTimestamp>;
-
-fn first_seen(previous: Option<&PolicyReport>) -> FirstSeen {
-    let mut seen = FirstSeen::new();
-    for result in previous.into_iter().flat_map(|r| &r.results) {
-        let (Some(timestamp), Some(resource)) = (result.timestamp, result.resources.first()) else {
-            continue;
-        };
-        seen.insert(
-            (
-                result.policy.clone(),
-                resource.kind.clone().unwrap_or_default(),
-                resource.name.clone().unwrap_or_default(),
-            ),
-            timestamp,
-        );
-    }
-    seen
-}
-
-fn failed_result(
-    workload: &WorkloadReport,
-    check: &Check,
-    seen: &FirstSeen,
-    now: ReportTimestamp,
-) -> ReportResult {
-    let key = (
-        check.id.clone(),
-        workload.kind.clone(),
-        workload.name.clone(),
-    );
+fn failed_result(workload: &WorkloadReport, check: &Check, now: ReportTimestamp) -> ReportResult {
     ReportResult {
         source: Some(AIGOV_SOURCE.to_owned()),
         policy: check.id.clone(),
         rule: None,
         category: Some(category(&check.id).to_owned()),
         severity: Some(check.severity.as_str().to_owned()),
-        timestamp: Some(seen.get(&key).copied().unwrap_or(now)),
+        timestamp: Some(now),
         result: Some("fail".to_owned()),
         scored: Some(true),
         message: Some(shortened(&check.message)),
@@ -111,14 +77,12 @@ fn failed_result(
     }
 }
 
-/// The results and counts of `audit`. `previous` is the report being
-/// replaced (for first-seen times); `now` stamps new failures.
+/// The results and counts of `audit`, stamped `now` (the time of the
+/// write that publishes them).
 pub fn report_results(
     audit: &NamespaceAudit,
-    previous: Option<&PolicyReport>,
     now: ReportTimestamp,
 ) -> (Vec<ReportResult>, ReportSummary) {
-    let seen = first_seen(previous);
     let mut summary = ReportSummary::default();
     let mut failures: Vec<(&WorkloadReport, &Check)> = Vec::new();
     for workload in &audit.workloads {
@@ -144,7 +108,7 @@ pub fn report_results(
     let mut omitted: BTreeMap<&str, (Severity, usize)> = BTreeMap::new();
     for (workload, check) in failures {
         if used < RESULTS_BUDGET {
-            let result = failed_result(workload, check, &seen, now);
+            let result = failed_result(workload, check, now);
             used += serde_json::to_vec(&result).map_or(0, |bytes| bytes.len());
             results.push(result);
         } else {
@@ -174,6 +138,7 @@ pub fn report_results(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::crd::policy_report::PolicyReport;
     use crate::engine::compliance::{Level, PodSecurity};
     use crate::server::reports::summary::tests::shop;
 
@@ -184,7 +149,7 @@ mod tests {
 
     #[test]
     fn each_failed_check_of_each_workload_is_one_result_and_passes_are_counted() {
-        let (results, summary) = report_results(&shop(), None, NOW);
+        let (results, summary) = report_results(&shop(), NOW);
         assert_eq!((summary.pass, summary.fail), (3, 3));
         let listed: Vec<(&str, &str)> = results
             .iter()
@@ -207,24 +172,7 @@ mod tests {
         assert_eq!(first.properties[REMEDIATION], "fix pss.baseline.privileged");
         assert_eq!(first.resources[0].api_version.as_deref(), Some("apps/v1"));
         assert_eq!(first.resources[0].namespace.as_deref(), Some("shop"));
-    }
-
-    #[test]
-    fn a_failure_already_reported_keeps_its_first_time() {
-        let earlier = ReportTimestamp {
-            seconds: NOW.seconds - 3600,
-            nanos: 0,
-        };
-        let (first, _) = report_results(&shop(), None, earlier);
-        let mut previous = PolicyReport::new("shop", "aigov-compliance");
-        previous.results = first[..1].to_vec();
-        let (results, _) = report_results(&shop(), Some(&previous), NOW);
-        assert_eq!(results[0].timestamp, Some(earlier));
-        assert_eq!(
-            results[1].timestamp,
-            Some(NOW),
-            "a new failure is stamped now"
-        );
+        assert!(results.iter().all(|r| r.timestamp == Some(NOW)));
     }
 
     #[test]
@@ -251,7 +199,7 @@ mod tests {
                 w
             })
             .collect();
-        let (results, summary) = report_results(&audit, None, NOW);
+        let (results, summary) = report_results(&audit, NOW);
         assert_eq!(summary.fail, 10_000);
         let mut report = PolicyReport::new("shop", "aigov-compliance");
         report.results = results;

@@ -77,7 +77,11 @@ mod tests {
         for pass in 1..=24 {
             series = advance(&series, at(pass * 300), Some(pass as u32), HOUR, 90);
         }
-        assert_eq!(scores(&series), [Some(11), Some(23), Some(24)], "{series:?}");
+        assert_eq!(
+            scores(&series),
+            [Some(11), Some(23), Some(24)],
+            "{series:?}"
+        );
     }
 
     #[test]
