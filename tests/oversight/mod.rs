@@ -95,7 +95,7 @@ pub async fn bob_decides(
 pub async fn cached(state: &AppState, ns: &str, count: usize, entries: usize) {
     let store = state.access.store.clone();
     wait_until(
-        Duration::from_secs(20),
+        Duration::from_secs(60),
         "the cache to hold the requests",
         || {
             let store = store.clone();
