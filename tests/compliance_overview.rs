@@ -287,6 +287,27 @@ async fn alice_is_refused_by_the_server_function_the_page_and_the_exports() {
         "{refused:?}"
     );
 
+    let call = Request::post("/api/compliance-overview")
+        .header(header::ORIGIN, "http://portal.test")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(
+            header::COOKIE,
+            session_cookie_header(&state.auth.key, &state.auth.policy, &alice),
+        )
+        .body(Body::from(
+            "filter[name]=&filter[team]=&filter[notDefaultDeny]=false&filter[withGpus]=false&filter[sort]=name&filter[descending]=false",
+        ))
+        .unwrap();
+    let response = build_router(state.clone()).oneshot(call).await.unwrap();
+    let status = response.status();
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    let body = String::from_utf8_lossy(&body);
+    assert!(
+        !status.is_success(),
+        "the server function answers alice with {status}: {body}"
+    );
+    assert!(body.contains("for managers"), "{body}");
+
     let (status, _, body) = get(&state, "/compliance", Some(&alice)).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert!(body.contains("This page is for managers"));
@@ -420,4 +441,30 @@ async fn a_manager_sees_only_the_reports_of_namespaces_their_rbac_covers() {
         seen.rows.iter().all(|r| r.namespace != f.poor.name),
         "no report of a namespace outside the manager's RBAC"
     );
+}
+
+#[tokio::test]
+async fn an_unreachable_cluster_gives_a_notice_with_what_to_do() {
+    devcluster();
+    // Nothing listens on port 9: every request is refused at once.
+    let kube = aigov::server::kube::KubeAccess::from_config(kube::Config::new(
+        "https://127.0.0.1:9".parse().unwrap(),
+    ))
+    .unwrap();
+    let state = support::portal::app_state_with(
+        kube,
+        &support::portal::workflow(Duration::from_secs(3600)),
+    );
+    let error = overview(&state, &carol(), &OverviewFilter::default())
+        .await
+        .expect_err("no cluster to read");
+    assert!(
+        error.to_string().contains("could not be reached"),
+        "{error}"
+    );
+    let (status, _, page) = get(&state, "/compliance", Some(&carol())).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Compliance could not be loaded"), "{page}");
+    assert!(page.contains("Try again in a moment"));
+    assert!(!page.contains("overview-table"));
 }

@@ -46,7 +46,7 @@ impl SortKey {
 
 /// The filters and order; the default shows everything, worst score first.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", default)]
 pub struct OverviewFilter {
     /// Part of the namespace's name (case-insensitive).
     pub name: String,

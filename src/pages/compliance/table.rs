@@ -82,6 +82,7 @@ pub fn OverviewTable(
         format!("{} of {total} namespaces", rows.len())
     };
     view! {
+        <div class="overview-table-scroll">
         <table class="data-table overview-table" data-testid="overview-table">
             <caption class="table-caption">{caption}</caption>
             <thead>
@@ -103,6 +104,7 @@ pub fn OverviewTable(
                 {rows.into_iter().map(|row| view! { <Row row/> }).collect_view()}
             </tbody>
         </table>
+        </div>
     }
 }
 
