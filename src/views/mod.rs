@@ -9,5 +9,5 @@ pub mod audit_trail;
 pub mod compliance_overview;
 pub mod logs;
 pub mod namespace;
-pub mod policy_reports;
 pub mod overview_filter;
+pub mod policy_reports;
