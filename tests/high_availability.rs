@@ -107,6 +107,7 @@ async fn the_survivor_takes_over_expiries_and_sessions_when_the_leader_is_killed
     let bindings = ns.api::<RoleBinding>();
     let mut gone: Vec<Option<Timestamp>> = vec![None; names.len()];
     let mut killed_at = None;
+    let mut last_renewal = None;
     let last = *expires.iter().max().unwrap();
     let give_up = last + LEASE_DURATION + MARGIN + Duration::from_secs(5);
     while gone.iter().any(Option::is_none) {
@@ -128,21 +129,33 @@ async fn the_survivor_takes_over_expiries_and_sessions_when_the_leader_is_killed
         if killed_at.is_none() && gone[0].is_some() {
             replicas.kill(leader);
             killed_at = Some(Timestamp::now());
+            // The dead leader's last renewal (after any write in flight).
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            let (holder, _, renewed) = replicas.holder().await;
+            assert_eq!(holder, replicas.identity(leader), "the dead leader still holds the Lease");
+            last_renewal = Some(renewed);
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     let killed_at = killed_at.unwrap();
 
-    // The follower took the Lease within its duration (the last renewal
-    // came at most one RETRY_PERIOD before the kill).
-    let (holder, acquired) = replicas.holder().await;
+    // The follower took the Lease just after the dead leader's claim lapsed
+    // (its Lease duration after the last renewal, which came at most one
+    // RETRY_PERIOD before the kill), not up to a retry period later.
+    let (holder, acquired, _) = replicas.holder().await;
     assert_eq!(holder, replicas.identity(follower), "the survivor leads");
     let takeover = seconds(acquired, killed_at);
-    println!("takeover {takeover:.1} s after the kill");
+    let lapsed = last_renewal.unwrap() + LEASE_DURATION;
+    let after_lapse = seconds(acquired, lapsed);
+    println!("takeover {takeover:.1} s after the kill, {after_lapse:.2} s after the claim lapsed");
     assert!(
         takeover >= (LEASE_DURATION - RETRY_PERIOD).as_secs_f64() - 1.0
             && takeover <= LEASE_DURATION.as_secs_f64() + 1.0,
         "takeover took {takeover:.1} s"
+    );
+    assert!(
+        (0.0..=1.0).contains(&after_lapse),
+        "taken {after_lapse:.2} s after the claim lapsed"
     );
 
     // Every binding ended at or after its expiry, and no later than the

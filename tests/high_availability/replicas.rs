@@ -92,12 +92,13 @@ impl Replicas {
         self.portals[index].kill();
     }
 
-    /// The Lease's holder and when it acquired the Lease.
-    pub async fn holder(&self) -> (String, Timestamp) {
+    /// The Lease's holder, when it acquired the Lease and last renewed it.
+    pub async fn holder(&self) -> (String, Timestamp, Timestamp) {
         let spec = self.leases.get(&self.lease).await.unwrap().spec.unwrap();
         (
             spec.holder_identity.unwrap_or_default(),
             spec.acquire_time.unwrap().0,
+            spec.renew_time.unwrap().0,
         )
     }
 
