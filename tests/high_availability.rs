@@ -132,7 +132,11 @@ async fn the_survivor_takes_over_expiries_and_sessions_when_the_leader_is_killed
             // The dead leader's last renewal (after any write in flight).
             tokio::time::sleep(Duration::from_millis(300)).await;
             let (holder, _, renewed) = replicas.holder().await;
-            assert_eq!(holder, replicas.identity(leader), "the dead leader still holds the Lease");
+            assert_eq!(
+                holder,
+                replicas.identity(leader),
+                "the dead leader still holds the Lease"
+            );
             last_renewal = Some(renewed);
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
