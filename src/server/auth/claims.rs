@@ -37,7 +37,16 @@ pub enum ClaimsError {
     InvalidUsername(String),
     #[error("the `{0}` claim must be a list of strings or one string")]
     InvalidGroups(String),
+    #[error(
+        "the user name `{0}` would be a Kubernetes system identity (`system:`), which the portal never acts as"
+    )]
+    ReservedUsername(String),
 }
+
+/// Kubernetes reserves names with this prefix for its own components; the
+/// cluster's JWT authenticator refuses them too. The portal never
+/// impersonates such a user or group, whatever the identity provider says.
+pub const RESERVED_PREFIX: &str = "system:";
 
 impl ClaimMapping {
     /// The portal's view of the person behind `claims`.
@@ -63,7 +72,13 @@ impl ClaimMapping {
                 .ok_or_else(|| ClaimsError::InvalidGroups(self.groups_claim.clone()))?,
             Some(_) => return Err(ClaimsError::InvalidGroups(self.groups_claim.clone())),
         };
-        groups.retain(|group| is_valid_name(group));
+        if format!("{}{username}", self.kube_username_prefix).starts_with(RESERVED_PREFIX) {
+            return Err(ClaimsError::ReservedUsername(username));
+        }
+        groups.retain(|group| {
+            is_valid_name(group)
+                && !format!("{}{group}", self.kube_groups_prefix).starts_with(RESERVED_PREFIX)
+        });
         groups.sort();
         groups.dedup();
         let text = |key: &str| claims.get(key).and_then(Value::as_str).map(str::to_owned);
@@ -117,6 +132,36 @@ mod tests {
 
     fn claims(value: Value) -> Map<String, Value> {
         value.as_object().cloned().unwrap()
+    }
+
+    #[test]
+    fn system_identities_are_never_taken_from_the_provider() {
+        let unprefixed = ClaimMapping {
+            kube_username_prefix: String::new(),
+            kube_groups_prefix: String::new(),
+            ..mapping()
+        };
+        let error = unprefixed
+            .user_from_claims(&claims(json!({"preferred_username": "system:admin"})))
+            .unwrap_err();
+        assert_eq!(error, ClaimsError::ReservedUsername("system:admin".into()));
+        let user = unprefixed
+            .user_from_claims(&claims(json!({
+                "preferred_username": "mallory",
+                "groups": ["system:masters", "fraud-team", "system:nodes"]
+            })))
+            .unwrap();
+        assert_eq!(user.groups, ["fraud-team"]);
+        // With the cluster's prefix, the same names are ordinary ones.
+        let user = mapping()
+            .user_from_claims(&claims(json!({
+                "preferred_username": "system:admin", "groups": ["system:masters"]
+            })))
+            .unwrap();
+        assert_eq!(
+            mapping().kube_identity(&user).groups,
+            ["oidc:system:masters"]
+        );
     }
 
     #[test]
