@@ -47,14 +47,7 @@ pub async fn load_audit_trail(
         page.as_deref().unwrap_or_default(),
     )
     .await
-    .map_err(|error| {
-        if matches!(error, OversightError::NotAManager)
-            && let Some(response) = use_context::<leptos_axum::ResponseOptions>()
-        {
-            response.set_status(error.status());
-        }
-        ServerFnError::new(error.to_string())
-    })
+    .map_err(OversightError::into_server_fn_error)
 }
 
 /// Every access event, filterable and exportable.

@@ -36,14 +36,7 @@ pub async fn load_access_overview(
     };
     scope::access_overview(&state, &session, filter)
         .await
-        .map_err(|error| {
-            if matches!(error, OversightError::NotAManager)
-                && let Some(response) = use_context::<leptos_axum::ResponseOptions>()
-            {
-                response.set_status(error.status());
-            }
-            ServerFnError::new(error.to_string())
-        })
+        .map_err(OversightError::into_server_fn_error)
 }
 
 /// Who has access to what.

@@ -36,6 +36,17 @@ impl OversightError {
             OversightError::Access(_) | OversightError::Kube(_) => StatusCode::BAD_GATEWAY,
         }
     }
+
+    /// As a page's server function answers it: a manager-only refusal also
+    /// sets the response's status (403), so the page is refused as a whole.
+    pub fn into_server_fn_error(self) -> leptos::prelude::ServerFnError {
+        if matches!(self, OversightError::NotAManager)
+            && let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>()
+        {
+            response.set_status(self.status());
+        }
+        leptos::prelude::ServerFnError::new(self.to_string())
+    }
 }
 
 impl IntoResponse for OversightError {
