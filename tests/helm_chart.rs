@@ -92,7 +92,14 @@ fn the_chart_passes_helm_lint_with_the_example_values() {
 
 #[test]
 fn the_rendered_installation_is_accepted_by_the_apiserver() {
-    let file = write_temp("aigov.yaml", &render(&["--include-crds"]));
+    let file = write_temp(
+        "aigov.yaml",
+        &render(&[
+            "--include-crds",
+            "--set",
+            "otlpEndpoint=http://otel-collector.monitoring:4318",
+        ]),
+    );
     let output = kubectl(&["apply", "--dry-run=server", "-n", "aigov-system"], &file);
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);

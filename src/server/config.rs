@@ -47,6 +47,12 @@ pub struct ServeArgs {
     )]
     pub shutdown_grace_seconds: u64,
 
+    /// OpenTelemetry collector to send traces to (OTLP over HTTP), as its
+    /// base URL, e.g. `http://otel-collector:4318`; spans go to
+    /// `<URL>/v1/traces`. No traces without it.
+    #[arg(long, env = "AIGOV_OTLP_ENDPOINT", value_name = "URL")]
+    pub otlp_endpoint: Option<url::Url>,
+
     /// Seconds between checks of the Kubernetes API and the identity
     /// provider; three failed checks in a row make `/readyz` fail.
     #[arg(

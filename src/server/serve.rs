@@ -19,7 +19,7 @@ use super::telemetry;
 /// Runs the portal until SIGTERM or Ctrl-C, then lets requests in flight
 /// finish for the configured grace period.
 pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
-    telemetry::init(args.log_format);
+    let telemetry = telemetry::init(args.log_format, args.otlp_endpoint.as_ref())?;
 
     let mut leptos_options = site_options()?;
     if let Some(listen) = args.listen {
@@ -106,6 +106,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         .await
         .context("serving HTTP")?;
     tracing::info!("stopped");
+    telemetry.shutdown();
     Ok(())
 }
 
