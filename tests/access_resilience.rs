@@ -6,7 +6,7 @@ mod support;
 
 use std::time::Duration;
 
-use aigov::crd::{AccessRequest, Decision, Model, Phase};
+use aigov::crd::{AccessRequest, Decision, Phase};
 use aigov::server::access::grant::binding_name;
 use aigov::server::access::reconciler;
 use aigov::server::access::service::{self, NewRequest};
@@ -16,31 +16,10 @@ use k8s_openapi::api::rbac::v1::RoleBinding;
 use kube::ResourceExt;
 use kube::api::PostParams;
 use serde_json::json;
+use support::models::create_viewer_model;
 use support::outage::Relay;
 use support::portal::{app_state, app_state_with, portal_access, session, workflow};
 use support::{TestNamespace, devcluster, unique_name, wait_until};
-
-async fn create_model(ns: &TestNamespace) {
-    let model: Model = serde_json::from_value(json!({
-        "apiVersion": "aigov.dev/v1alpha1",
-        "kind": "Model",
-        "metadata": {"name": "fraud-scorer"},
-        "spec": {
-            "displayName": "Fraud scorer",
-            "ownerTeam": "fraud",
-            "dataClassification": "Internal",
-            "accessLevels": [{"name": "viewer", "roleRef": {"kind": "ClusterRole", "name": "aigov-model-viewer"}}],
-            "approvers": {"groups": ["fraud-leads"]},
-            "maxDuration": "1h",
-            "justificationRequired": false
-        }
-    }))
-    .unwrap();
-    ns.api::<Model>()
-        .create(&PostParams::default(), &model)
-        .await
-        .unwrap();
-}
 
 /// Alice's request for `duration`, approved by bob; returns its name.
 async fn granted(state: &AppState, ns: &TestNamespace, duration: &str) -> String {
@@ -109,7 +88,7 @@ async fn wait_expired(ns: &TestNamespace, name: &str, within: Duration) {
 async fn a_grant_that_expired_while_the_portal_was_down_is_removed_when_it_starts() {
     let _turn = ONE_AT_A_TIME.lock().await;
     let ns = devcluster().namespace("restart").await;
-    create_model(&ns).await;
+    create_viewer_model(&ns).await;
     let before = app_state().await;
     let name = granted(&before, &ns, "3s").await;
     drop(before);
@@ -127,7 +106,7 @@ async fn a_grant_that_expired_while_the_portal_was_down_is_removed_when_it_start
 async fn a_grant_that_expires_while_the_apiserver_is_unreachable_ends_as_soon_as_it_is_back() {
     let _turn = ONE_AT_A_TIME.lock().await;
     let ns = devcluster().namespace("outage").await;
-    create_model(&ns).await;
+    create_viewer_model(&ns).await;
     let direct = app_state().await;
     let name = granted(&direct, &ns, "4s").await;
 
@@ -174,7 +153,7 @@ async fn a_grant_that_expires_while_the_apiserver_is_unreachable_ends_as_soon_as
 async fn bindings_with_the_portals_labels_but_no_grant_behind_them_are_removed() {
     let _turn = ONE_AT_A_TIME.lock().await;
     let ns = devcluster().namespace("drift").await;
-    create_model(&ns).await;
+    create_viewer_model(&ns).await;
     let state = app_state().await;
     let name = granted(&state, &ns, "1h").await;
     let stray: RoleBinding = serde_json::from_value(json!({

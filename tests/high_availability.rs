@@ -15,15 +15,14 @@ mod support;
 
 use std::time::Duration;
 
-use aigov::crd::{AccessRequest, Model, Phase};
+use aigov::crd::{AccessRequest, Phase};
 use aigov::server::access::grant::binding_name;
 use aigov::server::access::leader::{LEASE_DURATION, RETRY_PERIOD};
 use k8s_openapi::api::rbac::v1::RoleBinding;
 use k8s_openapi::jiff::Timestamp;
-use kube::api::PostParams;
 use replicas::{Replicas, call};
-use serde_json::json;
-use support::{TestNamespace, devcluster};
+use support::devcluster;
+use support::models::create_viewer_model;
 
 /// Durations of the grants: the leader is killed once the first has ended,
 /// so the others fall before, around and after the takeover.
@@ -34,28 +33,6 @@ const DURATIONS: [u64; 5] = [5, 10, 15, 20, 25];
 /// test polls every 200 ms; the rest is room for a busy machine.
 const MARGIN: Duration = Duration::from_secs(3);
 
-async fn create_model(ns: &TestNamespace) {
-    let model: Model = serde_json::from_value(json!({
-        "apiVersion": "aigov.dev/v1alpha1",
-        "kind": "Model",
-        "metadata": {"name": "fraud-scorer"},
-        "spec": {
-            "displayName": "Fraud scorer",
-            "ownerTeam": "fraud",
-            "dataClassification": "Internal",
-            "accessLevels": [{"name": "viewer", "roleRef": {"kind": "ClusterRole", "name": "aigov-model-viewer"}}],
-            "approvers": {"groups": ["fraud-leads"]},
-            "maxDuration": "1h",
-            "justificationRequired": false
-        }
-    }))
-    .unwrap();
-    ns.api::<Model>()
-        .create(&PostParams::default(), &model)
-        .await
-        .unwrap();
-}
-
 fn seconds(later: Timestamp, earlier: Timestamp) -> f64 {
     later.duration_since(earlier).as_secs_f64()
 }
@@ -63,7 +40,7 @@ fn seconds(later: Timestamp, earlier: Timestamp) -> f64 {
 #[tokio::test(flavor = "multi_thread")]
 async fn the_survivor_takes_over_expiries_and_sessions_when_the_leader_is_killed() {
     let ns = devcluster().namespace("ha").await;
-    create_model(&ns).await;
+    create_viewer_model(&ns).await;
     let mut replicas = Replicas::start(&ns).await;
     let (leader, follower) = replicas.elect().await;
     println!(

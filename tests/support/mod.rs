@@ -8,6 +8,7 @@
 //! test panics), so tests can run in parallel.
 #![allow(dead_code)]
 
+pub mod models;
 pub mod outage;
 pub mod portal;
 pub mod running_portal;
