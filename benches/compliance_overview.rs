@@ -21,6 +21,10 @@
 #[path = "../tests/support/mod.rs"]
 mod support;
 
+mod common;
+
+use common::summary;
+
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
@@ -119,21 +123,6 @@ async fn run() {
     if std::env::var_os("AIGOV_BENCH_KEEP").is_none() {
         tear_down(&admin).await;
     }
-}
-
-/// Prints p50 and p95 in milliseconds and returns them.
-fn summary(name: &str, mut samples: Vec<Duration>) -> (f64, f64) {
-    samples.sort();
-    let at = |q: f64| {
-        let index = ((samples.len() as f64 - 1.0) * q).round() as usize;
-        samples[index].as_secs_f64() * 1000.0
-    };
-    let (p50, p95) = (at(0.5), at(0.95));
-    println!(
-        "  {name:<36} p50 {p50:>8.1} ms  p95 {p95:>8.1} ms  ({} samples)",
-        samples.len()
-    );
-    (p50, p95)
 }
 
 async fn timed_get(client: &reqwest::Client, url: &str) -> Duration {

@@ -20,6 +20,10 @@
 #[path = "../tests/support/mod.rs"]
 mod support;
 
+mod common;
+
+use common::apply;
+
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
@@ -27,7 +31,7 @@ use aigov::crd::policy_report::{AIGOV_REPORT, PolicyReport};
 use aigov::server::reports::{ReportSettings, Reporter};
 use futures::StreamExt;
 use k8s_openapi::api::core::v1::{Namespace, Pod, ServiceAccount};
-use kube::api::{Api, DeleteParams, ListParams, Patch, PatchParams, PostParams};
+use kube::api::{Api, DeleteParams, ListParams, PostParams};
 use kube::{Client, ResourceExt};
 use serde_json::json;
 use support::devcluster;
@@ -184,19 +188,6 @@ async fn clean_up_reports(admin: &Client, had_report: &BTreeSet<String>) {
             .delete(AIGOV_REPORT, &DeleteParams::default())
             .await;
     }
-}
-
-async fn apply<K>(api: &Api<K>, name: &str, value: serde_json::Value)
-where
-    K: kube::Resource + Clone + serde::de::DeserializeOwned + serde::Serialize + std::fmt::Debug,
-{
-    api.patch(
-        name,
-        &PatchParams::apply("aigov-bench").force(),
-        &Patch::Apply(value),
-    )
-    .await
-    .unwrap_or_else(|e| panic!("applying {name}: {e}"));
 }
 
 fn pod(name: &str, privileged: bool) -> Pod {

@@ -19,6 +19,10 @@
 #[path = "../tests/support/mod.rs"]
 mod support;
 
+mod common;
+
+use common::{apply, summary};
+
 use std::time::{Duration, Instant};
 
 use k8s_openapi::api::apps::v1::Deployment;
@@ -124,21 +128,6 @@ fn millis(duration: Duration) -> String {
     format!("{:.1}", duration.as_secs_f64() * 1000.0)
 }
 
-/// Prints p50 and p95 in milliseconds and returns them.
-fn summary(name: &str, mut samples: Vec<Duration>) -> (f64, f64) {
-    samples.sort();
-    let at = |q: f64| {
-        let index = ((samples.len() as f64 - 1.0) * q).round() as usize;
-        samples[index].as_secs_f64() * 1000.0
-    };
-    let (p50, p95) = (at(0.5), at(0.95));
-    println!(
-        "  {name:<45} p50 {p50:>8.1} ms  p95 {p95:>8.1} ms  ({} samples)",
-        samples.len()
-    );
-    (p50, p95)
-}
-
 async fn timed_get(client: &reqwest::Client, url: &str) -> Duration {
     let start = Instant::now();
     let response = client.get(url).send().await.expect("the portal answers");
@@ -217,19 +206,6 @@ fn kubectl_get_pods() -> Vec<Duration> {
             start.elapsed()
         })
         .collect()
-}
-
-async fn apply<K>(api: &Api<K>, name: &str, value: serde_json::Value)
-where
-    K: kube::Resource + Clone + serde::de::DeserializeOwned + serde::Serialize + std::fmt::Debug,
-{
-    api.patch(
-        name,
-        &PatchParams::apply("aigov-bench").force(),
-        &Patch::Apply(value),
-    )
-    .await
-    .unwrap_or_else(|e| panic!("applying {name}: {e}"));
 }
 
 async fn set_up(admin: &kube::Client) {

@@ -1,0 +1,37 @@
+//! What the devcluster benchmarks share: server-side apply of set-up
+//! objects, and percentiles of timed samples.
+#![allow(dead_code)]
+
+use std::time::Duration;
+
+use kube::Api;
+use kube::api::{Patch, PatchParams};
+
+/// Server-side applies `value` as `name` (field manager `aigov-bench`).
+pub async fn apply<K>(api: &Api<K>, name: &str, value: serde_json::Value)
+where
+    K: kube::Resource + Clone + serde::de::DeserializeOwned + serde::Serialize + std::fmt::Debug,
+{
+    api.patch(
+        name,
+        &PatchParams::apply("aigov-bench").force(),
+        &Patch::Apply(value),
+    )
+    .await
+    .unwrap_or_else(|e| panic!("applying {name}: {e}"));
+}
+
+/// Prints p50 and p95 in milliseconds and returns them.
+pub fn summary(name: &str, mut samples: Vec<Duration>) -> (f64, f64) {
+    samples.sort();
+    let at = |q: f64| {
+        let index = ((samples.len() as f64 - 1.0) * q).round() as usize;
+        samples[index].as_secs_f64() * 1000.0
+    };
+    let (p50, p95) = (at(0.5), at(0.95));
+    println!(
+        "  {name:<45} p50 {p50:>8.1} ms  p95 {p95:>8.1} ms  ({} samples)",
+        samples.len()
+    );
+    (p50, p95)
+}
