@@ -1,14 +1,18 @@
 import { expect, test } from "@playwright/test";
 import { execFileSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { signInAt } from "./sign-in";
 
 // Another tool's PolicyReport (as Kyverno writes them) appears on a
 // namespace's compliance page beside aigov's own audit, folded by default.
+// Tests run in parallel, and each worker sets up and tears down its own
+// copy: the name is unique per worker, so one worker's clean-up never takes
+// the report from under another's test.
 
 const repo = path.resolve(__dirname, "../..");
 const namespace = "vision";
-const name = "e2e-cpol-require-team-label";
+const name = `e2e-cpol-require-team-label-${randomBytes(4).toString("hex")}`;
 
 function kubectl(args: string[], input?: string): string {
   return execFileSync(path.join(repo, "scripts/devcluster.sh"), ["kubectl", ...args], {
