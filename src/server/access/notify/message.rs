@@ -1,0 +1,288 @@
+//! What a notification says: Slack incoming-webhook JSON, with user text
+//! escaped and long text shortened.
+
+use serde_json::{Value, json};
+use url::Url;
+
+use crate::server::access::audit_log::AuditRecord;
+
+/// The request a notification is about.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RequestRef {
+    /// Namespace of the AccessRequest (and of its model).
+    pub namespace: String,
+    /// Name of the AccessRequest.
+    pub name: String,
+    pub requester: String,
+    /// The model's display name.
+    pub model: String,
+    /// The access level asked for.
+    pub level: String,
+}
+
+/// Something worth telling people about.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Notification {
+    /// A request (or a request to extend a grant) waits for review.
+    NewRequest {
+        request: RequestRef,
+        /// How long, as the requester wrote it (`8h`), if known.
+        duration: Option<String>,
+        justification: String,
+        /// Asks to extend an existing grant.
+        extension: bool,
+    },
+    /// A reviewer approved or denied.
+    Decision {
+        request: RequestRef,
+        approved: bool,
+        actor: String,
+        comment: String,
+        /// Set when the approval put the grant in force (RFC 3339).
+        expires_at: Option<String>,
+    },
+    /// A grant runs out soon.
+    ExpiresSoon {
+        request: RequestRef,
+        /// RFC 3339.
+        expires_at: String,
+    },
+    /// Someone withdrew a grant.
+    Revoked {
+        request: RequestRef,
+        actor: String,
+        comment: String,
+    },
+    /// A grant ran out (or a request waited too long).
+    Expired { request: RequestRef },
+}
+
+impl Notification {
+    /// The request this is about.
+    pub fn request(&self) -> &RequestRef {
+        match self {
+            Self::NewRequest { request, .. }
+            | Self::Decision { request, .. }
+            | Self::ExpiresSoon { request, .. }
+            | Self::Revoked { request, .. }
+            | Self::Expired { request } => request,
+        }
+    }
+
+    /// The notification for an audited change, if the change is worth one:
+    /// `requested`, `extension-requested`, `approved`, `self-approved`,
+    /// `denied`, `expires-soon`, `revoked` and `expired` are; the rest
+    /// (`granted`, which follows an approval, `cancelled`, `relinquished`)
+    /// are not.
+    pub fn from_record(record: &AuditRecord, model_display_name: &str) -> Option<Self> {
+        let name = record
+            .request
+            .rsplit_once('/')
+            .map_or(record.request.as_str(), |(_, name)| name);
+        let request = RequestRef {
+            namespace: record.namespace.clone(),
+            name: name.to_owned(),
+            requester: record.requester.clone(),
+            model: if model_display_name.is_empty() {
+                record.model.clone()
+            } else {
+                model_display_name.to_owned()
+            },
+            level: record.level.clone(),
+        };
+        let active = record.phase.eq_ignore_ascii_case("active");
+        Some(match record.action.as_str() {
+            "requested" | "extension-requested" => Self::NewRequest {
+                request,
+                duration: None,
+                justification: record.comment.clone(),
+                extension: record.action == "extension-requested",
+            },
+            "approved" | "self-approved" | "denied" => Self::Decision {
+                request,
+                approved: record.action != "denied",
+                actor: record.actor.clone(),
+                comment: record.comment.clone(),
+                expires_at: record.expires_at.clone().filter(|_| active),
+            },
+            "expires-soon" => Self::ExpiresSoon {
+                request,
+                expires_at: record.expires_at.clone().unwrap_or_default(),
+            },
+            "revoked" => Self::Revoked {
+                request,
+                actor: record.actor.clone(),
+                comment: record.comment.clone(),
+            },
+            "expired" => Self::Expired { request },
+            _ => return None,
+        })
+    }
+
+    /// The notification for a change recorded by the access workflow.
+    pub fn from_change(change: &crate::server::access::audit::Change) -> Option<Self> {
+        Self::from_record(&change.record, &change.model_display_name)
+    }
+
+    /// The message in Slack's mrkdwn, linking to the request on the portal
+    /// when its address is known.
+    pub fn text(&self, public_url: Option<&Url>) -> String {
+        let r = self.request();
+        let who = escape(&r.requester);
+        let what = format!(
+            "{} access to {} ({})",
+            escape(&r.level),
+            escape(&r.model),
+            escape(&r.namespace)
+        );
+        let link = |label: &str| {
+            request_url(public_url, r)
+                .map(|url| format!(" — <{}|{label}>", escape(url.as_str())))
+                .unwrap_or_default()
+        };
+        let mut text = match self {
+            Self::NewRequest {
+                duration,
+                extension,
+                ..
+            } => {
+                let length = duration
+                    .as_deref()
+                    .filter(|d| !d.is_empty())
+                    .map(|d| format!(" for {}", escape(d)))
+                    .unwrap_or_default();
+                if *extension {
+                    format!(
+                        ":hourglass_flowing_sand: {who} asks to extend {what}{length}{}",
+                        link("Review")
+                    )
+                } else {
+                    format!(":key: {who} requests {what}{length}{}", link("Review"))
+                }
+            }
+            Self::Decision {
+                approved: true,
+                actor,
+                expires_at: Some(until),
+                ..
+            } => format!(
+                ":white_check_mark: {} approved {who}'s {what}, until {}{}",
+                escape(actor),
+                escape(&human_time(until)),
+                link("View")
+            ),
+            Self::Decision {
+                approved: true,
+                actor,
+                ..
+            } => format!(
+                ":ballot_box_with_check: {} approved {who}'s request for {what}; more approvals are needed{}",
+                escape(actor),
+                link("Review")
+            ),
+            Self::Decision {
+                approved: false,
+                actor,
+                ..
+            } => format!(
+                ":no_entry: {} denied {who}'s request for {what}{}",
+                escape(actor),
+                link("View")
+            ),
+            Self::ExpiresSoon { expires_at, .. } => format!(
+                ":hourglass: {who}'s {what} expires at {}{}",
+                escape(&human_time(expires_at)),
+                link("Extend")
+            ),
+            Self::Revoked { actor, .. } => format!(
+                ":octagonal_sign: {} revoked {who}'s {what}{}",
+                escape(actor),
+                link("View")
+            ),
+            Self::Expired { .. } => {
+                format!(":alarm_clock: {who}'s {what} has expired{}", link("View"))
+            }
+        };
+        let comment = match self {
+            Self::NewRequest { justification, .. } => justification.as_str(),
+            Self::Decision { comment, .. } | Self::Revoked { comment, .. } => comment.as_str(),
+            Self::ExpiresSoon { .. } | Self::Expired { .. } => "",
+        };
+        if !comment.trim().is_empty() {
+            text.push('\n');
+            text.push_str(&quote(&truncate(comment.trim(), MAX_COMMENT)));
+        }
+        truncate(&text, MAX_SECTION_TEXT)
+    }
+
+    /// The JSON body POSTed to the webhook: `text` (shown in notifications)
+    /// and one mrkdwn section block with the same words.
+    pub fn payload(&self, public_url: Option<&Url>) -> Value {
+        let text = self.text(public_url);
+        json!({
+            "text": text,
+            "blocks": [
+                { "type": "section", "text": { "type": "mrkdwn", "text": text } }
+            ],
+        })
+    }
+}
+
+/// Slack truncates section text beyond 3000 characters.
+pub(super) const MAX_SECTION_TEXT: usize = 3000;
+/// Comments longer than this are shortened with an ellipsis.
+const MAX_COMMENT: usize = 1500;
+
+/// Escapes the three characters Slack's mrkdwn gives meaning to: `&`, `<`
+/// and `>` (so user text can neither forge links nor mention `<!channel>`).
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// `text`, escaped, as a block quote (every line starts with `>`).
+fn quote(text: &str) -> String {
+    text.lines()
+        .map(|line| format!(">{}", escape(line)))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// At most `max` characters, ending in `…` when shortened.
+fn truncate(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let mut short: String = text.chars().take(max.saturating_sub(1)).collect();
+    short.push('…');
+    short
+}
+
+/// `2025-01-02T11:04:05.123Z` → `2025-01-02 11:04 UTC`; anything else as is.
+fn human_time(rfc3339: &str) -> String {
+    rfc3339
+        .parse::<k8s_openapi::jiff::Timestamp>()
+        .map(|t| t.strftime("%Y-%m-%d %H:%M UTC").to_string())
+        .unwrap_or_else(|_| rfc3339.to_owned())
+}
+
+/// `{public_url}/requests/{namespace}/{name}`, keeping any path prefix.
+fn request_url(public_url: Option<&Url>, request: &RequestRef) -> Option<Url> {
+    let mut url = public_url?.clone();
+    url.set_query(None);
+    url.set_fragment(None);
+    url.path_segments_mut().ok()?.pop_if_empty().extend([
+        "requests",
+        &request.namespace,
+        &request.name,
+    ]);
+    Some(url)
+}

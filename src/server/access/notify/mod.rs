@@ -1,0 +1,233 @@
+//! Optional outgoing webhook: tells a chat channel (Slack or anything that
+//! accepts Slack's incoming-webhook JSON) about new requests, decisions,
+//! grants about to expire, revocations and expiries.
+//!
+//! [`Notifier::notify`] never waits and never fails: it puts the message on
+//! a bounded queue (dropping it with a warning when the queue is full) that
+//! one background task empties, retrying failed deliveries with exponential
+//! backoff.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use serde_json::Value;
+use tokio::sync::mpsc;
+use url::Url;
+
+mod message;
+
+pub use message::{Notification, RequestRef, escape};
+
+/// How deliveries are queued, timed and retried.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// Messages waiting beyond this many are dropped.
+    pub queue: usize,
+    /// Time allowed for one POST.
+    pub timeout: Duration,
+    /// Wait before the first retry; doubled before each further one.
+    pub first_backoff: Duration,
+    /// Tries per message, the first included.
+    pub max_attempts: u32,
+    /// The longest `Retry-After` honoured.
+    pub max_retry_after: Duration,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            queue: 256,
+            timeout: Duration::from_secs(5),
+            first_backoff: Duration::from_millis(500),
+            max_attempts: 5,
+            max_retry_after: Duration::from_secs(60),
+        }
+    }
+}
+
+/// The wait after failed attempt number `attempt` (1 for the first try):
+/// `first`, then twice as long each time (0.5 s, 1 s, 2 s, 4 s, …).
+pub fn backoff(attempt: u32, first: Duration) -> Duration {
+    first.saturating_mul(1u32 << attempt.saturating_sub(1).min(16))
+}
+
+/// What an HTTP answer means for a delivery.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Delivered,
+    /// Try again, after the given time if the receiver said so.
+    Retry(Option<Duration>),
+    /// The receiver rejected the message; trying again will not help.
+    Rejected,
+}
+
+/// Reads a status and its `Retry-After` header (seconds or an HTTP date).
+pub fn outcome(status: u16, retry_after: Option<&str>) -> Outcome {
+    match status {
+        200..=299 => Outcome::Delivered,
+        429 | 503 => Outcome::Retry(retry_after.and_then(parse_retry_after)),
+        408 | 500..=599 => Outcome::Retry(None),
+        _ => Outcome::Rejected,
+    }
+}
+
+fn parse_retry_after(value: &str) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let at = k8s_openapi::jiff::fmt::rfc2822::parse(value)
+        .ok()?
+        .timestamp();
+    let wait = at.duration_since(k8s_openapi::jiff::Timestamp::now());
+    Some(Duration::try_from(wait).unwrap_or(Duration::ZERO))
+}
+
+/// Sends notifications to the webhook, if one is configured. Cheap to
+/// clone; clones share the queue.
+#[derive(Clone, Debug, Default)]
+pub struct Notifier {
+    inner: Option<Arc<Inner>>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    queue: mpsc::Sender<Notification>,
+    dropped: AtomicU64,
+}
+
+impl Notifier {
+    /// A notifier that sends nothing.
+    pub fn disabled() -> Self {
+        Self::default()
+    }
+
+    /// Starts the delivery task (on the current tokio runtime) when `url` is
+    /// set; links in messages point at `public_url`.
+    pub fn start(url: Option<Url>, public_url: Option<Url>) -> Self {
+        Self::start_with(url, public_url, Settings::default())
+    }
+
+    /// [`Notifier::start`] with other queue, timeout and retry settings.
+    pub fn start_with(url: Option<Url>, public_url: Option<Url>, settings: Settings) -> Self {
+        let Some(url) = url else {
+            return Self::disabled();
+        };
+        let client = match reqwest::Client::builder().timeout(settings.timeout).build() {
+            Ok(client) => client,
+            Err(error) => {
+                tracing::error!(error = %crate::server::error_chain(&error), "notifications disabled: no HTTP client");
+                return Self::disabled();
+            }
+        };
+        let (queue, receiver) = mpsc::channel(settings.queue.max(1));
+        tracing::info!(
+            host = url.host_str().unwrap_or(""),
+            "notifications go to a webhook"
+        );
+        tokio::spawn(deliver_all(receiver, client, url, public_url, settings));
+        Self {
+            inner: Some(Arc::new(Inner {
+                queue,
+                dropped: AtomicU64::new(0),
+            })),
+        }
+    }
+
+    /// Whether a webhook is configured.
+    pub fn is_enabled(&self) -> bool {
+        self.inner.is_some()
+    }
+
+    /// Queues `event` for delivery and returns at once. Without a webhook it
+    /// does nothing; with a full queue it drops the message with a warning.
+    pub fn notify(&self, event: Notification) {
+        let Some(inner) = &self.inner else {
+            return;
+        };
+        match inner.queue.try_send(event) {
+            Ok(()) => {}
+            Err(mpsc::error::TrySendError::Full(event)) => {
+                inner.dropped.fetch_add(1, Ordering::Relaxed);
+                let request = event.request();
+                tracing::warn!(
+                    request = %format!("{}/{}", request.namespace, request.name),
+                    "notification dropped: too many waiting"
+                );
+            }
+            Err(mpsc::error::TrySendError::Closed(_)) => {
+                inner.dropped.fetch_add(1, Ordering::Relaxed);
+                tracing::warn!("notification dropped: the delivery task has stopped");
+            }
+        }
+    }
+
+    /// How many notifications were dropped because the queue was full.
+    pub fn dropped(&self) -> u64 {
+        self.inner
+            .as_ref()
+            .map_or(0, |inner| inner.dropped.load(Ordering::Relaxed))
+    }
+}
+
+async fn deliver_all(
+    mut receiver: mpsc::Receiver<Notification>,
+    client: reqwest::Client,
+    url: Url,
+    public_url: Option<Url>,
+    settings: Settings,
+) {
+    while let Some(event) = receiver.recv().await {
+        let payload = event.payload(public_url.as_ref());
+        let request = event.request();
+        let request = format!("{}/{}", request.namespace, request.name);
+        deliver(&client, &url, &payload, &request, &settings).await;
+    }
+}
+
+/// One message, tried up to `max_attempts` times.
+async fn deliver(
+    client: &reqwest::Client,
+    url: &Url,
+    payload: &Value,
+    request: &str,
+    settings: &Settings,
+) {
+    let host = url.host_str().unwrap_or("");
+    let attempts = settings.max_attempts.max(1);
+    for attempt in 1..=attempts {
+        let (retry_after, failure) = match client.post(url.clone()).json(payload).send().await {
+            Ok(response) => {
+                let status = response.status();
+                let retry_after = response
+                    .headers()
+                    .get(reqwest::header::RETRY_AFTER)
+                    .and_then(|value| value.to_str().ok())
+                    .map(str::to_owned);
+                match outcome(status.as_u16(), retry_after.as_deref()) {
+                    Outcome::Delivered => return,
+                    Outcome::Rejected => {
+                        tracing::error!(%host, %status, %request, "notification rejected by the webhook");
+                        return;
+                    }
+                    Outcome::Retry(wait) => (wait, format!("status {status}")),
+                }
+            }
+            // The URL's query may carry a secret: never log it.
+            Err(error) => (None, crate::server::error_chain(&error.without_url())),
+        };
+        if attempt == attempts {
+            tracing::error!(%host, %request, attempts, error = %failure, "notification not delivered; giving up");
+            return;
+        }
+        let wait = retry_after
+            .map(|wait| wait.min(settings.max_retry_after))
+            .unwrap_or_else(|| backoff(attempt, settings.first_backoff));
+        tracing::warn!(%host, %request, attempt, error = %failure, wait_ms = wait.as_millis() as u64, "notification failed; retrying");
+        tokio::time::sleep(wait).await;
+    }
+}
+
+#[cfg(test)]
+mod tests;
