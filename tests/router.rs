@@ -268,6 +268,30 @@ async fn a_cross_site_post_is_refused_even_with_a_session() {
 }
 
 #[tokio::test]
+async fn signing_out_by_get_only_asks_and_keeps_the_session() {
+    let state = state(true);
+    let (parts, body) = get(state.clone(), signed_in(&state, "/auth/logout")).await;
+    assert_eq!(parts.status, StatusCode::OK);
+    assert!(body.contains("Sign out?"), "{body}");
+    assert!(body.contains("<form method=\"post\" action=\"/auth/logout\">"));
+    assert!(parts.headers.get(header::SET_COOKIE).is_none());
+}
+
+#[tokio::test]
+async fn a_cross_site_sign_out_is_refused_and_keeps_the_session() {
+    let state = state(true);
+    let request = Request::post("/auth/logout")
+        .header(header::ORIGIN, "https://evil.example")
+        .header(header::HOST, "portal.test")
+        .header(header::COOKIE, signed_in_cookie(&state))
+        .body(Body::empty())
+        .unwrap();
+    let (parts, _) = get(state, request).await;
+    assert_eq!(parts.status, StatusCode::FORBIDDEN);
+    assert!(parts.headers.get(header::SET_COOKIE).is_none());
+}
+
+#[tokio::test]
 async fn a_tampered_session_cookie_counts_as_no_session() {
     let state = state(true);
     let mut cookie = signed_in_cookie(&state).into_bytes();

@@ -11,8 +11,15 @@ test.describe("signing in and out", () => {
       await expect(table.getByRole("rowheader", { name: other, exact: true })).toHaveCount(0);
     }
 
-    await page.getByRole("link", { name: "Sign out" }).click();
+    // Following a link to the sign-out address only asks.
+    await page.goto("/auth/logout");
+    await expect(page.getByRole("heading", { name: "Sign out?" })).toBeVisible();
+    await page.getByRole("link", { name: "Stay signed in" }).click();
+    await expect(page.getByTestId("user-name")).toHaveText("Alice Anders");
+
+    await page.getByRole("button", { name: "Sign out" }).click();
     // The identity provider asks to confirm ending its own session.
+    await page.waitForURL((url) => url.origin !== portalOrigin);
     await page.getByRole("button", { name: "Sign out" }).click();
     await expect(page).toHaveURL(`${portalOrigin}/auth/logged-out`);
     await expect(page.getByRole("heading", { name: "Signed out" })).toBeVisible();

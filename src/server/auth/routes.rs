@@ -36,7 +36,10 @@ where
     Router::new()
         .route("/auth/login", get(login))
         .route("/auth/callback", get(callback))
-        .route("/auth/logout", get(logout).post(logout))
+        .route(
+            "/auth/logout",
+            get(super::logout::confirm).post(super::logout::sign_out),
+        )
         .route("/auth/logged-out", get(logged_out))
 }
 
@@ -128,18 +131,6 @@ async fn finish_sign_in(
         "signed in"
     );
     Ok((auth.policy.cookie(&session), login.next))
-}
-
-async fn logout(State(auth): State<Arc<AuthState>>, jar: PrivateCookieJar) -> Response {
-    let jar = jar.remove(auth.policy.removal());
-    let after = auth
-        .public_url
-        .join("/auth/logged-out")
-        .expect("a valid path");
-    match auth.provider.end_session_url(&after).await {
-        Some(url) => (jar, Redirect::to(url.as_str())).into_response(),
-        None => (jar, Redirect::to("/auth/logged-out")).into_response(),
-    }
 }
 
 async fn logged_out() -> Response {
