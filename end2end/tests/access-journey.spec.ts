@@ -93,6 +93,13 @@ test("a request is reviewed by two approvers and every page follows live", async
   const subject = kubectl(["-n", namespace, "get", "rolebinding", `aigov-${name}`, "-o", "jsonpath={.subjects[0].name}"]);
   expect(subject).toBe("oidc:alice");
 
+  // The time left counts down in the open page, second by second.
+  const left = alice.getByTestId("request-detail").getByTestId("time-left");
+  await expect(left).toHaveText(/^1h 59m \d+s left$/);
+  const before = await left.textContent();
+  await expect.poll(() => left.textContent(), { timeout: 5_000 }).not.toBe(before);
+  await expect(left).toHaveText(/^1h 59m \d+s left$/);
+
   // Carol, a manager, revokes from the request's page; alice sees it end.
   await carol.goto(`/requests/${namespace}/${name}`);
   await carol.getByTestId("revoke-form").getByRole("textbox").fill("audit finished");

@@ -54,18 +54,7 @@ pub struct Human(pub Duration);
 
 impl fmt::Display for Human {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut seconds = self.0.as_secs();
-        if seconds == 0 {
-            return f.write_str("0s");
-        }
-        let mut parts = Vec::new();
-        for (unit, size) in [("d", 86_400), ("h", 3_600), ("m", 60), ("s", 1)] {
-            if seconds >= size {
-                parts.push(format!("{}{unit}", seconds / size));
-                seconds %= size;
-            }
-        }
-        f.write_str(&parts.join(" "))
+        f.write_str(&crate::views::time_words::duration_words(self.0.as_secs()))
     }
 }
 

@@ -11,3 +11,4 @@ pub mod logs;
 pub mod namespace;
 pub mod overview_filter;
 pub mod policy_reports;
+pub mod time_words;

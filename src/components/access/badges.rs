@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use crate::views::access::PhaseView;
+use crate::views::time_words::time_left_text;
 
 /// The data classification, coloured by sensitivity.
 #[component]
@@ -26,15 +27,18 @@ pub fn PhaseBadge(phase: PhaseView) -> impl IntoView {
     }
 }
 
-/// "3h 20m left" with the exact end as a machine-readable time.
+/// "3h 20m left" with the exact end as a machine-readable time. In the
+/// browser it counts down every second from the end time; the server's
+/// words are what a page without JavaScript shows.
 #[component]
 pub fn TimeLeft(words: Option<String>, expires_at: Option<String>) -> impl IntoView {
-    let text = match (&words, &expires_at) {
-        (Some(words), _) if words == "0s" => "ending now".to_owned(),
-        (Some(words), _) => format!("{words} left"),
-        (None, Some(_)) => "ended".to_owned(),
-        (None, None) => "—".to_owned(),
-    };
+    let (text, set_text) = signal(time_left_text(words.as_deref(), expires_at.is_some()));
+    #[cfg(feature = "hydrate")]
+    if let (Some(_), Some(at)) = (&words, &expires_at) {
+        count_down(at, set_text);
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = set_text;
     match expires_at {
         Some(at) => view! {
             <time class="time-left" datetime=at.clone() title=format!("Ends at {at}") data-testid="time-left">
@@ -43,5 +47,22 @@ pub fn TimeLeft(words: Option<String>, expires_at: Option<String>) -> impl IntoV
         }
         .into_any(),
         None => view! { <span class="time-left" data-testid="time-left">{text}</span> }.into_any(),
+    }
+}
+
+/// Updates `set_text` every second until the component goes away.
+#[cfg(feature = "hydrate")]
+fn count_down(at: &str, set_text: WriteSignal<String>) {
+    use crate::views::time_words::{duration_words, seconds_left};
+    let end_ms = js_sys::Date::parse(at);
+    if !end_ms.is_finite() {
+        return;
+    }
+    let tick = move || {
+        let left = seconds_left(end_ms, js_sys::Date::now());
+        set_text.set(time_left_text(Some(&duration_words(left)), true));
+    };
+    if let Ok(handle) = set_interval_with_handle(tick, std::time::Duration::from_secs(1)) {
+        on_cleanup(move || handle.clear());
     }
 }

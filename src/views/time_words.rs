@@ -1,0 +1,70 @@
+//! Durations in words, the same on the server and in the browser (where the
+//! time a grant has left keeps counting down).
+
+/// `5400` → "1h 30m", `61` → "1m 1s", `0` → "0s": every unit that is not
+/// zero, largest first.
+pub fn duration_words(seconds: u64) -> String {
+    if seconds == 0 {
+        return "0s".to_owned();
+    }
+    let mut rest = seconds;
+    let mut parts = Vec::new();
+    for (unit, size) in [("d", 86_400), ("h", 3_600), ("m", 60), ("s", 1)] {
+        if rest >= size {
+            parts.push(format!("{}{unit}", rest / size));
+            rest %= size;
+        }
+    }
+    parts.join(" ")
+}
+
+/// What a grant's "time left" says: "3h 20m left", "ending now" at zero,
+/// "ended" once it has an end but no time left, "—" without an end.
+pub fn time_left_text(words: Option<&str>, has_end: bool) -> String {
+    match (words, has_end) {
+        (Some("0s"), _) => "ending now".to_owned(),
+        (Some(words), _) => format!("{words} left"),
+        (None, true) => "ended".to_owned(),
+        (None, false) => "—".to_owned(),
+    }
+}
+
+/// The seconds left until `end_ms` at `now_ms` (milliseconds since the
+/// epoch), rounded down and never below zero.
+pub fn seconds_left(end_ms: f64, now_ms: f64) -> u64 {
+    let left = ((end_ms - now_ms) / 1000.0).floor();
+    if left.is_finite() && left > 0.0 {
+        left as u64
+    } else {
+        0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_unit_that_is_not_zero_is_said() {
+        assert_eq!(duration_words(0), "0s");
+        assert_eq!(duration_words(61), "1m 1s");
+        assert_eq!(duration_words(5_400), "1h 30m");
+        assert_eq!(duration_words(604_800), "7d");
+        assert_eq!(duration_words(90_061), "1d 1h 1m 1s");
+    }
+
+    #[test]
+    fn time_left_reads_naturally_at_every_stage() {
+        assert_eq!(time_left_text(Some("3h 20m"), true), "3h 20m left");
+        assert_eq!(time_left_text(Some("0s"), true), "ending now");
+        assert_eq!(time_left_text(None, true), "ended");
+        assert_eq!(time_left_text(None, false), "—");
+    }
+
+    #[test]
+    fn seconds_left_rounds_down_and_stops_at_zero() {
+        assert_eq!(seconds_left(10_999.0, 0.0), 10);
+        assert_eq!(seconds_left(1_000.0, 5_000.0), 0);
+        assert_eq!(seconds_left(f64::NAN, 0.0), 0);
+    }
+}
