@@ -95,14 +95,7 @@ fn signed_in(state: &AppState, path: &str) -> Request<Body> {
         .unwrap()
 }
 
-/// One request through the router at a time. Each test runs its own
-/// single-threaded runtime; renders of pages from several of them at once
-/// have been seen to stall on a loaded machine, so this binary's requests
-/// take turns (each takes milliseconds).
-static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
-
 async fn answer(state: AppState, request: Request<Body>) -> (axum::http::response::Parts, Vec<u8>) {
-    let _turn = ONE_AT_A_TIME.lock().await;
     let response = build_router(state)
         .oneshot(request)
         .await

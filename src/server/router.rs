@@ -2,9 +2,11 @@
 //! the middleware around them. Built by a function so tests can drive it
 //! with `oneshot` without opening a socket.
 
+use std::sync::OnceLock;
+
 use axum::Router;
 use axum::routing::get;
-use leptos_axum::{LeptosRoutes, generate_route_list};
+use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
 use tower::ServiceBuilder;
 use tower_http::compression::{CompressionLayer, CompressionLevel};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
@@ -18,9 +20,21 @@ use super::state::AppState;
 use super::{health, metrics, security_headers, telemetry};
 use crate::app::{App, shell};
 
+/// The pages of the app, found by rendering it once without loading data.
+///
+/// Made once per process: while Leptos walks the app for its routes, it
+/// stops every resource in the process from loading (a global switch), so a
+/// page rendered at that moment on another thread would wait forever for
+/// its data. Generating the list before the first router exists, and never
+/// again, means no page is ever rendered during it.
+fn page_routes() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 /// Every route of the portal, with its middleware, ready to serve.
 pub fn build_router(state: AppState) -> Router {
-    let routes = generate_route_list(App);
+    let routes = page_routes();
     let mut router = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
