@@ -261,9 +261,13 @@ async fn a_cross_site_post_is_refused_even_with_a_session() {
 }
 
 #[tokio::test]
-async fn signing_out_by_get_only_asks_and_keeps_the_session() {
+async fn a_sign_out_link_on_another_site_only_asks_and_keeps_the_session() {
     let state = state(true);
-    let (parts, body) = get(state.clone(), signed_in(&state, "/auth/logout")).await;
+    let mut request = signed_in(&state, "/auth/logout");
+    request
+        .headers_mut()
+        .insert("sec-fetch-site", "cross-site".parse().unwrap());
+    let (parts, body) = get(state.clone(), request).await;
     assert_eq!(parts.status, StatusCode::OK);
     assert!(body.contains("Sign out?"), "{body}");
     assert!(body.contains("<form method=\"post\" action=\"/auth/logout\">"));

@@ -11,20 +11,34 @@ test.describe("signing in and out", () => {
       await expect(table.getByRole("rowheader", { name: other, exact: true })).toHaveCount(0);
     }
 
-    // Following a link to the sign-out address only asks.
-    await page.goto("/auth/logout");
+    // Another site sending the browser to the sign-out address only asks.
+    await page.goto(`${process.env.AIGOV_OIDC_ISSUER}/.well-known/openid-configuration`);
+    await page.evaluate((url) => window.location.assign(url), `${portalOrigin}/auth/logout`);
     await expect(page.getByRole("heading", { name: "Sign out?" })).toBeVisible();
     await page.getByRole("link", { name: "Stay signed in" }).click();
     await expect(page.getByTestId("user-name")).toHaveText("Alice Anders");
 
-    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.getByRole("link", { name: "Sign out" }).click();
     // The identity provider asks to confirm ending its own session.
-    await page.waitForURL((url) => url.origin !== portalOrigin);
     await page.getByRole("button", { name: "Sign out" }).click();
     await expect(page).toHaveURL(`${portalOrigin}/auth/logged-out`);
     await expect(page.getByRole("heading", { name: "Signed out" })).toBeVisible();
 
     // The portal session is gone: a page needs a new sign-in.
+    await page.goto("/namespaces");
+    await expect(page.getByLabel("Username")).toBeVisible();
+  });
+
+  test("a sign-out another site started ends the session once confirmed", async ({ page }) => {
+    await signInAt(page, "dave", "/namespaces");
+    await page.goto(`${process.env.AIGOV_OIDC_ISSUER}/.well-known/openid-configuration`);
+    await page.evaluate((url) => window.location.assign(url), `${portalOrigin}/auth/logout`);
+    await expect(page.getByRole("heading", { name: "Sign out?" })).toBeVisible();
+    await page.getByRole("button", { name: "Sign out" }).click();
+    // On through the identity provider, which asks to end its own session.
+    await page.waitForURL((url) => url.origin !== portalOrigin);
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await expect(page).toHaveURL(`${portalOrigin}/auth/logged-out`);
     await page.goto("/namespaces");
     await expect(page.getByLabel("Username")).toBeVisible();
   });

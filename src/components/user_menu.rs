@@ -52,11 +52,8 @@ pub fn UserMenu() -> impl IntoView {
                             <span class="user-name" title=title data-testid="user-name">
                                 {user.display_name}
                             </span>
-                            // A server route, not a page of the router: a
-                            // plain form, which the router leaves alone.
-                            <form method="post" action="/auth/logout" class="sign-out">
-                                <button type="submit" class="button">"Sign out"</button>
-                            </form>
+                            // A server route, not a page of the router.
+                            <a href="/auth/logout" rel="external" class="button">"Sign out"</a>
                         }
                             .into_any()
                     }

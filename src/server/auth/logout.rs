@@ -1,14 +1,20 @@
-//! Signing out: `POST /auth/logout` ends the portal session; `GET` only
-//! asks for confirmation, so a link or an image on another site cannot sign
-//! anyone out. The gate refuses a cross-site POST.
+//! Signing out, at `/auth/logout`.
 //!
-//! After the portal cookie is removed, the browser is sent on to the
-//! identity provider's end-session endpoint (which brings it back to
-//! `/auth/logged-out`). That hop is a page that moves on by itself, not an
-//! HTTP redirect: pages allow forms to submit only to the portal
-//! (`form-action 'self'`), and browsers apply that to a form's redirects.
+//! A GET from the portal itself (the top bar's link), typed or bookmarked
+//! (`Sec-Fetch-Site: same-origin` or `none`), or from a client that sends no
+//! fetch metadata, signs out at once and goes on to the identity provider's
+//! end-session endpoint, as it always has. A GET that another site started
+//! (`cross-site` or `same-site`: a link, an image, a redirect) only asks for
+//! confirmation, so no other site can sign anyone out. The confirmation is a
+//! POST form, which the gate accepts only from the portal's own origin.
+//!
+//! After that POST the browser moves on to the identity provider through a
+//! page that refreshes by itself rather than an HTTP redirect: the page allows
+//! forms to submit only to the portal (`form-action 'self'`), and browsers
+//! apply that to a form's redirects too.
 
 use axum::extract::State;
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::PrivateCookieJar;
 use std::sync::Arc;
@@ -20,29 +26,62 @@ use super::error::{PageTone, escape_html, standalone_html, standalone_page};
 const SIGN_OUT_FORM: &str = "<form method=\"post\" action=\"/auth/logout\">\
      <button type=\"submit\" class=\"button\" autofocus>Sign out</button></form>";
 
-/// `GET /auth/logout`: asks before signing out.
-pub async fn confirm() -> Response {
+/// Whether a GET was started by another site, as the browser's fetch
+/// metadata says.
+fn started_elsewhere(headers: &HeaderMap) -> bool {
+    matches!(
+        headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()),
+        Some("cross-site") | Some("same-site")
+    )
+}
+
+/// `GET /auth/logout`: signs out, unless another site sent the browser here.
+pub async fn sign_out_link(
+    State(auth): State<Arc<AuthState>>,
+    headers: HeaderMap,
+    jar: PrivateCookieJar,
+) -> Response {
+    if started_elsewhere(&headers) {
+        return confirm();
+    }
+    let (jar, end_session) = end_session(&auth, jar).await;
+    match end_session {
+        Some(url) => (jar, Redirect::to(url.as_str())).into_response(),
+        None => (jar, Redirect::to("/auth/logged-out")).into_response(),
+    }
+}
+
+/// `POST /auth/logout`, from the confirmation: signs out.
+pub async fn sign_out_form(State(auth): State<Arc<AuthState>>, jar: PrivateCookieJar) -> Response {
+    let (jar, end_session) = end_session(&auth, jar).await;
+    match end_session {
+        Some(url) => (jar, onward_page(&url)).into_response(),
+        None => (jar, Redirect::to("/auth/logged-out")).into_response(),
+    }
+}
+
+/// The page that asks before signing out.
+fn confirm() -> Response {
     standalone_page(&standalone_html(
         "Sign out?",
         PageTone::Info,
-        "Sign out of aigov on this browser.",
+        "Another site sent you here. Sign out of aigov on this browser?",
         &format!("{SIGN_OUT_FORM}<a href=\"/\">Stay signed in</a>"),
     ))
 }
 
-/// `POST /auth/logout`: removes the session cookie, then ends the session
-/// at the identity provider when it offers an end-session endpoint.
-pub async fn sign_out(State(auth): State<Arc<AuthState>>, jar: PrivateCookieJar) -> Response {
+/// Removes the session cookie; the provider's end-session URL, if it has one.
+async fn end_session(
+    auth: &AuthState,
+    jar: PrivateCookieJar,
+) -> (PrivateCookieJar, Option<url::Url>) {
     let jar = jar.remove(auth.policy.removal());
     let after = auth
         .public_url
         .join("/auth/logged-out")
         .expect("a valid path");
     tracing::info!(target: "aigov::audit", action = "sign-out", "signed out");
-    match auth.provider.end_session_url(&after).await {
-        Some(url) => (jar, onward_page(&url)).into_response(),
-        None => (jar, Redirect::to("/auth/logged-out")).into_response(),
-    }
+    (jar, auth.provider.end_session_url(&after).await)
 }
 
 /// The page that moves on to the identity provider at once, with a link
@@ -75,9 +114,23 @@ mod tests {
         String::from_utf8(bytes.to_vec()).unwrap()
     }
 
+    #[test]
+    fn only_a_get_another_site_started_counts_as_started_elsewhere() {
+        let with = |value: &str| {
+            let mut headers = HeaderMap::new();
+            headers.insert("sec-fetch-site", value.parse().unwrap());
+            headers
+        };
+        assert!(started_elsewhere(&with("cross-site")));
+        assert!(started_elsewhere(&with("same-site")));
+        assert!(!started_elsewhere(&with("same-origin")));
+        assert!(!started_elsewhere(&with("none")));
+        assert!(!started_elsewhere(&HeaderMap::new()));
+    }
+
     #[tokio::test]
     async fn the_confirmation_posts_to_sign_out_and_offers_a_way_back() {
-        let html = body(confirm().await).await;
+        let html = body(confirm()).await;
         assert!(html.contains("<form method=\"post\" action=\"/auth/logout\">"));
         assert!(html.contains("<a href=\"/\">Stay signed in</a>"));
     }

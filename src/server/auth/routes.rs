@@ -38,7 +38,7 @@ where
         .route("/auth/callback", get(callback))
         .route(
             "/auth/logout",
-            get(super::logout::confirm).post(super::logout::sign_out),
+            get(super::logout::sign_out_link).post(super::logout::sign_out_form),
         )
         .route("/auth/logged-out", get(logged_out))
 }
