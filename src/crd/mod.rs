@@ -6,6 +6,8 @@
 
 pub mod access_request;
 pub mod duration;
+#[cfg(test)]
+pub mod fixtures;
 pub mod model;
 pub mod policy_report;
 

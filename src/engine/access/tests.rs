@@ -2,62 +2,28 @@
 
 use std::time::Duration;
 
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 use k8s_openapi::jiff::Timestamp;
 
 use super::permissions::{self, Person};
 use super::transitions::{self, Refusal, RequestForm};
-use crate::crd::{
-    AccessLevel, AccessRequest, AccessRequestSpec, Approvers, DataClassification, Decision,
-    ModelSpec, Phase, RoleKind, RoleRef,
-};
+use crate::crd::{AccessRequest, Decision, ModelSpec, Phase, fixtures};
 
 fn model(required: i32, self_approval: bool) -> ModelSpec {
     ModelSpec {
-        display_name: "Fraud scorer".into(),
-        description: String::new(),
-        owner_team: "fraud".into(),
-        data_classification: DataClassification::Confidential,
-        workload_selector: None,
-        access_levels: vec![AccessLevel {
-            name: "viewer".into(),
-            description: String::new(),
-            role_ref: RoleRef {
-                kind: RoleKind::ClusterRole,
-                name: "aigov-model-viewer".into(),
-            },
-        }],
-        approvers: Approvers {
-            groups: vec!["fraud-leads".into()],
-            users: vec!["carol".into()],
-        },
         required_approvals: required,
-        max_duration: "8h".into(),
-        justification_required: true,
         allow_self_approval: self_approval,
+        ..fixtures::model_spec()
     }
 }
 
 fn request(requester: &str, duration: &str) -> AccessRequest {
-    let mut request = AccessRequest::new(
-        "fraud-scorer-alice-x1",
-        AccessRequestSpec {
-            requester: requester.into(),
-            subject: format!("oidc:{requester}"),
-            model: "fraud-scorer".into(),
-            level: "viewer".into(),
-            duration: duration.into(),
-            justification: "investigating a false positive".into(),
-            extends: None,
-        },
-    );
-    request.metadata.namespace = Some("fraud-detection".into());
-    request.metadata.creation_timestamp = Some(Time(at(0)));
+    let mut request = fixtures::request("fraud-detection", "fraud-scorer-alice-x1", requester);
+    request.spec.duration = duration.into();
     request
 }
 
 fn at(seconds: i64) -> Timestamp {
-    Timestamp::from_second(1_800_000_000 + seconds).unwrap()
+    fixtures::at(seconds).0
 }
 
 const LEADS: &[&str] = &["fraud-leads"];

@@ -1,44 +1,23 @@
 //! Requests, models and bindings for the tests of this module.
 
 use k8s_openapi::api::rbac::v1::{RoleBinding, RoleRef, Subject};
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
-use k8s_openapi::jiff::Timestamp;
 
 use crate::crd::{
-    AccessLevel, AccessRequest, AccessRequestSpec, AccessRequestStatus, Approvers,
-    DataClassification, Decision, HistoryEntry, Model, ModelSpec, Phase, Review, RoleKind,
+    AccessRequest, AccessRequestStatus, Approvers, Decision, HistoryEntry, Model, ModelSpec, Phase,
+    Review, fixtures,
 };
 
-pub const NOW: i64 = 1_800_000_000;
-
-pub fn at(seconds: i64) -> Time {
-    Time(Timestamp::from_second(NOW + seconds).unwrap())
-}
-
-pub fn now() -> Timestamp {
-    at(0).0
-}
+pub use crate::crd::fixtures::{at, now};
 
 pub fn model(namespace: &str, name: &str) -> Model {
-    let level = |name: &str, role: &str| AccessLevel {
-        name: name.into(),
-        description: String::new(),
-        role_ref: crate::crd::RoleRef {
-            kind: RoleKind::ClusterRole,
-            name: role.into(),
-        },
-    };
-    let mut model = Model::new(
+    fixtures::model(
+        namespace,
         name,
         ModelSpec {
             display_name: format!("Model {name}"),
-            description: String::new(),
-            owner_team: "fraud".into(),
-            data_classification: DataClassification::Confidential,
-            workload_selector: None,
             access_levels: vec![
-                level("viewer", "aigov-model-viewer"),
-                level("invoker", "aigov-model-invoker"),
+                fixtures::level("viewer", "aigov-model-viewer"),
+                fixtures::level("invoker", "aigov-model-invoker"),
             ],
             approvers: Approvers {
                 groups: vec!["fraud-leads".into()],
@@ -46,16 +25,13 @@ pub fn model(namespace: &str, name: &str) -> Model {
             },
             required_approvals: 2,
             max_duration: "7d".into(),
-            justification_required: true,
-            allow_self_approval: false,
+            ..fixtures::model_spec()
         },
-    );
-    model.metadata.namespace = Some(namespace.into());
-    model
+    )
 }
 
-/// A request created at `created` (seconds from [`NOW`]) with `history` as
-/// (seconds, actor, action, phase, comment).
+/// A request created at `created` (seconds from [`crate::crd::fixtures::NOW`])
+/// with `history` as (seconds, actor, action, phase, comment).
 pub fn request(
     namespace: &str,
     name: &str,
@@ -63,19 +39,9 @@ pub fn request(
     created: i64,
     history: &[(i64, &str, &str, Phase, &str)],
 ) -> AccessRequest {
-    let mut request = AccessRequest::new(
-        name,
-        AccessRequestSpec {
-            requester: requester.into(),
-            subject: format!("oidc:{requester}"),
-            model: "fraud-scorer".into(),
-            level: "viewer".into(),
-            duration: "8h".into(),
-            justification: "=HYPERLINK(\"http://evil\")".into(),
-            extends: None,
-        },
-    );
-    request.metadata.namespace = Some(namespace.into());
+    let mut request = fixtures::request(namespace, name, requester);
+    request.spec.duration = "8h".into();
+    request.spec.justification = "=HYPERLINK(\"http://evil\")".into();
     request.metadata.creation_timestamp = Some(at(created));
     let mut status = AccessRequestStatus::default();
     for (seconds, actor, action, phase, comment) in history {

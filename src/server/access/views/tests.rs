@@ -1,63 +1,29 @@
 use super::*;
-use crate::crd::{
-    AccessRequestSpec, AccessRequestStatus, DataClassification, HistoryEntry, Review, RoleRef,
-};
+use crate::crd::{AccessRequestStatus, DataClassification, HistoryEntry, Review};
 
-const NOW: i64 = 1_800_000_000;
-
-fn at(seconds: i64) -> Time {
-    Time(Timestamp::from_second(NOW + seconds).unwrap())
-}
-
-fn now() -> Timestamp {
-    at(0).0
-}
+use crate::crd::fixtures::{self, at, now};
 
 fn model(namespace: &str, name: &str, team: &str, class: DataClassification) -> Model {
-    let mut model = Model::new(
+    let mut level = fixtures::level("viewer", "aigov-model-viewer");
+    level.description = "Read the model's pods and logs".into();
+    fixtures::model(
+        namespace,
         name,
         ModelSpec {
             display_name: format!("Model {name}"),
             description: "Scores card payments".into(),
             owner_team: team.into(),
             data_classification: class,
-            workload_selector: None,
-            access_levels: vec![AccessLevel {
-                name: "viewer".into(),
-                description: "Read the model's pods and logs".into(),
-                role_ref: RoleRef {
-                    kind: RoleKind::ClusterRole,
-                    name: "aigov-model-viewer".into(),
-                },
-            }],
-            approvers: Approvers {
-                groups: vec!["fraud-leads".into()],
-                users: vec!["carol".into()],
-            },
+            access_levels: vec![level],
             required_approvals: 2,
-            max_duration: "8h".into(),
-            justification_required: true,
-            allow_self_approval: false,
+            ..fixtures::model_spec()
         },
-    );
-    model.metadata.namespace = Some(namespace.into());
-    model
+    )
 }
 
 fn request(name: &str, requester: &str, phase: Phase, created: i64) -> AccessRequest {
-    let mut request = AccessRequest::new(
-        name,
-        AccessRequestSpec {
-            requester: requester.into(),
-            subject: format!("oidc:{requester}"),
-            model: "fraud-scorer".into(),
-            level: "viewer".into(),
-            duration: "1h".into(),
-            justification: "<script>alert(1)</script> case 4711".into(),
-            extends: None,
-        },
-    );
-    request.metadata.namespace = Some("fraud-detection".into());
+    let mut request = fixtures::request("fraud-detection", name, requester);
+    request.spec.justification = "<script>alert(1)</script> case 4711".into();
     request.metadata.creation_timestamp = Some(at(created));
     let mut status = AccessRequestStatus {
         phase,
