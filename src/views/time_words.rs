@@ -4,12 +4,29 @@
 /// `5400` → "1h 30m", `61` → "1m 1s", `0` → "0s": every unit that is not
 /// zero, largest first.
 pub fn duration_words(seconds: u64) -> String {
+    words(seconds, UNITS.len(), false)
+}
+
+/// A duration in its two largest adjacent units: `2d 3h`, `5m 10s`, `45s`
+/// ("2d 5s" would read as more precise than it is, so that is "2d").
+pub fn rough_duration_words(seconds: u64) -> String {
+    words(seconds, 2, true)
+}
+
+const UNITS: [(&str, u64); 4] = [("d", 86_400), ("h", 3_600), ("m", 60), ("s", 1)];
+
+/// At most `most` units, largest first; with `adjacent`, stopping at the
+/// first zero unit after the largest.
+fn words(seconds: u64, most: usize, adjacent: bool) -> String {
     if seconds == 0 {
         return "0s".to_owned();
     }
     let mut rest = seconds;
     let mut parts = Vec::new();
-    for (unit, size) in [("d", 86_400), ("h", 3_600), ("m", 60), ("s", 1)] {
+    for (unit, size) in UNITS {
+        if parts.len() == most || (adjacent && !parts.is_empty() && rest < size) {
+            break;
+        }
         if rest >= size {
             parts.push(format!("{}{unit}", rest / size));
             rest %= size;

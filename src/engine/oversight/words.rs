@@ -3,24 +3,7 @@
 
 use k8s_openapi::jiff::Timestamp;
 
-/// A duration in its two largest units: `2d 3h`, `5m 10s`, `45s`.
-pub fn rough(seconds: u64) -> String {
-    if seconds == 0 {
-        return "0s".to_owned();
-    }
-    let mut rest = seconds;
-    let mut parts = Vec::new();
-    for (unit, size) in [("d", 86_400), ("h", 3_600), ("m", 60), ("s", 1)] {
-        if rest >= size && parts.len() < 2 {
-            parts.push(format!("{}{unit}", rest / size));
-            rest %= size;
-        } else if !parts.is_empty() {
-            // Only adjacent units: "2d 5s" would read as more precise than it is.
-            break;
-        }
-    }
-    parts.join(" ")
-}
+pub use crate::views::time_words::rough_duration_words as rough;
 
 /// Seconds from `from` to `to`, zero when `to` is earlier.
 pub fn seconds_between(from: Timestamp, to: Timestamp) -> u64 {
