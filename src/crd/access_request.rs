@@ -118,6 +118,11 @@ pub struct AccessRequestStatus {
     /// Every change, oldest first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub history: Vec<HistoryEntry>,
+    /// The expiry (an `expiresAt`) the requester has been warned of, so a
+    /// restarted or newly elected portal does not warn again; an extension
+    /// sets a new `expiresAt`, which is warned of in turn.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expiry_warned_for: Option<Time>,
 }
 
 /// One reviewer's decision.

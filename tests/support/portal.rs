@@ -70,16 +70,25 @@ pub fn workflow(pending_timeout: Duration) -> WorkflowArgs {
 
 /// The portal's state over `kube` (no reconciler is started).
 pub fn app_state_with(kube: KubeAccess, workflow: &WorkflowArgs) -> AppState {
-    let readiness = Arc::new(Readiness::default());
-    readiness.set_ready(true);
     let audit = AuditArgs {
         audit_log: None,
         notify_webhook_url: None,
     };
+    app_state_with_audit(kube, workflow, &audit)
+}
+
+/// [`app_state_with`], with audit and notification settings.
+pub fn app_state_with_audit(
+    kube: KubeAccess,
+    workflow: &WorkflowArgs,
+    audit: &AuditArgs,
+) -> AppState {
+    let readiness = Arc::new(Readiness::default());
+    readiness.set_ready(true);
     let access = AccessContext::start(
         kube.portal().clone(),
         workflow,
-        &audit,
+        audit,
         "http://portal.test".parse().unwrap(),
         "test",
     )

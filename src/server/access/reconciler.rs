@@ -38,8 +38,10 @@ pub const LEASE_NAME: &str = "aigov-reconciler";
 
 struct Reconciler {
     access: AccessContext,
-    /// Grants whose requester was warned of the coming expiry.
-    warned: Mutex<HashSet<String>>,
+    /// Expiry warnings sent while the cluster's AccessRequest definition
+    /// cannot record them (it predates `status.expiryWarnedFor`), by
+    /// `namespace/name@expiresAt`.
+    unrecorded_warnings: Mutex<HashSet<String>>,
 }
 
 /// Runs the reconciler whenever this replica leads, electing the leader on
@@ -64,7 +66,7 @@ pub async fn run_with_lease(
     );
     let shared = Arc::new(Reconciler {
         access,
-        warned: Mutex::new(HashSet::new()),
+        unrecorded_warnings: Mutex::new(HashSet::new()),
     });
     leader::run_while_leader(lock, move || {
         let shared = shared.clone();
@@ -117,11 +119,6 @@ async fn reconcile(
     }
     if transitions::expire_if_due(&request, now, access.pending_timeout).is_some() {
         expire(access, &namespace, &name).await?;
-        shared
-            .warned
-            .lock()
-            .expect("warned set")
-            .remove(&format!("{namespace}/{name}"));
         return Ok(Action::await_change());
     }
     match request.phase() {
@@ -148,7 +145,7 @@ async fn reconcile(
                     {
                         grant_now(access, &request, &model).await;
                     }
-                    warn_before_expiry(&shared, &request, &model, now);
+                    warn_before_expiry(&shared, &request, now).await?;
                 }
                 None => {
                     tracing::warn!(request = %name, model = %request.spec.model, "the model of an active grant is gone")
@@ -240,24 +237,85 @@ fn ignore_refusal(result: Result<(), AccessError>) -> Result<(), AccessError> {
     }
 }
 
-fn warn_before_expiry(shared: &Reconciler, request: &AccessRequest, model: &Model, now: Timestamp) {
+/// Tells the requester (through the webhook) that the grant ends soon, once
+/// per expiry: the status records the expiry warned of before the message
+/// is queued, so no other replica or restart sends it again. (A replica that
+/// dies between the two loses that one warning rather than doubling it.)
+async fn warn_before_expiry(
+    shared: &Reconciler,
+    request: &AccessRequest,
+    now: Timestamp,
+) -> Result<(), AccessError> {
+    let access = &shared.access;
     let Some(left) = permissions::time_left(request, now) else {
-        return;
+        return Ok(());
     };
-    if left > shared.access.expiry_warning {
-        return;
+    if left > access.expiry_warning || already_warned(request) {
+        return Ok(());
     }
-    let key = format!(
-        "{}/{}",
-        request.namespace().unwrap_or_default(),
-        request.name_any()
-    );
-    if shared.warned.lock().expect("warned set").insert(key) {
-        let change = Change::of(request, Some(model), PORTAL_ACTOR, "expires-soon", None, "");
-        if let Some(notification) = Notification::from_change(&change) {
-            shared.access.auditor.notify(notification);
+    let namespace = request.namespace().unwrap_or_default();
+    let result = change(access, &namespace, &request.name_any(), |latest, _| {
+        if latest.phase() != Phase::Active || already_warned(latest) {
+            return Err(AccessError::Refused(Refusal::Settled("warned")));
         }
+        let mut status = latest.status.clone().unwrap_or_default();
+        status.expiry_warned_for = status.expires_at.clone();
+        Ok(status)
+    })
+    .await;
+    match result {
+        Ok((stored, model)) => {
+            if !already_warned(&stored) && !shared.first_unrecorded_warning(&stored) {
+                return Ok(());
+            }
+            let change = Change::of(
+                &stored,
+                model.as_ref(),
+                PORTAL_ACTOR,
+                "expires-soon",
+                None,
+                "",
+            );
+            if let Some(notification) = Notification::from_change(&change) {
+                access.auditor.notify(notification);
+            }
+            Ok(())
+        }
+        Err(error) => ignore_refusal(Err(error)),
     }
+}
+
+impl Reconciler {
+    /// For a warning the apiserver did not keep (an outdated definition
+    /// prunes the field): whether this replica has not sent it yet.
+    fn first_unrecorded_warning(&self, request: &AccessRequest) -> bool {
+        let expires = request
+            .status
+            .as_ref()
+            .and_then(|status| status.expires_at.as_ref())
+            .map(|at| at.0.to_string())
+            .unwrap_or_default();
+        tracing::error!(
+            request = %request.name_any(),
+            "the cluster's AccessRequest definition cannot record expiry warnings: apply `aigov crds` (deploy/crds.yaml); until then they are remembered in memory only"
+        );
+        let key = format!(
+            "{}/{}@{expires}",
+            request.namespace().unwrap_or_default(),
+            request.name_any()
+        );
+        self.unrecorded_warnings
+            .lock()
+            .expect("unrecorded warnings")
+            .insert(key)
+    }
+}
+
+/// Whether the requester was warned of the expiry now in force.
+fn already_warned(request: &AccessRequest) -> bool {
+    request.status.as_ref().is_some_and(|status| {
+        status.expires_at.is_some() && status.expiry_warned_for == status.expires_at
+    })
 }
 
 async fn sweep_forever(shared: Arc<Reconciler>) {
