@@ -70,7 +70,7 @@ pub enum PageTone {
 }
 
 /// A small page outside the app (no session needed): a title, a message
-/// (already escaped HTML) and a line of links.
+/// (already escaped HTML) and a row of links or forms.
 pub fn standalone_html(
     title: &str,
     tone: PageTone,
@@ -87,7 +87,7 @@ pub fn standalone_html(
          <title>{title} · aigov</title><link rel=\"stylesheet\" href=\"/pkg/aigov.css\"></head>\
          <body><main id=\"main\" class=\"standalone\">\
          <section class=\"notice {class}\" role=\"{role}\"><h1 class=\"notice-title\">{title}</h1>\
-         <div class=\"notice-body\"><p>{message_html}</p><p>{links_html}</p></div>\
+         <div class=\"notice-body\"><p>{message_html}</p><div class=\"notice-actions\">{links_html}</div></div>\
          </section></main></body></html>"
     )
 }
