@@ -65,9 +65,12 @@ async fn read_all(
     user: &kube::Client,
     filter: &OverviewFilter,
 ) -> Result<ComplianceOverview, OverviewError> {
-    let (namespaces, cluster_wide) = futures::join!(
+    // The cluster-wide reads go out together; the per-namespace fallbacks
+    // need the namespaces first.
+    let (namespaces, cluster_wide, others) = futures::join!(
         visible_namespaces(state.kube.portal(), user),
-        read::aigov_reports_cluster_wide(user)
+        read::aigov_reports_cluster_wide(user),
+        read::other_findings_cluster_wide(user)
     );
     let namespaces = namespaces?;
     let names: Vec<String> = namespaces.iter().map(|n| n.name.clone()).collect();
@@ -79,8 +82,14 @@ async fn read_all(
             read::aigov_reports_per_namespace(user, &names).await?
         }
     };
-    let (findings, note) = read::other_findings(user, &names).await;
-    notes.extend(note);
+    let findings = match others {
+        Ok(Some(findings)) => findings,
+        Ok(None) => read::other_findings_per_namespace(user, &names).await,
+        Err(note) => {
+            notes.push(note);
+            OtherFindings::new()
+        }
+    };
 
     let now = Timestamp::now();
     let mut rows = BTreeMap::new();

@@ -89,32 +89,30 @@ pub async fn aigov_reports_per_namespace(
     Ok(reports)
 }
 
-/// Other tools' failed results across the cluster, or (when that is
-/// forbidden) in each of `namespaces`; namespaces whose reports the person
-/// may not read are left out. The error, if any, is a note for the page.
-pub async fn other_findings(
-    user: &Client,
-    namespaces: &[String],
-) -> (OtherFindings, Option<String>) {
+/// Other tools' failed results across the cluster; `Ok(None)` when the
+/// person may not list them cluster-wide, and any other error as a note for
+/// the page.
+pub async fn other_findings_cluster_wide(user: &Client) -> Result<Option<OtherFindings>, String> {
     let params = ListParams::default().labels(&others_selector());
-    let mut findings = OtherFindings::new();
     match Api::<PolicyReport>::all(user.clone()).list(&params).await {
         Ok(list) => {
+            let mut findings = OtherFindings::new();
             list.items
                 .iter()
                 .for_each(|r| count_failures(r, &mut findings));
-            return (findings, None);
+            Ok(Some(findings))
         }
-        Err(error) => {
-            let error = KubeError::from_kube(error, "other tools' reports");
-            if !error.is_forbidden() {
-                return (
-                    findings,
-                    Some(format!("Other tools' reports could not be read: {error}")),
-                );
-            }
-        }
+        Err(error) => match KubeError::from_kube(error, "other tools' reports") {
+            error if error.is_forbidden() => Ok(None),
+            error => Err(format!("Other tools' reports could not be read: {error}")),
+        },
     }
+}
+
+/// Other tools' failed results in each of `namespaces`; namespaces whose
+/// reports the person may not read are left out.
+pub async fn other_findings_per_namespace(user: &Client, namespaces: &[String]) -> OtherFindings {
+    let params = ListParams::default().labels(&others_selector());
     let lists = stream::iter(namespaces.iter().cloned())
         .map(|namespace| {
             let params = params.clone();
@@ -127,12 +125,13 @@ pub async fn other_findings(
         .buffer_unordered(CONCURRENT_READS)
         .collect::<Vec<_>>()
         .await;
+    let mut findings = OtherFindings::new();
     for list in lists.into_iter().flatten() {
         list.items
             .iter()
             .for_each(|r| count_failures(r, &mut findings));
     }
-    (findings, None)
+    findings
 }
 
 /// Adds a report's failures by source: from its results, or from its
