@@ -6,46 +6,22 @@ mod support;
 
 use std::time::Duration;
 
-use aigov::crd::{AccessRequest, Decision, Phase};
+use aigov::crd::{AccessRequest, Phase};
 use aigov::server::access::grant::binding_name;
 use aigov::server::access::reconciler;
-use aigov::server::access::service::{self, NewRequest};
 use aigov::server::kube::KubeAccess;
 use aigov::server::state::AppState;
 use k8s_openapi::api::rbac::v1::RoleBinding;
-use kube::ResourceExt;
 use kube::api::PostParams;
 use serde_json::json;
 use support::models::create_viewer_model;
 use support::outage::Relay;
-use support::portal::{app_state, app_state_with, portal_access, session, workflow};
+use support::portal::{app_state, app_state_with, granted_to_alice, portal_access, workflow};
 use support::{TestNamespace, devcluster, unique_name, wait_until};
 
-/// Alice's request for `duration`, approved by bob; returns its name.
+/// Alice's grant for `duration`; returns its name.
 async fn granted(state: &AppState, ns: &TestNamespace, duration: &str) -> String {
-    let alice = session("alice", &["fraud-team"], false);
-    let bob = session("bob", &["fraud-team", "fraud-leads"], false);
-    let form = NewRequest {
-        namespace: ns.name.clone(),
-        model: "fraud-scorer".into(),
-        level: "viewer".into(),
-        duration: duration.into(),
-        justification: String::new(),
-        extends: None,
-    };
-    let request = service::submit(state, &alice, form).await.unwrap();
-    let name = request.name_any();
-    let approved = service::review(
-        state,
-        &bob,
-        &ns.name,
-        &name,
-        Decision::Approve,
-        String::new(),
-    )
-    .await
-    .unwrap();
-    assert_eq!(approved.phase(), Phase::Active);
+    let name = granted_to_alice(state, &ns.name, duration).await;
     assert!(has_binding(ns, &name).await);
     name
 }

@@ -9,16 +9,14 @@ mod support;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use aigov::crd::{AccessRequest, Decision, Phase};
+use aigov::crd::AccessRequest;
 use aigov::server::access::audit_args::AuditArgs;
 use aigov::server::access::reconciler;
-use aigov::server::access::service::{self, NewRequest};
 use aigov::server::state::AppState;
 use axum::extract::State;
-use kube::ResourceExt;
 use support::models::create_viewer_model;
-use support::portal::{app_state_with_audit, portal_access, session, workflow};
-use support::{TestNamespace, devcluster, unique_name, wait_until};
+use support::portal::{app_state_with_audit, granted_to_alice, portal_access, workflow};
+use support::{devcluster, unique_name, wait_until};
 
 /// The bodies of the messages the webhook received.
 type Received = Arc<Mutex<Vec<String>>>;
@@ -60,35 +58,6 @@ fn start_reconciler(state: &AppState, who: &str) -> tokio::task::JoinHandle<()> 
     ))
 }
 
-/// Alice's request for an hour, approved by bob: inside a warning window of
-/// two hours from the start.
-async fn granted(state: &AppState, ns: &TestNamespace) -> String {
-    let alice = session("alice", &["fraud-team"], false);
-    let bob = session("bob", &["fraud-team", "fraud-leads"], false);
-    let form = NewRequest {
-        namespace: ns.name.clone(),
-        model: "fraud-scorer".into(),
-        level: "viewer".into(),
-        duration: "1h".into(),
-        justification: String::new(),
-        extends: None,
-    };
-    let request = service::submit(state, &alice, form).await.unwrap();
-    let name = request.name_any();
-    let approved = service::review(
-        state,
-        &bob,
-        &ns.name,
-        &name,
-        Decision::Approve,
-        String::new(),
-    )
-    .await
-    .unwrap();
-    assert_eq!(approved.phase(), Phase::Active);
-    name
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn the_expiry_warning_is_sent_once_and_not_again_after_a_restart() {
     let ns = devcluster().namespace("expiry-warning").await;
@@ -101,7 +70,8 @@ async fn the_expiry_warning_is_sent_once_and_not_again_after_a_restart() {
         notify_webhook_url: Some(url),
     };
     let state = app_state_with_audit(portal_access().await, &settings, &audit);
-    let name = granted(&state, &ns).await;
+    // An hour: inside a warning window of two hours from the start.
+    let name = granted_to_alice(&state, &ns.name, "1h").await;
 
     let first = start_reconciler(&state, "first");
     wait_until(Duration::from_secs(60), "the expiry warning", || {

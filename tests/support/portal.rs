@@ -5,9 +5,11 @@
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
+use aigov::crd::{Decision, Phase};
 use aigov::identity::SignedInUser;
 use aigov::server::access::audit_args::AuditArgs;
 use aigov::server::access::context::{AccessContext, WorkflowArgs};
+use aigov::server::access::service::{self, NewRequest};
 use aigov::server::auth::AuthState;
 use aigov::server::auth::claims::KubeIdentity;
 use aigov::server::auth::session::{Session, new_session, unix_now};
@@ -15,6 +17,7 @@ use aigov::server::health::Readiness;
 use aigov::server::kube::{KubeAccess, KubeArgs};
 use aigov::server::state::AppState;
 use clap::Parser;
+use kube::ResourceExt;
 use leptos::config::LeptosOptions;
 
 /// The portal as it runs in development: ServiceAccount aigov-system/aigov
@@ -122,4 +125,34 @@ pub fn session(username: &str, groups: &[&str], is_manager: bool) -> Session {
         groups: groups.iter().map(|g| format!("oidc:{g}")).collect(),
     };
     new_session(user, kube, unix_now())
+}
+
+/// Alice's request for the viewer level of `fraud-scorer` in `namespace`
+/// for `duration`, approved by bob (a fraud lead) and so in force; returns
+/// its name.
+pub async fn granted_to_alice(state: &AppState, namespace: &str, duration: &str) -> String {
+    let alice = session("alice", &["fraud-team"], false);
+    let bob = session("bob", &["fraud-team", "fraud-leads"], false);
+    let form = NewRequest {
+        namespace: namespace.to_owned(),
+        model: "fraud-scorer".into(),
+        level: "viewer".into(),
+        duration: duration.into(),
+        justification: String::new(),
+        extends: None,
+    };
+    let request = service::submit(state, &alice, form).await.unwrap();
+    let name = request.name_any();
+    let approved = service::review(
+        state,
+        &bob,
+        namespace,
+        &name,
+        Decision::Approve,
+        String::new(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(approved.phase(), Phase::Active);
+    name
 }
