@@ -265,7 +265,9 @@ async fn warn_before_expiry(
     .await;
     match result {
         Ok((stored, model)) => {
-            if !already_warned(&stored) && !shared.first_unrecorded_warning(&stored) {
+            // Recorded in the status, or else sent by no one yet here.
+            let send = already_warned(&stored) || shared.first_unrecorded_warning(&stored);
+            if !send {
                 return Ok(());
             }
             let change = Change::of(
@@ -295,19 +297,23 @@ impl Reconciler {
             .and_then(|status| status.expires_at.as_ref())
             .map(|at| at.0.to_string())
             .unwrap_or_default();
-        tracing::error!(
-            request = %request.name_any(),
-            "the cluster's AccessRequest definition cannot record expiry warnings: apply `aigov crds` (deploy/crds.yaml); until then they are remembered in memory only"
-        );
         let key = format!(
             "{}/{}@{expires}",
             request.namespace().unwrap_or_default(),
             request.name_any()
         );
-        self.unrecorded_warnings
+        let first = self
+            .unrecorded_warnings
             .lock()
             .expect("unrecorded warnings")
-            .insert(key)
+            .insert(key);
+        if first {
+            tracing::error!(
+                request = %request.name_any(),
+                "the cluster's AccessRequest definition cannot record expiry warnings: apply `aigov crds` (deploy/crds.yaml); until then they are remembered in memory only"
+            );
+        }
+        first
     }
 }
 

@@ -77,12 +77,37 @@ pub fn standalone_html(
     message_html: &str,
     links_html: &str,
 ) -> String {
+    page_html(title, tone, message_html, links_html, "")
+}
+
+/// [`standalone_html`] for a page that moves on to `url` at once (a
+/// `<meta>` refresh), with its links for browsers that do not follow it.
+pub fn standalone_html_moving_on(
+    title: &str,
+    message_html: &str,
+    links_html: &str,
+    url: &url::Url,
+) -> String {
+    let refresh = format!(
+        "<meta http-equiv=\"refresh\" content=\"0;url={}\">",
+        escape_html(url.as_str())
+    );
+    page_html(title, PageTone::Info, message_html, links_html, &refresh)
+}
+
+fn page_html(
+    title: &str,
+    tone: PageTone,
+    message_html: &str,
+    links_html: &str,
+    head_html: &str,
+) -> String {
     let (class, role) = match tone {
         PageTone::Info => ("notice-info", "status"),
         PageTone::Error => ("notice-error", "alert"),
     };
     format!(
-        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+        "<!DOCTYPE html><html lang=\"en\"><head>{head_html}<meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <title>{title} · aigov</title><link rel=\"stylesheet\" href=\"/pkg/aigov.css\"></head>\
          <body><main id=\"main\" class=\"standalone\">\

@@ -20,7 +20,10 @@ use axum_extra::extract::cookie::PrivateCookieJar;
 use std::sync::Arc;
 
 use super::AuthState;
-use super::error::{PageTone, escape_html, standalone_html, standalone_page};
+use super::error::{
+    PageTone, escape_html, standalone_html, standalone_html_moving_on, standalone_page,
+};
+use super::session::{SessionStatus, unix_now};
 
 /// The form that signs out, as the confirmation page shows it.
 const SIGN_OUT_FORM: &str = "<form method=\"post\" action=\"/auth/logout\">\
@@ -75,33 +78,35 @@ async fn end_session(
     auth: &AuthState,
     jar: PrivateCookieJar,
 ) -> (PrivateCookieJar, Option<url::Url>) {
+    if let SessionStatus::Active { session, .. } = auth.policy.status(&jar, unix_now()) {
+        tracing::info!(
+            target: "aigov::audit",
+            action = "sign-out",
+            user = %session.user.username,
+            kube_user = %session.kube.username,
+            session = %session.id,
+            "signed out"
+        );
+    }
     let jar = jar.remove(auth.policy.removal());
     let after = auth
         .public_url
         .join("/auth/logged-out")
         .expect("a valid path");
-    tracing::info!(target: "aigov::audit", action = "sign-out", "signed out");
     (jar, auth.provider.end_session_url(&after).await)
 }
 
-/// The page that moves on to the identity provider at once, with a link
-/// for browsers that do not follow a refresh.
+/// The page that moves on to the identity provider at once.
 fn onward_page(end_session: &url::Url) -> Response {
     let target = escape_html(end_session.as_str());
-    let html = standalone_html(
+    standalone_page(&standalone_html_moving_on(
         "Signing out",
-        PageTone::Info,
         "You are signed out of aigov. Ending your session at the identity provider…",
         &format!(
             "<a href=\"{target}\" data-testid=\"end-session\">Continue to the identity provider</a>"
         ),
-    )
-    .replacen(
-        "<head>",
-        &format!("<head><meta http-equiv=\"refresh\" content=\"0;url={target}\">"),
-        1,
-    );
-    standalone_page(&html)
+        end_session,
+    ))
 }
 
 #[cfg(test)]
