@@ -151,10 +151,12 @@ async fn portal_round(state: &AppState, ns: &TestNamespace) -> (Duration, Durati
         justification: String::new(),
         extends: None,
     };
-    let request = service::submit(state, &requester, form).await.unwrap();
+    let request = service::submit(&state.access, &requester, form)
+        .await
+        .unwrap();
     let started = Instant::now();
     let approved = service::review(
-        state,
+        &state.access,
         &bob,
         &ns.name,
         &request.name_any(),
@@ -165,7 +167,7 @@ async fn portal_round(state: &AppState, ns: &TestNamespace) -> (Duration, Durati
     .unwrap();
     let allowed = until(state, &ns.name, &user, true).await - started;
     let expires = approved.status.unwrap().expires_at.unwrap().0;
-    let wait = expires.as_millisecond() - k8s_openapi::jiff::Timestamp::now().as_millisecond();
+    let wait = expires.as_millisecond() - jiff::Timestamp::now().as_millisecond();
     tokio::time::sleep(Duration::from_millis(wait.max(0) as u64)).await;
     let expired_at = Instant::now();
     let denied = until(state, &ns.name, &user, false).await - expired_at;
@@ -213,9 +215,11 @@ async fn throughput_portal(state: &AppState, ns: &TestNamespace) -> f64 {
                 justification: String::new(),
                 extends: None,
             };
-            let request = service::submit(&state, &requester, form).await.unwrap();
+            let request = service::submit(&state.access, &requester, form)
+                .await
+                .unwrap();
             service::review(
-                &state,
+                &state.access,
                 &bob,
                 &ns,
                 &request.name_any(),

@@ -14,7 +14,7 @@
 //!   (impersonated, as the portal reads it).
 //!
 //! Needs the dev stack (`make stack`). Run with
-//! `set -a; . .dev/env; set +a; cargo bench --features ssr --bench compliance_overview`.
+//! `set -a; . .dev/env; set +a; cargo bench --features ssr --bench cluster_compliance`.
 //! `AIGOV_BENCH_KEEP=1` keeps the namespaces and nodes for the next run,
 //! which then skips creating pods.
 

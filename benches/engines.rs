@@ -9,7 +9,7 @@
 
 use std::hint::black_box;
 
-use aigov::engine::compliance::{Config, audit};
+use aigov::engine::compliance::{Config, assess};
 use aigov::engine::netpol::{Analysis, Cluster};
 use aigov::engine::objects::{Decoded, KubeObject, decode};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
@@ -89,7 +89,7 @@ fn audit_throughput(c: &mut Criterion) {
         b.iter(|| decode_all(black_box(&manifests)))
     });
     group.bench_function("audit 1000 workloads", |b| {
-        b.iter(|| audit(black_box(&objects), &config))
+        b.iter(|| assess(black_box(&objects), &config))
     });
     group.finish();
 }

@@ -42,7 +42,10 @@ export default defineConfig({
   webServer: {
     // Sign-in, session and cluster settings come from the environment
     // (`.dev/env`, sourced by `make e2e`).
-    command: `${binary} serve --listen 127.0.0.1:${port} --site-root ${siteRoot}`,
+    // Every browser test acts as one of five demo people, two at a time, so
+    // their changes share five per-person rate limits: a wider burst keeps
+    // the suite from tripping the limit its own tests check elsewhere.
+    command: `${binary} serve --listen 127.0.0.1:${port} --site-root ${siteRoot} --action-burst 200`,
     url: `${baseURL}/healthz`,
     reuseExistingServer: false,
     timeout: 60_000,

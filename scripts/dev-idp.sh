@@ -160,7 +160,7 @@ stop that process or choose another port with AIGOV_IDP_PORT=<port>"
   done
   write_env
   log "ready at $url (pid $(running_pid)); wrote $env_file"
-  log "demo users: alice, bob, carol, dave, erin (password = user name)"
+  log "demo users: alice, bob, carol, dave, erin, frank (password = user name)"
 }
 
 down() {

@@ -4,7 +4,8 @@
 # directory, a production session key (no dev mode), the portal's own
 # identity and the development identity provider from .dev/env. Checks that
 # it becomes ready, serves the hydration bundle and the stylesheet, sends
-# people to sign in, exposes metrics, and stops cleanly on SIGTERM.
+# people to sign in, exposes metrics on their own port (and not on the
+# public one), and stops cleanly on SIGTERM.
 # Usage: scripts/dist-smoke.sh DIST_DIR (with .dev/env sourced)
 set -euo pipefail
 dist="$(cd "${1:?usage: dist-smoke.sh DIST_DIR}" && pwd)"
@@ -24,6 +25,7 @@ fail() { echo "dist-smoke: FAIL: $*" >&2; echo "--- portal log" >&2; cat "$work/
 cp -R "$dist/app" "$work/app"
 chmod -R a-w "$work/app"
 port="$(python3 "$root/scripts/free-port.py")"
+metrics_port="$(python3 "$root/scripts/free-port.py")"
 url="http://127.0.0.1:$port"
 key="$(head -c 64 /dev/urandom | base64 -w0)"
 
@@ -31,6 +33,7 @@ key="$(head -c 64 /dev/urandom | base64 -w0)"
   cd /
   exec env -i PATH=/usr/bin:/bin HOME=/nonexistent \
     AIGOV_LISTEN="127.0.0.1:$port" AIGOV_PUBLIC_URL="$url" \
+    AIGOV_METRICS_LISTEN="127.0.0.1:$metrics_port" \
     AIGOV_SITE_ROOT="$work/app/site" AIGOV_SESSION_KEY="$key" \
     AIGOV_KUBECONFIG="$AIGOV_KUBECONFIG" AIGOV_OIDC_ISSUER="$AIGOV_OIDC_ISSUER" \
     AIGOV_OIDC_CLIENT_ID="$AIGOV_OIDC_CLIENT_ID" AIGOV_OIDC_CLIENT_SECRET="$AIGOV_OIDC_CLIENT_SECRET" \
@@ -58,8 +61,11 @@ wasm="$(status /pkg/aigov.wasm)"
 [[ "$wasm" == "200 application/wasm"* ]] || fail "GET /pkg/aigov.wasm: $wasm"
 css="$(status /pkg/aigov.css)"
 [[ "$css" == "200 text/css"* ]] || fail "GET /pkg/aigov.css: $css"
-curl -fsS "$url/metrics" | grep -q '^aigov_http_request_duration_seconds_count{route="/models"' \
+curl -fsS "http://127.0.0.1:$metrics_port/metrics" \
+  | grep -q '^aigov_http_request_duration_seconds_count{route="/models"' \
   || fail "metrics do not count /models"
+public_metrics="$(status /metrics)"
+[[ "$public_metrics" == 404* ]] || fail "GET /metrics on the public port: $public_metrics"
 grep -q '"level":"INFO"' "$work/log" || fail "no JSON log lines"
 
 kill -TERM "$pid"

@@ -15,7 +15,8 @@ kubectl() { "$root/scripts/devcluster.sh" kubectl "$@"; }
 
 kubectl apply -f "$root/deploy/namespace.yaml" -f "$root/deploy/crds.yaml" >/dev/null
 kubectl wait --for=condition=Established \
-  crd/models.aigov.dev crd/accessrequests.aigov.dev --timeout=60s >/dev/null
+  crd/models.aigov.dev crd/accessrequests.aigov.dev crd/accessrecords.aigov.dev \
+  --timeout=60s >/dev/null
 # The PolicyReport CRD only where absent: a cluster running Kyverno or Policy
 # Reporter already has it, and theirs is kept.
 if ! kubectl get crd policyreports.wgpolicyk8s.io >/dev/null 2>&1; then

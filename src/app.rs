@@ -10,15 +10,15 @@ use crate::components::theme::THEME_BOOT_SCRIPT;
 use crate::pages::{
     access::MyAccessPage,
     audit::AuditPage,
-    compliance::ComplianceOverviewPage,
-    grants::AccessOverviewPage,
+    compliance::CompliancePage,
+    grants::GrantsPage,
+    home::HomePage,
     models::{ModelCatalogPage, ModelDetailPage},
     namespace_compliance::NamespaceCompliancePage,
     namespace_logs::NamespaceLogsPage,
     namespace_network::NamespaceNetworkPage,
-    namespaces_list::NamespaceListPage,
+    namespaces::NamespaceListPage,
     not_found::NotFoundPage,
-    overview::OverviewPage,
     requests::RequestDetailPage,
     reviews::ReviewInboxPage,
 };
@@ -64,7 +64,7 @@ pub fn App() -> impl IntoView {
         <Router>
             <AppLayout>
                 <Routes fallback=NotFoundPage>
-                    <Route path=path!("/") view=OverviewPage ssr=SsrMode::Async/>
+                    <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
                     <Route path=path!("/models") view=ModelCatalogPage ssr=SsrMode::Async/>
                     <Route path=path!("/models/:ns/:name") view=ModelDetailPage ssr=SsrMode::Async/>
                     <Route path=path!("/access") view=MyAccessPage ssr=SsrMode::Async/>
@@ -74,9 +74,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/namespaces/:ns/network") view=NamespaceNetworkPage ssr=SsrMode::Async/>
                     <Route path=path!("/namespaces/:ns/compliance") view=NamespaceCompliancePage ssr=SsrMode::Async/>
                     <Route path=path!("/namespaces/:ns/logs") view=NamespaceLogsPage ssr=SsrMode::Async/>
-                    <Route path=path!("/compliance") view=ComplianceOverviewPage ssr=SsrMode::Async/>
+                    <Route path=path!("/compliance") view=CompliancePage ssr=SsrMode::Async/>
                     <Route path=path!("/audit") view=AuditPage ssr=SsrMode::Async/>
-                    <Route path=path!("/grants") view=AccessOverviewPage ssr=SsrMode::Async/>
+                    <Route path=path!("/grants") view=GrantsPage ssr=SsrMode::Async/>
                 </Routes>
             </AppLayout>
         </Router>

@@ -8,11 +8,12 @@
 // when the release profile computes the layout of their async blocks.
 #![recursion_limit = "256"]
 
+pub mod api;
 pub mod app;
 pub mod components;
 pub mod identity;
 pub mod pages;
-pub mod views;
+pub mod wire;
 
 #[cfg(feature = "ssr")]
 pub mod cli;
@@ -21,7 +22,12 @@ pub mod crd;
 #[cfg(feature = "ssr")]
 pub mod engine;
 #[cfg(feature = "ssr")]
+pub mod present;
+#[cfg(feature = "ssr")]
 pub mod server;
+
+#[cfg(test)]
+mod hostile;
 
 /// Entry point of the browser bundle: attaches the interactive app to the
 /// server-rendered HTML.

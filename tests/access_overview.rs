@@ -8,10 +8,10 @@ mod oversight;
 mod support;
 
 use aigov::crd::Decision;
+use aigov::server::exports::grants::GRANT_COLUMNS;
 use aigov::server::oversight::error::OversightError;
-use aigov::server::oversight::exports::GRANT_COLUMNS;
 use aigov::server::oversight::scope;
-use aigov::views::access_overview::{GrantSource, OverviewFilterValues};
+use aigov::wire::cluster_grants::{GrantSource, GrantsFilterValues};
 use axum::http::{StatusCode, header};
 use oversight::{ask, bind_by_hand, bob_decides, cached, column, create_model, get_as, parse_csv};
 use support::devcluster;
@@ -21,8 +21,8 @@ fn carol() -> aigov::server::auth::session::Session {
     session("carol", &["governance"], true)
 }
 
-fn in_namespace(ns: &str) -> OverviewFilterValues {
-    OverviewFilterValues {
+fn in_namespace(ns: &str) -> GrantsFilterValues {
+    GrantsFilterValues {
         namespace: ns.into(),
         ..Default::default()
     }
@@ -78,7 +78,7 @@ async fn a_manager_sees_who_holds_access_through_and_outside_aigov_and_who_waits
     bind_by_hand(&ns, "not-a-model-role", "view", "oidc:trent").await;
     cached(&state, &ns.name, 3, 6).await;
 
-    let overview = scope::access_overview(&state, &carol(), in_namespace(&ns.name))
+    let overview = scope::cluster_grants(&state, &carol(), in_namespace(&ns.name))
         .await
         .expect("carol may read the overview");
     assert_eq!(overview.grants.len(), 1, "{:?}", overview.grants);
@@ -124,10 +124,10 @@ async fn a_manager_sees_who_holds_access_through_and_outside_aigov_and_who_waits
     );
     assert!(bob.slowest_seconds >= bob.median_seconds);
 
-    let only_mallory = scope::access_overview(
+    let only_mallory = scope::cluster_grants(
         &state,
         &carol(),
-        OverviewFilterValues {
+        GrantsFilterValues {
             namespace: ns.name.clone(),
             user: "mallory".into(),
             ..Default::default()
@@ -206,7 +206,7 @@ async fn a_manager_sees_who_holds_access_through_and_outside_aigov_and_who_waits
 async fn people_who_are_not_managers_are_refused_everywhere() {
     let state = app_state().await;
     let alice = session("alice", &["fraud-team"], false);
-    let refused = scope::access_overview(&state, &alice, OverviewFilterValues::default()).await;
+    let refused = scope::cluster_grants(&state, &alice, GrantsFilterValues::default()).await;
     assert!(
         matches!(refused, Err(OversightError::NotAManager)),
         "{:?}",
@@ -276,7 +276,7 @@ async fn a_manager_whose_rbac_covers_one_namespace_sees_only_that_namespace() {
     bind_governance_reader(&mine, &format!("oidc:{manager_name}")).await;
     let manager = session(&manager_name, &["auditors"], true);
 
-    let overview = scope::access_overview(&state, &manager, OverviewFilterValues::default())
+    let overview = scope::cluster_grants(&state, &manager, GrantsFilterValues::default())
         .await
         .expect("the manager reads what their RBAC allows");
     assert!(
@@ -309,7 +309,7 @@ async fn a_manager_whose_rbac_covers_one_namespace_sees_only_that_namespace() {
     assert_eq!(parse_csv(&csv.body).len(), 4);
 
     // carol, bound cluster-wide, sees both.
-    let carol_sees = scope::access_overview(&state, &carol(), OverviewFilterValues::default())
+    let carol_sees = scope::cluster_grants(&state, &carol(), GrantsFilterValues::default())
         .await
         .unwrap();
     assert!(

@@ -1,5 +1,6 @@
 //! The reconciler across portal restarts, an unreachable apiserver and
-//! bindings changed behind its back, against the devcluster.
+//! bindings changed behind its back, and a binding made after its grant
+//! ended, against the devcluster.
 #![cfg(feature = "ssr")]
 
 mod support;
@@ -8,7 +9,7 @@ use std::time::Duration;
 
 use aigov::crd::{AccessRequest, Phase};
 use aigov::server::access::grant::binding_name;
-use aigov::server::access::reconciler;
+use aigov::server::access::{reconciler, requests, sweep};
 use aigov::server::kube::KubeAccess;
 use aigov::server::state::AppState;
 use k8s_openapi::api::rbac::v1::RoleBinding;
@@ -146,7 +147,7 @@ async fn bindings_with_the_portals_labels_but_no_grant_behind_them_are_removed()
         .await
         .unwrap();
 
-    let removed = reconciler::sweep(&state.access).await.unwrap();
+    let removed = sweep::bindings(&state.access).await.unwrap();
     assert!(removed >= 1);
     assert!(
         ns.api::<RoleBinding>()
@@ -158,5 +159,40 @@ async fn bindings_with_the_portals_labels_but_no_grant_behind_them_are_removed()
     assert!(
         has_binding(&ns, &name).await,
         "the binding of the grant in force stays"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_binding_created_after_its_grant_ended_is_removed_by_its_creator() {
+    let _turn = ONE_AT_A_TIME.lock().await;
+    let ns = devcluster().namespace("late-binding").await;
+    create_viewer_model(&ns).await;
+    let state = app_state().await;
+    let name = granted(&state, &ns, "1h").await;
+    let client = &state.access.client;
+    let requests = ns.api::<AccessRequest>();
+    let approved = requests.get(&name).await.unwrap();
+
+    // The grant ends (its binding deleted, then its status written) while
+    // an approval, slow between its status write and its binding, still
+    // holds the request as approved.
+    ns.api::<RoleBinding>()
+        .delete(&binding_name(&name), &Default::default())
+        .await
+        .unwrap();
+    let mut ended = approved.clone();
+    ended.status.as_mut().unwrap().phase = Phase::Expired;
+    requests
+        .replace_status(&name, &PostParams::default(), &ended)
+        .await
+        .unwrap();
+    let model = requests::read_model(client, &ns.name, &approved.spec.model)
+        .await
+        .unwrap()
+        .unwrap();
+    requests::ensure_grant(client, &approved, &model).await;
+    assert!(
+        !has_binding(&ns, &name).await,
+        "the binding of an ended grant was left standing"
     );
 }

@@ -132,7 +132,7 @@ async fn approval_grants_access_and_expiry_takes_it_away_again() {
     let alice = session("alice", &["fraud-team"], false);
     let bob = session("bob", &["fraud-team", "fraud-leads"], false);
     let request = service::submit(
-        &state,
+        &state.access,
         &alice,
         form(
             &ns.name,
@@ -158,7 +158,7 @@ async fn approval_grants_access_and_expiry_takes_it_away_again() {
 
     let approved_at = Instant::now();
     let approved = service::review(
-        &state,
+        &state.access,
         &bob,
         &ns.name,
         &name,
@@ -204,7 +204,7 @@ async fn approval_grants_access_and_expiry_takes_it_away_again() {
         },
     )
     .await;
-    let late = k8s_openapi::jiff::Timestamp::now().as_millisecond() - expires_at.as_millisecond();
+    let late = jiff::Timestamp::now().as_millisecond() - expires_at.as_millisecond();
     assert!(late < 5_000, "access ended {late} ms after expiry");
     assert!(binding(&ns, &name).await.is_none());
     let expired = fresh(&ns, &name).await;
@@ -238,8 +238,12 @@ async fn refused_actions_change_nothing() {
         ("viewer", "9h", "fraud-scorer", ns.name.as_str()),
         ("viewer", "1h", "fraud-scorer", "vision"),
     ] {
-        let refused =
-            service::submit(&state, &alice, form(namespace, model, level, duration, "x")).await;
+        let refused = service::submit(
+            &state.access,
+            &alice,
+            form(namespace, model, level, duration, "x"),
+        )
+        .await;
         assert!(
             refused.is_err(),
             "{level} {duration} {namespace} must be refused"
@@ -255,14 +259,14 @@ async fn refused_actions_change_nothing() {
     );
 
     let own = service::submit(
-        &state,
+        &state.access,
         &bob,
         form(&ns.name, "fraud-scorer", "viewer", "1h", "my own"),
     )
     .await
     .unwrap();
     let self_approval = service::review(
-        &state,
+        &state.access,
         &bob,
         &ns.name,
         &own.name_any(),
@@ -280,14 +284,14 @@ async fn refused_actions_change_nothing() {
         "{self_approval:?}"
     );
     let request = service::submit(
-        &state,
+        &state.access,
         &alice,
         form(&ns.name, "fraud-scorer", "viewer", "1h", "case 1"),
     )
     .await
     .unwrap();
     let outsider = service::review(
-        &state,
+        &state.access,
         &dave,
         &ns.name,
         &request.name_any(),
@@ -318,7 +322,7 @@ async fn two_approvers_at_the_same_moment_both_count_and_the_grant_is_made_once(
     let bob = session("bob", &["fraud-team", "fraud-leads"], false);
     let carol = session("carol", &["governance"], true);
     let request = service::submit(
-        &state,
+        &state.access,
         &alice,
         form(&ns.name, "fraud-scorer", "viewer", "1h", "case 2"),
     )
@@ -329,7 +333,7 @@ async fn two_approvers_at_the_same_moment_both_count_and_the_grant_is_made_once(
     // The same approver twice at once: one counts, the other is refused.
     let (first, second) = tokio::join!(
         service::review(
-            &state,
+            &state.access,
             &bob,
             &ns.name,
             &name,
@@ -337,7 +341,7 @@ async fn two_approvers_at_the_same_moment_both_count_and_the_grant_is_made_once(
             "one".into()
         ),
         service::review(
-            &state,
+            &state.access,
             &bob,
             &ns.name,
             &name,
@@ -352,7 +356,7 @@ async fn two_approvers_at_the_same_moment_both_count_and_the_grant_is_made_once(
     assert_eq!(fresh(&ns, &name).await.phase(), Phase::Pending);
 
     let other = service::submit(
-        &state,
+        &state.access,
         &alice,
         form(&ns.name, "fraud-scorer", "invoker", "1h", "case 3"),
     )
@@ -361,7 +365,7 @@ async fn two_approvers_at_the_same_moment_both_count_and_the_grant_is_made_once(
     let other_name = other.name_any();
     let (by_bob, by_carol) = tokio::join!(
         service::review(
-            &state,
+            &state.access,
             &bob,
             &ns.name,
             &other_name,
@@ -369,7 +373,7 @@ async fn two_approvers_at_the_same_moment_both_count_and_the_grant_is_made_once(
             String::new()
         ),
         service::review(
-            &state,
+            &state.access,
             &carol,
             &ns.name,
             &other_name,
@@ -413,14 +417,14 @@ async fn hostile_text_is_stored_exactly_as_written() {
     );
     let comment = "<img src=x onerror=alert(1)> \" ' & \u{7}";
     let request = service::submit(
-        &state,
+        &state.access,
         &alice,
         form(&ns.name, "fraud-scorer", "viewer", "1h", &justification),
     )
     .await
     .unwrap();
     service::review(
-        &state,
+        &state.access,
         &bob,
         &ns.name,
         &request.name_any(),
@@ -436,7 +440,7 @@ async fn hostile_text_is_stored_exactly_as_written() {
     assert_eq!(status.reviews[0].comment, comment);
     let too_long = "x".repeat(2001);
     let refused = service::submit(
-        &state,
+        &state.access,
         &alice,
         form(&ns.name, "fraud-scorer", "viewer", "1h", &too_long),
     )

@@ -9,9 +9,9 @@ mod support;
 
 use aigov::crd::Decision;
 use aigov::server::access::service;
-use aigov::server::oversight::exports::AUDIT_COLUMNS;
+use aigov::server::exports::audit_trail::AUDIT_COLUMNS;
 use aigov::server::oversight::scope;
-use aigov::views::audit_trail::AuditFilterValues;
+use aigov::wire::audit_trail::AuditFilterValues;
 use axum::http::StatusCode;
 use oversight::{ask, bob_decides, cached, column, create_model, get_as, parse_csv};
 use support::devcluster;
@@ -172,7 +172,7 @@ async fn the_trail_pages_fifty_events_at_a_time_and_exports_every_page() {
         async move {
             let who = session(name, &["staff"], false);
             let request = ask(state, &who, ns, "fraud-scorer", "viewer", "1h", "reading").await;
-            service::cancel(state, &who, ns, &request, "not needed".into())
+            service::cancel(&state.access, &who, ns, &request, "not needed".into())
                 .await
                 .expect("withdrawing");
         }
@@ -303,7 +303,7 @@ async fn carol_signed_in_exports_and_alice_is_refused_by_the_routes_and_server_f
     let rows = parse_csv(&csv.1);
     assert_eq!(
         rows[0].join(","),
-        "time,actor,action,phase,requester,model,namespace,level,request,comment"
+        "time,actor,action,phase,requester,model,namespace,level,request,comment,request_gone"
     );
     assert_eq!(column(&rows[0], &rows[1], "action"), "granted");
     assert_eq!(column(&rows[0], &rows[2], "actor"), "bob");

@@ -159,8 +159,13 @@ async fn the_command_line_requests_reviews_and_revokes_under_the_portals_rules()
     let outsider = aigov(&dave, &["approve", &request, "--comment", "sure"]);
     assert!(!outsider.status.success());
     assert!(
-        text(&outsider).contains("not an approver"),
+        text(&outsider).contains("You are not an approver of model fraud-scorer."),
         "{}",
+        text(&outsider)
+    );
+    assert!(
+        !text(&outsider).contains("\"kind\""),
+        "the person reads the message, not the JSON: {}",
         text(&outsider)
     );
 

@@ -11,11 +11,11 @@ use std::time::Duration;
 
 use aigov::crd::policy_report::{AIGOV_REPORT, PolicyReport, annotations};
 use aigov::server::auth::session::{Session, session_cookie_header};
-use aigov::server::compliance_overview::{OverviewError, overview};
+use aigov::server::cluster_compliance::{ClusterComplianceError, overview};
 use aigov::server::router::build_router;
 use aigov::server::state::AppState;
-use aigov::views::compliance_overview::{ComplianceOverview, ReportState};
-use aigov::views::overview_filter::{OverviewFilter, SortKey};
+use aigov::wire::cluster_compliance::{ClusterCompliance, ReportState};
+use aigov::wire::cluster_filter::{ClusterFilter, SortKey};
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
@@ -157,11 +157,11 @@ async fn fixture() -> Fixture {
     }
 }
 
-fn names(overview: &ComplianceOverview) -> Vec<&str> {
+fn names(overview: &ClusterCompliance) -> Vec<&str> {
     overview.rows.iter().map(|r| r.namespace.as_str()).collect()
 }
 
-async fn read(state: &AppState, who: &Session, filter: OverviewFilter) -> ComplianceOverview {
+async fn read(state: &AppState, who: &Session, filter: ClusterFilter) -> ClusterCompliance {
     overview(state, who, &filter)
         .await
         .expect("the overview reads")
@@ -171,9 +171,9 @@ async fn read(state: &AppState, who: &Session, filter: OverviewFilter) -> Compli
 async fn carol_sees_the_reports_with_their_scores_sorted_and_filtered() {
     let f = fixture().await;
     let state = app_state().await;
-    let only_ours = OverviewFilter {
+    let only_ours = ClusterFilter {
         name: f.prefix.clone(),
-        ..OverviewFilter::default()
+        ..ClusterFilter::default()
     };
     let all = read(&state, &carol(), only_ours.clone()).await;
     assert_eq!(
@@ -207,7 +207,7 @@ async fn carol_sees_the_reports_with_their_scores_sorted_and_filtered() {
     assert_eq!(averages.first(), Some(&60.0), "{:?}", all.trend);
     assert_eq!(averages.last().map(|a| a.round()), Some(67.0));
 
-    let by = |change: fn(&mut OverviewFilter)| {
+    let by = |change: fn(&mut ClusterFilter)| {
         let mut filter = only_ours.clone();
         change(&mut filter);
         filter
@@ -281,9 +281,9 @@ async fn get(
 async fn alice_is_refused_by_the_server_function_the_page_and_the_exports() {
     let state = app_state().await;
     let alice = session("alice", &["fraud-team"], false);
-    let refused = overview(&state, &alice, &OverviewFilter::default()).await;
+    let refused = overview(&state, &alice, &ClusterFilter::default()).await;
     assert!(
-        matches!(refused, Err(OverviewError::NotManager)),
+        matches!(refused, Err(ClusterComplianceError::NotManager)),
         "{refused:?}"
     );
 
@@ -302,8 +302,9 @@ async fn alice_is_refused_by_the_server_function_the_page_and_the_exports() {
     let status = response.status();
     let body = response.into_body().collect().await.unwrap().to_bytes();
     let body = String::from_utf8_lossy(&body);
-    assert!(
-        !status.is_success(),
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
         "the server function answers alice with {status}: {body}"
     );
     assert!(body.contains("for managers"), "{body}");
@@ -410,9 +411,9 @@ async fn a_manager_sees_only_the_reports_of_namespaces_their_rbac_covers() {
             .unwrap();
     }
     let who = session(&manager, &["partial-managers"], true);
-    let filter = OverviewFilter {
+    let filter = ClusterFilter {
         name: f.prefix.clone(),
-        ..OverviewFilter::default()
+        ..ClusterFilter::default()
     };
     let seen = wait_until(
         Duration::from_secs(20),
@@ -455,7 +456,7 @@ async fn an_unreachable_cluster_gives_a_notice_with_what_to_do() {
         kube,
         &support::portal::workflow(Duration::from_secs(3600)),
     );
-    let error = overview(&state, &carol(), &OverviewFilter::default())
+    let error = overview(&state, &carol(), &ClusterFilter::default())
         .await
         .expect_err("no cluster to read");
     assert!(

@@ -12,11 +12,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use aigov::crd::policy_report::{AIGOV_REPORT, PolicyReport, annotations};
-use aigov::engine::compliance::{Config, Level, audit};
+use aigov::engine::compliance::{Config, Level, assess};
 use aigov::server::cluster_cache::workload_objects::NamespaceObjects;
 use aigov::server::reports::{ReportSettings, Reporter};
-use aigov::views::compliance_overview::{NamespaceSummary, TrendPoint};
-use aigov::views::namespace::DenyStatus;
+use aigov::wire::cluster_compliance::{NamespaceSummary, TrendPoint};
+use aigov::wire::namespace::DenyStatus;
 use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
 use k8s_openapi::api::batch::v1::CronJob;
 use k8s_openapi::api::core::v1::Pod;
@@ -99,7 +99,7 @@ fn failures(report: &PolicyReport) -> BTreeSet<(String, String)> {
 }
 
 /// The engine's audit of what the admin reads in `namespace`.
-async fn engine_audit(admin: &Client, namespace: &str) -> aigov::engine::compliance::AuditReport {
+async fn engine_audit(admin: &Client, namespace: &str) -> aigov::engine::compliance::Assessment {
     let objects = NamespaceObjects {
         deployments: Some(items::<Deployment>(admin, namespace).await),
         replica_sets: Some(items::<ReplicaSet>(admin, namespace).await),
@@ -113,7 +113,7 @@ async fn engine_audit(admin: &Client, namespace: &str) -> aigov::engine::complia
         resource_quotas: Some(vec![]),
         namespace: None,
     };
-    audit(&objects.compliance_inputs(), &Config::default())
+    assess(&objects.compliance_inputs(), &Config::default())
 }
 
 async fn items<K>(admin: &Client, namespace: &str) -> Vec<Arc<K>>
@@ -291,8 +291,7 @@ async fn the_trend_gains_a_point_per_step_and_stays_bounded() {
     }
     assert_eq!(lengths, [1, 2, 3, 3, 3]);
     let points = trend_of(&reports.get(AIGOV_REPORT).await.unwrap());
-    let times: Vec<k8s_openapi::jiff::Timestamp> =
-        points.iter().map(|p| p.at.parse().unwrap()).collect();
+    let times: Vec<jiff::Timestamp> = points.iter().map(|p| p.at).collect();
     assert!(
         times.windows(2).all(|w| w[0] < w[1]),
         "oldest first: {points:?}"

@@ -68,6 +68,7 @@ async fn the_expiry_warning_is_sent_once_and_not_again_after_a_restart() {
     let audit = AuditArgs {
         audit_log: None,
         notify_webhook_url: Some(url),
+        record_namespace: "aigov-system".into(),
     };
     let state = app_state_with_audit(portal_access().await, &settings, &audit);
     // An hour: inside a warning window of two hours from the start.

@@ -4,12 +4,12 @@
 #![cfg(feature = "ssr")]
 
 use aigov::server::auth::error::AuthError;
-use aigov::server::auth::provider::{OidcClient, verify_id_token};
+use aigov::server::auth::id_token::verify_id_token;
+use aigov::server::auth::provider::{OidcClient, PortalIdToken};
 use chrono::{Duration, Utc};
 use openidconnect::core::{
-    CoreClient, CoreGenderClaim, CoreIdToken, CoreJsonWebKeySet, CoreJweContentEncryptionAlgorithm,
-    CoreJwsSigningAlgorithm, CoreProviderMetadata, CoreResponseType, CoreRsaPrivateSigningKey,
-    CoreSubjectIdentifierType,
+    CoreGenderClaim, CoreJsonWebKeySet, CoreJweContentEncryptionAlgorithm, CoreJwsSigningAlgorithm,
+    CoreProviderMetadata, CoreResponseType, CoreRsaPrivateSigningKey, CoreSubjectIdentifierType,
 };
 use openidconnect::{
     AdditionalClaims, Audience, AuthUrl, ClientId, ClientSecret, IdToken, IdTokenClaims, IssuerUrl,
@@ -51,7 +51,7 @@ fn client(published: &[&CoreRsaPrivateSigningKey]) -> OidcClient {
         Default::default(),
     )
     .set_jwks(jwks);
-    CoreClient::from_provider_metadata(
+    OidcClient::from_provider_metadata(
         metadata,
         ClientId::new(CLIENT.into()),
         Some(ClientSecret::new("secret".into())),
@@ -76,7 +76,7 @@ impl Default for Token {
     }
 }
 
-fn sign(token: Token, key: &CoreRsaPrivateSigningKey) -> CoreIdToken {
+fn sign(token: Token, key: &CoreRsaPrivateSigningKey) -> PortalIdToken {
     let now = Utc::now();
     let claims = IdTokenClaims::new(
         IssuerUrl::new(token.issuer.into()).unwrap(),
@@ -217,7 +217,7 @@ fn a_token_with_a_tampered_payload_is_refused() {
         engine.encode(serde_json::to_vec(&claims).unwrap())
     };
     parts[1] = forged_payload;
-    let forged: CoreIdToken = parts.join(".").parse().unwrap();
+    let forged: PortalIdToken = parts.join(".").parse().unwrap();
     let error = verify_id_token(&client(&[&key]), &forged, &nonce()).unwrap_err();
     assert!(matches!(error, AuthError::InvalidIdToken(_)), "{error}");
 }

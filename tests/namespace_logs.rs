@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use aigov::server::auth::claims::KubeIdentity;
 use aigov::server::logs::read::read_logs_view;
-use aigov::views::logs::{LogNotice, LogQuery, WorkloadKind, WorkloadRef};
+use aigov::wire::logs::{LogNotice, LogQuery, WorkloadKind, WorkloadRef};
 use k8s_openapi::api::core::v1::Pod;
 use k8s_openapi::api::rbac::v1::RoleBinding;
 use kube::api::{ListParams, PostParams};

@@ -65,12 +65,40 @@ async fn an_unreachable_identity_provider_makes_the_portal_unready_and_says_so()
     assert_eq!(status, 200, "liveness does not depend on the provider");
 }
 
+/// A port nothing listens on now.
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+#[tokio::test]
+async fn metrics_are_served_on_their_own_listener_and_not_on_the_public_one() {
+    let metrics_listen = format!("127.0.0.1:{}", free_port());
+    let portal = RunningPortal::start_with_env(&[("AIGOV_METRICS_LISTEN", &metrics_listen)]).await;
+    let anonymous = reqwest::Client::new();
+    let (status, body) = text(&anonymous, format!("{}/metrics", portal.url)).await;
+    assert_eq!(
+        status, 404,
+        "the public listener (behind the Ingress) serves no metrics"
+    );
+    assert!(body.contains("--metrics-listen"), "{body}");
+    let (status, body) = text(&anonymous, format!("http://{metrics_listen}/metrics")).await;
+    assert_eq!(status, 200);
+    assert!(body.contains("aigov_log_streams_open"), "{body}");
+    let (status, _) = text(&anonymous, format!("http://{metrics_listen}/models")).await;
+    assert_eq!(status, 404, "the metrics listener serves nothing else");
+}
+
 #[tokio::test]
 async fn metrics_count_requests_by_route_template_and_kubernetes_denials() {
-    let portal = RunningPortal::start().await;
+    let metrics_listen = format!("127.0.0.1:{}", free_port());
+    let portal = RunningPortal::start_with_env(&[("AIGOV_METRICS_LISTEN", &metrics_listen)]).await;
     let dave = portal.signed_in("dave").await;
     let anonymous = reqwest::Client::new();
-    let metrics_url = format!("{}/metrics", portal.url);
+    let metrics_url = format!("http://{metrics_listen}/metrics");
     let denials = r#"aigov_kubernetes_api_errors_total{code="403"}"#;
     let (_, before) = text(&anonymous, metrics_url.clone()).await;
     let denied_before = sample(&before, denials).unwrap_or(0.0);

@@ -4,11 +4,15 @@
 
 mod support;
 
+use std::collections::BTreeSet;
+use std::time::Duration;
+
 use aigov::server::auth::claims::KubeIdentity;
+use aigov::server::cluster_cache::access_review::AccessReviews;
 use aigov::server::kube::KubeAccess;
 use aigov::server::kube::error::KubeError;
-use aigov::server::kube::namespaces::{may_list_pods, visible_namespaces};
-use k8s_openapi::api::core::v1::Pod;
+use aigov::server::kube::namespaces::{PODS, visible_namespaces};
+use k8s_openapi::api::core::v1::{Namespace, Pod};
 use k8s_openapi::api::rbac::v1::RoleBinding;
 use kube::Api;
 use kube::api::{ListParams, PostParams};
@@ -60,10 +64,23 @@ async fn namespaces_are_exactly_those_the_user_may_see() {
             .map(|namespace| namespace.name)
             .collect::<Vec<_>>()
     };
-    let alice = portal.as_user(&identity("alice", &["fraud-team"])).unwrap();
-    let dave = portal.as_user(&identity("dave", &["llm-team"])).unwrap();
-    let alices = names(visible_namespaces(portal.portal(), &alice).await.unwrap());
-    let daves = names(visible_namespaces(portal.portal(), &dave).await.unwrap());
+    let reviews = AccessReviews::new(Duration::from_secs(30));
+    let (alice_is, dave_is) = (
+        identity("alice", &["fraud-team"]),
+        identity("dave", &["llm-team"]),
+    );
+    let alice = portal.as_user(&alice_is).unwrap();
+    let dave = portal.as_user(&dave_is).unwrap();
+    let alices = names(
+        visible_namespaces(portal.portal(), &alice, &alice_is, &reviews)
+            .await
+            .unwrap(),
+    );
+    let daves = names(
+        visible_namespaces(portal.portal(), &dave, &dave_is, &reviews)
+            .await
+            .unwrap(),
+    );
     assert!(alices.contains(&"fraud-detection".to_owned()), "{alices:?}");
     assert!(!alices.contains(&"vision".to_owned()), "{alices:?}");
     assert!(!alices.contains(&"kube-system".to_owned()), "{alices:?}");
@@ -72,12 +89,59 @@ async fn namespaces_are_exactly_those_the_user_may_see() {
 }
 
 #[tokio::test]
+async fn a_second_look_at_the_namespaces_asks_no_access_review_again() {
+    let portal = portal().await;
+    // Other tests create namespaces meanwhile; only those may be asked about.
+    let all_namespaces = async || {
+        let admin = support::devcluster().client().await;
+        Api::<Namespace>::all(admin)
+            .list_metadata(&ListParams::default())
+            .await
+            .unwrap()
+            .items
+            .into_iter()
+            .filter_map(|namespace| namespace.metadata.name)
+            .collect::<BTreeSet<String>>()
+    };
+    let reviews = AccessReviews::new(Duration::from_secs(30));
+    let alice_is = identity("alice", &["fraud-team"]);
+    let alice = portal.as_user(&alice_is).unwrap();
+    let before = all_namespaces().await;
+    let first = visible_namespaces(portal.portal(), &alice, &alice_is, &reviews)
+        .await
+        .unwrap();
+    let asked = reviews.asked();
+    assert!(
+        asked > first.len() as u64,
+        "one review per namespace of the cluster, {asked} asked"
+    );
+    visible_namespaces(portal.portal(), &alice, &alice_is, &reviews)
+        .await
+        .unwrap();
+    let created_meanwhile = all_namespaces().await.difference(&before).count() as u64;
+    assert!(
+        reviews.asked() - asked <= created_meanwhile,
+        "the second look is answered from the remembered reviews: {} more asked, {created_meanwhile} namespaces new",
+        reviews.asked() - asked
+    );
+}
+
+#[tokio::test]
 async fn a_new_rolebinding_opens_a_namespace_to_the_user() {
     let cluster = support::devcluster();
     let namespace = cluster.namespace("impersonation").await;
     let portal = portal().await;
-    let erin = portal.as_user(&identity("erin-test", &["nobody"])).unwrap();
-    assert!(!may_list_pods(&erin, &namespace.name).await.unwrap());
+    let erin_is = identity("erin-test", &["nobody"]);
+    let erin = portal.as_user(&erin_is).unwrap();
+    // Asked afresh each time: nothing is remembered.
+    let reviews = AccessReviews::new(Duration::ZERO);
+    let may_list_pods = async |namespace: &str| {
+        reviews
+            .may_list(&erin, &erin_is, namespace, PODS)
+            .await
+            .unwrap()
+    };
+    assert!(!may_list_pods(&namespace.name).await);
 
     let binding: RoleBinding = serde_json::from_value(serde_json::json!({
         "metadata": {"name": "erin-view"},
@@ -93,16 +157,13 @@ async fn a_new_rolebinding_opens_a_namespace_to_the_user() {
     let allowed = support::wait_until(
         std::time::Duration::from_secs(10),
         "RBAC to allow erin",
-        || async {
-            may_list_pods(&erin, &namespace.name)
-                .await
-                .ok()
-                .filter(|allowed| *allowed)
-        },
+        || async { Some(may_list_pods(&namespace.name).await).filter(|allowed| *allowed) },
     )
     .await;
     assert!(allowed);
-    let visible = visible_namespaces(portal.portal(), &erin).await.unwrap();
+    let visible = visible_namespaces(portal.portal(), &erin, &erin_is, &reviews)
+        .await
+        .unwrap();
     assert!(visible.iter().any(|ns| ns.name == namespace.name));
 }
 

@@ -7,10 +7,11 @@ use aigov::server::access::audit_args::AuditArgs;
 use aigov::server::access::context::{AccessContext, WorkflowArgs};
 use aigov::server::auth::AuthState;
 use aigov::server::auth::config::AuthArgs;
-use aigov::server::auth::session::{new_session, session_cookie_header, unix_now};
+use aigov::server::auth::session::{new_session, now, session_cookie_header};
+use aigov::server::cluster_cache::ClusterCache;
 use aigov::server::health::Readiness;
 use aigov::server::kube::KubeAccess;
-use aigov::server::router::build_router;
+use aigov::server::router::{build_metrics_router, build_router};
 use aigov::server::state::AppState;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
@@ -18,6 +19,7 @@ use clap::Parser;
 use http_body_util::BodyExt;
 use leptos::config::LeptosOptions;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use tower::ServiceExt;
 
 /// Settings as `aigov serve` would parse them. The issuer is never
@@ -52,10 +54,13 @@ fn state(ready: bool) -> AppState {
         lease_namespace: "aigov-system".into(),
         reconciler_lease: "aigov-reconciler".into(),
         no_reconciler: true,
+        settled_retention: std::time::Duration::from_secs(400 * 86_400),
+        reconcile_namespace: None,
     };
     let audit = AuditArgs {
         audit_log: None,
         notify_webhook_url: None,
+        record_namespace: "aigov-system".into(),
     };
     let access = AccessContext::start(
         kube.portal().clone(),
@@ -69,6 +74,8 @@ fn state(ready: bool) -> AppState {
         leptos_options: LeptosOptions::builder().output_name("aigov").build(),
         readiness,
         auth: auth(),
+        cluster_cache: Arc::new(ClusterCache::new(kube.portal().clone())),
+        limits: Default::default(),
         kube,
         access,
     }
@@ -84,7 +91,7 @@ fn signed_in_cookie(state: &AppState) -> String {
         is_manager: false,
     };
     let kube = state.auth.mapping.kube_identity(&user);
-    let session = new_session(user, kube, unix_now());
+    let session = new_session(user, kube, now());
     session_cookie_header(&state.auth.key, &state.auth.policy, &session)
 }
 
@@ -300,4 +307,52 @@ async fn a_tampered_session_cookie_counts_as_no_session() {
         .unwrap();
     let (parts, _) = get(state, request).await;
     assert_eq!(parts.status, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn metrics_are_not_on_the_public_router_but_on_their_own() {
+    let (parts, body) = get(state(true), request("/metrics")).await;
+    assert_eq!(parts.status, StatusCode::NOT_FOUND);
+    assert!(body.contains("--metrics-listen"), "{body}");
+    let response = build_metrics_router()
+        .oneshot(request("/metrics"))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+}
+
+/// An endless body that counts what is taken from it: 16 KiB a chunk, and
+/// after `stall_after` bytes it stalls as a slow client would.
+fn endless_body(taken: Arc<AtomicUsize>, stall_after: usize) -> Body {
+    let chunk = axum::body::Bytes::from(vec![b'a'; 16 * 1024]);
+    let chunks = futures::stream::unfold((), move |()| {
+        let (taken, chunk) = (taken.clone(), chunk.clone());
+        async move {
+            if taken.load(Ordering::SeqCst) >= stall_after {
+                std::future::pending::<()>().await;
+            }
+            taken.fetch_add(chunk.len(), Ordering::SeqCst);
+            Some((Ok::<_, std::io::Error>(chunk), ()))
+        }
+    });
+    Body::from_stream(chunks)
+}
+
+#[tokio::test]
+async fn a_streamed_body_is_read_only_up_to_the_limit_and_refused_with_413() {
+    let state = state(true);
+    let taken = Arc::new(AtomicUsize::new(0));
+    let request = Request::post("/api/cancel")
+        .header(header::ORIGIN, "http://portal.test")
+        .header(header::COOKIE, signed_in_cookie(&state))
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(endless_body(taken.clone(), 4 * 1024 * 1024))
+        .unwrap();
+    let response = build_router(state).oneshot(request).await.unwrap();
+    let read = taken.load(Ordering::SeqCst);
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(read <= 80 * 1024, "{read} bytes read of a body over 64 KiB");
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    let error: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(error["kind"], "too_large");
 }

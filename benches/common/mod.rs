@@ -1,6 +1,9 @@
 //! What the devcluster benchmarks share: server-side apply of set-up
-//! objects, and percentiles of timed samples.
+//! objects, percentiles of timed samples, and people visiting a running
+//! portal ([`load`]).
 #![allow(dead_code)]
+
+pub mod load;
 
 use std::time::Duration;
 
@@ -21,14 +24,16 @@ where
     .unwrap_or_else(|e| panic!("applying {name}: {e}"));
 }
 
+/// The `q` quantile (0.5 for the median) of `sorted`, in milliseconds.
+pub fn percentile(sorted: &[Duration], q: f64) -> f64 {
+    let index = ((sorted.len() as f64 - 1.0) * q).round() as usize;
+    sorted[index].as_secs_f64() * 1000.0
+}
+
 /// Prints p50 and p95 in milliseconds and returns them.
 pub fn summary(name: &str, mut samples: Vec<Duration>) -> (f64, f64) {
     samples.sort();
-    let at = |q: f64| {
-        let index = ((samples.len() as f64 - 1.0) * q).round() as usize;
-        samples[index].as_secs_f64() * 1000.0
-    };
-    let (p50, p95) = (at(0.5), at(0.95));
+    let (p50, p95) = (percentile(&samples, 0.5), percentile(&samples, 0.95));
     println!(
         "  {name:<45} p50 {p50:>8.1} ms  p95 {p95:>8.1} ms  ({} samples)",
         samples.len()

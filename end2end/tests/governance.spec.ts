@@ -10,6 +10,11 @@ import { signInAt } from "./sign-in";
 // "requested" events) and a RoleBinding made by hand to one of the model's
 // roles, which the overview must mark as access outside aigov.
 
+// One namespace for the whole file: its tests run in order in one worker,
+// so the hooks below run once (in fully parallel mode every test would run
+// them again, seeding a namespace and 57 objects per test).
+test.describe.configure({ mode: "default" });
+
 const repo = path.resolve(__dirname, "../..");
 const namespace = `e2e-oversight-${randomBytes(4).toString("hex")}`;
 const requests = 55;
@@ -106,7 +111,7 @@ for (const javaScriptEnabled of [true, false]) {
       await expect(page.getByTestId("audit-range")).toHaveText(`1–50 of ${requests} events`);
       const rows = page.getByTestId("audit-events").locator("tbody tr");
       await expect(rows).toHaveCount(50);
-      await expect(page.getByTestId("history-note")).toContainText("durable copy");
+      await expect(page.getByTestId("history-note")).toContainText("does not touch");
 
       await page.getByTestId("pager").getByRole("link", { name: "Page 2" }).click();
       await expect(page).toHaveURL(/page=2/);
@@ -144,7 +149,7 @@ test("carol downloads the audit trail as CSV with its filters", async ({ page })
   expect(download.suggestedFilename()).toMatch(/^aigov-audit-\d{4}-\d{2}-\d{2}\.csv$/);
   const text = readFileSync(await download.path(), "utf8");
   const lines = text.trim().split("\r\n");
-  expect(lines[0]).toBe("time,actor,action,phase,requester,model,namespace,level,request,comment");
+  expect(lines[0]).toBe("time,actor,action,phase,requester,model,namespace,level,request,comment,request_gone");
   expect(lines).toHaveLength(requests + 1);
   expect(lines.slice(1).every((line) => line.includes(`,requested,`) && line.includes(namespace))).toBe(true);
 });

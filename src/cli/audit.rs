@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use serde::Serialize;
 
 use super::{EXIT_CHECKS_FAILED, input_error, load_or_report};
-use crate::engine::compliance::{self, AuditReport, Config, Severity, WorkloadReport};
+use crate::engine::compliance::{self, Assessment, Config, Severity, WorkloadReport};
 
 /// Output formats of `aigov audit`.
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -87,7 +87,7 @@ pub fn run(args: &AuditArgs) -> anyhow::Result<ExitCode> {
     let Some(loaded) = load_or_report(&args.paths) else {
         return Ok(input_error());
     };
-    let report = compliance::audit(&loaded.objects, &config);
+    let report = compliance::assess(&loaded.objects, &config);
     match args.format {
         AuditFormat::Json => println!("{}", serde_json::to_string_pretty(&json_entries(&report))?),
         AuditFormat::Table => print!("{}", table(&report)),
@@ -107,7 +107,7 @@ pub fn run(args: &AuditArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
-fn json_entries(report: &AuditReport) -> Vec<JsonEntry<'_>> {
+fn json_entries(report: &Assessment) -> Vec<JsonEntry<'_>> {
     report
         .workloads
         .iter()
@@ -124,7 +124,7 @@ fn json_entries(report: &AuditReport) -> Vec<JsonEntry<'_>> {
 
 /// The human-readable report: one line per workload, its failed checks
 /// below it, then the namespace scores.
-pub fn table(report: &AuditReport) -> String {
+pub fn table(report: &Assessment) -> String {
     if report.workloads.is_empty() {
         return "No Pods or workloads found.\n".to_string();
     }

@@ -181,7 +181,7 @@ fn load_yaml(file: &str, text: &str, loaded: &mut Loaded) {
                     .location()
                     .map_or(start_line, |l| start_line + l.line() - 1);
                 let message = e.to_string();
-                // serde_yaml appends its own (document-relative) position.
+                // serde_yaml_ng appends its own (document-relative) position.
                 let message = message
                     .split(" at line ")
                     .next()
@@ -194,20 +194,26 @@ fn load_yaml(file: &str, text: &str, loaded: &mut Loaded) {
 }
 
 enum YamlError {
-    Syntax(serde_yaml::Error),
+    Syntax(serde_yaml_ng::Error),
     /// Valid YAML that has no JSON form (e.g. a mapping with a list as key).
     NotJson(String),
 }
 
 /// Parses one YAML document, resolving anchors, aliases and `<<` merge keys.
 fn parse_yaml(document: &str) -> Result<Value, YamlError> {
-    let mut value: serde_yaml::Value = serde_yaml::from_str(document).map_err(YamlError::Syntax)?;
+    let mut value: serde_yaml_ng::Value =
+        serde_yaml_ng::from_str(document).map_err(YamlError::Syntax)?;
     value.apply_merge().map_err(YamlError::Syntax)?;
     serde_json::to_value(value).map_err(|e| YamlError::NotJson(e.to_string()))
 }
 
 /// Splits YAML text at `---` document markers, keeping the first line number
 /// (1-based) of each document so that errors point into the file.
+///
+/// `serde_yaml_ng::Deserializer::from_str` also iterates over documents, but
+/// its parser stops at the first syntax error (every later document gives
+/// that same error), so the documents after a broken one would be lost;
+/// split here, each document loads on its own.
 pub fn split_documents(text: &str) -> Vec<(usize, String)> {
     let mut documents = Vec::new();
     let mut current = String::new();

@@ -2,11 +2,14 @@
 //! and the person's session, saved by `aigov login`, and calls to the same
 //! server functions the pages use (so the server applies the same rules).
 
-use std::path::PathBuf;
+use std::io::Write;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
+
+use crate::wire::error::ApiError;
 
 /// Where `aigov login` keeps the session: `$AIGOV_CONFIG_DIR` or
 /// `~/.config/aigov`, file `session.json`, readable only by its owner.
@@ -49,18 +52,45 @@ impl SavedSession {
     /// Saves the session for the next commands.
     pub fn save(&self) -> anyhow::Result<PathBuf> {
         let path = session_file();
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-        }
-        std::fs::write(&path, serde_json::to_vec_pretty(self)?)
-            .with_context(|| format!("writing {}", path.display()))?;
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))?;
-        }
+        self.save_to(&path)?;
         Ok(path)
     }
+
+    /// Writes the session to a new file that only its owner may read from
+    /// the moment it exists, then puts it in place of `path`. So the token
+    /// is never readable by others, not even for an instant or after a
+    /// failed write, and nothing already at `path` (a link planted there)
+    /// is written through.
+    fn save_to(&self, path: &Path) -> anyhow::Result<()> {
+        let dir = path.parent().unwrap_or(Path::new("."));
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        let text = serde_json::to_vec_pretty(self)?;
+        let temporary = dir.join(format!(".session-{}.json", uuid::Uuid::new_v4().simple()));
+        let written = private_file(&temporary)
+            .and_then(|mut file| {
+                file.write_all(&text)?;
+                file.sync_all()
+            })
+            .and_then(|()| std::fs::rename(&temporary, path));
+        if let Err(error) = written {
+            let _ = std::fs::remove_file(&temporary);
+            return Err(error).with_context(|| format!("writing {}", path.display()));
+        }
+        Ok(())
+    }
+}
+
+/// A new file (never an existing one), readable and writable by its owner
+/// only from its creation.
+fn private_file(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options.open(path)
 }
 
 /// Calls the portal's server functions as the signed-in person.
@@ -132,11 +162,13 @@ impl Portal {
     }
 }
 
-/// The message of a server function's error body (`ServerError|message` or
-/// plain text).
+/// The message of an error body: a server function's [`ApiError`] (JSON),
+/// or the plain text of the sign-in gate and other routes.
 pub fn server_message(body: &str) -> String {
     let text = body.trim();
-    let text = text.split_once('|').map_or(text, |(_, message)| message);
+    if let Ok(error) = serde_json::from_str::<ApiError>(text) {
+        return error.message;
+    }
     if text.is_empty() {
         "the portal refused the request".to_owned()
     } else {
@@ -148,13 +180,68 @@ pub fn server_message(body: &str) -> String {
 mod tests {
     use super::*;
 
+    #[cfg(unix)]
     #[test]
-    fn the_message_of_a_server_error_is_shown_without_its_tag() {
+    fn the_session_file_is_private_and_new_whatever_was_at_its_path() {
+        use std::os::unix::fs::{MetadataExt, PermissionsExt};
+        let dir =
+            std::env::temp_dir().join(format!("aigov-session-{}", uuid::Uuid::new_v4().simple()));
+        std::fs::create_dir_all(&dir).unwrap();
+        // Someone put a link to a file everyone may read where the session
+        // goes.
+        let public = dir.join("public.json");
+        std::fs::write(&public, "public").unwrap();
+        std::fs::set_permissions(&public, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let path = dir.join("session.json");
+        std::os::unix::fs::symlink(&public, &path).unwrap();
+
+        let session = SavedSession {
+            portal: "https://aigov.example.com".into(),
+            token: "secret-token".into(),
+        };
+        session.save_to(&path).unwrap();
+
+        assert_eq!(std::fs::read_to_string(&public).unwrap(), "public");
         assert_eq!(
-            server_message("ServerError|You are not an approver of model m."),
-            "You are not an approver of model m."
+            std::fs::metadata(&public).unwrap().permissions().mode() & 0o777,
+            0o644
         );
-        assert_eq!(server_message("plain"), "plain");
+        let saved = std::fs::symlink_metadata(&path).unwrap();
+        assert!(
+            saved.file_type().is_file(),
+            "a file of its own, not the link"
+        );
+        assert_eq!(saved.mode() & 0o777, 0o600);
+        let back: SavedSession =
+            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        assert_eq!(back, session);
+
+        // Saving again replaces it, still private, and leaves nothing else.
+        session.save_to(&path).unwrap();
+        assert_eq!(std::fs::metadata(&path).unwrap().mode() & 0o777, 0o600);
+        let mut names: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["public.json", "session.json"]);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_server_functions_error_is_shown_as_its_message() {
+        let refused = serde_json::to_string(&ApiError::forbidden(
+            "You are not an approver of model m. | Ask its owners.",
+        ))
+        .unwrap();
+        assert_eq!(
+            server_message(&refused),
+            "You are not an approver of model m. | Ask its owners."
+        );
+        assert_eq!(
+            server_message("You are not signed in. Sign in again."),
+            "You are not signed in. Sign in again."
+        );
         assert_eq!(server_message(""), "the portal refused the request");
     }
 }

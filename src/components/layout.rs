@@ -6,7 +6,7 @@ use leptos_router::components::A;
 use super::nav::{GROUPS, sections_for};
 use super::theme::ThemeToggle;
 use super::user_menu::{PageUser, UserMenu};
-use crate::pages::error::ErrorPage;
+use crate::components::error_page::ErrorPage;
 
 /// Header, navigation and the main landmark that holds the page.
 #[component]

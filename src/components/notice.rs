@@ -41,3 +41,14 @@ pub fn Notice(
         </section>
     }
 }
+
+/// What a page shows when its data could not be loaded: what failed, and
+/// the server's message saying why and what to do.
+#[component]
+pub fn LoadFailed(#[prop(into)] title: String, error: crate::api::ApiError) -> impl IntoView {
+    view! {
+        <Notice title=title tone=Tone::Error>
+            <p>{error.message}</p>
+        </Notice>
+    }
+}

@@ -2,22 +2,14 @@
 
 use leptos::prelude::*;
 
+use crate::api::ApiError;
+use crate::api::session::current_user;
 use crate::identity::SignedInUser;
-
-/// The signed-in person, as the server's session says.
-#[server(endpoint = "whoami")]
-pub async fn current_user() -> Result<Option<SignedInUser>, ServerFnError> {
-    use crate::server::auth::gate::CurrentSession;
-    let parts = use_context::<http::request::Parts>();
-    Ok(parts
-        .and_then(|parts| parts.extensions.get::<CurrentSession>().cloned())
-        .map(|session| session.0.user))
-}
 
 /// The signed-in person of this page, loaded once by the layout and shared
 /// through context.
 #[derive(Clone, Copy)]
-pub struct PageUser(pub OnceResource<Result<Option<SignedInUser>, ServerFnError>>);
+pub struct PageUser(pub OnceResource<Result<Option<SignedInUser>, ApiError>>);
 
 impl PageUser {
     /// Loads the person and makes them available to every component below.

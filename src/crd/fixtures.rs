@@ -1,8 +1,8 @@
 //! Models and requests for tests: the fraud team's model and a request for
 //! it, at a fixed moment. Each test changes only what it is about.
 
+use jiff::Timestamp;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
-use k8s_openapi::jiff::Timestamp;
 
 use super::{
     AccessLevel, AccessRequest, AccessRequestSpec, Approvers, DataClassification, Model, ModelSpec,

@@ -1,16 +1,20 @@
 //! The portal's custom resources, group `aigov.dev`, version `v1alpha1`:
-//! [`Model`] (a governed model and how access to it is granted) and
-//! [`AccessRequest`] (one person's request, its reviews, grant and history).
+//! [`Model`] (a governed model and how access to it is granted),
+//! [`AccessRequest`] (one person's request, its reviews, grant and history)
+//! and [`AccessRecord`] (one entry of a request's history, kept for good).
 //! Kubernetes is the database: these types are the schema, and
 //! `aigov crds` prints the CustomResourceDefinitions derived from them.
 
+pub mod access_record;
 pub mod access_request;
 pub mod duration;
 #[cfg(test)]
 pub mod fixtures;
 pub mod model;
+pub mod names;
 pub mod policy_report;
 
+pub use access_record::{AccessRecord, AccessRecordSpec, RecordedRequest};
 pub use access_request::{
     AccessRequest, AccessRequestSpec, AccessRequestStatus, Decision, HistoryEntry, Phase, Review,
 };
@@ -39,19 +43,23 @@ pub mod labels {
     pub const MANAGED_BY: &str = "app.kubernetes.io/managed-by";
     /// The value of [`MANAGED_BY`].
     pub const MANAGER: &str = "aigov";
+    /// On AccessRecords: the namespace of the request they record.
+    pub const RECORD_NAMESPACE: &str = "aigov.dev/request-namespace";
+    /// On AccessRecords: the uid of the request they record.
+    pub const RECORD_REQUEST_UID: &str = "aigov.dev/request-uid";
 }
 
 /// Every CustomResourceDefinition of the portal, in the order to apply them.
 pub fn definitions() -> Vec<CustomResourceDefinition> {
-    vec![Model::crd(), AccessRequest::crd()]
+    vec![Model::crd(), AccessRequest::crd(), AccessRecord::crd()]
 }
 
 /// The definitions as one multi-document YAML stream.
-pub fn definitions_yaml() -> Result<String, serde_yaml::Error> {
+pub fn definitions_yaml() -> Result<String, serde_yaml_ng::Error> {
     let mut out = String::new();
     for crd in definitions() {
         out.push_str("---\n");
-        out.push_str(&serde_yaml::to_string(&crd)?);
+        out.push_str(&serde_yaml_ng::to_string(&crd)?);
     }
     Ok(out)
 }

@@ -27,9 +27,9 @@ pub const AIGOV_SOURCE: &str = "aigov";
 /// Annotations on aigov's report that the overview reads without the
 /// results (a metadata-only list is cheap even for hundreds of namespaces).
 pub mod annotations {
-    /// JSON [`crate::views::compliance_overview::NamespaceSummary`].
+    /// JSON [`crate::wire::cluster_compliance::NamespaceSummary`].
     pub const SUMMARY: &str = "aigov.dev/summary";
-    /// JSON list of [`crate::views::compliance_overview::TrendPoint`],
+    /// JSON list of [`crate::wire::cluster_compliance::TrendPoint`],
     /// oldest first.
     pub const TREND: &str = "aigov.dev/score-trend";
 }

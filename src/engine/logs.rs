@@ -2,7 +2,7 @@
 //! in front of each line, the merge of several pods' lines by time, and the
 //! "since" durations of the logs form.
 
-use k8s_openapi::jiff::Timestamp;
+use jiff::Timestamp;
 
 /// A line of one pod's log, with the time the container wrote it when the
 /// log was read with timestamps.
@@ -74,7 +74,14 @@ pub fn keep_last<T>(mut lines: Vec<T>, count: usize) -> Vec<T> {
 #[error("`{0}` is not a time span: use a number and s, m, h or d, such as 15m or 2h.")]
 pub struct InvalidSince(pub String);
 
-/// `30s`, `15m`, `2h`, `7d` as seconds; empty means any time.
+/// The longest "since" passed on: a hundred years, which is all of any
+/// log. The kubelet turns `sinceSeconds` into nanoseconds in an `i64`, so
+/// past about 292 years the span would wrap into the future and show
+/// nothing.
+pub const MAX_SINCE_SECONDS: i64 = 100 * 365 * 86_400;
+
+/// `30s`, `15m`, `2h`, `7d` as seconds, at most [`MAX_SINCE_SECONDS`];
+/// empty means any time.
 pub fn parse_since(text: &str) -> Result<Option<i64>, InvalidSince> {
     let text = text.trim();
     if text.is_empty() {
@@ -88,11 +95,19 @@ pub fn parse_since(text: &str) -> Result<Option<i64>, InvalidSince> {
         Some('d') => 86_400,
         _ => return Err(invalid()),
     };
-    let amount: i64 = text[..text.len() - 1].parse().map_err(|_| invalid())?;
+    // Digits only: `i64::from_str` would also take a sign (`+5m`).
+    let digits = &text[..text.len() - 1];
+    if !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(invalid());
+    }
+    let amount: i64 = digits.parse().map_err(|_| invalid())?;
     if amount <= 0 {
         return Err(invalid());
     }
-    amount.checked_mul(unit).map(Some).ok_or_else(invalid)
+    amount
+        .checked_mul(unit)
+        .map(|seconds| Some(seconds.min(MAX_SINCE_SECONDS)))
+        .ok_or_else(invalid)
 }
 
 #[cfg(test)]
@@ -201,6 +216,64 @@ mod tests {
         assert_eq!(parse_since("7d"), Ok(Some(604_800)));
         for bad in ["15", "m", "-5m", "0h", "1.5h", "99999999999999999d"] {
             assert!(parse_since(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_since_with_a_sign_or_a_gap_is_refused() {
+        for bad in ["+5m", "+0s", "5 m", "\u{ff15}m"] {
+            assert!(parse_since(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_since_longer_than_any_log_is_a_hundred_years() {
+        assert_eq!(parse_since("36500d"), Ok(Some(MAX_SINCE_SECONDS)));
+        assert_eq!(parse_since("999999999d"), Ok(Some(MAX_SINCE_SECONDS)));
+        assert_eq!(parse_since("36499d"), Ok(Some(36_499 * 86_400)));
+    }
+}
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use crate::hostile::{config, hostile_string, mixed};
+    use proptest::prelude::*;
+
+    fn since_text() -> impl Strategy<Value = String> + Clone {
+        (
+            0u64..100_000,
+            prop::sample::select(vec!['s', 'm', 'h', 'd']),
+        )
+            .prop_map(|(n, unit)| format!("{n}{unit}"))
+    }
+
+    proptest! {
+        #![proptest_config(config())]
+
+        #[test]
+        fn any_since_is_seconds_nothing_or_an_error_naming_it(text in mixed(since_text())) {
+            let trimmed = text.trim();
+            match parse_since(&text) {
+                Ok(None) => prop_assert!(trimmed.is_empty()),
+                Ok(Some(seconds)) => {
+                    prop_assert!(seconds > 0 && seconds <= MAX_SINCE_SECONDS);
+                    let (digits, unit) = trimmed.split_at(trimmed.len() - 1);
+                    prop_assert!(digits.bytes().all(|b| b.is_ascii_digit()), "{:?}", text);
+                    prop_assert!(["s", "m", "h", "d"].contains(&unit));
+                }
+                Err(error) => {
+                    prop_assert_eq!(&error.0, trimmed);
+                    prop_assert!(error.to_string().contains("is not a time span"));
+                }
+            }
+        }
+
+        #[test]
+        fn a_timestamp_never_panics_and_a_line_keeps_its_text(line in hostile_string()) {
+            let (at, text) = split_timestamp(&line);
+            prop_assert!(line.ends_with(text));
+            prop_assert_eq!(at.is_none(), text == line);
         }
     }
 }

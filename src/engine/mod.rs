@@ -9,8 +9,8 @@
 //! - [`oversight`] builds the audit trail and the access overview managers read.
 
 pub mod access;
+pub mod cluster_compliance;
 pub mod compliance;
-pub mod compliance_overview;
 pub mod logs;
 pub mod netpol;
 pub mod objects;

@@ -5,132 +5,13 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use super::server_error::error_message;
+use crate::api::access::mine::load_my_access;
 use crate::components::access::actions::{AccessActions, ActionFeedback};
 use crate::components::access::card::RequestCard;
 use crate::components::access::live::LiveRefresh;
-use crate::components::notice::{Notice, Tone};
+use crate::components::notice::{LoadFailed, Notice};
 use crate::components::page_header::PageHeader;
-use crate::views::access::{MyAccess, RequestSummary, count};
-
-/// The signed-in person's requests, by where they stand.
-#[server(endpoint = "my-access")]
-pub async fn load_my_access() -> Result<MyAccess, ServerFnError> {
-    use crate::server::access::{service, views};
-    use crate::server::request::{app_state, require_session};
-
-    let session = require_session()?;
-    let state = app_state()?;
-    let (requests, models) = (
-        service::requests(&state).await?,
-        service::models(&state).await?,
-    );
-    Ok(views::my_access(
-        &requests,
-        &models,
-        &service::person(&session),
-        k8s_openapi::jiff::Timestamp::now(),
-    ))
-}
-
-/// Withdraws the signed-in person's pending request.
-#[server(endpoint = "cancel")]
-pub async fn cancel_request(
-    namespace: String,
-    name: String,
-    comment: Option<String>,
-) -> Result<RequestSummary, ServerFnError> {
-    use crate::server::access::service;
-    let (state, session) = ssr::context()?;
-    let request = service::cancel(
-        &state,
-        &session,
-        &namespace,
-        &name,
-        comment.unwrap_or_default(),
-    )
-    .await?;
-    ssr::summary(&state, &session, &request).await
-}
-
-/// Gives up the signed-in person's grant in force; its RoleBinding goes at once.
-#[server(endpoint = "relinquish")]
-pub async fn relinquish_grant(
-    namespace: String,
-    name: String,
-    comment: Option<String>,
-) -> Result<RequestSummary, ServerFnError> {
-    use crate::server::access::service;
-    let (state, session) = ssr::context()?;
-    let request = service::relinquish(
-        &state,
-        &session,
-        &namespace,
-        &name,
-        comment.unwrap_or_default(),
-    )
-    .await?;
-    ssr::summary(&state, &session, &request).await
-}
-
-/// Asks to extend the signed-in person's grant in force: a new request for
-/// the same model and level, linked to the grant and reviewed like any other.
-#[server(endpoint = "extend")]
-pub async fn extend_grant(
-    namespace: String,
-    name: String,
-    duration: String,
-    justification: Option<String>,
-) -> Result<RequestSummary, ServerFnError> {
-    use crate::server::access::service;
-    let (state, session) = ssr::context()?;
-    let request = service::extend(
-        &state,
-        &session,
-        &namespace,
-        &name,
-        duration,
-        justification.unwrap_or_default(),
-    )
-    .await?;
-    ssr::summary(&state, &session, &request).await
-}
-
-/// What the action server functions share: the caller, and the answer
-/// they give (the request as the caller now sees it).
-#[cfg(feature = "ssr")]
-pub(crate) mod ssr {
-    use leptos::prelude::ServerFnError;
-
-    use crate::crd::AccessRequest;
-    use crate::server::access::{service, views};
-    use crate::server::auth::session::Session;
-    use crate::server::request::{app_state, require_session};
-    use crate::server::state::AppState;
-    use crate::views::access::RequestSummary;
-
-    pub fn context() -> Result<(AppState, Session), ServerFnError> {
-        let session = require_session()?;
-        Ok((app_state()?, session))
-    }
-
-    pub async fn summary(
-        state: &AppState,
-        session: &Session,
-        request: &AccessRequest,
-    ) -> Result<RequestSummary, ServerFnError> {
-        let namespace = kube::ResourceExt::namespace(request).unwrap_or_default();
-        let model = service::model(state, &namespace, &request.spec.model)
-            .await
-            .ok();
-        Ok(views::request_summary(
-            request,
-            model.as_ref(),
-            &service::person(session),
-            k8s_openapi::jiff::Timestamp::now(),
-        ))
-    }
-}
+use crate::wire::access::{MyAccess, RequestSummary, count};
 
 /// My requests, active grants and their history.
 #[component]
@@ -145,11 +26,7 @@ pub fn MyAccessPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match access.await {
                     Ok(access) => view! { <MyAccessSections access/> }.into_any(),
-                    Err(error) => view! {
-                        <Notice title="Your access could not be loaded" tone=Tone::Error>
-                            <p>{error_message(&error)}</p>
-                        </Notice>
-                    }.into_any(),
+                    Err(error) => view! { <LoadFailed title="Your access could not be loaded" error/> }.into_any(),
                 }
             })}
         </Transition>

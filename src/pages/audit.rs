@@ -7,48 +7,14 @@ use leptos::prelude::*;
 use leptos_router::components::{A, Form};
 use leptos_router::hooks::use_query_map;
 
-use super::server_error::error_message;
+use crate::api::oversight::audit_trail::load_audit_trail;
 use crate::components::managers_only::ManagersOnly;
-use crate::components::notice::{Notice, Tone};
+use crate::components::notice::{LoadFailed, Notice, Tone};
 use crate::components::oversight::export_links::ExportLinks;
 use crate::components::oversight::pager::{Pager, range_words};
 use crate::components::oversight::when::When;
 use crate::components::page_header::PageHeader;
-use crate::views::audit_trail::{AuditChoices, AuditEvent, AuditFilterValues, AuditTrail};
-
-/// One page of the audit trail (managers only; read as the person).
-#[server(endpoint = "audit-trail")]
-pub async fn load_audit_trail(
-    user: Option<String>,
-    model: Option<String>,
-    namespace: Option<String>,
-    action: Option<String>,
-    from: Option<String>,
-    to: Option<String>,
-    page: Option<String>,
-) -> Result<AuditTrail, ServerFnError> {
-    use crate::server::oversight::{error::OversightError, scope};
-    use crate::server::request::{app_state, require_session};
-
-    let session = require_session()?;
-    let state = app_state()?;
-    let filter = AuditFilterValues {
-        user: user.unwrap_or_default(),
-        model: model.unwrap_or_default(),
-        namespace: namespace.unwrap_or_default(),
-        action: action.unwrap_or_default(),
-        from: from.unwrap_or_default(),
-        to: to.unwrap_or_default(),
-    };
-    scope::audit_page(
-        &state,
-        &session,
-        filter,
-        page.as_deref().unwrap_or_default(),
-    )
-    .await
-    .map_err(OversightError::into_server_fn_error)
-}
+use crate::wire::audit_trail::{AuditChoices, AuditEvent, AuditFilterValues, AuditTrail};
 
 /// Every access event, filterable and exportable.
 #[component]
@@ -71,17 +37,13 @@ pub fn AuditPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match trail.await {
                         Ok(trail) => view! { <AuditTrailView trail/> }.into_any(),
-                        Err(error) => view! {
-                            <Notice title="The audit trail could not be loaded" tone=Tone::Error>
-                                <p>{error_message(&error)}</p>
-                            </Notice>
-                        }.into_any(),
+                        Err(error) => view! { <LoadFailed title="The audit trail could not be loaded" error/> }.into_any(),
                     }
                 })}
             </Transition>
             <p class="muted audit-note" data-testid="history-note">
-                "The history shown here is kept in each AccessRequest: deleting a request deletes its history with it. "
-                "The portal's JSON audit log (--audit-log; see docs/audit.md) is the durable copy."
+                "Every entry is also kept in an access record in the portal's own namespace, which deleting a request or its namespace does not touch: "
+                "a deleted request stays here, marked as deleted (see docs/audit.md)."
             </p>
         </ManagersOnly>
     }
@@ -227,6 +189,16 @@ fn EventTable(events: Vec<AuditEvent>, caption: String) -> impl IntoView {
                     .into_iter()
                     .map(|event| {
                         let href = format!("/requests/{}/{}", event.namespace, event.request);
+                        let request = if event.request_gone.is_empty() {
+                            view! { <A href=href>{event.request}</A> }.into_any()
+                        } else {
+                            view! {
+                                <span data-gone=event.request_gone.clone()>{event.request}</span>
+                                " "
+                                <span class="badge badge-ended-badly">{event.request_gone}</span>
+                            }
+                            .into_any()
+                        };
                         view! {
                             <tr data-action=event.action.clone()>
                                 <td><When at=event.at relative=event.ago/></td>
@@ -236,7 +208,7 @@ fn EventTable(events: Vec<AuditEvent>, caption: String) -> impl IntoView {
                                 <td><code>{event.model}</code></td>
                                 <td><code>{event.namespace}</code></td>
                                 <td>{event.level}</td>
-                                <td><A href=href>{event.request}</A></td>
+                                <td>{request}</td>
                                 <td class="audit-comment">{event.comment}</td>
                             </tr>
                         }

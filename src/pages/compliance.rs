@@ -12,42 +12,28 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
 use self::cards::{Charts, HeadlineCards};
-use self::filters::OverviewFilterForm;
-use self::table::OverviewTable;
-use super::server_error::error_message;
+use self::filters::ClusterFilterForm;
+use self::table::ClusterTable;
+use crate::api::ApiError;
+use crate::api::oversight::compliance::read_cluster_compliance;
 use crate::components::managers_only::ManagersOnly;
 use crate::components::notice::{Notice, Tone};
 use crate::components::page_header::PageHeader;
-use crate::views::compliance_overview::ComplianceOverview;
-use crate::views::overview_filter::OverviewFilter;
-
-/// The overview for the signed-in manager, read as them.
-#[server(endpoint = "compliance-overview")]
-pub async fn read_compliance_overview(
-    filter: OverviewFilter,
-) -> Result<ComplianceOverview, ServerFnError> {
-    use crate::server::compliance_overview::overview;
-    use crate::server::request::{app_state, require_session};
-
-    let session = require_session()?;
-    let state = app_state()?;
-    overview(&state, &session, &filter)
-        .await
-        .map_err(|error| ServerFnError::new(error.to_string()))
-}
+use crate::wire::cluster_compliance::ClusterCompliance;
+use crate::wire::cluster_filter::ClusterFilter;
 
 /// Compliance of every namespace the manager may see.
 #[component]
-pub fn ComplianceOverviewPage() -> impl IntoView {
+pub fn CompliancePage() -> impl IntoView {
     let query = use_query_map();
     let filter = move || {
         let query = query.read();
-        OverviewFilter::from_query(|key| query.get(key))
+        ClusterFilter::from_query(|key| query.get(key))
     };
     let data = Resource::new(filter, |filter| async move {
         match filter {
-            Ok(filter) => read_compliance_overview(filter).await,
-            Err(message) => Err(ServerFnError::new(message)),
+            Ok(filter) => read_cluster_compliance(filter).await,
+            Err(message) => Err(ApiError::invalid(message)),
         }
     });
     view! {
@@ -57,14 +43,14 @@ pub fn ComplianceOverviewPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     let chosen = filter();
                     match (data.await, chosen) {
-                        (Ok(overview), Ok(filter)) => view! { <OverviewBody overview filter/> }.into_any(),
+                        (Ok(overview), Ok(filter)) => view! { <ClusterBody overview filter/> }.into_any(),
                         (Err(error), Err(_)) => view! {
                             <Notice title="These filters cannot be used" tone=Tone::Warning>
-                                <p data-testid="filter-error">{error_message(&error)}</p>
+                                <p data-testid="filter-error">{error.message.clone()}</p>
                                 <p><A href="/compliance">"Show every namespace"</A></p>
                             </Notice>
                         }.into_any(),
-                        (Err(error), _) => view! { <Unavailable message=error_message(&error)/> }.into_any(),
+                        (Err(error), _) => view! { <Unavailable message=error.message.clone()/> }.into_any(),
                         (Ok(_), Err(_)) => ().into_any(),
                     }
                 })}
@@ -85,8 +71,8 @@ fn Unavailable(message: String) -> impl IntoView {
 }
 
 #[component]
-fn OverviewBody(overview: ComplianceOverview, filter: OverviewFilter) -> impl IntoView {
-    let ComplianceOverview {
+fn ClusterBody(overview: ClusterCompliance, filter: ClusterFilter) -> impl IntoView {
+    let ClusterCompliance {
         rows,
         total,
         teams,
@@ -110,7 +96,7 @@ fn OverviewBody(overview: ComplianceOverview, filter: OverviewFilter) -> impl In
     );
     view! {
         {notes.into_iter().map(|note| view! { <p class="muted overview-note">{note}</p> }).collect_view()}
-        <OverviewFilterForm filter=filter.clone() teams/>
+        <ClusterFilterForm filter=filter.clone() teams/>
         {no_reports.then(|| view! { <NoReportsYet/> })}
         {if rows.is_empty() {
             view! {
@@ -129,7 +115,7 @@ fn OverviewBody(overview: ComplianceOverview, filter: OverviewFilter) -> impl In
                     " · "
                     <a href=exports.1 rel="external" download data-testid="export-json">"JSON"</a>
                 </p>
-                <OverviewTable rows filter total/>
+                <ClusterTable rows filter total/>
             }.into_any()
         }}
     }

@@ -7,48 +7,26 @@ use leptos::prelude::*;
 use leptos_router::components::{A, Form};
 use leptos_router::hooks::use_query_map;
 
-use super::server_error::error_message;
+use crate::api::oversight::grants::load_cluster_grants;
 use crate::components::managers_only::ManagersOnly;
-use crate::components::notice::{Notice, Tone};
+use crate::components::notice::{LoadFailed, Notice, Tone};
 use crate::components::oversight::export_links::ExportLinks;
 use crate::components::oversight::grant_tables::{ApproverTable, GrantTable, PendingTable};
 use crate::components::oversight::when::When;
 use crate::components::page_header::PageHeader;
-use crate::views::access::count;
-use crate::views::access_overview::{AccessOverview, OverviewFilterValues};
-
-/// The access overview (managers only; read as the person).
-#[server(endpoint = "access-overview")]
-pub async fn load_access_overview(
-    model: Option<String>,
-    namespace: Option<String>,
-    user: Option<String>,
-) -> Result<AccessOverview, ServerFnError> {
-    use crate::server::oversight::{error::OversightError, scope};
-    use crate::server::request::{app_state, require_session};
-
-    let session = require_session()?;
-    let state = app_state()?;
-    let filter = OverviewFilterValues {
-        model: model.unwrap_or_default(),
-        namespace: namespace.unwrap_or_default(),
-        user: user.unwrap_or_default(),
-    };
-    scope::access_overview(&state, &session, filter)
-        .await
-        .map_err(OversightError::into_server_fn_error)
-}
+use crate::wire::access::count;
+use crate::wire::cluster_grants::{ClusterGrants, GrantsFilterValues};
 
 /// Who has access to what.
 #[component]
-pub fn AccessOverviewPage() -> impl IntoView {
+pub fn GrantsPage() -> impl IntoView {
     let query = use_query_map();
     let params = move || {
         let query = query.read();
         ["model", "namespace", "user"].map(|key| query.get(key))
     };
     let overview = Resource::new(params, |[model, namespace, user]| {
-        load_access_overview(model, namespace, user)
+        load_cluster_grants(model, namespace, user)
     });
     view! {
         <PageHeader title="Access overview" description="Who has access to which model, what ends soon, and how quickly requests are decided."/>
@@ -56,12 +34,8 @@ pub fn AccessOverviewPage() -> impl IntoView {
             <Transition fallback=|| view! { <p class="loading" role="status">"Loading the access overview…"</p> }>
                 {move || Suspend::new(async move {
                     match overview.await {
-                        Ok(overview) => view! { <OverviewView overview/> }.into_any(),
-                        Err(error) => view! {
-                            <Notice title="The access overview could not be loaded" tone=Tone::Error>
-                                <p>{error_message(&error)}</p>
-                            </Notice>
-                        }.into_any(),
+                        Ok(overview) => view! { <GrantsView overview/> }.into_any(),
+                        Err(error) => view! { <LoadFailed title="The access overview could not be loaded" error/> }.into_any(),
                     }
                 })}
             </Transition>
@@ -70,8 +44,8 @@ pub fn AccessOverviewPage() -> impl IntoView {
 }
 
 #[component]
-fn OverviewView(overview: AccessOverview) -> impl IntoView {
-    let AccessOverview {
+fn GrantsView(overview: ClusterGrants) -> impl IntoView {
+    let ClusterGrants {
         filter,
         models,
         namespaces,
@@ -104,7 +78,7 @@ fn OverviewView(overview: AccessOverview) -> impl IntoView {
                 </p>
             </Notice>
         })}
-        <OverviewFilters filter models namespaces/>
+        <ClusterFilters filter models namespaces/>
         <p class="muted">"As of " <When at=generated_at/> "."</p>
         <ExportLinks base="/grants/export" query=export_query what="every grant shown"/>
 
@@ -149,7 +123,7 @@ fn OverviewView(overview: AccessOverview) -> impl IntoView {
 }
 
 fn section(
-    rows: Vec<crate::views::access_overview::GrantRow>,
+    rows: Vec<crate::wire::cluster_grants::GrantRow>,
     caption: &str,
     testid: &str,
     empty: &str,
@@ -163,8 +137,8 @@ fn section(
 }
 
 #[component]
-fn OverviewFilters(
-    filter: OverviewFilterValues,
+fn ClusterFilters(
+    filter: GrantsFilterValues,
     models: Vec<String>,
     namespaces: Vec<String>,
 ) -> impl IntoView {

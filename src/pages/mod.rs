@@ -1,20 +1,18 @@
-//! One module per page, named after what a person does there.
+//! One module per page, named after its route: `home` is `/`,
+//! `namespace_network` is `/namespaces/{ns}/network`, and so on. Pages
+//! import components, the API and the wire types; nothing imports a page
+//! but the router in `app.rs`.
 
 pub mod access;
 pub mod audit;
 pub mod compliance;
-pub mod error;
 pub mod grants;
+pub mod home;
 pub mod models;
 pub mod namespace_compliance;
 pub mod namespace_logs;
 pub mod namespace_network;
-pub mod namespace_reports;
 pub mod namespaces;
-pub mod namespaces_list;
 pub mod not_found;
-pub mod overview;
 pub mod requests;
 pub mod reviews;
-
-mod server_error;

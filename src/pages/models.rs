@@ -5,137 +5,14 @@ use leptos::prelude::*;
 use leptos_router::components::{A, Form};
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use super::server_error::error_message;
+use crate::api::models::{list_models, load_model};
 use crate::components::access::badges::ClassificationBadge;
 use crate::components::access::live::LiveRefresh;
 use crate::components::access::model::{LevelList, ModelCard, MyAccessLine};
 use crate::components::access::request_form::RequestForm;
-use crate::components::notice::{Notice, Tone};
+use crate::components::notice::{LoadFailed, Notice, Tone};
 use crate::components::page_header::PageHeader;
-use crate::views::access::{ModelCatalog, ModelDetail, RequestSummary, count};
-
-/// The catalog, filtered: `search` matches names, descriptions, teams and
-/// levels (every word must match); `team` and `classification` are exact.
-/// Every signed-in person may browse every model.
-#[server(endpoint = "models")]
-pub async fn list_models(
-    search: Option<String>,
-    team: Option<String>,
-    classification: Option<String>,
-) -> Result<ModelCatalog, ServerFnError> {
-    use crate::server::access::{service, views};
-    use crate::server::request::{app_state, require_session};
-
-    let session = require_session()?;
-    let state = app_state()?;
-    let (models, requests) = (
-        service::models(&state).await?,
-        service::requests(&state).await?,
-    );
-    let mut levels = Vec::new();
-    for model in &models {
-        let namespace = kube::ResourceExt::namespace(model).unwrap_or_default();
-        for level in &model.spec.access_levels {
-            levels.push((namespace.clone(), level));
-        }
-    }
-    let permits = ssr::permits(&state, levels).await;
-    let person = service::person(&session);
-    let now = k8s_openapi::jiff::Timestamp::now();
-    let summaries = models
-        .iter()
-        .map(|model| views::model_summary(model, &permits, &requests, &person, now))
-        .collect();
-    Ok(views::catalog(
-        summaries,
-        &views::CatalogFilter {
-            search: search.unwrap_or_default(),
-            team: team.unwrap_or_default(),
-            classification: classification.unwrap_or_default(),
-        },
-    ))
-}
-
-/// Server-side helpers the access pages share.
-#[cfg(feature = "ssr")]
-pub(crate) mod ssr {
-    use leptos::prelude::*;
-
-    use crate::crd::AccessLevel;
-    use crate::server::access::service;
-    use crate::server::access::views::{Permits, role_key};
-    use crate::server::state::AppState;
-
-    /// What each level's role permits in words, reading each role once.
-    pub async fn permits<'a>(
-        state: &AppState,
-        levels: impl IntoIterator<Item = (String, &'a AccessLevel)>,
-    ) -> Permits {
-        let mut wanted: Vec<(String, String, &AccessLevel)> = levels
-            .into_iter()
-            .map(|(namespace, level)| (role_key(&namespace, level), namespace, level))
-            .collect();
-        wanted.sort_by(|a, b| a.0.cmp(&b.0));
-        wanted.dedup_by(|a, b| a.0 == b.0);
-        let reads = wanted.iter().map(|(key, namespace, level)| async move {
-            (
-                key.clone(),
-                service::level_permits(state, namespace, level).await,
-            )
-        });
-        futures::future::join_all(reads).await.into_iter().collect()
-    }
-
-    /// After a plain form post (no browser bundle) that failed: back to the
-    /// model's page with what was typed and the error, which the page shows
-    /// next to the form. Requests from the bundle or the command line get
-    /// the error as their answer instead.
-    pub fn back_to_form(
-        namespace: &str,
-        model: &str,
-        typed: &[(&str, &str)],
-        error: &ServerFnError,
-    ) {
-        use http::header::{ACCEPT, LOCATION};
-        use leptos::server_fn::ServerFn;
-        use leptos::server_fn::error::ServerFnUrlError;
-
-        let accepts_html = use_context::<http::request::Parts>().is_some_and(|parts| {
-            parts
-                .headers
-                .get(ACCEPT)
-                .and_then(|value| value.to_str().ok())
-                .is_some_and(|value| value.contains("text/html"))
-        });
-        let Some(response) = use_context::<leptos_axum::ResponseOptions>() else {
-            return;
-        };
-        if !accepts_html {
-            return;
-        }
-        let Ok(mut page) = url::Url::parse("http://portal/models/") else {
-            return;
-        };
-        if let Ok(mut segments) = page.path_segments_mut() {
-            segments.pop_if_empty().push(namespace).push(model);
-        }
-        page.query_pairs_mut()
-            .extend_pairs(typed.iter().filter(|(_, value)| !value.is_empty()));
-        let Ok(with_error) =
-            ServerFnUrlError::new(super::RequestAccess::PATH, error.clone()).to_url(page.as_str())
-        else {
-            return;
-        };
-        let location = match with_error.query() {
-            Some(query) => format!("{}?{query}", with_error.path()),
-            None => with_error.path().to_owned(),
-        };
-        if let Ok(value) = http::HeaderValue::from_str(&location) {
-            response.insert_header(LOCATION, value);
-            response.set_status(http::StatusCode::FOUND);
-        }
-    }
-}
+use crate::wire::access::{ModelCatalog, ModelDetail, count};
 
 /// The catalog of governed models, filtered by the query string (`q`,
 /// `team`, `classification`) so that links and the form work without
@@ -172,11 +49,7 @@ pub fn ModelCatalogPage() -> impl IntoView {
                         />
                         <CatalogResults catalog/>
                     }.into_any(),
-                    Err(error) => view! {
-                        <Notice title="Models could not be loaded" tone=Tone::Error>
-                            <p>{error_message(&error)}</p>
-                        </Notice>
-                    }.into_any(),
+                    Err(error) => view! { <LoadFailed title="Models could not be loaded" error/> }.into_any(),
                 }
             })}
         </Transition>
@@ -259,110 +132,6 @@ fn CatalogResults(catalog: ModelCatalog) -> impl IntoView {
     .into_any()
 }
 
-/// One model as the signed-in person sees it, with the durations its
-/// request form offers; `None` when there is no such model.
-#[server(endpoint = "model")]
-pub async fn load_model(
-    namespace: String,
-    name: String,
-) -> Result<Option<ModelDetail>, ServerFnError> {
-    use crate::server::access::error::AccessError;
-    use crate::server::access::{service, views};
-    use crate::server::request::{app_state, require_session};
-
-    let session = require_session()?;
-    let state = app_state()?;
-    let model = match service::model(&state, &namespace, &name).await {
-        Ok(model) => model,
-        Err(AccessError::ModelNotFound { .. }) => return Ok(None),
-        Err(error) => return Err(error.into()),
-    };
-    let requests = service::requests(&state).await?;
-    let levels: Vec<_> = model
-        .spec
-        .access_levels
-        .iter()
-        .map(|level| (namespace.clone(), level))
-        .collect();
-    let permits = ssr::permits(&state, levels).await;
-    let summary = views::model_summary(
-        &model,
-        &permits,
-        &requests,
-        &service::person(&session),
-        k8s_openapi::jiff::Timestamp::now(),
-    );
-    Ok(Some(views::model_detail(summary)))
-}
-
-/// Files a request for the signed-in person (the requester is the session's
-/// person, never a form field). `duration` is e.g. `8h`, or `custom` to use
-/// `custom_duration`. On success the browser goes to the new request's
-/// page; a plain form post that fails goes back to the form with what was
-/// typed and the error.
-#[server(endpoint = "request-access")]
-pub async fn request_access(
-    namespace: String,
-    model: String,
-    level: Option<String>,
-    duration: String,
-    custom_duration: Option<String>,
-    justification: Option<String>,
-) -> Result<RequestSummary, ServerFnError> {
-    use crate::server::access::service::{self, NewRequest};
-
-    let (state, session) = super::access::ssr::context()?;
-    let justification = justification.unwrap_or_default();
-    let chosen_level = level.clone().filter(|level| !level.trim().is_empty());
-    let chosen_duration = if duration.trim() == "custom" {
-        custom_duration
-            .clone()
-            .filter(|custom| !custom.trim().is_empty())
-    } else {
-        Some(duration.clone())
-    };
-    let result = async {
-        let level = chosen_level.ok_or_else(|| ServerFnError::new("Choose an access level."))?;
-        let duration = chosen_duration
-            .ok_or_else(|| ServerFnError::new("Write the duration you need, e.g. 90m or 2d."))?;
-        let request = service::submit(
-            &state,
-            &session,
-            NewRequest {
-                namespace: namespace.clone(),
-                model: model.clone(),
-                level,
-                duration,
-                justification: justification.clone(),
-                extends: None,
-            },
-        )
-        .await?;
-        super::access::ssr::summary(&state, &session, &request).await
-    }
-    .await;
-    match &result {
-        Ok(created) => {
-            leptos_axum::redirect(&format!("/requests/{}/{}", created.namespace, created.name))
-        }
-        Err(error) => ssr::back_to_form(
-            &namespace,
-            &model,
-            &[
-                ("level", level.as_deref().unwrap_or_default()),
-                ("duration", &duration),
-                (
-                    "custom_duration",
-                    custom_duration.as_deref().unwrap_or_default(),
-                ),
-                ("justification", &justification),
-            ],
-            error,
-        ),
-    }
-    result
-}
-
 /// One model, with the form to request access to it.
 #[component]
 pub fn ModelDetailPage() -> impl IntoView {
@@ -396,9 +165,7 @@ pub fn ModelDetailPage() -> impl IntoView {
                     }
                     Err(error) => view! {
                         <PageHeader title="Model"/>
-                        <Notice title="The model could not be loaded" tone=Tone::Error>
-                            <p>{error_message(&error)}</p>
-                        </Notice>
+                        <LoadFailed title="The model could not be loaded" error/>
                     }.into_any(),
                 }
             })}

@@ -7,84 +7,14 @@ use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
 use super::namespace_network::{LeftOut, NamespaceNoAccess};
-use super::namespace_reports::NamespaceReportsSection;
-use super::namespaces::{NamespaceTabs, namespace_param};
-use super::server_error::error_message;
-use crate::components::notice::{Notice, Tone};
+use crate::api::namespaces::compliance::namespace_compliance;
+use crate::components::namespace_tabs::{NamespaceTabs, namespace_param};
+use crate::components::notice::LoadFailed;
 use crate::components::page_header::PageHeader;
-use crate::views::namespace::{
+use crate::components::policy_reports::NamespaceReportsSection;
+use crate::wire::namespace::{
     CheckRow, ComplianceFilter, ComplianceView, NamespaceRead, SEVERITIES, WorkloadCompliance,
 };
-
-/// The compliance of every workload of `namespace`, read as the signed-in
-/// person and audited with the built-in rules (`docs/compliance.md`).
-#[server(endpoint = "namespace-compliance")]
-pub async fn namespace_compliance(
-    namespace: String,
-) -> Result<NamespaceRead<ComplianceView>, ServerFnError> {
-    use super::namespace_network::ssr::read;
-    use crate::server::cluster_cache::snapshot::View;
-    read(&namespace, View::Compliance, |objects, left_out| {
-        build::compliance_view(&namespace, &objects.compliance_inputs(), left_out)
-    })
-    .await
-}
-
-#[cfg(feature = "ssr")]
-mod build {
-    use crate::engine::compliance::{Config, audit};
-    use crate::engine::objects::KubeObject;
-    use crate::views::namespace::{CheckRow, ComplianceView, WorkloadCompliance};
-
-    /// The engine's audit of `objects`, as the page shows it.
-    pub fn compliance_view(
-        namespace: &str,
-        objects: &[KubeObject],
-        left_out: Vec<String>,
-    ) -> ComplianceView {
-        let report = audit(objects, &Config::default());
-        let score = report
-            .namespaces
-            .iter()
-            .find(|n| n.namespace == namespace)
-            .map(|n| n.score);
-        let mut check_ids: Vec<String> = report
-            .workloads
-            .iter()
-            .flat_map(|w| w.checks.iter().map(|c| c.id.clone()))
-            .collect();
-        check_ids.sort();
-        check_ids.dedup();
-        ComplianceView {
-            namespace: namespace.to_owned(),
-            score,
-            workloads: report
-                .workloads
-                .into_iter()
-                .filter(|w| w.namespace == namespace)
-                .map(|w| WorkloadCompliance {
-                    kind: w.kind,
-                    name: w.name,
-                    pod_security: w.pod_security.level.as_str().to_owned(),
-                    score: w.score,
-                    checks: w
-                        .checks
-                        .into_iter()
-                        .map(|c| CheckRow {
-                            id: c.id,
-                            passed: c.passed,
-                            severity: c.severity.as_str().to_owned(),
-                            message: c.message,
-                            remediation: c.remediation,
-                        })
-                        .collect(),
-                })
-                .collect(),
-            check_ids,
-            left_out,
-        }
-    }
-}
 
 /// The filters in the address bar.
 fn filter_in_query() -> impl Fn() -> ComplianceFilter + Copy {
@@ -114,11 +44,7 @@ pub fn NamespaceCompliancePage() -> impl IntoView {
                 match data.await {
                     Ok(NamespaceRead::Shown(compliance)) => view! { <ComplianceBody compliance filter=filter()/> }.into_any(),
                     Ok(NamespaceRead::NoAccess { message }) => view! { <NamespaceNoAccess message/> }.into_any(),
-                    Err(error) => view! {
-                        <Notice title="Compliance could not be loaded" tone=Tone::Error>
-                            <p>{error_message(&error)}</p>
-                        </Notice>
-                    }.into_any(),
+                    Err(error) => view! { <LoadFailed title="Compliance could not be loaded" error/> }.into_any(),
                 }
             })}
         </Suspense>

@@ -10,37 +10,13 @@ use leptos::prelude::*;
 use leptos_router::components::{A, Form};
 use leptos_router::hooks::use_query_map;
 
-use super::namespaces::{NamespaceTabs, namespace_param};
-use super::server_error::error_message;
+use crate::api::namespaces::logs::namespace_logs;
 use crate::components::logs::live_follow::LiveFollow;
 use crate::components::logs::log_lines::log_line;
-use crate::components::notice::{Notice, Tone};
+use crate::components::namespace_tabs::{NamespaceTabs, namespace_param};
+use crate::components::notice::{LoadFailed, Notice, Tone};
 use crate::components::page_header::PageHeader;
-use crate::views::logs::{LogNotice, LogQuery, LogsView, SINCE_CHOICES};
-
-/// The logs view of `namespace` for `query`, read as the signed-in person.
-#[server(endpoint = "namespace_logs", input = leptos::server_fn::codec::Json)]
-pub async fn namespace_logs(namespace: String, query: LogQuery) -> Result<LogsView, ServerFnError> {
-    use crate::server::logs::read::read_logs_view;
-    use crate::server::request::{app_state, require_session};
-
-    let session = require_session()?;
-    let state = app_state()?;
-    let user = state
-        .kube
-        .as_user(&session.kube)
-        .map_err(|error| ServerFnError::new(error.to_string()))?;
-    match read_logs_view(&user, &namespace, &query).await {
-        Ok(view) => Ok(view),
-        Err(error) if error.is_forbidden() => Ok(LogsView {
-            notice: Some(LogNotice::Forbidden {
-                message: error.to_string(),
-            }),
-            ..LogsView::default()
-        }),
-        Err(error) => Err(ServerFnError::new(error.to_string())),
-    }
-}
+use crate::wire::logs::{LogNotice, LogQuery, LogsView, SINCE_CHOICES};
 
 /// Logs of one namespace's pods.
 #[component]
@@ -60,11 +36,7 @@ pub fn NamespaceLogsPage() -> impl IntoView {
                 let query = query();
                 match logs.await {
                     Ok(view) => view! { <LogsBody namespace=namespace() query view/> }.into_any(),
-                    Err(error) => view! {
-                        <Notice title="Logs could not be loaded" tone=Tone::Error>
-                            <p>{error_message(&error)}</p>
-                        </Notice>
-                    }.into_any(),
+                    Err(error) => view! { <LoadFailed title="Logs could not be loaded" error/> }.into_any(),
                 }
             })}
         </Transition>

@@ -3,105 +3,18 @@
 
 mod picture;
 
-#[cfg(feature = "ssr")]
-pub(crate) mod build;
-#[cfg(feature = "ssr")]
-mod words;
-
 use leptos::prelude::*;
 use leptos_router::components::{A, Form};
 use leptos_router::hooks::use_query_map;
 
 use self::picture::ConnectivityPicture;
-use super::namespaces::{NamespaceTabs, namespace_param};
-use super::server_error::error_message;
-use crate::components::notice::{Notice, Tone};
+use crate::api::namespaces::network::namespace_network;
+use crate::components::namespace_tabs::{NamespaceTabs, namespace_param};
+use crate::components::notice::{LoadFailed, Notice, Tone};
 use crate::components::page_header::PageHeader;
-use crate::views::namespace::{
+use crate::wire::namespace::{
     DefaultDeny, NamespaceRead, NetworkView, PolicyView, ReachAnswer, ReachQuestion, SideVerdict,
 };
-
-/// The network view of `namespace`, read as the signed-in person, with the
-/// answer to the question when one is asked.
-#[server(endpoint = "namespace-network")]
-pub async fn namespace_network(
-    namespace: String,
-    from: String,
-    to: String,
-    port: String,
-    protocol: String,
-) -> Result<NamespaceRead<NetworkView>, ServerFnError> {
-    use crate::server::cluster_cache::snapshot::View;
-    let question = ReachQuestion {
-        from,
-        to,
-        port,
-        protocol,
-    };
-    ssr::read(&namespace, View::Network, |objects, left_out| {
-        build::network_view(&namespace, objects, &question, left_out)
-    })
-    .await
-}
-
-/// Server side shared by the namespace views.
-#[cfg(feature = "ssr")]
-pub(super) mod ssr {
-    use leptos::prelude::ServerFnError;
-
-    use crate::server::cluster_cache::ClusterCache;
-    use crate::server::cluster_cache::snapshot::{Reader, View};
-    use crate::server::cluster_cache::workload_objects::NamespaceObjects;
-    use crate::server::request::{app_state, require_session};
-    use crate::views::namespace::NamespaceRead;
-
-    /// Reads `namespace` as the signed-in person and builds a view of it;
-    /// a refusal becomes the request-access notice.
-    pub async fn read<T>(
-        namespace: &str,
-        view: View,
-        build: impl FnOnce(&NamespaceObjects, Vec<String>) -> T,
-    ) -> Result<NamespaceRead<T>, ServerFnError> {
-        let session = require_session()?;
-        let state = app_state()?;
-        if !is_namespace_name(namespace) {
-            return Err(ServerFnError::new(format!(
-                "`{namespace}` is not a namespace name."
-            )));
-        }
-        let user = state
-            .kube
-            .as_user(&session.kube)
-            .map_err(|error| ServerFnError::new(error.to_string()))?;
-        let cache = ClusterCache::shared(state.kube.portal());
-        let reader = Reader {
-            cache: &cache,
-            user: &user,
-            identity: &session.kube,
-        };
-        match reader.read(namespace, view).await {
-            Ok(objects) => {
-                let left_out = objects.left_out(view);
-                Ok(NamespaceRead::Shown(build(&objects, left_out)))
-            }
-            Err(error) if error.is_forbidden() => Ok(NamespaceRead::NoAccess {
-                message: error.to_string(),
-            }),
-            Err(error) => Err(ServerFnError::new(error.to_string())),
-        }
-    }
-
-    /// A DNS-1123 label, as namespace names are.
-    fn is_namespace_name(name: &str) -> bool {
-        !name.is_empty()
-            && name.len() <= 63
-            && name
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-            && !name.starts_with('-')
-            && !name.ends_with('-')
-    }
-}
 
 /// The question in the address bar.
 fn question_in_query() -> impl Fn() -> ReachQuestion + Copy {
@@ -135,11 +48,7 @@ pub fn NamespaceNetworkPage() -> impl IntoView {
                 match data.await {
                     Ok(NamespaceRead::Shown(network)) => view! { <NetworkBody network question=question()/> }.into_any(),
                     Ok(NamespaceRead::NoAccess { message }) => view! { <NamespaceNoAccess message/> }.into_any(),
-                    Err(error) => view! {
-                        <Notice title="Network policies could not be loaded" tone=Tone::Error>
-                            <p>{error_message(&error)}</p>
-                        </Notice>
-                    }.into_any(),
+                    Err(error) => view! { <LoadFailed title="Network policies could not be loaded" error/> }.into_any(),
                 }
             })}
         </Suspense>

@@ -7,45 +7,14 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
-use super::server_error::error_message;
+use crate::api::access::requests::load_request;
 use crate::components::access::actions::{AccessActions, ActionFeedback, RequestActionForms};
 use crate::components::access::badges::{ClassificationBadge, PhaseBadge, TimeLeft};
 use crate::components::access::live::LiveRefresh;
 use crate::components::access::timeline::{HistoryTimeline, ReviewList};
-use crate::components::notice::{Notice, Tone};
+use crate::components::notice::{LoadFailed, Notice, Tone};
 use crate::components::page_header::PageHeader;
-use crate::views::access::{PhaseView, RequestDetail};
-
-/// One request with its history, or `None` when it does not exist or the
-/// signed-in person may not see it.
-#[server(endpoint = "request-detail")]
-pub async fn load_request(
-    namespace: String,
-    name: String,
-) -> Result<Option<RequestDetail>, ServerFnError> {
-    use crate::server::access::error::AccessError;
-    use crate::server::access::{service, views};
-    use crate::server::request::{app_state, require_session};
-
-    let session = require_session()?;
-    let state = app_state()?;
-    let request = match service::request(&state, &namespace, &name).await {
-        Ok(request) => request,
-        Err(AccessError::RequestNotFound { .. }) => return Ok(None),
-        Err(error) => return Err(error.into()),
-    };
-    let model = match service::model(&state, &namespace, &request.spec.model).await {
-        Ok(model) => Some(model),
-        Err(AccessError::ModelNotFound { .. }) => None,
-        Err(error) => return Err(error.into()),
-    };
-    Ok(views::request_detail(
-        &request,
-        model.as_ref(),
-        &service::person(&session),
-        k8s_openapi::jiff::Timestamp::now(),
-    ))
-}
+use crate::wire::access::{PhaseView, RequestDetail};
 
 /// One access request with every review and change.
 #[component]
@@ -84,9 +53,7 @@ pub fn RequestDetailPage() -> impl IntoView {
                     }
                     Err(error) => view! {
                         <PageHeader title="Request"/>
-                        <Notice title="The request could not be loaded" tone=Tone::Error>
-                            <p>{error_message(&error)}</p>
-                        </Notice>
+                        <LoadFailed title="The request could not be loaded" error/>
                     }.into_any(),
                 }
             })}
@@ -122,13 +89,13 @@ fn RequestPage(detail: RequestDetail) -> impl IntoView {
                 <div><dt>"Duration"</dt><dd>{request.duration.clone()}</dd></div>
                 <div><dt>"Approvals"</dt><dd data-testid="approvals">{format!("{} of {}", request.approvals, request.required_approvals)}</dd></div>
                 {(request.phase == PhaseView::Active).then(|| view! {
-                    <div><dt>"Time left"</dt><dd><TimeLeft words=request.time_left_words.clone() expires_at=request.expires_at.clone()/></dd></div>
+                    <div><dt>"Time left"</dt><dd><TimeLeft words=request.time_left_words.clone() expires_at=request.expires_at/></dd></div>
                 })}
-                {request.granted_at.clone().map(|at| view! {
-                    <div><dt>"Granted"</dt><dd><time datetime=at.clone()>{at.clone()}</time></dd></div>
+                {request.granted_at.map(|at| view! {
+                    <div><dt>"Granted"</dt><dd><time datetime=at.to_string()>{at.to_string()}</time></dd></div>
                 })}
-                {request.expires_at.clone().map(|at| view! {
-                    <div><dt>"Ends"</dt><dd><time datetime=at.clone()>{at.clone()}</time></dd></div>
+                {request.expires_at.map(|at| view! {
+                    <div><dt>"Ends"</dt><dd><time datetime=at.to_string()>{at.to_string()}</time></dd></div>
                 })}
                 {request.role_binding.clone().map(|binding| view! {
                     <div><dt>"RoleBinding"</dt><dd><code data-testid="role-binding">{binding}</code></dd></div>

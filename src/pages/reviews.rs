@@ -4,98 +4,13 @@
 
 use leptos::prelude::*;
 
-use super::server_error::error_message;
+use crate::api::access::reviews::inbox;
 use crate::components::access::actions::{AccessActions, ActionFeedback};
 use crate::components::access::card::RequestCard;
 use crate::components::access::live::LiveRefresh;
-use crate::components::notice::{Notice, Tone};
+use crate::components::notice::{LoadFailed, Notice};
 use crate::components::page_header::PageHeader;
-use crate::views::access::{InboxItem, RequestSummary, count};
-
-/// The requests the signed-in person may review now, oldest first.
-#[server(endpoint = "inbox")]
-pub async fn inbox() -> Result<Vec<InboxItem>, ServerFnError> {
-    use crate::server::access::{service, views};
-    use crate::server::request::{app_state, require_session};
-
-    let session = require_session()?;
-    let state = app_state()?;
-    let person = service::person(&session);
-    let (requests, models) = (
-        service::requests(&state).await?,
-        service::models(&state).await?,
-    );
-    let items = views::reviewable(&requests, &models, &person);
-    let mut levels = Vec::new();
-    for (request, model) in &items {
-        if let Some(level) = model.spec.level(&request.spec.level) {
-            levels.push((
-                kube::ResourceExt::namespace(*model).unwrap_or_default(),
-                level,
-            ));
-        }
-    }
-    let permits = super::models::ssr::permits(&state, levels).await;
-    let now = k8s_openapi::jiff::Timestamp::now();
-    Ok(items
-        .into_iter()
-        .map(|(request, model)| {
-            views::inbox_item(request, model, &permits, &requests, &person, now)
-        })
-        .collect())
-}
-
-/// Approves or denies a request (`decision` is `approve` or `deny`).
-#[server(endpoint = "review")]
-pub async fn review_request(
-    namespace: String,
-    name: String,
-    decision: String,
-    comment: Option<String>,
-) -> Result<RequestSummary, ServerFnError> {
-    use super::access::ssr;
-    use crate::crd::Decision;
-    use crate::server::access::service;
-
-    let (state, session) = ssr::context()?;
-    let decision = match decision.trim().to_ascii_lowercase().as_str() {
-        "approve" => Decision::Approve,
-        "deny" => Decision::Deny,
-        _ => return Err(ServerFnError::new("Choose Approve or Deny.")),
-    };
-    let request = service::review(
-        &state,
-        &session,
-        &namespace,
-        &name,
-        decision,
-        comment.unwrap_or_default(),
-    )
-    .await?;
-    ssr::summary(&state, &session, &request).await
-}
-
-/// Withdraws a grant in force (an approver of the model, or a manager).
-#[server(endpoint = "revoke")]
-pub async fn revoke_grant(
-    namespace: String,
-    name: String,
-    comment: Option<String>,
-) -> Result<RequestSummary, ServerFnError> {
-    use super::access::ssr;
-    use crate::server::access::service;
-
-    let (state, session) = ssr::context()?;
-    let request = service::revoke(
-        &state,
-        &session,
-        &namespace,
-        &name,
-        comment.unwrap_or_default(),
-    )
-    .await?;
-    ssr::summary(&state, &session, &request).await
-}
+use crate::wire::access::{InboxItem, count};
 
 /// Requests the signed-in person may review.
 #[component]
@@ -120,11 +35,7 @@ pub fn ReviewInboxPage() -> impl IntoView {
                             {items.into_iter().map(|item| view! { <InboxEntry item/> }).collect_view()}
                         </div>
                     }.into_any(),
-                    Err(error) => view! {
-                        <Notice title="Requests to review could not be loaded" tone=Tone::Error>
-                            <p>{error_message(&error)}</p>
-                        </Notice>
-                    }.into_any(),
+                    Err(error) => view! { <LoadFailed title="Requests to review could not be loaded" error/> }.into_any(),
                 }
             })}
         </Transition>

@@ -8,6 +8,7 @@ use super::access::audit_args::AuditArgs;
 use super::access::context::WorkflowArgs;
 use super::auth::config::AuthArgs;
 use super::kube::KubeArgs;
+use super::limits::LimitArgs;
 use super::reports::args::ReportArgs;
 
 /// How log lines are written.
@@ -27,6 +28,12 @@ pub struct ServeArgs {
     /// then 127.0.0.1:3000.
     #[arg(long, env = "AIGOV_LISTEN", value_name = "ADDR:PORT")]
     pub listen: Option<SocketAddr>,
+
+    /// Address and port of a second listener serving only `/metrics`, for
+    /// Prometheus; keep it off the Ingress. Without it no metrics are
+    /// served (the public listener never serves them).
+    #[arg(long, env = "AIGOV_METRICS_LISTEN", value_name = "ADDR:PORT")]
+    pub metrics_listen: Option<SocketAddr>,
 
     /// Folder holding the built site (`pkg/` with the browser bundle and
     /// stylesheet, plus public assets). Defaults to LEPTOS_SITE_ROOT, then
@@ -77,6 +84,9 @@ pub struct ServeArgs {
 
     #[command(flatten)]
     pub reports: ReportArgs,
+
+    #[command(flatten)]
+    pub limits: LimitArgs,
 }
 
 impl ServeArgs {

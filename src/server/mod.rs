@@ -5,12 +5,13 @@
 pub mod access;
 pub mod auth;
 pub mod cluster_cache;
-pub mod compliance_export;
-pub mod compliance_overview;
+pub mod cluster_compliance;
 pub mod config;
 pub mod exports;
 pub mod health;
 pub mod kube;
+pub mod leader;
+pub mod limits;
 pub mod logs;
 pub mod metrics;
 pub mod oversight;

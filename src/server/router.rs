@@ -1,10 +1,13 @@
-//! The HTTP router: pages, server functions, static files, health checks and
-//! the middleware around them. Built by a function so tests can drive it
-//! with `oneshot` without opening a socket.
+//! The HTTP routers: the public one (pages, server functions, static files,
+//! health checks and the middleware around them) and the metrics one, served
+//! on a listener of its own. Built by functions so tests can drive them with
+//! `oneshot` without opening a socket.
 
 use std::sync::OnceLock;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::StatusCode;
 use axum::routing::get;
 use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
 use tower::ServiceBuilder;
@@ -16,6 +19,7 @@ use super::access::live;
 use super::auth::cli_login::cli_login_routes;
 use super::auth::gate::gate;
 use super::auth::routes::auth_routes;
+use super::limits::{body, rate};
 use super::state::AppState;
 use super::{health, metrics, security_headers, telemetry};
 use crate::app::{App, shell};
@@ -32,18 +36,18 @@ fn page_routes() -> Vec<AxumRouteListing> {
     ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 
-/// Every route of the portal, with its middleware, ready to serve.
+/// Every route people reach, with its middleware, ready to serve.
 pub fn build_router(state: AppState) -> Router {
     let routes = page_routes();
+    let limits = state.limits.clone();
     let mut router = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
-        .route("/metrics", get(metrics::serve_metrics))
+        .route("/metrics", get(metrics_elsewhere))
         .route("/api/live", get(live::live))
         .merge(cli_login_routes())
         .merge(super::logs::log_routes())
-        .merge(super::oversight::exports::export_routes())
-        .merge(super::compliance_export::compliance_export_routes())
+        .merge(super::exports::export_routes())
         .leptos_routes_with_context(&state, routes, security_headers::provide_page_nonce, {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
@@ -53,6 +57,10 @@ pub fn build_router(state: AppState) -> Router {
             _,
         >(security_headers::provide_page_nonce, shell))
         .merge(auth_routes())
+        .layer(axum::middleware::from_fn_with_state(
+            limits.clone(),
+            rate::limit_changes,
+        ))
         .layer(axum::middleware::from_fn_with_state(state.clone(), gate))
         .layer(axum::middleware::from_fn_with_state(
             state.leptos_options.clone(),
@@ -71,6 +79,26 @@ pub fn build_router(state: AppState) -> Router {
             .layer(axum::middleware::from_fn(metrics::http::record))
             // A fast level: the default brotli level takes seconds on a
             // multi-megabyte bundle, which delays the first interaction.
-            .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4))),
+            .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4)))
+            .layer(axum::middleware::from_fn_with_state(
+                limits.body_bytes,
+                body::limit_body,
+            ))
+            // The framework's own readers (forms, server functions) agree.
+            .layer(DefaultBodyLimit::max(limits.body_bytes)),
+    )
+}
+
+/// The metrics listener's only route, `GET /metrics`.
+pub fn build_metrics_router() -> Router {
+    Router::new().route("/metrics", get(metrics::serve_metrics))
+}
+
+/// `/metrics` on the public listener: the Ingress exposes it, so metrics
+/// are served only on the metrics listener (`--metrics-listen`).
+async fn metrics_elsewhere() -> (StatusCode, &'static str) {
+    (
+        StatusCode::NOT_FOUND,
+        "Not found: metrics are served on the portal's metrics listener (--metrics-listen), not here.",
     )
 }

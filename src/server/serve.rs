@@ -8,11 +8,13 @@ use tokio::net::TcpListener;
 use super::access::context::AccessContext;
 use super::access::reconciler;
 use super::auth::AuthState;
+use super::cluster_cache::ClusterCache;
 use super::config::ServeArgs;
 use super::health::Readiness;
 use super::kube::KubeAccess;
+use super::limits::Limits;
 use super::reports::Reporter;
-use super::router::build_router;
+use super::router::{build_metrics_router, build_router};
 use super::state::AppState;
 use super::telemetry;
 
@@ -70,14 +72,27 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
             store: access.store.clone(),
         },
     ));
+    let cluster_cache = Arc::new(ClusterCache::new(kube.portal().clone()));
+    // Held until `run` returns, so idle namespace caches are stopped for as
+    // long as the portal serves, and no longer.
+    let _sweeper = ClusterCache::start_sweeper(&cluster_cache);
     let state = AppState {
         leptos_options,
         readiness: readiness.clone(),
         auth,
         kube,
         access,
+        cluster_cache,
+        limits: Arc::new(Limits::from_args(&args.limits)),
     };
     let app = build_router(state);
+    let metrics_task = match args.metrics_listen {
+        Some(metrics_addr) => Some(serve_metrics(metrics_addr).await?),
+        None => {
+            tracing::info!("no metrics listener (--metrics-listen): metrics are not served");
+            None
+        }
+    };
 
     let listener = TcpListener::bind(addr)
         .await
@@ -105,9 +120,27 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         .with_graceful_shutdown(shutdown)
         .await
         .context("serving HTTP")?;
+    if let Some(task) = metrics_task {
+        task.abort();
+    }
     tracing::info!("stopped");
     telemetry.shutdown();
     Ok(())
+}
+
+/// Serves `/metrics` on `addr`, a listener of its own that the Ingress
+/// does not expose, until the returned task is aborted.
+async fn serve_metrics(addr: std::net::SocketAddr) -> anyhow::Result<tokio::task::JoinHandle<()>> {
+    let listener = TcpListener::bind(addr).await.with_context(|| {
+        format!("cannot listen for metrics on {addr}: is another process using the port?")
+    })?;
+    let local_addr = listener.local_addr()?;
+    tracing::info!(%local_addr, "metrics on http://{local_addr}/metrics");
+    Ok(tokio::spawn(async move {
+        if let Err(error) = axum::serve(listener, build_metrics_router()).await {
+            tracing::error!(%error, "the metrics listener stopped");
+        }
+    }))
 }
 
 /// This replica's name for leader election and Events: the pod name in a

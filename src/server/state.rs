@@ -7,8 +7,10 @@ use std::sync::Arc;
 
 use super::access::context::AccessContext;
 use super::auth::AuthState;
+use super::cluster_cache::ClusterCache;
 use super::health::Readiness;
 use super::kube::KubeAccess;
+use super::limits::Limits;
 
 /// One value handed to axum handlers and, through context, to server
 /// functions (`expect_context::<AppState>()`).
@@ -20,6 +22,12 @@ pub struct AppState {
     pub kube: KubeAccess,
     /// The access workflow: caches, audit, notifications.
     pub access: AccessContext,
+    /// The namespace views' shared watch caches (one per process: `serve`
+    /// builds it and sweeps it while it serves).
+    pub cluster_cache: Arc<ClusterCache>,
+    /// What one person or one request may take: body size, changes per
+    /// second, open streams.
+    pub limits: Arc<Limits>,
 }
 
 /// The session key, for the private cookie jar.

@@ -1,22 +1,30 @@
 //! Two reconciling portal processes, as two replicas of one deployment: one
 //! session key, one leader Lease (named for the test, so they never compete
-//! with other portals), each its own audit log file.
+//! with other portals), each its own audit log file. Every replica ends due
+//! grants in every namespace, so two pairs of them would end each other's:
+//! a pair is started only while it holds [`ONE_PAIR_AT_A_TIME`].
 
 use std::io::Read;
 use std::path::PathBuf;
 use std::time::Duration;
 
 use base64::Engine;
-use k8s_openapi::api::coordination::v1::Lease;
+use jiff::Timestamp;
+use k8s_openapi::api::coordination::v1::{Lease, LeaseSpec};
 use k8s_openapi::api::events::v1::Event;
-use k8s_openapi::jiff::Timestamp;
-use kube::api::{Api, DeleteParams};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{MicroTime, ObjectMeta};
+use kube::api::{Api, DeleteParams, PostParams};
 use serde_json::Value;
 
 use crate::support::running_portal::RunningPortal;
 use crate::support::{TestNamespace, unique_name, wait_until};
 
 const LEASE_NAMESPACE: &str = "aigov-system";
+/// The holder of the Lease in [`Replicas::start_with_dead_holder`].
+pub const DEAD_HOLDER: &str = "a-replica-that-died";
+
+/// Held by the test that runs a pair of replicas, for as long as it does.
+pub static ONE_PAIR_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 pub struct Replicas {
     portals: Vec<RunningPortal>,
@@ -30,6 +38,16 @@ pub struct Replicas {
 impl Replicas {
     /// Starts both processes (reconciler on) and waits until they answer.
     pub async fn start(ns: &TestNamespace) -> Self {
+        Self::launch(ns, false).await
+    }
+
+    /// [`Replicas::start`], with the Lease held by a replica that died and
+    /// whose claim lasts an hour: neither process leads.
+    pub async fn start_with_dead_holder(ns: &TestNamespace) -> Self {
+        Self::launch(ns, true).await
+    }
+
+    async fn launch(ns: &TestNamespace, dead_holder: bool) -> Self {
         let leases = Api::namespaced(ns.client.clone(), LEASE_NAMESPACE);
         no_other_reconciler(&leases).await;
         let mut key = [0u8; 64];
@@ -38,6 +56,9 @@ impl Replicas {
             .expect("reading /dev/urandom");
         let key = base64::engine::general_purpose::STANDARD.encode(key);
         let lease = unique_name("ha-reconciler");
+        if dead_holder {
+            hold_for_the_dead(&leases, &lease).await;
+        }
         let dir = std::env::temp_dir().join(unique_name("aigov-ha"));
         std::fs::create_dir_all(&dir).unwrap();
         let pods: Vec<String> = ["ha-one", "ha-two"]
@@ -102,6 +123,18 @@ impl Replicas {
         )
     }
 
+    /// Waits (up to a Lease duration and a little) until process `index`
+    /// holds the Lease; when it acquired it.
+    pub async fn wait_for_holder(&self, index: usize) -> Timestamp {
+        let identity = self.identity(index);
+        let within = aigov::server::leader::LEASE_DURATION + Duration::from_secs(5);
+        wait_until(within, "the survivor to lead", || async {
+            let (holder, acquired, _) = self.holder().await;
+            (holder == identity).then_some(acquired)
+        })
+        .await
+    }
+
     /// Waits for one process to lead; returns (leader, follower).
     pub async fn elect(&self) -> (usize, usize) {
         let identities = [self.identity(0), self.identity(1)];
@@ -136,22 +169,34 @@ impl Replicas {
         (0..self.portals.len()).any(|index| self.identity(index) == instance)
     }
 
-    /// The instance that reported the expiry of `request` in its Event,
-    /// waiting a little for it (Events are sent in the background).
-    pub async fn expired_by(&self, ns: &TestNamespace, request: &str) -> Option<String> {
+    /// The instances that reported the expiry of `request` in an Event, one
+    /// per Event (a repeat reported as a series counts each time), once the
+    /// first has come and a further second has passed (Events are sent in
+    /// the background); empty after ten seconds without one.
+    pub async fn expired_by(&self, ns: &TestNamespace, request: &str) -> Vec<String> {
         let events = ns.api::<Event>();
-        for _ in 0..20 {
-            let list = events.list(&Default::default()).await.ok()?;
-            let event = list.items.into_iter().find(|event| {
-                event.reason.as_deref() == Some("Expired")
-                    && event.regarding.as_ref().and_then(|r| r.name.as_deref()) == Some(request)
-            });
-            if let Some(event) = event {
-                return event.reporting_instance;
+        let mut found = Vec::new();
+        for round in 0..20 {
+            let list = events.list(&Default::default()).await.unwrap();
+            found = list
+                .items
+                .into_iter()
+                .filter(|event| {
+                    event.reason.as_deref() == Some("Expired")
+                        && event.regarding.as_ref().and_then(|r| r.name.as_deref()) == Some(request)
+                })
+                .flat_map(|event| {
+                    let times = event.series.map_or(1, |series| series.count.max(1));
+                    let by = event.reporting_instance.unwrap_or_default();
+                    std::iter::repeat_n(by, times as usize)
+                })
+                .collect();
+            if !found.is_empty() && round > 0 {
+                break;
             }
             tokio::time::sleep(Duration::from_millis(500)).await;
         }
-        None
+        found
     }
 }
 
@@ -177,6 +222,26 @@ impl Drop for Replicas {
     }
 }
 
+/// Writes the Lease `name` as held, just renewed, for an hour, by a replica
+/// that is not there.
+async fn hold_for_the_dead(leases: &Api<Lease>, name: &str) {
+    let now = MicroTime(Timestamp::now());
+    let lease = Lease {
+        metadata: ObjectMeta {
+            name: Some(name.to_owned()),
+            ..Default::default()
+        },
+        spec: Some(LeaseSpec {
+            holder_identity: Some(DEAD_HOLDER.to_owned()),
+            lease_duration_seconds: Some(3600),
+            acquire_time: Some(now.clone()),
+            renew_time: Some(now),
+            ..Default::default()
+        }),
+    };
+    leases.create(&PostParams::default(), &lease).await.unwrap();
+}
+
 /// Waits (up to 30 s) until no portal reconciles on the default Lease: any
 /// reconciler acts in every namespace, so one started by hand against the
 /// devcluster would expire this test's grants in place of its replicas.
@@ -184,7 +249,7 @@ async fn no_other_reconciler(leases: &Api<Lease>) {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
     loop {
         let holder = leases
-            .get_opt(aigov::server::access::reconciler::LEASE_NAME)
+            .get_opt(aigov::server::access::context::DEFAULT_RECONCILER_LEASE)
             .await
             .unwrap()
             .and_then(|lease| lease.spec)

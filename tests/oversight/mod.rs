@@ -60,7 +60,7 @@ pub async fn ask(
     justification: &str,
 ) -> String {
     service::submit(
-        state,
+        &state.access,
         who,
         NewRequest {
             namespace: ns.into(),
@@ -85,7 +85,7 @@ pub async fn bob_decides(
     comment: &str,
 ) {
     let bob = session("bob", &["fraud-team", "fraud-leads"], false);
-    service::review(state, &bob, ns, name, decision, comment.into())
+    service::review(&state.access, &bob, ns, name, decision, comment.into())
         .await
         .unwrap_or_else(|e| panic!("bob's review of {name}: {e}"));
 }

@@ -202,12 +202,57 @@ impl Drop for TestNamespace {
                 let Ok(client) = Client::try_from(config) else {
                     return;
                 };
-                let _ = Api::<Namespace>::all(client)
+                let _ = Api::<Namespace>::all(client.clone())
                     .delete(&name, &DeleteParams::background())
                     .await;
+                release_requests(&client, &name).await;
             });
         })
         .join();
+    }
+}
+
+/// Lets the AccessRequests of a namespace being deleted go without a
+/// reconciler: a test's reconciler puts its finalizer on every request of
+/// the cluster, and may have stopped before the namespace is deleted.
+/// (Tests of the finalizer itself delete their namespace while their
+/// reconciler runs.) Done once every request is being deleted without the
+/// finalizer; gives up after ten seconds.
+async fn release_requests(client: &Client, namespace: &str) {
+    use aigov::crd::AccessRequest;
+    use aigov::server::access::deletion::FINALIZER;
+    use kube::ResourceExt;
+    use kube::api::{ListParams, Patch, PatchParams};
+    let api = Api::<AccessRequest>::namespaced(client.clone(), namespace);
+    for _ in 0..40 {
+        let Ok(list) = api.list(&ListParams::default()).await else {
+            return;
+        };
+        let held = |r: &&AccessRequest| r.finalizers().iter().any(|f| f == FINALIZER);
+        // A request being deleted can take no new finalizer.
+        let settled = list
+            .items
+            .iter()
+            .all(|r| r.metadata.deletion_timestamp.is_some() && !held(&r));
+        if settled {
+            return;
+        }
+        for request in list.items.iter().filter(held) {
+            let others: Vec<&String> = request
+                .finalizers()
+                .iter()
+                .filter(|f| *f != FINALIZER)
+                .collect();
+            let patch = serde_json::json!({"metadata": {"finalizers": others}});
+            let _ = api
+                .patch(
+                    &request.name_any(),
+                    &PatchParams::default(),
+                    &Patch::Merge(&patch),
+                )
+                .await;
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
     }
 }
 

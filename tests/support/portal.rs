@@ -12,7 +12,8 @@ use aigov::server::access::context::{AccessContext, WorkflowArgs};
 use aigov::server::access::service::{self, NewRequest};
 use aigov::server::auth::AuthState;
 use aigov::server::auth::claims::KubeIdentity;
-use aigov::server::auth::session::{Session, new_session, unix_now};
+use aigov::server::auth::session::{Session, new_session, now};
+use aigov::server::cluster_cache::ClusterCache;
 use aigov::server::health::Readiness;
 use aigov::server::kube::{KubeAccess, KubeArgs};
 use aigov::server::state::AppState;
@@ -68,6 +69,8 @@ pub fn workflow(pending_timeout: Duration) -> WorkflowArgs {
         lease_namespace: "aigov-system".into(),
         reconciler_lease: "aigov-reconciler".into(),
         no_reconciler: true,
+        settled_retention: std::time::Duration::from_secs(400 * 86_400),
+        reconcile_namespace: None,
     }
 }
 
@@ -76,6 +79,7 @@ pub fn app_state_with(kube: KubeAccess, workflow: &WorkflowArgs) -> AppState {
     let audit = AuditArgs {
         audit_log: None,
         notify_webhook_url: None,
+        record_namespace: "aigov-system".into(),
     };
     app_state_with_audit(kube, workflow, &audit)
 }
@@ -100,6 +104,8 @@ pub fn app_state_with_audit(
         leptos_options: LeptosOptions::builder().output_name("aigov").build(),
         readiness,
         auth: auth(),
+        cluster_cache: Arc::new(ClusterCache::new(kube.portal().clone())),
+        limits: Default::default(),
         kube,
         access,
     }
@@ -124,7 +130,7 @@ pub fn session(username: &str, groups: &[&str], is_manager: bool) -> Session {
         username: format!("oidc:{username}"),
         groups: groups.iter().map(|g| format!("oidc:{g}")).collect(),
     };
-    new_session(user, kube, unix_now())
+    new_session(user, kube, now())
 }
 
 /// Alice's request for the viewer level of `fraud-scorer` in `namespace`
@@ -141,10 +147,10 @@ pub async fn granted_to_alice(state: &AppState, namespace: &str, duration: &str)
         justification: String::new(),
         extends: None,
     };
-    let request = service::submit(state, &alice, form).await.unwrap();
+    let request = service::submit(&state.access, &alice, form).await.unwrap();
     let name = request.name_any();
     let approved = service::review(
-        state,
+        &state.access,
         &bob,
         namespace,
         &name,

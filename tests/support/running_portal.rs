@@ -3,8 +3,26 @@
 //! development identity provider's real login form.
 
 use std::net::TcpListener;
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
+
+/// The `aigov` binary built with these tests, or `AIGOV_TEST_BINARY` when
+/// set (a copy of it that another build sharing the target directory
+/// cannot replace while the tests run).
+pub fn aigov_binary() -> std::path::PathBuf {
+    std::env::var_os("AIGOV_TEST_BINARY")
+        .map(Into::into)
+        .unwrap_or_else(|| env!("CARGO_BIN_EXE_aigov").into())
+}
+
+/// Where signing in through the provider's login form ended.
+pub enum SignIn {
+    /// On the overview, signed in.
+    Landed(reqwest::Client),
+    /// On a page of the portal's that refused the sign-in.
+    Refused(reqwest::Response),
+}
 
 /// The portal process; killed when dropped.
 pub struct RunningPortal {
@@ -22,17 +40,23 @@ impl RunningPortal {
     /// [`RunningPortal::start`], with extra environment variables (which
     /// override `.dev/env`).
     pub async fn start_with_env(env: &[(&str, &str)]) -> Self {
-        Self::launch(env, false).await
+        Self::launch(&aigov_binary(), env, false).await
+    }
+
+    /// [`RunningPortal::start_with_env`] with another build of the portal,
+    /// e.g. the release binary of `make build`.
+    pub async fn start_program(program: &Path, env: &[(&str, &str)]) -> Self {
+        Self::launch(program, env, false).await
     }
 
     /// A portal that also runs the reconciler (when it holds the leader
     /// Lease), as every replica does in production. Give it its own Lease
     /// (`AIGOV_RECONCILER_LEASE`) so it never competes with other portals.
     pub async fn start_reconciling(env: &[(&str, &str)]) -> Self {
-        Self::launch(env, true).await
+        Self::launch(&aigov_binary(), env, true).await
     }
 
-    async fn launch(env: &[(&str, &str)], reconciler: bool) -> Self {
+    async fn launch(program: &Path, env: &[(&str, &str)], reconciler: bool) -> Self {
         super::portal::portal_access().await;
         let port = TcpListener::bind("127.0.0.1:0")
             .unwrap()
@@ -46,7 +70,7 @@ impl RunningPortal {
         if !reconciler {
             args.push("--no-reconciler");
         }
-        let child = Command::new(env!("CARGO_BIN_EXE_aigov"))
+        let child = Command::new(program)
             .args(args)
             .env("AIGOV_KUBECONFIG", cluster.dir.join("portal-kubeconfig"))
             .env("AIGOV_DEV", "true")
@@ -76,9 +100,23 @@ impl RunningPortal {
     /// A client with `user` signed in (password = user name), through the
     /// portal's `/auth/login` and the provider's login form.
     pub async fn signed_in(&self, user: &str) -> reqwest::Client {
-        let _ = rustls::crypto::ring::default_provider().install_default();
         let ca = std::env::var("AIGOV_OIDC_CA_FILE").expect("AIGOV_OIDC_CA_FILE (source .dev/env)");
-        let pem = std::fs::read(ca).unwrap();
+        match self.sign_in(user, std::path::Path::new(&ca)).await {
+            SignIn::Landed(browser) => browser,
+            SignIn::Refused(response) => panic!(
+                "signing in as {user} was refused: {} {}",
+                response.status(),
+                response.text().await.unwrap_or_default()
+            ),
+        }
+    }
+
+    /// Signs `user` in through the provider whose certificate authority is
+    /// `ca_file`: the browser either lands on the overview, or the portal
+    /// answers the sign-in with a page of its own.
+    pub async fn sign_in(&self, user: &str, ca_file: &std::path::Path) -> SignIn {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let pem = std::fs::read(ca_file).unwrap();
         let mut builder = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .cookie_store(true);
@@ -92,10 +130,13 @@ impl RunningPortal {
             if let Some(location) = response.headers().get(reqwest::header::LOCATION) {
                 current = current.join(location.to_str().unwrap()).unwrap();
                 if current.as_str() == format!("{}/", self.url) {
-                    return browser;
+                    return SignIn::Landed(browser);
                 }
                 response = browser.get(current.clone()).send().await.unwrap();
                 continue;
+            }
+            if current.as_str().starts_with(&format!("{}/", self.url)) {
+                return SignIn::Refused(response);
             }
             let html = response.text().await.unwrap();
             let action = html

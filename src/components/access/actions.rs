@@ -7,11 +7,11 @@
 
 use leptos::prelude::*;
 
-use super::error_text;
 use super::live::LiveRefresh;
-use crate::pages::access::{CancelRequest, ExtendGrant, RelinquishGrant};
-use crate::pages::reviews::{ReviewRequest, RevokeGrant};
-use crate::views::access::RequestSummary;
+use crate::api::ApiError;
+use crate::api::access::mine::{CancelRequest, ExtendGrant, RelinquishGrant};
+use crate::api::access::reviews::{ReviewRequest, RevokeGrant};
+use crate::wire::access::RequestSummary;
 
 /// One kind of action on the page, and the request it was last used on.
 pub struct Tracked<S: leptos::server_fn::ServerFn + 'static> {
@@ -105,7 +105,7 @@ pub fn ActionFeedback() -> impl IntoView {
     let actions = AccessActions::expect();
     let message = move || {
         let outcome = |done: &str,
-                       value: Option<Result<RequestSummary, ServerFnError>>,
+                       value: Option<Result<RequestSummary, ApiError>>,
                        target: Option<String>| {
             match (value, target) {
                 (Some(Ok(request)), _) => Some(Ok(format!(
@@ -114,7 +114,7 @@ pub fn ActionFeedback() -> impl IntoView {
                     request.name,
                     request.phase.as_str()
                 ))),
-                (Some(Err(error)), None) => Some(Err(error_text(&error))),
+                (Some(Err(error)), None) => Some(Err(error.message.clone())),
                 _ => None,
             }
         };
@@ -170,7 +170,7 @@ fn error_for<S>(
     key: String,
 ) -> impl Fn() -> Option<String> + Send + Sync + 'static
 where
-    S: leptos::server_fn::ServerFn<Error = ServerFnError> + Clone + Send + Sync + 'static,
+    S: leptos::server_fn::ServerFn<Error = ApiError> + Clone + Send + Sync + 'static,
     S::Output: Clone + Send + Sync + 'static,
 {
     move || {
@@ -178,7 +178,7 @@ where
             return None;
         }
         match tracked.action.value().get() {
-            Some(Err(error)) => Some(error_text(&error)),
+            Some(Err(error)) => Some(error.message.clone()),
             _ => None,
         }
     }

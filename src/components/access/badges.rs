@@ -1,10 +1,11 @@
 //! Small labels: a model's data classification, a request's phase, the
 //! time a grant has left.
 
+use jiff::Timestamp;
 use leptos::prelude::*;
 
-use crate::views::access::PhaseView;
-use crate::views::time_words::time_left_text;
+use crate::wire::access::PhaseView;
+use crate::wire::time_words::time_left_text;
 
 /// The data classification, coloured by sensitivity.
 #[component]
@@ -31,17 +32,17 @@ pub fn PhaseBadge(phase: PhaseView) -> impl IntoView {
 /// browser it counts down every second from the end time; the server's
 /// words are what a page without JavaScript shows.
 #[component]
-pub fn TimeLeft(words: Option<String>, expires_at: Option<String>) -> impl IntoView {
+pub fn TimeLeft(words: Option<String>, expires_at: Option<Timestamp>) -> impl IntoView {
     let (text, set_text) = signal(time_left_text(words.as_deref(), expires_at.is_some()));
     #[cfg(feature = "hydrate")]
-    if let (Some(_), Some(at)) = (&words, &expires_at) {
-        count_down(at, set_text);
+    if let (Some(_), Some(end)) = (&words, expires_at) {
+        count_down(end, set_text);
     }
     #[cfg(not(feature = "hydrate"))]
     let _ = set_text;
     match expires_at {
         Some(at) => view! {
-            <time class="time-left" datetime=at.clone() title=format!("Ends at {at}") data-testid="time-left">
+            <time class="time-left" datetime=at.to_string() title=format!("Ends at {at}") data-testid="time-left">
                 {text}
             </time>
         }
@@ -52,14 +53,10 @@ pub fn TimeLeft(words: Option<String>, expires_at: Option<String>) -> impl IntoV
 
 /// Updates `set_text` every second until the component goes away.
 #[cfg(feature = "hydrate")]
-fn count_down(at: &str, set_text: WriteSignal<String>) {
-    use crate::views::time_words::{duration_words, seconds_left};
-    let end_ms = js_sys::Date::parse(at);
-    if !end_ms.is_finite() {
-        return;
-    }
+fn count_down(end: Timestamp, set_text: WriteSignal<String>) {
+    use crate::wire::time_words::{duration_words, seconds_left};
     let tick = move || {
-        let left = seconds_left(end_ms, js_sys::Date::now());
+        let left = seconds_left(end, Timestamp::now());
         set_text.set(time_left_text(Some(&duration_words(left)), true));
     };
     if let Ok(handle) = set_interval_with_handle(tick, std::time::Duration::from_secs(1)) {

@@ -7,7 +7,7 @@ use leptos_router::components::A;
 
 use super::actions::RequestActionForms;
 use super::badges::{ClassificationBadge, PhaseBadge, TimeLeft};
-use crate::views::access::{PhaseView, RequestSummary};
+use crate::wire::access::{PhaseView, RequestSummary};
 
 /// One request, with a link to its page.
 #[component]
@@ -49,13 +49,13 @@ pub fn RequestCard(
                     <div><dt>"Approvals"</dt><dd data-testid="approvals">{format!("{} of {}", request.approvals, request.required_approvals)}</dd></div>
                 })}
                 {(phase == PhaseView::Active).then(|| view! {
-                    <div><dt>"Time left"</dt><dd><TimeLeft words=request.time_left_words.clone() expires_at=request.expires_at.clone()/></dd></div>
+                    <div><dt>"Time left"</dt><dd><TimeLeft words=request.time_left_words.clone() expires_at=request.expires_at/></dd></div>
                 })}
                 {request.extends.clone().map(|grant| view! {
                     <div><dt>"Extends"</dt><dd><A href=format!("/requests/{}/{grant}", request.namespace)>{grant.clone()}</A></dd></div>
                 })}
-                {request.created_at.clone().map(|at| view! {
-                    <div><dt>"Requested"</dt><dd><time datetime=at.clone()>{at.clone()}</time></dd></div>
+                {request.created_at.map(|at| view! {
+                    <div><dt>"Requested"</dt><dd><time datetime=at.to_string()>{at.to_string()}</time></dd></div>
                 })}
             </dl>
             {(!request.justification.is_empty()).then(|| view! {

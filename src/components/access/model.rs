@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use super::badges::ClassificationBadge;
-use crate::views::access::{ModelSummary, count};
+use crate::wire::access::{ModelSummary, count};
 
 /// A model in the catalog.
 #[component]

@@ -7,9 +7,8 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use super::error_text;
-use crate::pages::models::RequestAccess;
-use crate::views::access::ModelDetail;
+use crate::api::models::RequestAccess;
+use crate::wire::access::ModelDetail;
 
 /// The longest justification, as the server checks it.
 const MAX_JUSTIFICATION: usize = 2000;
@@ -48,7 +47,7 @@ pub fn RequestForm(detail: ModelDetail) -> impl IntoView {
     let pending = action.pending();
     let error = move || {
         action.value().with(|value| match value {
-            Some(Err(error)) => Some(error_text(error)),
+            Some(Err(error)) => Some(error.message.clone()),
             _ => None,
         })
     };

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use super::badges::PhaseBadge;
-use crate::views::access::{DecisionView, HistoryView, ReviewView};
+use crate::wire::access::{DecisionView, HistoryView, ReviewView};
 
 /// Every review so far, with its comment.
 #[component]
@@ -29,7 +29,7 @@ pub fn ReviewList(reviews: Vec<ReviewView>) -> impl IntoView {
                             <span class=class>{word}</span>
                             {review.self_approval.then(|| view! { " " <span class="badge">"self-approval"</span> })}
                             " "
-                            <time class="muted" datetime=review.at.clone()>{review.at.clone()}</time>
+                            <time class="muted" datetime=review.at.to_string()>{review.at.to_string()}</time>
                             {(!review.comment.is_empty())
                                 .then(|| view! { <blockquote class="user-text">{review.comment}</blockquote> })}
                         </li>
@@ -51,7 +51,7 @@ pub fn HistoryTimeline(history: Vec<HistoryView>) -> impl IntoView {
                 .map(|entry| {
                     view! {
                         <li class="timeline-entry">
-                            <time class="timeline-time" datetime=entry.at.clone()>{entry.at.clone()}</time>
+                            <time class="timeline-time" datetime=entry.at.to_string()>{entry.at.to_string()}</time>
                             <div class="timeline-body">
                                 <span class="timeline-what">
                                     <strong>{entry.actor}</strong>

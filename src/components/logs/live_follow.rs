@@ -12,7 +12,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use super::log_lines::log_line;
-use crate::views::logs::{MAX_LIVE_LINES, MAX_PAUSED_LINES, line_matches, push_bounded};
+use crate::wire::logs::{MAX_LIVE_LINES, MAX_PAUSED_LINES, line_matches, push_bounded};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Following {
@@ -234,7 +234,7 @@ mod browser {
                 // While CONNECTING the browser retries on its own.
                 if source.ready_state() == EventSource::CLOSED {
                     on_end(
-                        "Following stopped: the portal refused the stream or could not be reached. Reload the page to see why."
+                        "Following stopped: the portal refused the stream or could not be reached. One person may follow at most a few logs at once: close another log page, then reload this one."
                             .into(),
                     );
                 }

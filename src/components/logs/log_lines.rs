@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::views::logs::highlight_segments;
+use crate::wire::logs::highlight_segments;
 
 /// One line: the pod it came from (in a merged view) and its text.
 pub fn log_line(pod: Option<&str>, text: &str, search: &str) -> impl IntoView + use<> {

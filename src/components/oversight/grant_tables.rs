@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use super::when::{MaybeWhen, When};
-use crate::views::access_overview::{ApproverTimes, GrantRow, GrantSource, PendingRow};
+use crate::wire::cluster_grants::{ApproverTimes, GrantRow, GrantSource, PendingRow};
 
 fn request_href(namespace: &str, request: &str) -> String {
     format!("/requests/{namespace}/{request}")
@@ -65,7 +65,7 @@ fn GrantLine(row: GrantRow) -> impl IntoView {
         row.approved_by.join(", ")
     };
     let since_words = row.held_words.clone().map(|w| format!("{w} ago"));
-    let expires = match (row.expires_at.clone(), row.time_left_words.clone()) {
+    let expires = match (row.expires_at, row.time_left_words.clone()) {
         (Some(at), Some(left)) => view! { <When at relative=format!("{left} left")/> }.into_any(),
         (Some(at), None) => view! { <When at/> }.into_any(),
         (None, _) => view! { <span class="muted">"no end"</span> }.into_any(),
@@ -78,7 +78,7 @@ fn GrantLine(row: GrantRow) -> impl IntoView {
             <td>{row.level.clone()} <br/> <span class="muted">{row.role.clone()}</span></td>
             <td>{source}</td>
             <td>{approved}</td>
-            <td><MaybeWhen at=row.since.clone() relative=since_words.unwrap_or_default()/></td>
+            <td><MaybeWhen at=row.since relative=since_words.unwrap_or_default()/></td>
             <td>{expires}</td>
         </tr>
     }

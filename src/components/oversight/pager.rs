@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use crate::views::audit_trail::Pagination;
+use crate::wire::audit_trail::Pagination;
 
 /// "51–100 of 230 events".
 pub fn range_words(pagination: &Pagination, noun_plural: &str) -> String {

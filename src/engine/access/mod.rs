@@ -1,10 +1,17 @@
 //! The access workflow's decisions, on plain data: who may do what with a
 //! request ([`permissions`]), how a request moves from one phase to the next
-//! ([`transitions`]), and what a role permits in words ([`rules_in_words`]).
+//! ([`transitions`]), and what a role permits in words ([`rules_in_words`]);
+//! when a settled request is removed ([`retention`]) and how a deletion is
+//! recorded ([`deletion`]).
 
+pub mod deletion;
 pub mod permissions;
+pub mod refusal;
+pub mod retention;
 pub mod rules_in_words;
 pub mod transitions;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_hostile;

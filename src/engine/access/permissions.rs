@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use k8s_openapi::jiff::Timestamp;
+use jiff::Timestamp;
 
 use crate::crd::{AccessRequest, AccessRequestStatus, Decision, ModelSpec, Phase};
 

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use k8s_openapi::jiff::Timestamp;
+use jiff::Timestamp;
 
 use super::permissions::{self, Person};
 use super::transitions::{self, Refusal, RequestForm};

@@ -6,8 +6,8 @@
 
 use std::time::Duration;
 
+use jiff::{SignedDuration, Timestamp};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
-use k8s_openapi::jiff::{SignedDuration, Timestamp};
 
 use super::permissions::{self, Person};
 use crate::crd::access_request::MAX_TEXT;
@@ -19,59 +19,7 @@ use crate::crd::{
 /// The actor recorded for changes the portal makes on its own (expiry).
 pub const PORTAL_ACTOR: &str = "aigov";
 
-/// Why a change was refused. Each message tells the person what happened
-/// and, where there is one, what to do instead.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum Refusal {
-    #[error("Model {model} offers no access level `{level}`. Choose one of: {offered}.")]
-    UnknownLevel {
-        model: String,
-        level: String,
-        offered: String,
-    },
-    #[error(transparent)]
-    InvalidDuration(#[from] duration::InvalidDuration),
-    #[error("{requested} is longer than model {model} allows; choose at most {max}.")]
-    DurationTooLong {
-        model: String,
-        requested: String,
-        max: String,
-    },
-    #[error("Model {0} asks for a justification: say why you need access.")]
-    JustificationRequired(String),
-    #[error("The {field} is too long: at most {max} characters, this one has {actual}.")]
-    TextTooLong {
-        field: &'static str,
-        max: usize,
-        actual: usize,
-    },
-    #[error("You already have a pending request for {level} access to model {model}: {existing}.")]
-    AlreadyPending {
-        model: String,
-        level: String,
-        existing: String,
-    },
-    #[error("This request is {0} already; nothing was changed.")]
-    Settled(&'static str),
-    #[error("This request is {0}, so it has no grant to change.")]
-    NotActive(&'static str),
-    #[error("You are not an approver of model {0}.")]
-    NotAnApprover(String),
-    #[error("You cannot approve your own request: model {0} does not allow self-approval.")]
-    SelfApproval(String),
-    #[error("You have already reviewed this request; each approver counts once.")]
-    AlreadyReviewed,
-    #[error("Only the requester, {0}, can do this.")]
-    NotTheRequester(String),
-    #[error("Only approvers of model {0} and managers can revoke access.")]
-    NotARevoker(String),
-    #[error("The grant of model {model} in force is needed to extend it; {request} is {phase}.")]
-    NothingToExtend {
-        model: String,
-        request: String,
-        phase: &'static str,
-    },
-}
+pub use super::refusal::Refusal;
 
 /// What a person asked for, before it becomes an AccessRequest.
 #[derive(Debug, Clone, PartialEq, Eq)]

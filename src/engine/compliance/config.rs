@@ -82,11 +82,11 @@ impl Default for GpuConfig {
 
 impl Config {
     /// Reads a configuration from YAML; absent fields keep their defaults.
-    pub fn from_yaml(text: &str) -> Result<Config, serde_yaml::Error> {
+    pub fn from_yaml(text: &str) -> Result<Config, serde_yaml_ng::Error> {
         if text.trim().is_empty() {
             return Ok(Config::default());
         }
-        serde_yaml::from_str(text)
+        serde_yaml_ng::from_str(text)
     }
 
     /// Whether a check runs (every check does unless disabled).

@@ -106,7 +106,7 @@ pub struct PodSecurity {
     pub level: Level,
 }
 
-/// The audit of one workload.
+/// The assessment of one workload.
 #[derive(Clone, Debug, Serialize)]
 pub struct WorkloadReport {
     pub kind: String,
@@ -161,30 +161,30 @@ impl NamespaceContext {
     }
 }
 
-/// The whole audit: one report per workload, sorted, and namespace scores.
+/// The whole assessment: one report per workload, sorted, and namespace scores.
 #[derive(Clone, Debug)]
-pub struct AuditReport {
+pub struct Assessment {
     pub workloads: Vec<WorkloadReport>,
     pub namespaces: Vec<NamespaceScore>,
 }
 
 /// Audits every workload among `objects` (one per workload identity, see
 /// [`unique`]).
-pub fn audit(objects: &[KubeObject], config: &Config) -> AuditReport {
+pub fn assess(objects: &[KubeObject], config: &Config) -> Assessment {
     let context = NamespaceContext::from_objects(objects);
     let reports: Vec<WorkloadReport> = unique(workloads(objects))
         .iter()
-        .map(|w| audit_workload(w, &context, config))
+        .map(|w| assess_workload(w, &context, config))
         .collect();
     let namespaces = score::namespace_scores(&reports);
-    AuditReport {
+    Assessment {
         workloads: reports,
         namespaces,
     }
 }
 
 /// Runs every enabled check on one workload.
-pub fn audit_workload(
+pub fn assess_workload(
     workload: &Workload,
     context: &NamespaceContext,
     config: &Config,

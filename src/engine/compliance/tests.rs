@@ -1,4 +1,4 @@
-//! Behaviour of the resource checks, the scores and the audit as a whole.
+//! Behaviour of the resource checks, the scores and the assessment as a whole.
 
 use serde::Deserialize;
 
@@ -6,7 +6,7 @@ use super::*;
 use crate::engine::objects::{Decoded, decode};
 
 pub(super) fn objects(yaml: &str) -> Vec<KubeObject> {
-    serde_yaml::Deserializer::from_str(yaml)
+    serde_yaml_ng::Deserializer::from_str(yaml)
         .map(|doc| serde_json::Value::deserialize(doc).expect("valid yaml"))
         .flat_map(decode)
         .filter_map(|d| match d.expect("decodes") {
@@ -16,8 +16,8 @@ pub(super) fn objects(yaml: &str) -> Vec<KubeObject> {
         .collect()
 }
 
-pub(super) fn audit_yaml(yaml: &str, config: &Config) -> AuditReport {
-    audit(&objects(yaml), config)
+pub(super) fn audit_yaml(yaml: &str, config: &Config) -> Assessment {
+    assess(&objects(yaml), config)
 }
 
 /// A Deployment in `ns` with one container described by `container` (YAML
@@ -31,7 +31,7 @@ pub(super) fn deployment(ns: &str, name: &str, labels: &str, container: &str) ->
 pub(super) const GOOD_LABELS: &str = "owner: team-a, model: llama, data-classification: internal";
 pub(super) const GOOD_CONTAINER: &str = "image: \"registry.example.com/app:1.0@sha256:0123\", resources: {requests: {cpu: 100m, memory: 128Mi}, limits: {cpu: 500m, memory: 256Mi}}, livenessProbe: {tcpSocket: {port: 80}}, readinessProbe: {tcpSocket: {port: 80}}";
 
-pub(super) fn check<'a>(report: &'a AuditReport, name: &str, id: &str) -> &'a Check {
+pub(super) fn check<'a>(report: &'a Assessment, name: &str, id: &str) -> &'a Check {
     report
         .workloads
         .iter()
@@ -43,7 +43,7 @@ pub(super) fn check<'a>(report: &'a AuditReport, name: &str, id: &str) -> &'a Ch
         .unwrap_or_else(|| panic!("no check {id}"))
 }
 
-pub(super) fn has_check(report: &AuditReport, name: &str, id: &str) -> bool {
+pub(super) fn has_check(report: &Assessment, name: &str, id: &str) -> bool {
     report
         .workloads
         .iter()

@@ -1,7 +1,17 @@
-//! Address blocks outside the cluster: CIDR parsing, ranges, and turning a
-//! set of addresses back into the fewest CIDR blocks.
+//! Address blocks outside the cluster: CIDR parsing (with `ipnet`), ranges,
+//! and turning a set of addresses back into the fewest CIDR blocks.
+//!
+//! A [`Cidr`] is `ipnet`'s [`IpNet`]; it orders by family, then address,
+//! then prefix length. Ranges are kept as plain numbers, because what is
+//! left of a block once its `except` blocks are taken out is a range, not
+//! a block.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+use ipnet::{IpNet, Ipv4Subnets, Ipv6Subnets};
+
+/// A CIDR block.
+pub type Cidr = IpNet;
 
 /// IPv4 or IPv6.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -11,13 +21,6 @@ pub enum Family {
 }
 
 impl Family {
-    fn bits(self) -> u32 {
-        match self {
-            Family::V4 => 32,
-            Family::V6 => 128,
-        }
-    }
-
     fn max(self) -> u128 {
         match self {
             Family::V4 => u128::from(u32::MAX),
@@ -53,37 +56,21 @@ impl IpRange {
     }
 }
 
-/// A CIDR block, ordered by family, then address, then prefix length.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Cidr {
-    pub family: Family,
-    pub address: u128,
-    pub prefix: u32,
-}
-
-impl Cidr {
-    pub fn range(&self) -> IpRange {
-        let host_bits = self.family.bits() - self.prefix;
-        let size_minus_one = if host_bits == 128 {
-            u128::MAX
-        } else {
-            (1u128 << host_bits) - 1
-        };
-        IpRange {
-            family: self.family,
-            start: self.address,
-            end: self.address + size_minus_one,
+impl From<Cidr> for IpRange {
+    /// The addresses of a block, from its network to its broadcast address.
+    fn from(cidr: Cidr) -> IpRange {
+        match cidr {
+            IpNet::V4(net) => IpRange {
+                family: Family::V4,
+                start: u32::from(net.network()).into(),
+                end: u32::from(net.broadcast()).into(),
+            },
+            IpNet::V6(net) => IpRange {
+                family: Family::V6,
+                start: net.network().into(),
+                end: net.broadcast().into(),
+            },
         }
-    }
-}
-
-impl std::fmt::Display for Cidr {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let address: IpAddr = match self.family {
-            Family::V4 => Ipv4Addr::from(self.address as u32).into(),
-            Family::V6 => Ipv6Addr::from(self.address).into(),
-        };
-        write!(f, "{address}/{}", self.prefix)
     }
 }
 
@@ -91,69 +78,43 @@ impl std::fmt::Display for Cidr {
 /// block). Host bits below the prefix are cleared, as the network would.
 pub fn parse_cidr(text: &str) -> Result<Cidr, String> {
     let text = text.trim();
-    let (address, prefix) = match text.split_once('/') {
-        Some((a, p)) => (a, Some(p)),
-        None => (text, None),
+    let net = match text.split_once('/') {
+        Some((address, prefix)) => {
+            let address: IpAddr = address
+                .parse()
+                .map_err(|_| format!("`{text}` is not an IP address or CIDR"))?;
+            // Digits only: `u8::from_str` would also take `+8`, which the
+            // apiserver refuses.
+            let prefix: u8 = Some(prefix)
+                .filter(|p| (1..=3).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()))
+                .and_then(|p| p.parse().ok())
+                .ok_or_else(|| format!("`{text}` has an invalid prefix length"))?;
+            IpNet::new(address, prefix)
+                .map_err(|_| format!("`{text}` has an invalid prefix length"))?
+        }
+        None => text
+            .parse::<IpAddr>()
+            .map(IpNet::from)
+            .map_err(|_| format!("`{text}` is not an IP address or CIDR"))?,
     };
-    let address: IpAddr = address
-        .parse()
-        .map_err(|_| format!("`{text}` is not an IP address or CIDR"))?;
-    let (family, value) = match address {
-        IpAddr::V4(a) => (Family::V4, u128::from(u32::from(a))),
-        IpAddr::V6(a) => (Family::V6, u128::from(a)),
-    };
-    let prefix = match prefix {
-        Some(p) => p.parse::<u32>().ok().filter(|p| *p <= family.bits()),
-        None => Some(family.bits()),
-    }
-    .ok_or_else(|| format!("`{text}` has an invalid prefix length"))?;
-    let host_bits = family.bits() - prefix;
-    let mask = if host_bits == 128 {
-        0
-    } else {
-        family.max() & !((1u128 << host_bits) - 1)
-    };
-    Ok(Cidr {
-        family,
-        address: value & mask,
-        prefix,
-    })
+    Ok(net.trunc())
 }
 
 /// The fewest CIDR blocks that cover exactly `range`.
 pub fn cidrs_of(range: IpRange) -> Vec<Cidr> {
-    let bits = range.family.bits();
-    let mut out = Vec::new();
-    let mut start = range.start;
-    loop {
-        // The largest aligned block that starts at `start` and fits.
-        let mut host_bits = if start == 0 {
-            bits
-        } else {
-            start.trailing_zeros().min(bits)
-        };
-        while host_bits > 0 && block_end(start, host_bits) > range.end {
-            host_bits -= 1;
-        }
-        out.push(Cidr {
-            family: range.family,
-            address: start,
-            prefix: bits - host_bits,
-        });
-        let end = block_end(start, host_bits);
-        if end >= range.end {
-            return out;
-        }
-        start = end + 1;
+    match range.family {
+        Family::V4 => Ipv4Subnets::new(v4(range.start), v4(range.end), 0)
+            .map(IpNet::V4)
+            .collect(),
+        Family::V6 => Ipv6Subnets::new(Ipv6Addr::from(range.start), Ipv6Addr::from(range.end), 0)
+            .map(IpNet::V6)
+            .collect(),
     }
 }
 
-fn block_end(start: u128, host_bits: u32) -> u128 {
-    if host_bits == 128 {
-        u128::MAX
-    } else {
-        start + ((1u128 << host_bits) - 1)
-    }
+/// An IPv4 address from the low 32 bits of a range bound.
+fn v4(address: u128) -> Ipv4Addr {
+    Ipv4Addr::from(address as u32)
 }
 
 /// Merges touching or overlapping ranges; input need not be sorted.
@@ -224,6 +185,24 @@ mod tests {
     }
 
     #[test]
+    fn a_prefix_length_is_digits_only() {
+        for text in [
+            "10.0.0.0/+8",
+            "10.0.0.0/-0",
+            "10.0.0.0/",
+            "10.0.0.0/ 8",
+            "::/+0",
+        ] {
+            let error = parse_cidr(text).unwrap_err();
+            assert!(error.contains("invalid prefix length"), "{text}: {error}");
+        }
+        assert_eq!(
+            parse_cidr("10.0.0.0/008").unwrap().to_string(),
+            "10.0.0.0/8"
+        );
+    }
+
+    #[test]
     fn whole_universe_is_one_block() {
         assert_eq!(cidr_strings(IpRange::universe(Family::V4)), ["0.0.0.0/0"]);
         assert_eq!(cidr_strings(IpRange::universe(Family::V6)), ["::/0"]);
@@ -232,8 +211,8 @@ mod tests {
     #[test]
     fn cidr_minus_except_is_the_fewest_covering_blocks() {
         // 10.0.0.0/8 minus 10.0.0.0/9 is 10.128.0.0/9.
-        let whole = parse_cidr("10.0.0.0/8").unwrap().range();
-        let hole = parse_cidr("10.0.0.0/9").unwrap().range();
+        let whole = IpRange::from(parse_cidr("10.0.0.0/8").unwrap());
+        let hole = IpRange::from(parse_cidr("10.0.0.0/9").unwrap());
         let rest = IpRange {
             start: hole.end + 1,
             ..whole
@@ -269,10 +248,88 @@ mod tests {
 
     #[test]
     fn elementary_ranges_split_at_block_edges() {
-        let block = parse_cidr("10.0.0.0/8").unwrap().range();
+        let block = IpRange::from(parse_cidr("10.0.0.0/8").unwrap());
         let ranges = elementary_ranges(&[IpRange::universe(Family::V4)], &[block]);
         assert_eq!(ranges.len(), 3);
         assert_eq!(ranges[1], block);
         assert_eq!(merge(ranges), vec![IpRange::universe(Family::V4)]);
+    }
+}
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use crate::hostile::{config, mixed};
+    use proptest::prelude::*;
+
+    fn any_cidr() -> impl Strategy<Value = Cidr> {
+        prop_oneof![
+            (any::<u32>(), 0u8..=32)
+                .prop_map(|(a, p)| IpNet::new(Ipv4Addr::from(a).into(), p).unwrap()),
+            (any::<u128>(), 0u8..=128)
+                .prop_map(|(a, p)| IpNet::new(Ipv6Addr::from(a).into(), p).unwrap()),
+        ]
+    }
+
+    fn cidr_text() -> impl Strategy<Value = String> + Clone {
+        (any::<[u8; 4]>(), 0u8..=40).prop_map(|(a, p)| format!("{}/{p}", Ipv4Addr::from(a)))
+    }
+
+    fn any_range() -> impl Strategy<Value = IpRange> {
+        prop_oneof![
+            (any::<u32>(), any::<u32>()).prop_map(|(a, b)| IpRange {
+                family: Family::V4,
+                start: a.min(b).into(),
+                end: a.max(b).into(),
+            }),
+            (any::<u128>(), any::<u128>()).prop_map(|(a, b)| IpRange {
+                family: Family::V6,
+                start: a.min(b),
+                end: a.max(b),
+            }),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(config())]
+
+        #[test]
+        fn any_text_is_a_block_or_an_error_naming_it(text in mixed(cidr_text())) {
+            match parse_cidr(&text) {
+                Ok(cidr) => {
+                    let trimmed = text.trim();
+                    if let Some((_, prefix)) = trimmed.split_once('/') {
+                        prop_assert!(prefix.bytes().all(|b| b.is_ascii_digit()), "{:?}", text);
+                        prop_assert_eq!(prefix.parse::<u8>().ok(), Some(cidr.prefix_len()));
+                    }
+                    prop_assert_eq!(parse_cidr(&cidr.to_string()), Ok(cidr));
+                }
+                Err(error) => prop_assert!(
+                    error.contains(text.trim())
+                        && (error.contains("is not an IP address or CIDR")
+                            || error.contains("invalid prefix length")),
+                    "{:?}: {}", text, error
+                ),
+            }
+        }
+
+        #[test]
+        fn every_block_reads_back_as_written(cidr in any_cidr()) {
+            prop_assert_eq!(parse_cidr(&cidr.to_string()), Ok(cidr.trunc()));
+        }
+
+        #[test]
+        fn the_fewest_blocks_cover_exactly_the_range(range in any_range()) {
+            let blocks = cidrs_of(range);
+            prop_assert!(!blocks.is_empty());
+            let mut next = range.start;
+            for block in &blocks {
+                let covered = IpRange::from(*block);
+                prop_assert_eq!(covered.start, next);
+                prop_assert!(covered.end <= range.end);
+                next = covered.end.wrapping_add(1);
+            }
+            prop_assert_eq!(IpRange::from(*blocks.last().unwrap()).end, range.end);
+        }
     }
 }

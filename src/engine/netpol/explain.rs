@@ -86,7 +86,7 @@ impl<'a> Analysis<'a> {
     ) -> Option<Explanation> {
         let pods_of = |target: &Target| -> Option<Vec<Peer>> {
             match target {
-                Target::External(cidr) => Some(vec![Peer::External(cidr.range())]),
+                Target::External(cidr) => Some(vec![Peer::External((*cidr).into())]),
                 Target::Workload(id) => {
                     let pods: Vec<Peer> = (0..self.cluster.pods.len())
                         .filter(|&i| &self.cluster.pods[i].workload == id)

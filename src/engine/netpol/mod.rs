@@ -29,4 +29,6 @@ mod tests;
 #[cfg(test)]
 mod tests_external;
 #[cfg(test)]
+mod tests_hostile;
+#[cfg(test)]
 mod tests_ports;

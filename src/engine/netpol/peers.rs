@@ -275,15 +275,18 @@ fn peer_selects_pod(
             .is_none_or(|selector| selects(selector, &pod.labels))
 }
 
-/// An unparsable CIDR gives no block (admits nothing); exceptions outside
-/// the CIDR or unparsable are ignored.
+/// An unparsable CIDR gives no block (admits nothing), and so does an
+/// unparsable exception: ignoring it would admit the very addresses it
+/// takes out, and a broken policy never widens access. Exceptions outside
+/// the CIDR are ignored.
 fn compile_block(cidr: &str, except: Option<&[String]>) -> Option<Block> {
-    let cidr = parse_cidr(cidr).ok()?.range();
+    let cidr = IpRange::from(parse_cidr(cidr).ok()?);
     let except = except
         .unwrap_or_default()
         .iter()
-        .filter_map(|e| parse_cidr(e).ok())
-        .map(|e| e.range())
+        .map(|e| parse_cidr(e).ok().map(IpRange::from))
+        .collect::<Option<Vec<_>>>()?
+        .into_iter()
         .filter(|e| cidr.overlaps(e))
         .collect();
     Some(Block { cidr, except })

@@ -1,4 +1,12 @@
 //! Label selectors as NetworkPolicy uses them.
+//!
+//! `kube::core::Selector` (built with `TryFrom<LabelSelector>`) matches
+//! almost the same way, but not exactly: it accepts `NotIn` with an empty
+//! list of values and then selects every object, where the API server
+//! rejects such a selector and here it selects nothing, so that a broken
+//! policy never widens access. Its conversion also takes the selector by
+//! value, a copy for every pod a policy is checked against. So matching
+//! stays here.
 
 use std::collections::BTreeMap;
 
@@ -143,6 +151,17 @@ mod tests {
         ));
         assert!(!selects(&expr("a", "In", &[]), &labels(&[("a", "b")])));
         assert!(!selects(&expr("a", "NotIn", &[]), &labels(&[])));
+        // An explicit empty list is as invalid as none.
+        let empty_list = LabelSelector {
+            match_expressions: Some(vec![LabelSelectorRequirement {
+                key: "a".into(),
+                operator: "NotIn".into(),
+                values: Some(vec![]),
+            }]),
+            ..Default::default()
+        };
+        assert!(!selects(&empty_list, &labels(&[])));
+        assert!(!selects(&empty_list, &labels(&[("a", "b")])));
     }
 
     #[test]

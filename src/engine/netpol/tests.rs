@@ -7,7 +7,7 @@ use super::*;
 use crate::engine::objects::{Decoded, KubeObject, decode};
 
 pub(super) fn objects(yaml: &str) -> Vec<KubeObject> {
-    serde_yaml::Deserializer::from_str(yaml)
+    serde_yaml_ng::Deserializer::from_str(yaml)
         .map(|doc| serde_json::Value::deserialize(doc).expect("valid yaml"))
         .flat_map(decode)
         .filter_map(|d| match d.expect("decodes") {

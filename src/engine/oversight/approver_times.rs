@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use super::words::{rough, seconds_between};
 use crate::crd::{AccessRequest, Decision};
-use crate::views::access_overview::ApproverTimes;
+use crate::wire::cluster_grants::ApproverTimes;
 
 /// The middle of `values` (the mean of the two middle ones for an even
 /// count, rounded down); `None` when empty.

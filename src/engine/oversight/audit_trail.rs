@@ -1,19 +1,20 @@
 //! The audit trail: every history entry of every request the viewer may
 //! see, newest first, filtered by user, model, namespace, action and dates.
-
-use k8s_openapi::jiff::{SignedDuration, Timestamp};
-use kube::ResourceExt;
+//! Entries come from the durable access records merged with the live
+//! requests ([`super::records`]), so a deleted request stays in the trail,
+//! marked as gone.
 
 use super::pagination::{PER_PAGE, paginate, parse_page};
+use super::records::{Recorded, recorded};
 use super::words::{query_string, rough, seconds_between, with_query};
-use crate::crd::AccessRequest;
-use crate::engine::access::transitions;
-use crate::views::audit_trail::{
+use crate::crd::{AccessRecord, AccessRequest};
+use crate::wire::audit_trail::{
     AuditChoices, AuditEvent, AuditFilterValues, AuditTrail, Pagination,
 };
+use jiff::{SignedDuration, Timestamp};
 
 /// The actions the workflow records, in the order a request lives them.
-pub const KNOWN_ACTIONS: [&str; 10] = [
+pub const KNOWN_ACTIONS: [&str; 12] = [
     "requested",
     "extension-requested",
     "approved",
@@ -24,6 +25,8 @@ pub const KNOWN_ACTIONS: [&str; 10] = [
     "relinquished",
     "revoked",
     "expired",
+    "removed",
+    "deleted",
 ];
 
 /// The filters, checked.
@@ -51,8 +54,12 @@ impl AuditFilter {
         };
         let mut problems = Vec::new();
         let from = date_start(&values.from, "start", &mut problems);
-        let until = date_start(&values.to, "end", &mut problems)
-            .and_then(|day| day.checked_add(SignedDuration::from_hours(24)).ok());
+        // The last representable day has no day after it: its end is the
+        // end of time, not "no end date".
+        let until = date_start(&values.to, "end", &mut problems).map(|day| {
+            day.checked_add(SignedDuration::from_hours(24))
+                .unwrap_or(Timestamp::MAX)
+        });
         if let (Some(from), Some(until)) = (from, until)
             && from >= until
         {
@@ -83,8 +90,8 @@ impl AuditFilter {
         })
     }
 
-    /// Whether `event`, which happened at `at`, passes every filter.
-    pub fn admits(&self, event: &AuditEvent, at: Timestamp) -> bool {
+    /// Whether `event` passes every filter.
+    pub fn admits(&self, event: &AuditEvent) -> bool {
         self.user.as_ref().is_none_or(|user| {
             event.actor.to_lowercase() == *user || event.requester.to_lowercase() == *user
         }) && self
@@ -99,8 +106,8 @@ impl AuditFilter {
                 .action
                 .as_ref()
                 .is_none_or(|action| &event.action == action)
-            && self.from.is_none_or(|from| at >= from)
-            && self.until.is_none_or(|until| at < until)
+            && self.from.is_none_or(|from| event.at >= from)
+            && self.until.is_none_or(|until| event.at < until)
     }
 }
 
@@ -134,52 +141,47 @@ fn date_start(text: &str, which: &str, problems: &mut Vec<String>) -> Option<Tim
 }
 
 /// Every event of `requests`, newest first (ties: by request, later entry
-/// first), each with its moment.
-pub fn events(requests: &[AccessRequest]) -> Vec<(Timestamp, AuditEvent)> {
+/// first).
+pub fn events(requests: &[Recorded]) -> Vec<AuditEvent> {
     let mut events = Vec::new();
     for request in requests {
-        let namespace = request.namespace().unwrap_or_default();
-        let name = request.name_any();
-        let status = transitions::current(request);
-        for (index, entry) in status.history.iter().enumerate() {
+        for (index, entry) in request.history.iter().enumerate() {
             events.push((
-                entry.at.0,
                 index,
                 AuditEvent {
-                    at: entry.at.0.to_string(),
+                    at: entry.at.0,
                     actor: entry.actor.clone(),
                     action: entry.action.clone(),
                     phase: entry.phase.as_str().to_owned(),
-                    requester: request.spec.requester.clone(),
-                    model: request.spec.model.clone(),
-                    namespace: namespace.clone(),
-                    level: request.spec.level.clone(),
-                    request: name.clone(),
+                    requester: request.asked.requester.clone(),
+                    model: request.asked.model.clone(),
+                    namespace: request.namespace.clone(),
+                    level: request.asked.level.clone(),
+                    request: request.name.clone(),
                     comment: entry.comment.clone(),
+                    request_gone: request.gone.clone(),
                     ago: String::new(),
                 },
             ));
         }
     }
     events.sort_by(|a, b| {
-        b.0.cmp(&a.0)
-            .then_with(|| a.2.namespace.cmp(&b.2.namespace))
-            .then_with(|| a.2.request.cmp(&b.2.request))
-            .then_with(|| b.1.cmp(&a.1))
+        b.1.at
+            .cmp(&a.1.at)
+            .then_with(|| a.1.namespace.cmp(&b.1.namespace))
+            .then_with(|| a.1.request.cmp(&b.1.request))
+            .then_with(|| b.0.cmp(&a.0))
     });
-    events
-        .into_iter()
-        .map(|(at, _, event)| (at, event))
-        .collect()
+    events.into_iter().map(|(_, event)| event).collect()
 }
 
 /// The actions a filter may name: the known ones, then any other that
 /// occurs among `events`.
-pub fn actions(events: &[(Timestamp, AuditEvent)]) -> Vec<String> {
+pub fn actions(events: &[AuditEvent]) -> Vec<String> {
     let mut actions: Vec<String> = KNOWN_ACTIONS.iter().map(|a| (*a).to_owned()).collect();
     let mut others: Vec<String> = events
         .iter()
-        .map(|(_, event)| event.action.clone())
+        .map(|event| event.action.clone())
         .filter(|action| !actions.contains(action))
         .collect();
     others.sort();
@@ -204,31 +206,33 @@ pub fn filter_query(values: &AuditFilterValues) -> String {
 /// is wrong with the filters.
 pub fn filtered(
     requests: &[AccessRequest],
+    records: &[AccessRecord],
     values: &AuditFilterValues,
 ) -> Result<Vec<AuditEvent>, Vec<String>> {
-    let all = events(requests);
+    let all = events(&recorded(requests, records));
     let filter = AuditFilter::parse(values, &actions(&all))?;
     Ok(all
         .into_iter()
-        .filter(|(at, event)| filter.admits(event, *at))
-        .map(|(_, event)| event)
+        .filter(|event| filter.admits(event))
         .collect())
 }
 
 /// One page of the audit trail for the page at `/audit`.
 pub fn audit_trail(
     requests: &[AccessRequest],
+    records: &[AccessRecord],
     values: AuditFilterValues,
     page: &str,
     limited: bool,
     now: Timestamp,
 ) -> AuditTrail {
-    let all = events(requests);
+    let requests = recorded(requests, records);
+    let all = events(&requests);
     let actions = actions(&all);
-    let mut models: Vec<String> = requests.iter().map(|r| r.spec.model.clone()).collect();
+    let mut models: Vec<String> = requests.iter().map(|r| r.asked.model.clone()).collect();
     models.sort();
     models.dedup();
-    let mut namespaces: Vec<String> = requests.iter().filter_map(|r| r.namespace()).collect();
+    let mut namespaces: Vec<String> = requests.iter().map(|r| r.namespace.clone()).collect();
     namespaces.sort();
     namespaces.dedup();
     let query = filter_query(&values);
@@ -255,8 +259,7 @@ pub fn audit_trail(
     trail.filter = values;
     let matching: Vec<AuditEvent> = all
         .into_iter()
-        .filter(|(at, event)| filter.admits(event, *at))
-        .map(|(_, event)| event)
+        .filter(|event| filter.admits(event))
         .collect();
     let href = |number: usize| {
         let page = number.to_string();
@@ -274,9 +277,7 @@ pub fn audit_trail(
             trail.pagination = pagination;
             trail.events = matching[range].to_vec();
             for event in &mut trail.events {
-                if let Ok(at) = event.at.parse::<Timestamp>() {
-                    event.ago = format!("{} ago", rough(seconds_between(at, now)));
-                }
+                event.ago = format!("{} ago", rough(seconds_between(event.at, now)));
             }
         }
         Err(problem) => {

@@ -6,16 +6,16 @@
 //! model's namespace, binds the role of one of that model's access levels
 //! (same kind and name), and does not carry aigov's labels.
 
+use jiff::Timestamp;
 use k8s_openapi::api::rbac::v1::RoleBinding;
-use k8s_openapi::jiff::Timestamp;
 use kube::ResourceExt;
 
 use super::approver_times::approver_times;
 use super::words::{query_string, rough, seconds_between};
 use crate::crd::{AccessRequest, Decision, Model, Phase, labels};
 use crate::engine::access::permissions;
-use crate::views::access_overview::{
-    AccessOverview, GrantRow, GrantSource, OverviewFilterValues, PendingRow,
+use crate::wire::cluster_grants::{
+    ClusterGrants, GrantRow, GrantSource, GrantsFilterValues, PendingRow,
 };
 
 /// "Expiring within a day" and "within a week".
@@ -26,20 +26,20 @@ pub const LONGEST: usize = 10;
 
 /// The filters, trimmed; `None` is "any".
 #[derive(Clone, Debug, Default)]
-pub struct OverviewFilter {
+pub struct GrantsFilter {
     pub model: Option<String>,
     pub namespace: Option<String>,
     /// Lower-case.
     pub user: Option<String>,
 }
 
-impl OverviewFilter {
-    pub fn new(values: &OverviewFilterValues) -> Self {
+impl GrantsFilter {
+    pub fn new(values: &GrantsFilterValues) -> Self {
         let text = |value: &str| {
             let value = value.trim();
             (!value.is_empty()).then(|| value.to_owned())
         };
-        OverviewFilter {
+        GrantsFilter {
             model: text(&values.model),
             namespace: text(&values.namespace),
             user: text(&values.user).map(|user| user.to_lowercase()),
@@ -103,10 +103,10 @@ pub fn aigov_grant(request: &AccessRequest, model: Option<&Model>, now: Timestam
             .map(|l| format!("{} {}", l.role_ref.kind.as_str(), l.role_ref.name))
             .unwrap_or_default(),
         approved_by,
-        since: status.granted_at.as_ref().map(|t| t.0.to_string()),
+        since: status.granted_at.as_ref().map(|t| t.0),
         held_words: held.map(rough),
         held_seconds: held,
-        expires_at: status.expires_at.as_ref().map(|t| t.0.to_string()),
+        expires_at: status.expires_at.as_ref().map(|t| t.0),
         time_left_seconds: left,
         time_left_words: left.map(rough),
         request: Some(request.name_any()),
@@ -155,7 +155,7 @@ pub fn outside_grants(bindings: &[RoleBinding], models: &[Model], now: Timestamp
                     level: levels.join(", "),
                     role: format!("{} {}", binding.role_ref.kind, binding.role_ref.name),
                     approved_by: Vec::new(),
-                    since: created.map(|at| at.to_string()),
+                    since: created,
                     held_words: held.map(rough),
                     held_seconds: held,
                     expires_at: None,
@@ -187,7 +187,7 @@ fn pending_row(request: &AccessRequest, model: Option<&Model>, now: Timestamp) -
         requester: request.spec.requester.clone(),
         model: request.spec.model.clone(),
         level: request.spec.level.clone(),
-        created_at: created.map(|at| at.to_string()),
+        created_at: created,
         waiting_seconds: waiting,
         waiting_words: rough(waiting),
         approvals: permissions::approvals(request),
@@ -195,15 +195,19 @@ fn pending_row(request: &AccessRequest, model: Option<&Model>, now: Timestamp) -
     }
 }
 
-/// The whole overview of what the viewer may see, filtered.
-pub fn access_overview(
+/// The whole overview of what the viewer may see, filtered. `gone` are
+/// the requests no longer in the cluster, rebuilt from their access records
+/// ([`super::records::Recorded::as_request`]): they hold no access, but
+/// their reviews still count in the approvers' times.
+pub fn cluster_grants(
     requests: &[AccessRequest],
+    gone: &[AccessRequest],
     models: &[Model],
     bindings: &[RoleBinding],
-    values: OverviewFilterValues,
+    values: GrantsFilterValues,
     now: Timestamp,
-) -> AccessOverview {
-    let filter = OverviewFilter::new(&values);
+) -> ClusterGrants {
+    let filter = GrantsFilter::new(&values);
     let mut model_names: Vec<String> = models.iter().map(|m| m.name_any()).collect();
     model_names.extend(requests.iter().map(|r| r.spec.model.clone()));
     model_names.sort();
@@ -256,9 +260,17 @@ pub fn access_overview(
     pending.sort_by_key(|p| std::cmp::Reverse(p.waiting_seconds));
     pending.truncate(LONGEST);
 
-    let approvers = approver_times(&in_place, |approver| filter.admits_user(approver));
+    let decided: Vec<&AccessRequest> = in_place
+        .iter()
+        .copied()
+        .chain(
+            gone.iter()
+                .filter(|r| filter.admits_place(&r.namespace().unwrap_or_default(), &r.spec.model)),
+        )
+        .collect();
+    let approvers = approver_times(&decided, |approver| filter.admits_user(approver));
 
-    AccessOverview {
+    ClusterGrants {
         export_query: query_string(&[
             ("model", &values.model),
             ("namespace", &values.namespace),
@@ -276,7 +288,7 @@ pub fn access_overview(
         approvers,
         limited: false,
         bindings_hidden: Vec::new(),
-        generated_at: now.to_string(),
+        generated_at: now,
     }
 }
 

@@ -72,8 +72,8 @@ fn bindings() -> Vec<RoleBinding> {
     ]
 }
 
-fn overview(values: OverviewFilterValues) -> AccessOverview {
-    access_overview(&requests(), &models(), &bindings(), values, now())
+fn overview(values: GrantsFilterValues) -> ClusterGrants {
+    cluster_grants(&requests(), &[], &models(), &bindings(), values, now())
 }
 
 fn subjects(rows: &[GrantRow]) -> Vec<&str> {
@@ -82,7 +82,7 @@ fn subjects(rows: &[GrantRow]) -> Vec<&str> {
 
 #[test]
 fn grants_made_through_aigov_show_who_approved_since_when_and_time_left() {
-    let all = overview(OverviewFilterValues::default());
+    let all = overview(GrantsFilterValues::default());
     assert_eq!(
         subjects(&all.grants),
         ["alice", "dave", "erin"],
@@ -91,7 +91,10 @@ fn grants_made_through_aigov_show_who_approved_since_when_and_time_left() {
     let alice = &all.grants[0];
     assert_eq!(alice.source, GrantSource::Aigov);
     assert_eq!(alice.approved_by, ["bob"]);
-    assert_eq!(alice.since.as_deref(), Some("2027-01-14T08:00:00Z"));
+    assert_eq!(
+        alice.since.map(|at| at.to_string()).as_deref(),
+        Some("2027-01-14T08:00:00Z")
+    );
     assert_eq!(alice.held_words.as_deref(), Some("1d"));
     assert_eq!(alice.time_left_seconds, Some(3_600));
     assert_eq!(alice.time_left_words.as_deref(), Some("1h"));
@@ -102,7 +105,7 @@ fn grants_made_through_aigov_show_who_approved_since_when_and_time_left() {
 
 #[test]
 fn bindings_of_model_roles_made_by_hand_are_outside_aigov_one_row_per_subject() {
-    let all = overview(OverviewFilterValues::default());
+    let all = overview(GrantsFilterValues::default());
     assert_eq!(subjects(&all.outside), ["oidc:interns", "oidc:mallory"]);
     let mallory = &all.outside[1];
     assert_eq!(mallory.source, GrantSource::Outside);
@@ -117,14 +120,14 @@ fn bindings_of_model_roles_made_by_hand_are_outside_aigov_one_row_per_subject() 
 
 #[test]
 fn expiring_sections_split_at_a_day_and_a_week() {
-    let all = overview(OverviewFilterValues::default());
+    let all = overview(GrantsFilterValues::default());
     assert_eq!(subjects(&all.expiring_day), ["alice"]);
     assert_eq!(subjects(&all.expiring_week), ["dave"]);
 }
 
 #[test]
 fn longest_held_grants_and_longest_waiting_requests_come_first() {
-    let all = overview(OverviewFilterValues::default());
+    let all = overview(GrantsFilterValues::default());
     assert_eq!(subjects(&all.longest_held), ["dave", "alice", "erin"]);
     let waiting: Vec<&str> = all
         .pending_longest
@@ -139,7 +142,7 @@ fn longest_held_grants_and_longest_waiting_requests_come_first() {
 
 #[test]
 fn approver_times_come_from_the_reviews() {
-    let all = overview(OverviewFilterValues::default());
+    let all = overview(GrantsFilterValues::default());
     assert_eq!(all.approvers.len(), 1);
     assert_eq!(all.approvers[0].approver, "bob");
     assert_eq!(all.approvers[0].decisions, 3);
@@ -148,7 +151,7 @@ fn approver_times_come_from_the_reviews() {
 
 #[test]
 fn filters_narrow_every_section() {
-    let fraud = overview(OverviewFilterValues {
+    let fraud = overview(GrantsFilterValues {
         namespace: "fraud".into(),
         ..Default::default()
     });
@@ -156,7 +159,7 @@ fn filters_narrow_every_section() {
     assert_eq!(fraud.pending_longest.len(), 1);
     assert_eq!(fraud.namespaces, ["fraud", "llm"], "choices stay complete");
 
-    let mallory = overview(OverviewFilterValues {
+    let mallory = overview(GrantsFilterValues {
         user: "Mallory".into(),
         ..Default::default()
     });
@@ -164,7 +167,7 @@ fn filters_narrow_every_section() {
     assert_eq!(subjects(&mallory.outside), ["oidc:mallory"]);
     assert_eq!(mallory.export_query, "user=Mallory");
 
-    let alice = overview(OverviewFilterValues {
+    let alice = overview(GrantsFilterValues {
         user: "alice".into(),
         ..Default::default()
     });
@@ -172,7 +175,7 @@ fn filters_narrow_every_section() {
     assert_eq!(alice.pending_longest[0].requester, "alice");
     assert!(alice.approvers.is_empty(), "alice decided nothing");
 
-    let nothing = overview(OverviewFilterValues {
+    let nothing = overview(GrantsFilterValues {
         model: "no-such-model".into(),
         ..Default::default()
     });
@@ -188,4 +191,41 @@ fn a_binding_with_aigovs_labels_is_never_outside_aigov() {
         labels::MANAGER.to_owned(),
     )]));
     assert!(made_by_aigov(&labelled));
+}
+
+#[test]
+fn a_deleted_requests_reviews_still_count_but_it_holds_no_access() {
+    // Carol granted an hour after it was asked; then the request was deleted
+    // while in force, and only its records remain.
+    let mut deleted = grant("fraud", "gone", "mallory", -3_600, 3_600);
+    let status = deleted.status.as_mut().unwrap();
+    status.reviews[0].reviewer = "carol".into();
+    status.history[1].actor = "carol".into();
+    deleted.metadata.uid = Some("uid-gone".into());
+    let records: Vec<crate::crd::AccessRecord> = deleted
+        .status
+        .clone()
+        .unwrap()
+        .history
+        .iter()
+        .enumerate()
+        .filter_map(|(index, entry)| {
+            crate::crd::AccessRecord::of_entry(&deleted, index, entry, "aigov-system")
+        })
+        .collect();
+    let gone: Vec<AccessRequest> = crate::engine::oversight::records::recorded(&[], &records)
+        .iter()
+        .map(|recorded| recorded.as_request())
+        .collect();
+    let all = cluster_grants(
+        &requests(),
+        &gone,
+        &models(),
+        &bindings(),
+        GrantsFilterValues::default(),
+        now(),
+    );
+    let carol = all.approvers.iter().find(|a| a.approver == "carol");
+    assert_eq!(carol.map(|c| c.decisions), Some(1));
+    assert!(!subjects(&all.grants).contains(&"mallory"));
 }

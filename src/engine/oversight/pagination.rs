@@ -4,7 +4,7 @@
 
 use std::ops::Range;
 
-use crate::views::audit_trail::{PageLink, Pagination};
+use crate::wire::audit_trail::{PageLink, Pagination};
 
 /// How many items one page shows.
 pub const PER_PAGE: usize = 50;

@@ -1,9 +1,9 @@
 //! Small shared pieces: durations in a few words, seconds between two
 //! times, and query strings for links.
 
-use k8s_openapi::jiff::Timestamp;
+use jiff::Timestamp;
 
-pub use crate::views::time_words::rough_duration_words as rough;
+pub use crate::wire::time_words::rough_duration_words as rough;
 
 /// Seconds from `from` to `to`, zero when `to` is earlier.
 pub fn seconds_between(from: Timestamp, to: Timestamp) -> u64 {

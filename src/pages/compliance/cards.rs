@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use crate::components::charts::score_bars::ScoreBars;
 use crate::components::charts::stacked_bar::{Part, StackedBar};
 use crate::components::charts::trend_line::TrendLine;
-use crate::views::compliance_overview::{Headline, PodSecurityCounts, TrendBucket};
+use crate::wire::cluster_compliance::{Headline, PodSecurityCounts, TrendBucket};
 
 /// How many namespaces the score chart shows.
 const CHART_NAMESPACES: usize = 15;

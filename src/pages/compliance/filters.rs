@@ -4,10 +4,10 @@
 use leptos::prelude::*;
 use leptos_router::components::{A, Form};
 
-use crate::views::overview_filter::{OverviewFilter, SortKey};
+use crate::wire::cluster_filter::{ClusterFilter, SortKey};
 
 #[component]
-pub fn OverviewFilterForm(filter: OverviewFilter, teams: Vec<String>) -> impl IntoView {
+pub fn ClusterFilterForm(filter: ClusterFilter, teams: Vec<String>) -> impl IntoView {
     let number = |value: Option<u32>| value.map(|v| v.to_string()).unwrap_or_default();
     let team = filter.team.clone();
     let team_field = if teams.is_empty() {

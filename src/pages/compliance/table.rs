@@ -6,9 +6,9 @@ use leptos_router::components::A;
 
 use super::cards::pod_security_parts;
 use crate::components::charts::stacked_bar::StackedBar;
-use crate::views::compliance_overview::{OverviewRow, ReportState};
-use crate::views::namespace::DenyStatus;
-use crate::views::overview_filter::{OverviewFilter, SortKey};
+use crate::wire::cluster_compliance::{ClusterRow, ReportState};
+use crate::wire::cluster_filter::{ClusterFilter, SortKey};
+use crate::wire::namespace::DenyStatus;
 
 /// A report's age in words.
 pub fn age_words(seconds: i64) -> String {
@@ -31,13 +31,9 @@ fn score_class(score: u32) -> &'static str {
 
 /// A column header that sorts by `key` (the other way when it already
 /// does), with `aria-sort` on the sorted one.
-fn sort_header(
-    filter: &OverviewFilter,
-    key: SortKey,
-    label: &'static str,
-) -> impl IntoView + use<> {
+fn sort_header(filter: &ClusterFilter, key: SortKey, label: &'static str) -> impl IntoView + use<> {
     let sorted = filter.sort == key;
-    let next = OverviewFilter {
+    let next = ClusterFilter {
         sort: key,
         descending: sorted && !filter.descending,
         ..filter.clone()
@@ -71,11 +67,7 @@ fn direction(status: DenyStatus) -> impl IntoView {
 }
 
 #[component]
-pub fn OverviewTable(
-    rows: Vec<OverviewRow>,
-    filter: OverviewFilter,
-    total: usize,
-) -> impl IntoView {
+pub fn ClusterTable(rows: Vec<ClusterRow>, filter: ClusterFilter, total: usize) -> impl IntoView {
     let caption = if rows.len() == total {
         format!("{total} namespaces")
     } else {
@@ -109,7 +101,7 @@ pub fn OverviewTable(
 }
 
 #[component]
-fn Row(row: OverviewRow) -> impl IntoView {
+fn Row(row: ClusterRow) -> impl IntoView {
     let base = format!("/namespaces/{}", row.namespace);
     let others = if row.other_tools.is_empty() {
         view! { <span class="muted">"—"</span> }.into_any()

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::views::namespace::Picture;
+use crate::wire::namespace::Picture;
 
 /// Workloads as circles (dashed red when not isolated for ingress),
 /// address blocks outside the cluster as squares, allowed flows as arrows.

@@ -1,11 +1,13 @@
-//! Every change to a request is recorded three ways besides its status
-//! history: a Kubernetes Event on the request (`kubectl describe`), one JSON
-//! line on the audit log, and, when configured, a webhook notification.
+//! Every change to a request is recorded four ways besides its status
+//! history: access records that outlive the request ([`super::archive`]), a
+//! Kubernetes Event on the request (`kubectl describe`), one JSON line on
+//! the audit log, and, when configured, a webhook notification.
 
-use k8s_openapi::jiff::Timestamp;
+use jiff::Timestamp;
 use kube::runtime::events::{Event, EventType, Recorder, Reporter};
 use kube::{Client, Resource, ResourceExt};
 
+use super::archive::Archive;
 use super::audit_log::{AuditLog, AuditRecord};
 use super::notify::{Notification, Notifier};
 use crate::crd::{AccessRequest, Decision, Model};
@@ -16,6 +18,8 @@ pub struct Change {
     pub record: AuditRecord,
     pub model_display_name: String,
     reference: k8s_openapi::api::core::v1::ObjectReference,
+    /// The request in its new state, whose history the records keep.
+    request: Box<AccessRequest>,
 }
 
 impl Change {
@@ -32,7 +36,7 @@ impl Change {
         let status = request.status.as_ref();
         Change {
             record: AuditRecord {
-                time: Timestamp::now().to_string(),
+                time: Timestamp::now(),
                 actor: actor.to_owned(),
                 action: action.to_owned(),
                 request: format!("{namespace}/{}", request.name_any()),
@@ -46,35 +50,48 @@ impl Change {
                 }),
                 comment: comment.to_owned(),
                 phase: request.phase().as_str().to_owned(),
-                expires_at: status
-                    .and_then(|s| s.expires_at.as_ref())
-                    .map(|t| t.0.to_string()),
+                expires_at: status.and_then(|s| s.expires_at.as_ref()).map(|t| t.0),
             },
             model_display_name: model
                 .map(|m| m.spec.display_name.clone())
                 .unwrap_or_else(|| request.spec.model.clone()),
             reference: request.object_ref(&()),
+            request: Box::new(request.clone()),
         }
     }
 }
 
-/// Writes changes to the audit log, as Events and to the webhook.
+/// Writes changes to the access records, the audit log, as Events and to
+/// the webhook.
 #[derive(Clone)]
 pub struct Auditor {
     client: Client,
     log: AuditLog,
     notifier: Notifier,
     instance: String,
+    archive: Archive,
 }
 
 impl Auditor {
-    pub fn new(client: Client, log: AuditLog, notifier: Notifier, instance: String) -> Self {
+    pub fn new(
+        client: Client,
+        log: AuditLog,
+        notifier: Notifier,
+        instance: String,
+        archive: Archive,
+    ) -> Self {
         Self {
             client,
             log,
             notifier,
             instance,
+            archive,
         }
+    }
+
+    /// The access records.
+    pub fn archive(&self) -> &Archive {
+        &self.archive
     }
 
     /// Sends a notification that is not a change (e.g. an expiry warning).
@@ -82,11 +99,16 @@ impl Auditor {
         self.notifier.notify(notification);
     }
 
-    /// Records `change`. The audit line is written before this returns; the
-    /// Event and the notification are sent in the background, so a slow
-    /// cluster or receiver never holds up a decision.
+    /// Records `change`. The audit line and the access records are written
+    /// before this returns (a record that cannot be written is logged, and
+    /// written by the reconciler's next pass); the Event and the
+    /// notification are sent in the background, so a slow cluster or
+    /// receiver never holds up a decision.
     pub async fn record(&self, change: Change) {
         self.log.write(&change.record);
+        if let Err(error) = self.archive.keep(&change.request).await {
+            tracing::warn!(%error, request = %change.record.request, "access record not written yet; the reconciler will retry");
+        }
         if let Some(notification) = Notification::from_change(&change) {
             self.notifier.notify(notification);
         }

@@ -1,4 +1,5 @@
-//! Settings of the audit trail and of outgoing notifications.
+//! Settings of the audit trail, its durable records and of outgoing
+//! notifications.
 
 use std::path::PathBuf;
 
@@ -23,4 +24,16 @@ pub struct AuditArgs {
         hide_env_values = true
     )]
     pub notify_webhook_url: Option<url::Url>,
+
+    /// Namespace of the access records: one AccessRecord per entry of every
+    /// request's history, kept when the request or its namespace is
+    /// deleted (see docs/audit.md). The portal creates and reads them
+    /// there, and never changes or deletes one.
+    #[arg(
+        long,
+        env = "AIGOV_RECORD_NAMESPACE",
+        default_value = "aigov-system",
+        value_name = "NAMESPACE"
+    )]
+    pub record_namespace: String,
 }

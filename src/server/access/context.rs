@@ -5,11 +5,17 @@ use std::time::Duration;
 
 use kube::Client;
 
+use super::archive::Archive;
 use super::audit::Auditor;
 use super::audit_args::AuditArgs;
 use super::audit_log::AuditLog;
 use super::notify::Notifier;
 use super::store::AccessStore;
+
+/// Default name of the Lease that elects the reconciling replica. Here,
+/// beside the setting it is the default of, rather than in the reconciler:
+/// the reconciler builds on this module, not the other way round.
+pub const DEFAULT_RECONCILER_LEASE: &str = "aigov-reconciler";
 
 /// Settings of the workflow.
 #[derive(clap::Args, Clone, Debug)]
@@ -37,7 +43,7 @@ pub struct WorkflowArgs {
     #[arg(
         long,
         env = "AIGOV_RECONCILER_LEASE",
-        default_value = super::reconciler::LEASE_NAME,
+        default_value = DEFAULT_RECONCILER_LEASE,
         value_parser = parse_lease_name,
         value_name = "NAME"
     )]
@@ -46,6 +52,19 @@ pub struct WorkflowArgs {
     /// Run without the reconciler (another process reconciles).
     #[arg(long, env = "AIGOV_NO_RECONCILER")]
     pub no_reconciler: bool,
+
+    /// Reconcile only the requests of this namespace (grants, expiry, the
+    /// finalizer that keeps the record, retention). Unset: every namespace,
+    /// as a portal governing the cluster does; set for a second portal
+    /// beside it, or a test, that must not act on the others' requests.
+    #[arg(long, env = "AIGOV_RECONCILE_NAMESPACE", value_name = "NAMESPACE")]
+    pub reconcile_namespace: Option<String>,
+
+    /// How long a settled request (denied, cancelled, expired, revoked or
+    /// relinquished) stays in the cluster after it settled; then the
+    /// reconciler removes it, and its access records keep its history.
+    #[arg(long, env = "AIGOV_SETTLED_RETENTION", default_value = "400d", value_parser = parse_duration, value_name = "DURATION")]
+    pub settled_retention: Duration,
 }
 
 fn parse_duration(text: &str) -> Result<Duration, String> {
@@ -78,12 +97,22 @@ fn parse_lease_name(text: &str) -> Result<String, String> {
 pub struct AccessContext {
     /// The portal's own identity: grants, status writes, caches.
     pub client: Client,
+    /// Caches of models and requests, and the signal to open pages.
     pub store: AccessStore,
+    /// The audit trail (with the access records) and the webhook
+    /// notifications.
     pub auditor: Auditor,
+    /// How long a request may wait for reviews (`--pending-timeout`).
     pub pending_timeout: Duration,
+    /// How long before expiry requesters are warned (`--expiry-warning`).
     pub expiry_warning: Duration,
     /// The Lease that elects the reconciling replica.
     pub reconciler_lease: String,
+    /// How long settled requests stay (`--settled-retention`).
+    pub settled_retention: Duration,
+    /// The one namespace the reconciler acts in, if not every one
+    /// (`--reconcile-namespace`).
+    pub reconcile_namespace: Option<String>,
 }
 
 impl AccessContext {
@@ -98,14 +127,37 @@ impl AccessContext {
     ) -> anyhow::Result<Self> {
         let log = AuditLog::from_args(audit)?;
         let notifier = Notifier::start(audit.notify_webhook_url.clone(), Some(public_url));
+        let archive = Archive::start(&client, &audit.record_namespace);
         Ok(Self {
             store: AccessStore::start(&client),
-            auditor: Auditor::new(client.clone(), log, notifier, instance.to_owned()),
+            auditor: Auditor::new(client.clone(), log, notifier, instance.to_owned(), archive),
             client,
             pending_timeout: workflow.pending_timeout,
             expiry_warning: workflow.expiry_warning,
             reconciler_lease: workflow.reconciler_lease.clone(),
+            settled_retention: workflow.settled_retention,
+            reconcile_namespace: workflow.reconcile_namespace.clone(),
         })
+    }
+
+    /// The API of `K` in the namespace the reconciler acts in, or in all.
+    pub fn scoped_api<K>(&self) -> kube::Api<K>
+    where
+        K: kube::Resource<Scope = k8s_openapi::NamespaceResourceScope>,
+        K::DynamicType: Default,
+    {
+        match &self.reconcile_namespace {
+            Some(namespace) => kube::Api::namespaced(self.client.clone(), namespace),
+            None => kube::Api::all(self.client.clone()),
+        }
+    }
+
+    /// Whether `request` lies in the namespace the reconciler acts in.
+    pub fn in_scope(&self, request: &crate::crd::AccessRequest) -> bool {
+        use kube::ResourceExt;
+        self.reconcile_namespace
+            .as_ref()
+            .is_none_or(|only| request.namespace().as_ref() == Some(only))
     }
 }
 

@@ -25,6 +25,20 @@ pub enum AccessError {
         "Others changed this request at the same moment, many times over; nothing was changed. Try again."
     )]
     Contended,
+    /// The form asks to extend a grant of another model.
+    #[error(
+        "Request {grant} is for model {model}, not {asked}: an extension is for the same model."
+    )]
+    ExtendsAnotherModel {
+        grant: String,
+        model: String,
+        asked: String,
+    },
+    /// A grant in force names a level its model no longer offers, so no
+    /// binding can be made for it (a state of the cluster, not anything the
+    /// person did).
+    #[error("Model {model} no longer offers level {level}.")]
+    LevelWithdrawn { model: String, level: String },
     #[error("Kubernetes refused the change: {0}")]
     Kubernetes(String),
 }
@@ -39,12 +53,6 @@ impl AccessError {
                 AccessError::ClusterUnavailable
             }
         }
-    }
-
-    /// Whether the error says the caller asked for something not allowed or
-    /// not valid (as opposed to a failure on the way).
-    pub fn is_refusal(&self) -> bool {
-        matches!(self, AccessError::Refused(_))
     }
 }
 

@@ -88,11 +88,9 @@ pub async fn ensure(
     model: &ModelSpec,
 ) -> Result<String, AccessError> {
     let namespace = request.namespace().unwrap_or_default();
-    let wanted = role_binding_for(request, model).ok_or_else(|| {
-        AccessError::Kubernetes(format!(
-            "model {} no longer offers level {}",
-            request.spec.model, request.spec.level
-        ))
+    let wanted = role_binding_for(request, model).ok_or_else(|| AccessError::LevelWithdrawn {
+        model: request.spec.model.clone(),
+        level: request.spec.level.clone(),
     })?;
     let name = wanted.name_any();
     let api: Api<RoleBinding> = Api::namespaced(client.clone(), &namespace);

@@ -1,20 +1,28 @@
-//! The access workflow on the server: requests, reviews and grants
-//! ([`service`]), the RoleBindings that carry grants ([`grant`]), the
-//! reconciler that converges the cluster and expires grants on time
-//! ([`reconciler`], elected by [`leader`]), caches and live updates
+//! The access workflow on the server: requests, reviews and grants as
+//! people act on them ([`service`]), the expiry of grants on time by every
+//! replica ([`expiry`]), the reconciler that converges the cluster
+//! ([`reconciler`], elected by [`crate::server::leader`]); all read and write requests through
+//! [`requests`] and the RoleBindings that carry grants through [`grant`],
+//! and share what [`context`] builds at start-up. Caches and live updates
 //! ([`store`], [`live`]), and the audit trail ([`audit`], [`audit_log`],
-//! [`notify`]). The rules themselves are pure: [`crate::engine::access`].
+//! [`notify`]) with its durable records ([`archive`]), which outlive a
+//! request's deletion ([`deletion`]: the finalizer, and the removal of
+//! settled requests by retention). The rules themselves are pure:
+//! [`crate::engine::access`].
 
+pub mod archive;
 pub mod audit;
 pub mod audit_args;
 pub mod audit_log;
 pub mod context;
+pub mod deletion;
 pub mod error;
+pub mod expiry;
 pub mod grant;
-pub mod leader;
 pub mod live;
 pub mod notify;
 pub mod reconciler;
+pub mod requests;
 pub mod service;
 pub mod store;
-pub mod views;
+pub mod sweep;

@@ -1,40 +1,44 @@
 //! The reconciler: converges the cluster to the requests. For each
-//! AccessRequest it writes a missing first status, expires grants at
-//! `expiresAt` (requeued for that moment) and requests left pending too
-//! long, creates a missing binding for a grant in force and removes the
-//! binding of anything no longer in force. A sweep deletes bindings that
-//! carry the portal's labels without a grant behind them (drift). It runs
-//! in the replica that holds the leader Lease, and starts from a full
-//! listing each time, so restarts and outages lose nothing.
+//! AccessRequest it writes a missing first status, expires what is due
+//! (through [`super::expiry`], which every replica also runs on a timer of
+//! its own, leader or not) and requests left pending too long, creates a
+//! missing binding for a grant in force and removes the binding of anything
+//! no longer in force. A sweep deletes bindings that carry the portal's
+//! labels without a grant behind them (drift). It also keeps the record: it
+//! writes every history entry to the access records, holds each request with
+//! a finalizer until its deletion is recorded, and removes settled requests
+//! whose retention ran out ([`super::deletion`]). It runs in the replica that
+//! holds the leader Lease, and starts from a full listing each time, so
+//! restarts and outages lose nothing.
 
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use futures::StreamExt;
+use jiff::Timestamp;
 use k8s_openapi::api::rbac::v1::RoleBinding;
-use k8s_openapi::jiff::Timestamp;
-use kube::api::{Api, ListParams};
+use kube::ResourceExt;
+use kube::api::Api;
 use kube::runtime::controller::{Action, Controller};
 use kube::runtime::watcher;
-use kube::{Resource, ResourceExt};
 
 use super::audit::Change;
 use super::context::AccessContext;
+use super::deletion;
 use super::error::AccessError;
+use super::expiry;
+use super::grant;
 use super::notify::Notification;
-use super::service::{change, grant_now};
-use super::{grant, leader};
-use crate::crd::{AccessRequest, Model, Phase, labels};
-use crate::engine::access::permissions;
-use crate::engine::access::transitions::{self, PORTAL_ACTOR, Refusal};
+use super::requests::{self, Changed};
+use super::sweep;
+use crate::crd::{AccessRequest, Phase, labels};
+use crate::engine::access::transitions::{self, PORTAL_ACTOR};
+use crate::engine::access::{permissions, retention};
+use crate::server::leader;
 
-/// How often bindings are checked for drift.
-const SWEEP_PERIOD: Duration = Duration::from_secs(30);
 /// The longest a request waits between reconciliations.
 const LONGEST_WAIT: Duration = Duration::from_secs(300);
-/// Default name of the leader Lease.
-pub const LEASE_NAME: &str = "aigov-reconciler";
 
 struct Reconciler {
     access: AccessContext,
@@ -44,14 +48,17 @@ struct Reconciler {
     unrecorded_warnings: Mutex<HashSet<String>>,
 }
 
-/// Runs the reconciler whenever this replica leads, electing the leader on
-/// the Lease the settings name (`--reconciler-lease`). Never returns.
+/// Runs the expiry timer, and the reconciler whenever this replica leads,
+/// electing the leader on the Lease the settings name
+/// (`--reconciler-lease`). Never returns.
 pub async fn run(access: AccessContext, lease_namespace: String, identity: String) {
     let lease_name = access.reconciler_lease.clone();
     run_with_lease(access, lease_namespace, lease_name, identity).await
 }
 
-/// [`run`], electing the leader on the Lease `lease_name`.
+/// [`run`], electing the leader on the Lease `lease_name`. Expiry does not
+/// wait for the election: a grant due while no replica leads (a leader died
+/// holding the Lease) ends on time all the same.
 pub async fn run_with_lease(
     access: AccessContext,
     lease_namespace: String,
@@ -64,28 +71,28 @@ pub async fn run_with_lease(
         &lease_name,
         &identity,
     );
+    let expiring = expiry::run(access.clone());
     let shared = Arc::new(Reconciler {
         access,
         unrecorded_warnings: Mutex::new(HashSet::new()),
     });
-    leader::run_while_leader(lock, move || {
+    let leading = leader::run_while_leader(lock, move || {
         let shared = shared.clone();
         async move {
-            tokio::join!(control(shared.clone()), sweep_forever(shared));
+            tokio::join!(control(shared.clone()), sweep::forever(&shared.access));
         }
-    })
-    .await;
+    });
+    tokio::join!(expiring, leading);
 }
 
 async fn control(shared: Arc<Reconciler>) {
-    let client = shared.access.client.clone();
     let bindings =
         watcher::Config::default().labels(&format!("{}={}", labels::MANAGED_BY, labels::MANAGER));
     Controller::new(
-        Api::<AccessRequest>::all(client.clone()),
+        shared.access.scoped_api::<AccessRequest>(),
         watcher::Config::default(),
     )
-    .owns(Api::<RoleBinding>::all(client), bindings)
+    .owns(shared.access.scoped_api::<RoleBinding>(), bindings)
     .run(reconcile, retry_later, shared)
     .for_each(|result| async move {
         if let Err(error) = result {
@@ -109,6 +116,16 @@ async fn reconcile(
     let name = request.name_any();
     let now = Timestamp::now();
 
+    if request.metadata.deletion_timestamp.is_some() {
+        deletion::finish(access, &request).await?;
+        return Ok(Action::await_change());
+    }
+    deletion::hold(&access.client, &request).await?;
+    // The record never holds up a grant's upkeep: what is not written now
+    // is written on the next pass, and before the request may go.
+    if let Err(error) = access.auditor.archive().keep(&request).await {
+        tracing::warn!(%error, request = %name, "access records not written yet; retrying on the next pass");
+    }
     if request
         .status
         .as_ref()
@@ -118,15 +135,13 @@ async fn reconcile(
         return Ok(Action::requeue(Duration::from_millis(100)));
     }
     if transitions::expire_if_due(&request, now, access.pending_timeout).is_some() {
-        expire(access, &namespace, &name).await?;
+        expiry::end_due(access, &request).await?;
         return Ok(Action::await_change());
     }
     match request.phase() {
         Phase::Active => {
-            let model = Api::<Model>::namespaced(access.client.clone(), &namespace)
-                .get_opt(&request.spec.model)
-                .await
-                .map_err(AccessError::from_kube)?;
+            let model =
+                requests::read_model(&access.client, &namespace, &request.spec.model).await?;
             match model {
                 Some(model) => {
                     let binding = grant::binding_name(&name);
@@ -143,7 +158,7 @@ async fn reconcile(
                             .and_then(|s| s.role_binding.as_deref())
                             != Some(binding.as_str())
                     {
-                        grant_now(access, &request, &model).await;
+                        requests::ensure_grant(&access.client, &request, &model).await;
                     }
                     warn_before_expiry(&shared, &request, now).await?;
                 }
@@ -162,9 +177,24 @@ async fn reconcile(
         )),
         _ => {
             grant::remove(&access.client, &namespace, &grant::binding_name(&name)).await?;
-            Ok(Action::await_change())
+            if deletion::remove_if_due(access, &request, now).await? {
+                return Ok(Action::await_change());
+            }
+            // A removal due soon is made on time; a later one by the sweep.
+            Ok(
+                match retention::removal_due_at(&request, access.settled_retention) {
+                    Some(due) if seconds_until(due, now) < LONGEST_WAIT.as_secs() => {
+                        requeue_until(Some(due), now)
+                    }
+                    _ => Action::await_change(),
+                },
+            )
         }
     }
+}
+
+fn seconds_until(moment: Timestamp, now: Timestamp) -> u64 {
+    u64::try_from(moment.as_second() - now.as_second()).unwrap_or(0)
 }
 
 /// Requeue at the next deadline (a little after, so it is due), at most
@@ -184,57 +214,17 @@ async fn write_first_status(
     namespace: &str,
     name: &str,
 ) -> Result<(), AccessError> {
-    let result = change(access, namespace, name, |latest, _| {
-        if latest
+    // Written meanwhile by the portal that created the request: nothing
+    // to do.
+    requests::change_if_needed(&access.client, namespace, name, |latest, _| {
+        let recorded = latest
             .status
             .as_ref()
-            .is_some_and(|status| !status.history.is_empty())
-        {
-            return Err(AccessError::Refused(Refusal::Settled("recorded")));
-        }
-        Ok(transitions::current(latest))
+            .is_some_and(|status| !status.history.is_empty());
+        (!recorded).then(|| transitions::current(latest))
     })
-    .await;
-    ignore_refusal(result.map(|_| ()))
-}
-
-async fn expire(access: &AccessContext, namespace: &str, name: &str) -> Result<(), AccessError> {
-    let pending_timeout = access.pending_timeout;
-    let result = change(access, namespace, name, |latest, _| {
-        transitions::expire_if_due(latest, Timestamp::now(), pending_timeout)
-            .ok_or(AccessError::Refused(Refusal::Settled("not due")))
-    })
-    .await;
-    // The audit line is written as soon as the status says Expired, before
-    // the binding is deleted: should this replica die in between, the next
-    // leader finds the request settled and would not write it again.
-    let recorded = match result {
-        Ok((request, model)) => {
-            access
-                .auditor
-                .record(Change::of(
-                    &request,
-                    model.as_ref(),
-                    PORTAL_ACTOR,
-                    "expired",
-                    None,
-                    "",
-                ))
-                .await;
-            access.store.changed();
-            Ok(())
-        }
-        Err(error) => ignore_refusal(Err(error)),
-    };
-    grant::remove(&access.client, namespace, &grant::binding_name(name)).await?;
-    recorded
-}
-
-fn ignore_refusal(result: Result<(), AccessError>) -> Result<(), AccessError> {
-    match result {
-        Err(error) if error.is_refusal() => Ok(()),
-        other => other,
-    }
+    .await?;
+    Ok(())
 }
 
 /// Tells the requester (through the webhook) that the grant ends soon, once
@@ -254,37 +244,42 @@ async fn warn_before_expiry(
         return Ok(());
     }
     let namespace = request.namespace().unwrap_or_default();
-    let result = change(access, &namespace, &request.name_any(), |latest, _| {
+    let name = request.name_any();
+    // Nothing to do when the grant ended meanwhile or another replica
+    // warned first.
+    let written = requests::change_if_needed(&access.client, &namespace, &name, |latest, _| {
         if latest.phase() != Phase::Active || already_warned(latest) {
-            return Err(AccessError::Refused(Refusal::Settled("warned")));
+            return None;
         }
         let mut status = latest.status.clone().unwrap_or_default();
         status.expiry_warned_for = status.expires_at.clone();
-        Ok(status)
+        Some(status)
     })
-    .await;
-    match result {
-        Ok((stored, model)) => {
-            // Recorded in the status, or else sent by no one yet here.
-            let send = already_warned(&stored) || shared.first_unrecorded_warning(&stored);
-            if !send {
-                return Ok(());
-            }
-            let change = Change::of(
-                &stored,
-                model.as_ref(),
-                PORTAL_ACTOR,
-                "expires-soon",
-                None,
-                "",
-            );
-            if let Some(notification) = Notification::from_change(&change) {
-                access.auditor.notify(notification);
-            }
-            Ok(())
-        }
-        Err(error) => ignore_refusal(Err(error)),
+    .await?;
+    let Some(Changed {
+        request: stored,
+        model,
+    }) = written
+    else {
+        return Ok(());
+    };
+    // Recorded in the status, or else sent by no one yet here.
+    let send = already_warned(&stored) || shared.first_unrecorded_warning(&stored);
+    if !send {
+        return Ok(());
     }
+    let change = Change::of(
+        &stored,
+        model.as_ref(),
+        PORTAL_ACTOR,
+        "expires-soon",
+        None,
+        "",
+    );
+    if let Some(notification) = Notification::from_change(&change) {
+        access.auditor.notify(notification);
+    }
+    Ok(())
 }
 
 impl Reconciler {
@@ -322,55 +317,4 @@ fn already_warned(request: &AccessRequest) -> bool {
     request.status.as_ref().is_some_and(|status| {
         status.expires_at.is_some() && status.expiry_warned_for == status.expires_at
     })
-}
-
-async fn sweep_forever(shared: Arc<Reconciler>) {
-    loop {
-        if let Err(error) = sweep(&shared.access).await {
-            tracing::warn!(%error, "binding sweep failed; retrying");
-        }
-        tokio::time::sleep(SWEEP_PERIOD).await;
-    }
-}
-
-/// Deletes bindings that carry the portal's labels but have no grant in
-/// force behind them (a request gone, settled, or naming another binding).
-pub async fn sweep(access: &AccessContext) -> Result<usize, AccessError> {
-    let selector = format!("{}={}", labels::MANAGED_BY, labels::MANAGER);
-    let bindings = Api::<RoleBinding>::all(access.client.clone())
-        .list(&ListParams::default().labels(&selector))
-        .await
-        .map_err(AccessError::from_kube)?;
-    let mut removed = 0;
-    for binding in bindings {
-        let namespace = binding.namespace().unwrap_or_default();
-        let name = binding.name_any();
-        let request_name = binding
-            .labels()
-            .get(labels::REQUEST)
-            .cloned()
-            .unwrap_or_default();
-        let request = if request_name.is_empty() {
-            None
-        } else {
-            Api::<AccessRequest>::namespaced(access.client.clone(), &namespace)
-                .get_opt(&request_name)
-                .await
-                .map_err(AccessError::from_kube)?
-        };
-        let backed = request.as_ref().is_some_and(|request| {
-            request.phase() == Phase::Active
-                && grant::binding_name(&request.name_any()) == name
-                && binding
-                    .owner_references()
-                    .iter()
-                    .any(|owner| Some(&owner.uid) == request.meta().uid.as_ref())
-        });
-        if !backed {
-            tracing::warn!(namespace, binding = %name, "removing a binding without a grant in force");
-            grant::remove(&access.client, &namespace, &name).await?;
-            removed += 1;
-        }
-    }
-    Ok(removed)
 }

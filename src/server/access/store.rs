@@ -30,8 +30,14 @@ impl AccessStore {
     /// unreachable). Needs a tokio runtime.
     pub fn start(client: &Client) -> Self {
         let (changes, _) = broadcast::channel(64);
-        let models = watch::<Model>(Api::all(client.clone()), changes.clone());
-        let requests = watch::<AccessRequest>(Api::all(client.clone()), changes.clone());
+        let signal = |changes: &broadcast::Sender<()>| {
+            let changes = changes.clone();
+            move || {
+                let _ = changes.send(());
+            }
+        };
+        let models = watch::<Model>(Api::all(client.clone()), signal(&changes));
+        let requests = watch::<AccessRequest>(Api::all(client.clone()), signal(&changes));
         Self {
             models,
             requests,
@@ -74,7 +80,9 @@ impl AccessStore {
     }
 }
 
-fn watch<K>(api: Api<K>, changes: broadcast::Sender<()>) -> Store<K>
+/// A cache of `api`'s objects, kept current by a watch that retries with
+/// backoff; `changed` runs after each change it applies.
+pub(super) fn watch<K>(api: Api<K>, changed: impl Fn() + Send + 'static) -> Store<K>
 where
     K: kube::Resource<DynamicType = ()>
         + Clone
@@ -92,9 +100,7 @@ where
         futures::pin_mut!(stream);
         while let Some(event) = stream.next().await {
             match event {
-                Ok(_) => {
-                    let _ = changes.send(());
-                }
+                Ok(_) => changed(),
                 Err(error) => {
                     tracing::warn!(%error, kind = K::kind(&()).as_ref(), "watch interrupted; retrying")
                 }
@@ -104,7 +110,8 @@ where
     reader
 }
 
-async fn ready<K>(store: &Store<K>) -> Result<(), AccessError>
+/// Waits for `store`'s first listing, at most [`FIRST_LISTING`].
+pub(super) async fn ready<K>(store: &Store<K>) -> Result<(), AccessError>
 where
     K: kube::Resource<DynamicType = ()> + Clone + 'static,
 {

@@ -33,7 +33,9 @@ pub struct KubeIdentity {
 pub enum ClaimsError {
     #[error("the identity provider sent no `{0}` claim, which names the user")]
     MissingUsername(String),
-    #[error("the `{0}` claim must be a non-empty string without control characters")]
+    #[error(
+        "the `{0}` claim must be a non-empty string without control characters or blanks at either end"
+    )]
     InvalidUsername(String),
     #[error("the `{0}` claim must be a list of strings or one string")]
     InvalidGroups(String),
@@ -41,7 +43,15 @@ pub enum ClaimsError {
         "the user name `{0}` would be a Kubernetes system identity (`system:`), which the portal never acts as"
     )]
     ReservedUsername(String),
+    #[error(
+        "the identity provider has not verified the email address `{0}`, and the portal names people by their email only once it is verified (as the cluster does). Ask the identity provider's administrators to verify it, then sign in again"
+    )]
+    UnverifiedEmail(String),
 }
+
+/// The claim that says the provider has checked the person owns their
+/// `email` (OpenID Connect Core, section 5.1).
+const EMAIL_VERIFIED: &str = "email_verified";
 
 /// Kubernetes reserves names with this prefix for its own components; the
 /// cluster's JWT authenticator refuses them too. The portal never
@@ -72,6 +82,14 @@ impl ClaimMapping {
                 .ok_or_else(|| ClaimsError::InvalidGroups(self.groups_claim.clone()))?,
             Some(_) => return Err(ClaimsError::InvalidGroups(self.groups_claim.clone())),
         };
+        // Anyone can put someone else's address on an account at many
+        // providers; only a verified one names a person. The kube-apiserver
+        // refuses `email_verified: false` too; a missing claim is refused
+        // here as well, as nothing then vouches for the address.
+        if self.username_claim == "email" && claims.get(EMAIL_VERIFIED) != Some(&Value::Bool(true))
+        {
+            return Err(ClaimsError::UnverifiedEmail(username));
+        }
         if format!("{}{username}", self.kube_username_prefix).starts_with(RESERVED_PREFIX) {
             return Err(ClaimsError::ReservedUsername(username));
         }
@@ -111,8 +129,14 @@ impl ClaimMapping {
     }
 }
 
+/// A name the portal can pass on unchanged: blanks at either end would be
+/// stripped from the impersonation header on the way to the apiserver, so
+/// the cluster would see another name than the one signed in.
 fn is_valid_name(name: &str) -> bool {
-    !name.trim().is_empty() && name.len() <= 512 && !name.chars().any(char::is_control)
+    !name.is_empty()
+        && name.trim() == name
+        && name.len() <= 512
+        && !name.chars().any(char::is_control)
 }
 
 #[cfg(test)]
@@ -200,12 +224,41 @@ mod tests {
             ..mapping()
         };
         let user = mapping
-            .user_from_claims(&claims(
-                json!({"preferred_username": "x", "email": "alice@example.com"}),
-            ))
+            .user_from_claims(&claims(json!({
+                "preferred_username": "x", "email": "alice@example.com", "email_verified": true
+            })))
             .unwrap();
         assert_eq!(user.username, "alice@example.com");
         assert_eq!(user.display_name, "alice@example.com");
+    }
+
+    #[test]
+    fn an_email_is_a_user_name_only_once_the_provider_has_verified_it() {
+        let by_email = ClaimMapping {
+            username_claim: "email".into(),
+            ..mapping()
+        };
+        for verified in [json!(false), Value::Null, json!("true"), json!(1)] {
+            assert_eq!(
+                by_email.user_from_claims(&claims(
+                    json!({"email": "bob@example.com", "email_verified": verified})
+                )),
+                Err(ClaimsError::UnverifiedEmail("bob@example.com".into())),
+                "email_verified: {verified}"
+            );
+        }
+        assert_eq!(
+            by_email.user_from_claims(&claims(json!({"email": "bob@example.com"}))),
+            Err(ClaimsError::UnverifiedEmail("bob@example.com".into())),
+            "without email_verified"
+        );
+        // Another username claim does not depend on the email at all.
+        let user = mapping()
+            .user_from_claims(&claims(json!({
+                "preferred_username": "bob", "email": "bob@example.com", "email_verified": false
+            })))
+            .unwrap();
+        assert_eq!(user.username, "bob");
     }
 
     #[test]
@@ -215,12 +268,35 @@ mod tests {
             mapping.user_from_claims(&claims(json!({"sub": "1"}))),
             Err(ClaimsError::MissingUsername("preferred_username".into()))
         );
-        for bad in [json!(""), json!("  "), json!(["a"]), json!("a\nb")] {
+        for bad in [
+            json!(""),
+            json!("  "),
+            json!(["a"]),
+            json!("a\nb"),
+            json!(" alice"),
+            json!("alice\t"),
+            json!("alice\u{a0}"),
+        ] {
             assert_eq!(
                 mapping.user_from_claims(&claims(json!({"preferred_username": bad}))),
                 Err(ClaimsError::InvalidUsername("preferred_username".into()))
             );
         }
+    }
+
+    #[test]
+    fn groups_with_blanks_at_either_end_are_dropped() {
+        let unprefixed = ClaimMapping {
+            kube_groups_prefix: String::new(),
+            ..mapping()
+        };
+        let user = unprefixed
+            .user_from_claims(&claims(json!({
+                "preferred_username": "mallory",
+                "groups": [" admins", "admins ", "fraud-team"]
+            })))
+            .unwrap();
+        assert_eq!(user.groups, ["fraud-team"]);
     }
 
     #[test]

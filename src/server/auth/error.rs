@@ -2,6 +2,8 @@
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
+use leptos::either::Either;
+use leptos::prelude::*;
 
 /// A sign-in that did not succeed. Each variant is shown in words; none
 /// leaves a session behind.
@@ -54,11 +56,16 @@ impl IntoResponse for AuthError {
 
 /// The page for a failed sign-in: why, and how to try again.
 pub fn auth_error_page(message: &str) -> Response {
+    // Control characters have no place in a page; the words stay.
+    let message: String = message
+        .chars()
+        .map(|c| if c.is_control() && c != '\n' { ' ' } else { c })
+        .collect();
     standalone_page(&standalone_html(
         "Sign-in failed",
         PageTone::Error,
-        &escape_html(message),
-        "<a href=\"/auth/login\">Sign in again</a>",
+        view! { <p>{message}</p> },
+        view! { <a href="/auth/login">"Sign in again"</a> },
     ))
 }
 
@@ -69,52 +76,71 @@ pub enum PageTone {
     Error,
 }
 
-/// A small page outside the app (no session needed): a title, a message
-/// (already escaped HTML) and a row of links or forms.
+/// A small page outside the app (no session needed): a title, a body (its
+/// paragraphs, perhaps a form) and a row of links or forms. Rendered by
+/// Leptos, so every text and attribute value in it is escaped.
 pub fn standalone_html(
     title: &str,
     tone: PageTone,
-    message_html: &str,
-    links_html: &str,
+    body: impl IntoView,
+    actions: impl IntoView,
 ) -> String {
-    page_html(title, tone, message_html, links_html, "")
+    page_html(title, tone, body, actions, None)
 }
 
 /// [`standalone_html`] for a page that moves on to `url` at once (a
 /// `<meta>` refresh), with its links for browsers that do not follow it.
 pub fn standalone_html_moving_on(
     title: &str,
-    message_html: &str,
-    links_html: &str,
+    body: impl IntoView,
+    actions: impl IntoView,
     url: &url::Url,
 ) -> String {
-    let refresh = format!(
-        "<meta http-equiv=\"refresh\" content=\"0;url={}\">",
-        escape_html(url.as_str())
-    );
-    page_html(title, PageTone::Info, message_html, links_html, &refresh)
+    page_html(title, PageTone::Info, body, actions, Some(url))
 }
 
 fn page_html(
     title: &str,
     tone: PageTone,
-    message_html: &str,
-    links_html: &str,
-    head_html: &str,
+    body: impl IntoView,
+    actions: impl IntoView,
+    moving_on: Option<&url::Url>,
 ) -> String {
     let (class, role) = match tone {
-        PageTone::Info => ("notice-info", "status"),
-        PageTone::Error => ("notice-error", "alert"),
+        PageTone::Info => ("notice notice-info", "status"),
+        PageTone::Error => ("notice notice-error", "alert"),
     };
-    format!(
-        "<!DOCTYPE html><html lang=\"en\"><head>{head_html}<meta charset=\"utf-8\">\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>{title} · aigov</title><link rel=\"stylesheet\" href=\"/pkg/aigov.css\"></head>\
-         <body><main id=\"main\" class=\"standalone\">\
-         <section class=\"notice {class}\" role=\"{role}\"><h1 class=\"notice-title\">{title}</h1>\
-         <div class=\"notice-body\"><p>{message_html}</p><div class=\"notice-actions\">{links_html}</div></div>\
-         </section></main></body></html>"
-    )
+    // Both branches are elements: an absent view would leave a marker.
+    let first_meta = match moving_on {
+        Some(url) => Either::Left(view! {
+            <meta http-equiv="refresh" content=format!("0;url={url}")/>
+            <meta charset="utf-8"/>
+        }),
+        None => Either::Right(view! { <meta charset="utf-8"/> }),
+    };
+    let page = view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                {first_meta}
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <title>{format!("{title} · aigov")}</title>
+                <link rel="stylesheet" href="/pkg/aigov.css"/>
+            </head>
+            <body>
+                <main id="main" class="standalone">
+                    <section class=class role=role>
+                        <h1 class="notice-title">{title.to_owned()}</h1>
+                        <div class="notice-body">
+                            {body}
+                            <div class="notice-actions">{actions}</div>
+                        </div>
+                    </section>
+                </main>
+            </body>
+        </html>
+    };
+    page.to_html()
 }
 
 /// Serves a standalone page: it loads only the stylesheet and is never cached.
@@ -131,36 +157,70 @@ pub fn standalone_page(html: &str) -> Response {
     response
 }
 
-/// Escapes text for an HTML text node or a quoted attribute.
-pub fn escape_html(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => escaped.push_str("&amp;"),
-            '<' => escaped.push_str("&lt;"),
-            '>' => escaped.push_str("&gt;"),
-            '"' => escaped.push_str("&quot;"),
-            '\'' => escaped.push_str("&#39;"),
-            c if c.is_control() && c != '\n' => escaped.push(' '),
-            c => escaped.push(c),
-        }
-    }
-    escaped
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn provider_text_in_an_error_page_is_inert() {
+        let hostile = "<script>alert('x')</script>\"><img src=x onerror=alert(1)>";
         let page = standalone_html(
             "Sign-in failed",
             PageTone::Error,
-            &escape_html("<script>alert('x')</script>"),
-            "",
+            view! { <p>{hostile}</p> },
+            view! { <a href=hostile>"again"</a> },
         );
-        assert!(!page.contains("<script>"));
-        assert!(page.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"));
+        assert!(!page.contains("<script>"), "{page}");
+        assert!(!page.contains("<img"), "{page}");
+        assert!(
+            page.contains("&lt;script&gt;alert('x')&lt;/script&gt;"),
+            "{page}"
+        );
+        assert!(
+            page.contains("href=\"&lt;script&gt;alert('x')&lt;/script&gt;&quot;&gt;"),
+            "{page}"
+        );
+    }
+
+    #[test]
+    fn a_page_has_its_title_tone_body_and_actions() {
+        let page = standalone_html(
+            "Signed out",
+            PageTone::Info,
+            view! { <p>"You are signed out of aigov."</p> },
+            view! { <a href="/auth/login">"Sign in again"</a> },
+        );
+        assert!(
+            page.starts_with("<!DOCTYPE html><html lang=\"en\">"),
+            "{page}"
+        );
+        assert!(page.contains("<title>Signed out · aigov</title>"), "{page}");
+        assert!(page.contains("class=\"notice notice-info\""), "{page}");
+        assert!(page.contains("role=\"status\""), "{page}");
+        assert!(page.contains("<head><meta charset=\"utf-8\">"), "{page}");
+        assert!(!page.contains("<!>"), "{page}");
+        assert!(
+            page.contains("<p>You are signed out of aigov.</p>"),
+            "{page}"
+        );
+        assert!(
+            page.contains("<a href=\"/auth/login\">Sign in again</a>"),
+            "{page}"
+        );
+        assert!(!page.contains("http-equiv"), "{page}");
+    }
+
+    #[tokio::test]
+    async fn a_failed_sign_in_shows_the_reason_without_control_characters() {
+        let response = auth_error_page("bad\u{7}<b>token</b>");
+        let bytes = axum::body::to_bytes(response.into_body(), 1 << 20)
+            .await
+            .unwrap();
+        let page = String::from_utf8(bytes.to_vec()).unwrap();
+        assert!(
+            page.contains("<p>bad &lt;b&gt;token&lt;/b&gt;</p>"),
+            "{page}"
+        );
+        assert!(page.contains("role=\"alert\""), "{page}");
     }
 }

@@ -10,7 +10,7 @@ use axum_extra::extract::cookie::PrivateCookieJar;
 use std::sync::Arc;
 
 use super::AuthState;
-use super::session::{Session, SessionStatus, unix_now};
+use super::session::{Session, SessionStatus};
 
 /// The session of the request, for pages and server functions.
 #[derive(Clone, Debug)]
@@ -28,7 +28,8 @@ const ASSET_EXTENSIONS: &[&str] = &[
     "webmanifest",
 ];
 
-/// Paths anyone may reach: health, metrics, sign-in and static assets.
+/// Paths anyone may reach: health, sign-in and static assets, and
+/// `/metrics`, which on this listener only says where metrics are.
 /// Model and request names may contain dots, so only a top-level file with
 /// a known asset extension counts as an asset.
 pub fn is_public_path(path: &str) -> bool {
@@ -92,7 +93,7 @@ pub async fn gate(
     if is_public_path(&path) {
         return next.run(request).await;
     }
-    let now = unix_now();
+    let now = super::session::now();
     match auth.policy.status(&jar, now) {
         SessionStatus::Active {
             mut session,
@@ -103,7 +104,7 @@ pub async fn gate(
             }
             request
                 .extensions_mut()
-                .insert(CurrentSession(session.clone()));
+                .insert(CurrentSession(Session::clone(&session)));
             let response = next.run(request).await;
             if refresh {
                 (jar.add(auth.policy.cookie(&session)), response).into_response()

@@ -17,17 +17,12 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::PrivateCookieJar;
+use leptos::prelude::*;
 use std::sync::Arc;
 
 use super::AuthState;
-use super::error::{
-    PageTone, escape_html, standalone_html, standalone_html_moving_on, standalone_page,
-};
-use super::session::{SessionStatus, unix_now};
-
-/// The form that signs out, as the confirmation page shows it.
-const SIGN_OUT_FORM: &str = "<form method=\"post\" action=\"/auth/logout\">\
-     <button type=\"submit\" class=\"button\" autofocus>Sign out</button></form>";
+use super::error::{PageTone, standalone_html, standalone_html_moving_on, standalone_page};
+use super::session::{SessionStatus, now};
 
 /// Whether a GET was started by another site, as the browser's fetch
 /// metadata says.
@@ -68,8 +63,13 @@ fn confirm() -> Response {
     standalone_page(&standalone_html(
         "Sign out?",
         PageTone::Info,
-        "Another site sent you here. Sign out of aigov on this browser?",
-        &format!("{SIGN_OUT_FORM}<a href=\"/\">Stay signed in</a>"),
+        view! { <p>"Another site sent you here. Sign out of aigov on this browser?"</p> },
+        view! {
+            <form method="post" action="/auth/logout">
+                <button type="submit" class="button" autofocus=true>"Sign out"</button>
+            </form>
+            <a href="/">"Stay signed in"</a>
+        },
     ))
 }
 
@@ -78,7 +78,7 @@ async fn end_session(
     auth: &AuthState,
     jar: PrivateCookieJar,
 ) -> (PrivateCookieJar, Option<url::Url>) {
-    if let SessionStatus::Active { session, .. } = auth.policy.status(&jar, unix_now()) {
+    if let SessionStatus::Active { session, .. } = auth.policy.status(&jar, now()) {
         tracing::info!(
             target: "aigov::audit",
             action = "sign-out",
@@ -98,13 +98,17 @@ async fn end_session(
 
 /// The page that moves on to the identity provider at once.
 fn onward_page(end_session: &url::Url) -> Response {
-    let target = escape_html(end_session.as_str());
+    let target = end_session.to_string();
     standalone_page(&standalone_html_moving_on(
         "Signing out",
-        "You are signed out of aigov. Ending your session at the identity provider…",
-        &format!(
-            "<a href=\"{target}\" data-testid=\"end-session\">Continue to the identity provider</a>"
-        ),
+        view! {
+            <p>"You are signed out of aigov. Ending your session at the identity provider…"</p>
+        },
+        view! {
+            <a href=target data-testid="end-session">
+                "Continue to the identity provider"
+            </a>
+        },
         end_session,
     ))
 }

@@ -6,6 +6,7 @@ pub mod cli_login;
 pub mod config;
 pub mod error;
 pub mod gate;
+pub mod id_token;
 pub mod logout;
 pub mod next_path;
 pub mod provider;

@@ -10,25 +10,69 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use base64::Engine;
-use openidconnect::core::{CoreAuthenticationFlow, CoreClient, CoreIdToken};
+use openidconnect::core::{
+    CoreAuthDisplay, CoreAuthPrompt, CoreAuthenticationFlow, CoreErrorResponseType,
+    CoreGenderClaim, CoreJsonWebKey, CoreJweContentEncryptionAlgorithm, CoreJwsSigningAlgorithm,
+    CoreRevocableToken, CoreRevocationErrorResponse, CoreTokenIntrospectionResponse, CoreTokenType,
+};
 use openidconnect::{
-    AuthorizationCode, ClaimsVerificationError, ClientId, ClientSecret, CsrfToken,
-    EndpointMaybeSet, EndpointNotSet, EndpointSet, IssuerUrl, Nonce, OAuth2TokenResponse,
-    PkceCodeChallenge, PkceCodeVerifier, ProviderMetadataWithLogout, RedirectUrl, Scope,
-    SignatureVerificationError, TokenResponse,
+    AdditionalClaims, AuthorizationCode, Client, ClientId, ClientSecret, CsrfToken,
+    EmptyExtraTokenFields, EndpointMaybeSet, EndpointNotSet, EndpointSet, IdToken, IdTokenFields,
+    IssuerUrl, Nonce, OAuth2TokenResponse, PkceCodeChallenge, PkceCodeVerifier,
+    ProviderMetadataWithLogout, RedirectUrl, Scope, StandardErrorResponse, StandardTokenResponse,
+    TokenResponse,
 };
 use serde_json::{Map, Value};
 use tokio::sync::RwLock;
 
 use super::error::AuthError;
+use super::id_token::verify_id_token;
 use crate::server::error_chain;
 
 /// The shortest time between two discoveries triggered by unknown keys.
 pub const REDISCOVERY_INTERVAL: Duration = Duration::from_secs(30);
 
-/// An OpenID Connect client as discovery configures it.
-pub type OidcClient = CoreClient<
+/// The claims of an ID token beyond the standard ones (groups, or whatever
+/// claims the portal is configured to read), kept as they came.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
+pub struct OtherClaims(pub Map<String, Value>);
+
+impl AdditionalClaims for OtherClaims {}
+
+/// An ID token whose every claim is read.
+pub type PortalIdToken = IdToken<
+    OtherClaims,
+    CoreGenderClaim,
+    CoreJweContentEncryptionAlgorithm,
+    CoreJwsSigningAlgorithm,
+>;
+
+type PortalTokenResponse = StandardTokenResponse<
+    IdTokenFields<
+        OtherClaims,
+        EmptyExtraTokenFields,
+        CoreGenderClaim,
+        CoreJweContentEncryptionAlgorithm,
+        CoreJwsSigningAlgorithm,
+    >,
+    CoreTokenType,
+>;
+
+/// An OpenID Connect client as discovery configures it: the core client,
+/// with ID tokens that keep the claims the library does not model.
+pub type OidcClient = Client<
+    OtherClaims,
+    CoreAuthDisplay,
+    CoreGenderClaim,
+    CoreJweContentEncryptionAlgorithm,
+    CoreJsonWebKey,
+    CoreAuthPrompt,
+    StandardErrorResponse<CoreErrorResponseType>,
+    PortalTokenResponse,
+    CoreTokenIntrospectionResponse,
+    CoreRevocableToken,
+    CoreRevocationErrorResponse,
     EndpointSet,
     EndpointNotSet,
     EndpointNotSet,
@@ -282,7 +326,7 @@ impl IdentityProvider {
             .end_session_endpoint
             .as_ref()
             .map(|url| url.url().clone());
-        let client = CoreClient::from_provider_metadata(
+        let client = OidcClient::from_provider_metadata(
             metadata,
             self.client_id.clone(),
             self.client_secret.clone(),
@@ -341,34 +385,4 @@ impl IdentityProvider {
             .await
             .map_err(|error| AuthError::Provider(format!("userinfo is not a JSON object: {error}")))
     }
-}
-
-/// Verifies an ID token (signature against the provider's keys, issuer,
-/// audience, expiry, nonce) and returns all of its claims.
-pub fn verify_id_token(
-    client: &OidcClient,
-    id_token: &CoreIdToken,
-    nonce: &Nonce,
-) -> Result<Map<String, Value>, AuthError> {
-    match id_token.claims(&client.id_token_verifier(), nonce) {
-        Ok(_) => raw_claims(&id_token.to_string()),
-        Err(ClaimsVerificationError::SignatureVerification(
-            SignatureVerificationError::NoMatchingKey,
-        )) => Err(AuthError::UnknownSigningKey),
-        Err(error) => Err(AuthError::InvalidIdToken(error.to_string())),
-    }
-}
-
-/// The payload of a compact JWT whose signature was already verified, with
-/// every claim (including those the library does not model, like groups).
-fn raw_claims(jwt: &str) -> Result<Map<String, Value>, AuthError> {
-    let payload = jwt
-        .split('.')
-        .nth(1)
-        .ok_or_else(|| AuthError::InvalidIdToken("not a compact JWT".into()))?;
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(payload.trim_end_matches('='))
-        .map_err(|error| AuthError::InvalidIdToken(format!("payload: {error}")))?;
-    serde_json::from_slice(&bytes)
-        .map_err(|error| AuthError::InvalidIdToken(format!("payload: {error}")))
 }

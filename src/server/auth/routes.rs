@@ -5,6 +5,8 @@ use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum_extra::extract::cookie::{Cookie, PrivateCookieJar, SameSite};
+use jiff::{SignedDuration, Timestamp};
+use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
@@ -12,18 +14,20 @@ use super::AuthState;
 use super::error::{AuthError, PageTone, standalone_html, standalone_page};
 use super::next_path::safe_next_path;
 use super::provider::PendingLogin;
-use super::session::{new_session, unix_now};
+use super::session::{new_session, now};
 
 /// Cookie holding a sign-in in progress (state, nonce, PKCE verifier).
 pub const LOGIN_COOKIE: &str = "aigov_login";
 /// How long a person has to complete the provider's sign-in.
-const LOGIN_TTL_SECONDS: i64 = 600;
+const LOGIN_TTL: SignedDuration = SignedDuration::from_secs(600);
 
 #[derive(Debug, Serialize, Deserialize)]
 struct LoginInProgress {
     pending: PendingLogin,
     next: String,
-    started_at: i64,
+    /// In the cookie: unix seconds.
+    #[serde(with = "jiff::fmt::serde::timestamp::second::required")]
+    started_at: Timestamp,
 }
 
 /// The routes under `/auth`.
@@ -57,7 +61,7 @@ async fn login(
     let login = LoginInProgress {
         pending,
         next: safe_next_path(query.next.as_deref()),
-        started_at: unix_now(),
+        started_at: now(),
     };
     let cookie = Cookie::build((
         LOGIN_COOKIE,
@@ -67,7 +71,7 @@ async fn login(
     .http_only(true)
     .secure(auth.policy.secure)
     .same_site(SameSite::Lax)
-    .max_age(cookie::time::Duration::seconds(LOGIN_TTL_SECONDS))
+    .max_age(cookie::time::Duration::seconds(LOGIN_TTL.as_secs()))
     .build();
     Ok((jar.add(cookie), Redirect::to(url.as_str())).into_response())
 }
@@ -102,7 +106,7 @@ async fn finish_sign_in(
     query: CallbackQuery,
 ) -> Result<(Cookie<'static>, String), AuthError> {
     let login = login.ok_or(AuthError::StateMismatch)?;
-    if unix_now() - login.started_at > LOGIN_TTL_SECONDS {
+    if login.started_at.duration_until(now()) > LOGIN_TTL {
         return Err(AuthError::StateMismatch);
     }
     if let Some(error) = query.error {
@@ -121,7 +125,7 @@ async fn finish_sign_in(
     let claims = auth.provider.complete(code, &login.pending).await?;
     let user = auth.mapping.user_from_claims(&claims)?;
     let kube = auth.mapping.kube_identity(&user);
-    let session = new_session(user, kube, unix_now());
+    let session = new_session(user, kube, now());
     tracing::info!(
         target: "aigov::audit",
         action = "sign-in",
@@ -137,8 +141,8 @@ async fn logged_out() -> Response {
     standalone_page(&standalone_html(
         "Signed out",
         PageTone::Info,
-        "You are signed out of aigov.",
-        "<a href=\"/auth/login\">Sign in again</a>",
+        view! { <p>"You are signed out of aigov."</p> },
+        view! { <a href="/auth/login">"Sign in again"</a> },
     ))
 }
 

@@ -9,8 +9,12 @@
 //! A session ends at the earlier of its idle deadline (refreshed while the
 //! person is active, at most once a minute to keep responses cacheable) and
 //! its absolute deadline (fixed at sign-in).
+//!
+//! Times are [`Timestamp`]s to the second; the cookie carries them as unix
+//! seconds, as it always has, so sessions made before keep working.
 
 use axum_extra::extract::cookie::{Cookie, PrivateCookieJar, SameSite};
+use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
 
@@ -21,7 +25,10 @@ use crate::identity::SignedInUser;
 pub const SESSION_COOKIE: &str = "aigov_session";
 
 /// How often an active session's idle deadline is pushed back.
-const REFRESH_EVERY_SECONDS: i64 = 60;
+const REFRESH_EVERY: SignedDuration = SignedDuration::from_secs(60);
+
+/// How far ahead of the server's clock a sign-in may seem to be.
+const CLOCK_SKEW: SignedDuration = SignedDuration::from_secs(300);
 
 /// A signed-in person's session.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -31,10 +38,12 @@ pub struct Session {
     pub user: SignedInUser,
     /// The identity impersonated for every read on the person's behalf.
     pub kube: KubeIdentity,
-    /// Unix seconds.
-    pub signed_in_at: i64,
-    /// Unix seconds of the last refresh.
-    pub last_seen: i64,
+    /// In the cookie: unix seconds.
+    #[serde(with = "jiff::fmt::serde::timestamp::second::required")]
+    pub signed_in_at: Timestamp,
+    /// The last refresh; in the cookie: unix seconds.
+    #[serde(with = "jiff::fmt::serde::timestamp::second::required")]
+    pub last_seen: Timestamp,
 }
 
 /// Lifetimes and cookie attributes.
@@ -54,36 +63,41 @@ pub enum SessionStatus {
     /// A genuine session past one of its deadlines.
     Expired,
     /// A live session; `refresh` when its idle deadline should move.
-    Active { session: Session, refresh: bool },
+    Active {
+        session: Box<Session>,
+        refresh: bool,
+    },
 }
 
 impl SessionPolicy {
-    /// Checks the session cookie in `jar` at time `now` (unix seconds).
-    pub fn status(&self, jar: &PrivateCookieJar, now: i64) -> SessionStatus {
+    /// Checks the session cookie in `jar` at time `now`.
+    pub fn status(&self, jar: &PrivateCookieJar, now: Timestamp) -> SessionStatus {
         let Some(cookie) = jar.get(SESSION_COOKIE) else {
             return SessionStatus::Absent;
         };
         let Ok(session) = serde_json::from_str::<Session>(cookie.value()) else {
             return SessionStatus::Absent;
         };
-        let idle_end = session.last_seen.saturating_add(self.idle.as_secs() as i64);
-        let absolute_end = session
-            .signed_in_at
-            .saturating_add(self.absolute.as_secs() as i64);
-        if now >= idle_end || now >= absolute_end || now < session.signed_in_at - 300 {
+        let idle_end = later(session.last_seen, self.idle);
+        let absolute_end = later(session.signed_in_at, self.absolute);
+        if now >= idle_end || now >= absolute_end || now < earlier(session.signed_in_at, CLOCK_SKEW)
+        {
             return SessionStatus::Expired;
         }
-        let refresh = now - session.last_seen >= REFRESH_EVERY_SECONDS;
-        SessionStatus::Active { session, refresh }
+        let refresh = session.last_seen.duration_until(now) >= REFRESH_EVERY;
+        SessionStatus::Active {
+            session: Box::new(session),
+            refresh,
+        }
     }
 
     /// The cookie that carries `session`.
     pub fn cookie(&self, session: &Session) -> Cookie<'static> {
         let value = serde_json::to_string(session).expect("a session serialises");
         let remaining = session
-            .signed_in_at
-            .saturating_add(self.absolute.as_secs() as i64)
-            .saturating_sub(session.last_seen)
+            .last_seen
+            .duration_until(later(session.signed_in_at, self.absolute))
+            .as_secs()
             .max(0);
         Cookie::build((SESSION_COOKIE, value))
             .path("/")
@@ -106,7 +120,7 @@ impl SessionPolicy {
 }
 
 /// A new session for `user`, with a fresh random id.
-pub fn new_session(user: SignedInUser, kube: KubeIdentity, now: i64) -> Session {
+pub fn new_session(user: SignedInUser, kube: KubeIdentity, now: Timestamp) -> Session {
     Session {
         id: random_id(),
         user,
@@ -121,12 +135,20 @@ fn random_id() -> String {
     uuid::Uuid::new_v4().simple().to_string()
 }
 
-/// Unix seconds now.
-pub fn unix_now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|elapsed| elapsed.as_secs() as i64)
-        .unwrap_or_default()
+/// Now, to the second: what a session cookie can carry.
+pub fn now() -> Timestamp {
+    let now = Timestamp::now();
+    Timestamp::from_second(now.as_second()).unwrap_or(now)
+}
+
+/// `length` after `at`, or the last representable moment.
+fn later(at: Timestamp, length: Duration) -> Timestamp {
+    at.checked_add(length).unwrap_or(Timestamp::MAX)
+}
+
+/// `length` before `at`, or the first representable moment.
+fn earlier(at: Timestamp, length: SignedDuration) -> Timestamp {
+    at.checked_sub(length).unwrap_or(Timestamp::MIN)
 }
 
 /// The `Cookie` request header that carries `session` encrypted with `key`,
@@ -163,6 +185,11 @@ mod tests {
         }
     }
 
+    /// `seconds` after the epoch.
+    fn at(seconds: i64) -> Timestamp {
+        Timestamp::from_second(seconds).unwrap()
+    }
+
     fn session(now: i64) -> Session {
         let user = SignedInUser {
             username: "alice".into(),
@@ -175,7 +202,7 @@ mod tests {
             username: "oidc:alice".into(),
             groups: vec!["oidc:fraud-team".into()],
         };
-        new_session(user, kube, now)
+        new_session(user, kube, at(now))
     }
 
     /// The jar of the next request from a browser holding `session`.
@@ -193,7 +220,7 @@ mod tests {
     fn a_fresh_session_is_active_and_not_yet_refreshed() {
         let key = Key::generate();
         let jar = jar_with(&key, &session(1_000));
-        match policy().status(&jar, 1_010) {
+        match policy().status(&jar, at(1_010)) {
             SessionStatus::Active { session, refresh } => {
                 assert_eq!(session.user.username, "alice");
                 assert!(!refresh);
@@ -217,9 +244,12 @@ mod tests {
     fn an_idle_session_expires() {
         let key = Key::generate();
         let jar = jar_with(&key, &session(1_000));
-        assert_eq!(policy().status(&jar, 1_000 + 3600), SessionStatus::Expired);
+        assert_eq!(
+            policy().status(&jar, at(1_000 + 3600)),
+            SessionStatus::Expired
+        );
         assert!(matches!(
-            policy().status(&jar, 1_000 + 120),
+            policy().status(&jar, at(1_000 + 120)),
             SessionStatus::Active { refresh: true, .. }
         ));
     }
@@ -228,10 +258,10 @@ mod tests {
     fn an_active_session_still_ends_at_the_absolute_deadline() {
         let key = Key::generate();
         let mut active = session(1_000);
-        active.last_seen = 1_000 + 12 * 3600 - 10;
+        active.last_seen = at(1_000 + 12 * 3600 - 10);
         let jar = jar_with(&key, &active);
         assert_eq!(
-            policy().status(&jar, 1_000 + 12 * 3600),
+            policy().status(&jar, at(1_000 + 12 * 3600)),
             SessionStatus::Expired
         );
     }
@@ -244,7 +274,7 @@ mod tests {
         let middle = value.len() / 2;
         value[middle] = if value[middle] == b'A' { b'B' } else { b'A' };
         let tampered = jar_from_header(&key, &String::from_utf8(value).unwrap());
-        assert_eq!(policy().status(&tampered, 1_010), SessionStatus::Absent);
+        assert_eq!(policy().status(&tampered, at(1_010)), SessionStatus::Absent);
 
         let other_key = jar_with(&key, &session(1_000));
         let foreign = jar_from_header(
@@ -252,10 +282,19 @@ mod tests {
             &session_cookie_header(&key, &policy(), &session(1_000)),
         );
         assert!(matches!(
-            policy().status(&other_key, 1_010),
+            policy().status(&other_key, at(1_010)),
             SessionStatus::Active { .. }
         ));
-        assert_eq!(policy().status(&foreign, 1_010), SessionStatus::Absent);
+        assert_eq!(policy().status(&foreign, at(1_010)), SessionStatus::Absent);
+    }
+
+    #[test]
+    fn the_cookie_keeps_its_times_in_unix_seconds() {
+        let text = serde_json::to_string(&session(1_000)).unwrap();
+        assert!(text.contains("\"signed_in_at\":1000"), "{text}");
+        assert!(text.contains("\"last_seen\":1000"), "{text}");
+        let back: Session = serde_json::from_str(&text).unwrap();
+        assert_eq!(back.last_seen, at(1_000));
     }
 
     #[test]

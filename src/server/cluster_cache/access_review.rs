@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use k8s_openapi::api::authorization::v1::{
@@ -44,6 +45,7 @@ type Key = (String, String, ResourceName);
 pub struct AccessReviews {
     ttl: Duration,
     answers: Mutex<HashMap<Key, (bool, Instant)>>,
+    asked: AtomicU64,
 }
 
 impl AccessReviews {
@@ -51,7 +53,14 @@ impl AccessReviews {
         AccessReviews {
             ttl,
             answers: Mutex::new(HashMap::new()),
+            asked: AtomicU64::new(0),
         }
+    }
+
+    /// How many reviews were asked of the apiserver (not answered from
+    /// memory) since this was made.
+    pub fn asked(&self) -> u64 {
+        self.asked.load(Ordering::Relaxed)
     }
 
     /// The remembered answer, if still fresh.
@@ -96,6 +105,7 @@ impl AccessReviews {
         if let Some(allowed) = self.remembered(identity, namespace, resource) {
             return Ok(allowed);
         }
+        self.asked.fetch_add(1, Ordering::Relaxed);
         let allowed = review(user, namespace, resource).await?;
         self.remember(identity, namespace, resource, allowed);
         Ok(allowed)

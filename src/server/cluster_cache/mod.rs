@@ -29,9 +29,11 @@
 //!   warning is logged, and that kind is read by a direct list made as the
 //!   person instead, as before the caches existed.
 //!
-//! The caches are process-wide (one per portal process, reached through
-//! [`ClusterCache::shared`]); the portal is stateless otherwise, and several
-//! replicas each keep their own.
+//! `aigov serve` builds one cache per process, keeps it in
+//! [`crate::server::state::AppState`] for the server functions, and runs its
+//! [`Sweeper`] for as long as it serves; tests and benchmarks build their
+//! own. The portal is stateless otherwise, and several replicas each keep
+//! their own cache.
 
 pub mod access_review;
 pub mod kinds;
@@ -40,7 +42,7 @@ pub mod snapshot;
 pub mod workload_objects;
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 
 use self::access_review::AccessReviews;
@@ -60,36 +62,34 @@ pub struct ClusterCache {
     reviews: AccessReviews,
 }
 
-static SHARED: OnceLock<Arc<ClusterCache>> = OnceLock::new();
+/// The task that stops idle caches every [`SWEEP_EVERY`]; it stops when
+/// this is dropped (the server shuts down) or the cache is gone.
+pub struct Sweeper(tokio::task::JoinHandle<()>);
+
+impl Drop for Sweeper {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
 
 impl ClusterCache {
-    /// The process's cache, created on first use with the portal's own
-    /// client (the watches run with its identity).
-    pub fn shared(portal: &kube::Client) -> Arc<ClusterCache> {
-        SHARED
-            .get_or_init(|| {
-                let cache = Arc::new(ClusterCache::new(portal.clone()));
-                let weak = Arc::downgrade(&cache);
-                tokio::spawn(async move {
-                    let mut tick = tokio::time::interval(SWEEP_EVERY);
-                    loop {
-                        tick.tick().await;
-                        let Some(cache) = weak.upgrade() else { return };
-                        cache.sweep();
-                    }
-                });
-                cache
-            })
-            .clone()
-    }
-
-    /// A cache of its own, for tests and benchmarks.
+    /// An empty cache whose watches run with the portal's own client (its
+    /// identity, not the person's). No watch starts until a namespace is
+    /// read.
     pub fn new(portal: kube::Client) -> ClusterCache {
         ClusterCache {
             portal,
             namespaces: Mutex::new(HashMap::new()),
             reviews: AccessReviews::new(REVIEW_TTL),
         }
+    }
+
+    /// Starts sweeping `cache` periodically ([`ClusterCache::sweep`]).
+    /// The task holds the cache weakly, so it never keeps one alive. Needs a
+    /// tokio runtime.
+    pub fn start_sweeper(cache: &Arc<ClusterCache>) -> Sweeper {
+        let weak = Arc::downgrade(cache);
+        Sweeper(tokio::spawn(sweep_every_while_alive(weak)))
     }
 
     /// The remembered access reviews.
@@ -148,6 +148,15 @@ impl ClusterCache {
     }
 }
 
+async fn sweep_every_while_alive(cache: Weak<ClusterCache>) {
+    let mut tick = tokio::time::interval(SWEEP_EVERY);
+    loop {
+        tick.tick().await;
+        let Some(cache) = cache.upgrade() else { return };
+        cache.sweep();
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -173,6 +182,32 @@ mod tests {
         );
         let fresh = cache.namespace("fraud-detection");
         assert!(!Arc::ptr_eq(&first, &fresh), "the next view starts anew");
+    }
+
+    #[tokio::test]
+    async fn the_sweeper_ends_with_its_guard_or_with_the_cache() {
+        let cache = Arc::new(ClusterCache::new(offline_client()));
+        let sweeper = ClusterCache::start_sweeper(&cache);
+        let task = sweeper.0.abort_handle();
+        drop(sweeper);
+        finishes(&task).await;
+
+        // Dropped before the sweeper's first (immediate) tick: it finds the
+        // cache gone and ends.
+        let sweeper = ClusterCache::start_sweeper(&cache);
+        let task = sweeper.0.abort_handle();
+        drop(cache);
+        finishes(&task).await;
+    }
+
+    async fn finishes(task: &tokio::task::AbortHandle) {
+        tokio::time::timeout(Duration::from_secs(5), async {
+            while !task.is_finished() {
+                tokio::task::yield_now().await;
+            }
+        })
+        .await
+        .expect("the sweeper ends");
     }
 
     #[tokio::test]

@@ -1,6 +1,7 @@
-//! CSV as spreadsheets read it (RFC 4180), safe to open: every cell that a
-//! spreadsheet would run as a formula is neutralised, because exports carry
-//! people's own words (justifications, comments, names).
+//! CSV as spreadsheets read it (RFC 4180, written by the `csv` crate), safe
+//! to open: every cell that a spreadsheet would run as a formula is
+//! neutralised, because exports carry people's own words (justifications,
+//! comments, names).
 
 /// The characters that make a spreadsheet treat a cell as a formula (or, for
 /// tab and carriage return, that some spreadsheets strip before looking).
@@ -15,44 +16,51 @@ where
     C: IntoIterator<Item = S>,
     S: AsRef<str>,
 {
-    let mut out = String::new();
-    write_line(&mut out, headers.iter());
+    let mut writer = ::csv::WriterBuilder::new()
+        .terminator(::csv::Terminator::CRLF)
+        .quote_style(::csv::QuoteStyle::Necessary)
+        .flexible(true)
+        .from_writer(Vec::new());
+    write_line(&mut writer, headers.iter());
     for row in rows {
-        write_line(&mut out, row.into_iter());
+        write_line(&mut writer, row.into_iter());
     }
-    out
+    let bytes = writer
+        .into_inner()
+        .expect("writing to memory does not fail");
+    String::from_utf8(bytes).expect("the cells are UTF-8")
 }
 
-fn write_line<S: AsRef<str>>(out: &mut String, cells: impl Iterator<Item = S>) {
-    for (index, value) in cells.enumerate() {
-        if index > 0 {
-            out.push(',');
-        }
-        out.push_str(&cell(value.as_ref()));
-    }
-    out.push_str("\r\n");
+fn write_line<S: AsRef<str>>(writer: &mut ::csv::Writer<Vec<u8>>, cells: impl Iterator<Item = S>) {
+    let record: Vec<String> = cells.map(|value| neutralised(value.as_ref())).collect();
+    writer
+        .write_record(&record)
+        .expect("writing to memory does not fail");
 }
 
-/// One cell: a leading apostrophe when it would start a formula (also after
-/// leading spaces), then quoted when it holds a comma, a quote or a line
-/// break, with quotes doubled.
-pub fn cell(value: &str) -> String {
-    let starts_formula = value.trim_start_matches(' ').starts_with(FORMULA_STARTS);
-    let value = if starts_formula {
+/// The value, with a leading apostrophe when it would start a formula (also
+/// after leading whitespace of any kind, which spreadsheets may trim on
+/// import: spaces, but also line breaks and no-break spaces); the writer
+/// then quotes it when it holds a comma, a quote or a line break, with
+/// quotes doubled.
+fn neutralised(value: &str) -> String {
+    if value.starts_with(FORMULA_STARTS) || value.trim_start().starts_with(FORMULA_STARTS) {
         format!("'{value}")
     } else {
         value.to_owned()
-    };
-    if value.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", value.replace('"', "\"\""))
-    } else {
-        value
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// One cell as [`write_rows`] writes it, in a row of two.
+    fn cell(value: &str) -> String {
+        let text = write_rows(&["", ""], [[value, ""]]);
+        let row = text.strip_prefix(",\r\n").expect("the header line");
+        row.strip_suffix(",\r\n").expect("one row").to_owned()
+    }
 
     #[test]
     fn plain_values_are_written_as_they_are() {
@@ -79,6 +87,9 @@ mod tests {
         assert_eq!(cell("@SUM(A1)"), "'@SUM(A1)");
         assert_eq!(cell("  =1+1"), "'  =1+1");
         assert_eq!(cell("\t=1"), "'\t=1");
+        assert_eq!(cell("\n=1+1"), "\"'\n=1+1\"");
+        assert_eq!(cell("\u{a0}@SUM(A1)"), "'\u{a0}@SUM(A1)");
+        assert_eq!(cell("\u{2028}-1"), "'\u{2028}-1");
         assert_eq!(cell("=cmd|' /C calc'!A0,x"), "\"'=cmd|' /C calc'!A0,x\"");
     }
 
@@ -104,5 +115,50 @@ mod tests {
             write_rows(&["a,b"], Vec::<Vec<String>>::new()),
             "\"a,b\"\r\n"
         );
+    }
+}
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use crate::hostile::{config, mixed};
+    use proptest::prelude::*;
+
+    fn cell() -> impl Strategy<Value = String> {
+        mixed(
+            prop::sample::select(vec!["alice", "=1+1", "-5", "@x", "a,b", "x\"y"])
+                .prop_map(str::to_owned),
+        )
+    }
+
+    proptest! {
+        #![proptest_config(config())]
+
+        #[test]
+        fn every_cell_reads_back_in_place_and_never_as_a_formula(
+            rows in prop::collection::vec(prop::collection::vec(cell(), 1..4), 0..4),
+        ) {
+            let text = write_rows(&["a", "b", "c"], rows.clone());
+            let mut reader = ::csv::ReaderBuilder::new()
+                .has_headers(true)
+                .flexible(true)
+                .from_reader(text.as_bytes());
+            let read: Vec<Vec<String>> = reader
+                .records()
+                .map(|record| record.unwrap().iter().map(str::to_owned).collect())
+                .collect();
+            prop_assert_eq!(read.len(), rows.len());
+            for (written, back) in rows.iter().zip(&read) {
+                prop_assert_eq!(written.len(), back.len());
+                for (cell, back) in written.iter().zip(back) {
+                    prop_assert!(back == cell || *back == format!("'{cell}"), "{:?} read as {:?}", cell, back);
+                    let shown = back.trim_start();
+                    prop_assert!(
+                        !shown.starts_with(FORMULA_STARTS) && !back.starts_with(FORMULA_STARTS),
+                        "{:?} would run as a formula", back
+                    );
+                }
+            }
+        }
     }
 }

@@ -3,7 +3,7 @@
 
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use k8s_openapi::jiff::Timestamp;
+use jiff::Timestamp;
 
 /// A file format of the exports.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

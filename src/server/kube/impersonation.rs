@@ -32,12 +32,18 @@ impl Impersonating {
 }
 
 /// The headers that make the apiserver act as `identity`. Names that are
-/// not valid header values are refused rather than altered.
+/// not valid header values are refused rather than altered, and so are
+/// names with leading or trailing blanks, which the apiserver's HTTP
+/// server would strip (` admins` would arrive as `admins`).
 pub fn impersonation_headers(
     identity: &KubeIdentity,
 ) -> Result<Vec<(HeaderName, HeaderValue)>, KubeError> {
     let value = |name: &str| {
-        HeaderValue::from_str(name).map_err(|_| KubeError::UnusableIdentity(name.to_owned()))
+        let blank_at_an_end = name.starts_with([' ', '\t']) || name.ends_with([' ', '\t']);
+        HeaderValue::from_str(name)
+            .ok()
+            .filter(|_| !name.is_empty() && !blank_at_an_end)
+            .ok_or_else(|| KubeError::UnusableIdentity(name.to_owned()))
     };
     let mut headers = vec![(IMPERSONATE_USER, value(&identity.username)?)];
     for group in &identity.groups {
@@ -100,5 +106,77 @@ mod tests {
             impersonation_headers(&identity),
             Err(KubeError::UnusableIdentity(_))
         ));
+    }
+
+    #[test]
+    fn a_name_the_apiserver_would_trim_is_refused() {
+        for (username, group) in [
+            (" alice", "g"),
+            ("alice", " admins"),
+            ("alice", "admins\t"),
+            ("", "g"),
+        ] {
+            let identity = KubeIdentity {
+                username: username.into(),
+                groups: vec![group.into()],
+            };
+            assert!(
+                matches!(
+                    impersonation_headers(&identity),
+                    Err(KubeError::UnusableIdentity(_))
+                ),
+                "{username:?} {group:?}"
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use crate::hostile::{config, mixed};
+    use proptest::prelude::*;
+
+    fn name() -> impl Strategy<Value = String> + Clone {
+        mixed(
+            prop::sample::select(vec!["oidc:alice", "oidc:fraud-team", "bob"])
+                .prop_map(str::to_owned),
+        )
+    }
+
+    /// A header value as an HTTP server reads it: without the optional
+    /// whitespace around it (RFC 9110, section 5.5).
+    fn as_received(value: &HeaderValue) -> &[u8] {
+        value.as_bytes().trim_ascii_start().trim_ascii_end()
+    }
+
+    proptest! {
+        #![proptest_config(config())]
+
+        #[test]
+        fn the_apiserver_receives_exactly_the_names_or_nothing_is_sent(
+            username in name(),
+            groups in prop::collection::vec(name(), 0..4),
+        ) {
+            let identity = KubeIdentity { username, groups };
+            match impersonation_headers(&identity) {
+                Ok(headers) => {
+                    let names: Vec<&String> = std::iter::once(&identity.username)
+                        .chain(&identity.groups)
+                        .collect();
+                    prop_assert_eq!(headers.len(), names.len());
+                    for ((_, value), name) in headers.iter().zip(names) {
+                        prop_assert_eq!(as_received(value), name.as_bytes());
+                        prop_assert!(!name.is_empty());
+                    }
+                }
+                Err(KubeError::UnusableIdentity(name)) => {
+                    prop_assert!(
+                        name == identity.username || identity.groups.contains(&name)
+                    );
+                }
+                Err(other) => prop_assert!(false, "unexpected {:?}", other),
+            }
+        }
     }
 }

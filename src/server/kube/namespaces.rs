@@ -4,17 +4,25 @@
 //! list returns, read as them. Everyone else sees the namespaces in which
 //! they may list pods: the portal enumerates candidate names with its own
 //! identity, and keeps each one only if a SelfSubjectAccessReview made *as
-//! the person* allows it. The portal's own list is never shown as such.
+//! the person* allows it. The answers are remembered briefly, like every
+//! access review of the namespace views ([`AccessReviews`]), so a page view
+//! costs one review per namespace only when the answers are stale. The
+//! portal's own list is never shown as such.
 
 use futures::{StreamExt, TryStreamExt, stream};
-use k8s_openapi::api::authorization::v1::{
-    ResourceAttributes, SelfSubjectAccessReview, SelfSubjectAccessReviewSpec,
-};
 use k8s_openapi::api::core::v1::Namespace;
-use kube::api::{ListParams, PostParams};
+use kube::api::ListParams;
 use kube::{Api, Client};
 
 use super::error::KubeError;
+use crate::server::auth::claims::KubeIdentity;
+use crate::server::cluster_cache::access_review::{AccessReviews, ResourceName};
+
+/// Pods, the kind whose `list` permission makes a namespace visible.
+pub const PODS: ResourceName = ResourceName {
+    group: "",
+    resource: "pods",
+};
 
 /// How many access reviews run at once for one person.
 const CONCURRENT_REVIEWS: usize = 16;
@@ -29,10 +37,13 @@ pub struct VisibleNamespace {
     pub environment: Option<String>,
 }
 
-/// The namespaces `user` may see, sorted by name.
+/// The namespaces the person of `identity` may see, sorted by name; `user`
+/// is a client impersonating them, `reviews` the remembered access reviews.
 pub async fn visible_namespaces(
     portal: &Client,
     user: &Client,
+    identity: &KubeIdentity,
+    reviews: &AccessReviews,
 ) -> Result<Vec<VisibleNamespace>, KubeError> {
     match Api::<Namespace>::all(user.clone())
         .list(&ListParams::default())
@@ -61,7 +72,7 @@ pub async fn visible_namespaces(
         .collect();
     let mut visible: Vec<VisibleNamespace> = stream::iter(names)
         .map(|name| async move {
-            let allowed = may_list_pods(user, &name).await?;
+            let allowed = reviews.may_list(user, identity, &name, PODS).await?;
             Ok::<_, KubeError>(allowed.then_some(VisibleNamespace {
                 name,
                 team: None,
@@ -74,27 +85,6 @@ pub async fn visible_namespaces(
         .await?;
     visible.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(visible)
-}
-
-/// Whether the client's identity may list pods in `namespace`.
-pub async fn may_list_pods(user: &Client, namespace: &str) -> Result<bool, KubeError> {
-    let review = SelfSubjectAccessReview {
-        spec: SelfSubjectAccessReviewSpec {
-            resource_attributes: Some(ResourceAttributes {
-                namespace: Some(namespace.to_owned()),
-                verb: Some("list".into()),
-                resource: Some("pods".into()),
-                ..Default::default()
-            }),
-            ..Default::default()
-        },
-        ..Default::default()
-    };
-    let answer = Api::<SelfSubjectAccessReview>::all(user.clone())
-        .create(&PostParams::default(), &review)
-        .await
-        .map_err(|error| KubeError::from_kube(error, "access reviews"))?;
-    Ok(answer.status.is_some_and(|status| status.allowed))
 }
 
 fn describe(namespace: &Namespace) -> VisibleNamespace {

@@ -6,6 +6,7 @@ use axum::response::{IntoResponse, Response};
 
 use crate::server::error_chain;
 use crate::server::kube::error::KubeError;
+use crate::server::limits::streams::TooManyStreams;
 
 /// A failure to read a pod's log.
 #[derive(Debug, thiserror::Error)]
@@ -24,6 +25,8 @@ pub enum LogError {
     NoPrevious { container: String },
     #[error("{0}")]
     BadRequest(String),
+    #[error(transparent)]
+    TooManyStreams(#[from] TooManyStreams),
     #[error(transparent)]
     Kube(KubeError),
 }
@@ -65,6 +68,7 @@ impl LogError {
             LogError::NotStarted { .. } | LogError::NoPrevious { .. } | LogError::BadRequest(_) => {
                 StatusCode::BAD_REQUEST
             }
+            LogError::TooManyStreams(_) => StatusCode::TOO_MANY_REQUESTS,
             LogError::Kube(KubeError::Forbidden { .. }) => StatusCode::FORBIDDEN,
             LogError::Kube(KubeError::NotFound { .. }) => StatusCode::NOT_FOUND,
             LogError::Kube(KubeError::UnusableIdentity(_)) => StatusCode::FORBIDDEN,

@@ -7,6 +7,10 @@
 //! task into a channel of [`FOLLOW_BUFFER_LINES`], so a slow browser stops
 //! that task and, through TCP, the apiserver; a browser that goes away
 //! closes the channel, which ends the task and the apiserver stream.
+//!
+//! One person may follow a few logs at once (`--streams-per-person`); the
+//! slot is taken before the apiserver is asked, and given back when the
+//! response stream is dropped (the browser went away, or the log ended).
 
 use std::convert::Infallible;
 use std::time::Duration;
@@ -23,6 +27,7 @@ use tokio::sync::mpsc;
 use super::error::LogError;
 use super::lines::{LogReader, line_stream};
 use super::{UserSession, pod_logs_api, resolve_container};
+use crate::server::limits::streams::holding;
 use crate::server::state::AppState;
 
 /// Lines held between the apiserver and a slow browser.
@@ -54,6 +59,10 @@ pub async fn follow(
     Path((namespace, pod)): Path<(String, String)>,
     Query(params): Query<FollowParams>,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, LogError> {
+    let slot = state
+        .limits
+        .log_streams
+        .acquire(&session.0.0.user.username)?;
     let api = pod_logs_api(&state, &session, &namespace)?;
     let container = resolve_container(&api, &pod, params.container).await?;
     let log_params = LogParams {
@@ -73,7 +82,8 @@ pub async fn follow(
         let _open = OpenLogStream::start();
         read_into(reader, sender).await
     });
-    Ok(Sse::new(events(receiver)).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
+    Ok(Sse::new(holding(events(receiver), slot))
+        .keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
 }
 
 /// Reads lines until the log ends or nobody listens any more.

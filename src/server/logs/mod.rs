@@ -1,11 +1,11 @@
 //! Pod logs, read as the signed-in person: the page's read ([`read`]), the
-//! live follow stream ([`follow`]) and the download ([`download`]).
+//! live follow stream ([`follow`]); the download is one of the exports
+//! ([`crate::server::exports::logs`]).
 //!
 //! Kubernetes RBAC decides: every read goes through the person's
 //! impersonating client, so someone without `pods/log` in a namespace gets
 //! the apiserver's refusal, in words ([`error`]).
 
-pub mod download;
 pub mod error;
 pub mod follow;
 pub mod lines;
@@ -24,12 +24,7 @@ use super::state::AppState;
 
 /// The routes of pod logs besides the page.
 pub fn log_routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/logs/{namespace}/{pod}", get(follow::follow))
-        .route(
-            "/api/logs/{namespace}/{pod}/download",
-            get(download::download),
-        )
+    Router::new().route("/api/logs/{namespace}/{pod}", get(follow::follow))
 }
 
 /// The session the gate found, for the plain routes here.

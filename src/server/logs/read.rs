@@ -5,7 +5,7 @@
 use futures::{StreamExt, TryStreamExt};
 use k8s_openapi::api::apps::v1::{Deployment, StatefulSet};
 use k8s_openapi::api::batch::v1::Job;
-use k8s_openapi::api::core::v1::{ContainerStatus, Pod};
+use k8s_openapi::api::core::v1::Pod;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use kube::api::{ListParams, LogParams};
 use kube::{Api, Client};
@@ -14,10 +14,11 @@ use super::error::LogError;
 use super::lines::{LogReader, line_stream};
 use crate::engine::logs::{keep_last, merge_by_time, parse_since, timed_lines};
 use crate::engine::netpol::selectors::selects;
+use crate::present::logs::pod_choice;
 use crate::server::kube::error::KubeError;
-use crate::views::logs::{
-    ContainerChoice, ContainerState, LogLine, LogNotice, LogQuery, LogsView, PodChoice,
-    WorkloadChoice, WorkloadKind, WorkloadRef, line_matches,
+use crate::wire::logs::{
+    ContainerState, LogLine, LogNotice, LogQuery, LogsView, WorkloadChoice, WorkloadKind,
+    WorkloadRef, line_matches,
 };
 
 /// The most bytes one read asks the apiserver for; the line count is
@@ -319,83 +320,4 @@ async fn workloads(user: &Client, namespace: &str) -> Vec<(WorkloadRef, LabelSel
     }
     found.sort_by(|a, b| a.0.cmp(&b.0));
     found
-}
-
-/// A pod as the picker shows it: its containers (init containers last) and
-/// where each is in its life.
-pub fn pod_choice(pod: &Pod) -> PodChoice {
-    let status = pod.status.as_ref();
-    let state_of = |statuses: Option<&Vec<ContainerStatus>>, name: &str| {
-        let found = statuses
-            .into_iter()
-            .flatten()
-            .find(|status| status.name == name);
-        (
-            found.map_or(ContainerState::Unknown, container_state),
-            found.map_or(0, |status| status.restart_count),
-        )
-    };
-    let spec = pod.spec.as_ref();
-    let mut containers: Vec<ContainerChoice> = spec
-        .map(|spec| spec.containers.iter())
-        .into_iter()
-        .flatten()
-        .map(|container| {
-            let (state, restarts) = state_of(
-                status.and_then(|s| s.container_statuses.as_ref()),
-                &container.name,
-            );
-            ContainerChoice {
-                name: container.name.clone(),
-                state,
-                restarts,
-                init: false,
-            }
-        })
-        .collect();
-    containers.extend(
-        spec.and_then(|spec| spec.init_containers.as_ref())
-            .into_iter()
-            .flatten()
-            .map(|container| {
-                let (state, restarts) = state_of(
-                    status.and_then(|s| s.init_container_statuses.as_ref()),
-                    &container.name,
-                );
-                ContainerChoice {
-                    name: container.name.clone(),
-                    state,
-                    restarts,
-                    init: true,
-                }
-            }),
-    );
-    PodChoice {
-        name: pod.metadata.name.clone().unwrap_or_default(),
-        phase: status
-            .and_then(|status| status.phase.clone())
-            .unwrap_or_else(|| "Pending".into()),
-        containers,
-    }
-}
-
-fn container_state(status: &ContainerStatus) -> ContainerState {
-    let state = status.state.as_ref();
-    if let Some(waiting) = state.and_then(|state| state.waiting.as_ref()) {
-        return ContainerState::Waiting {
-            reason: waiting.reason.clone().unwrap_or_else(|| "waiting".into()),
-        };
-    }
-    if let Some(terminated) = state.and_then(|state| state.terminated.as_ref()) {
-        return ContainerState::Terminated {
-            reason: terminated
-                .reason
-                .clone()
-                .unwrap_or_else(|| format!("exit code {}", terminated.exit_code)),
-        };
-    }
-    if state.and_then(|state| state.running.as_ref()).is_some() {
-        return ContainerState::Running;
-    }
-    ContainerState::Unknown
 }

@@ -1,7 +1,7 @@
 //! Access workflow gauges, read at every scrape from the watch cache of
 //! AccessRequests (no apiserver call per scrape).
 
-use k8s_openapi::jiff::Timestamp;
+use jiff::Timestamp;
 use prometheus_client::collector::Collector;
 use prometheus_client::encoding::{DescriptorEncoder, EncodeMetric};
 use prometheus_client::metrics::family::Family;

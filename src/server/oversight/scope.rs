@@ -1,24 +1,23 @@
-//! What a manager may see, decided by their own RBAC: the requests of the
-//! namespaces where they may list AccessRequests, the models there, and
-//! the RoleBindings they may list.
+//! What a manager may see, decided by their own RBAC: the requests and
+//! access records of the namespaces where they may list AccessRequests, the
+//! models there, and the RoleBindings they may list.
 
 use std::collections::BTreeSet;
 
+use jiff::Timestamp;
 use k8s_openapi::api::rbac::v1::RoleBinding;
-use k8s_openapi::jiff::Timestamp;
 use kube::ResourceExt;
 use kube::api::{Api, ListParams};
 
 use super::error::OversightError;
-use crate::crd::{AccessRequest, Model};
-use crate::engine::oversight::{audit_trail, grants};
+use crate::crd::{AccessRecord, AccessRequest, Model};
+use crate::engine::oversight::{audit_trail, grants, records};
 use crate::server::auth::session::Session;
-use crate::server::cluster_cache::ClusterCache;
 use crate::server::cluster_cache::access_review::ResourceName;
 use crate::server::kube::error::KubeError;
 use crate::server::state::AppState;
-use crate::views::access_overview::{AccessOverview, OverviewFilterValues};
-use crate::views::audit_trail::{AuditEvent, AuditFilterValues, AuditTrail};
+use crate::wire::audit_trail::{AuditEvent, AuditFilterValues, AuditTrail};
+use crate::wire::cluster_grants::{ClusterGrants, GrantsFilterValues};
 
 /// AccessRequests, as RBAC names them.
 pub const ACCESS_REQUESTS: ResourceName = ResourceName {
@@ -38,31 +37,49 @@ pub fn require_manager(session: &Session) -> Result<(), OversightError> {
 /// What the manager may see of the access workflow.
 pub struct Visible {
     pub requests: Vec<AccessRequest>,
+    /// The access records of requests in the visible namespaces, also of
+    /// requests (and namespaces) deleted since.
+    pub records: Vec<AccessRecord>,
     pub models: Vec<Model>,
-    /// Namespaces (with models or requests) the manager may read, sorted.
+    /// Namespaces (with models, requests or records) the manager may read,
+    /// sorted.
     pub namespaces: Vec<String>,
-    /// Whether some namespace with models or requests was left out.
+    /// Whether some namespace with models, requests or records was left out.
     pub limited: bool,
 }
 
-/// The requests and models of every namespace where the manager may list
-/// AccessRequests (asked as them, remembered briefly).
+/// The requests, access records and models of every namespace where the
+/// manager may list AccessRequests (asked as them, remembered briefly). The
+/// records live in the portal's namespace, read with its identity, and are
+/// shown by the namespace of the request they record: a manager sees the
+/// records of a deleted request, or of a deleted namespace, as long as
+/// their RBAC lets them list AccessRequests there (a ClusterRoleBinding
+/// does; a RoleBinding goes with its namespace).
 pub async fn visible(state: &AppState, session: &Session) -> Result<Visible, OversightError> {
     require_manager(session)?;
     let store = &state.access.store;
     let (requests, models) = (store.requests().await?, store.models().await?);
+    let records = state.access.auditor.archive().records().await?;
     let candidates: BTreeSet<String> = requests
         .iter()
         .filter_map(|r| r.namespace())
         .chain(models.iter().filter_map(|m| m.namespace()))
+        .chain(records.iter().map(|r| r.spec.request.namespace.clone()))
         .collect();
     let user = state.kube.as_user(&session.kube)?;
-    let reviews = ClusterCache::shared(state.kube.portal());
+    let reviews = state.cluster_cache.reviews();
+    // One review for a manager bound cluster-wide, rather than one per
+    // namespace that ever held a request (records outlive namespaces).
+    let everywhere = reviews
+        .may_list(&user, &session.kube, "", ACCESS_REQUESTS)
+        .await?;
     let answers = futures::future::join_all(candidates.iter().map(|namespace| {
-        let (user, reviews) = (&user, &reviews);
+        let user = &user;
         async move {
+            if everywhere {
+                return Ok((namespace.clone(), true));
+            }
             reviews
-                .reviews()
                 .may_list(user, &session.kube, namespace, ACCESS_REQUESTS)
                 .await
                 .map(|allowed| (namespace.clone(), allowed))
@@ -84,6 +101,10 @@ pub async fn visible(state: &AppState, session: &Session) -> Result<Visible, Ove
         requests: requests
             .into_iter()
             .filter(|r| seen(r.namespace()))
+            .collect(),
+        records: records
+            .into_iter()
+            .filter(|r| seen(Some(r.spec.request.namespace.clone())))
             .collect(),
         models: models.into_iter().filter(|m| seen(m.namespace())).collect(),
         namespaces,
@@ -146,6 +167,7 @@ pub async fn audit_page(
     let visible = visible(state, session).await?;
     Ok(audit_trail::audit_trail(
         &visible.requests,
+        &visible.records,
         filter,
         page,
         visible.limited,
@@ -160,15 +182,16 @@ pub async fn audit_events(
     filter: &AuditFilterValues,
 ) -> Result<Vec<AuditEvent>, OversightError> {
     let visible = visible(state, session).await?;
-    audit_trail::filtered(&visible.requests, filter).map_err(OversightError::BadFilter)
+    audit_trail::filtered(&visible.requests, &visible.records, filter)
+        .map_err(OversightError::BadFilter)
 }
 
 /// The access overview, as the manager may see it.
-pub async fn access_overview(
+pub async fn cluster_grants(
     state: &AppState,
     session: &Session,
-    filter: OverviewFilterValues,
-) -> Result<AccessOverview, OversightError> {
+    filter: GrantsFilterValues,
+) -> Result<ClusterGrants, OversightError> {
     let visible = visible(state, session).await?;
     let model_namespaces: Vec<String> = visible
         .namespaces
@@ -182,8 +205,14 @@ pub async fn access_overview(
         .cloned()
         .collect();
     let (bindings, bindings_hidden) = role_bindings(state, session, &model_namespaces).await?;
-    let mut overview = grants::access_overview(
+    let gone: Vec<AccessRequest> = records::recorded(&visible.requests, &visible.records)
+        .iter()
+        .filter(|request| !request.gone.is_empty())
+        .map(|request| request.as_request())
+        .collect();
+    let mut overview = grants::cluster_grants(
         &visible.requests,
+        &gone,
         &visible.models,
         &bindings,
         filter,

@@ -1,5 +1,5 @@
 //! Compliance reports: on the leader replica only, every `--report-interval`
-//! the [`Reporter`] reads the cluster with the portal's own identity, audits
+//! the [`Reporter`] reads the cluster with the portal's own identity, assesses
 //! each namespace (the compliance engine and the network isolation
 //! analysis, as the namespace pages do) and publishes one `PolicyReport`
 //! named `aigov-compliance` per namespace that has workloads, carrying the
@@ -7,7 +7,6 @@
 //! `docs/reports.md`.
 
 pub mod args;
-pub mod audit;
 pub mod collect;
 pub mod publish;
 pub mod reporter;

@@ -9,25 +9,25 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
+use jiff::Timestamp;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
-use k8s_openapi::jiff::Timestamp;
 use kube::api::{Api, DeleteParams, Patch, PatchParams};
 use kube::{Client, ResourceExt};
 
-use super::audit::NamespaceAudit;
 use super::results::report_results;
 use super::summary::{namespace_summary, same_findings};
 use super::{MANAGED_BY, MANAGER, trend};
 use crate::crd::policy_report::{AIGOV_REPORT, PolicyReport, ReportTimestamp, annotations};
-use crate::views::compliance_overview::NamespaceSummary;
+use crate::present::compliance::assessment::NamespaceAssessment;
+use crate::wire::cluster_compliance::NamespaceSummary;
 
 /// Annotation holding the digest of a report's results and counts.
 pub const RESULTS_DIGEST: &str = "aigov.dev/results-digest";
 
-/// The report aigov would write for `audit` at `now`, replacing the report
+/// The report aigov would write for `assessment` at `now`, replacing the report
 /// whose metadata is `previous` (for its trend).
 pub fn desired_report(
-    audit: &NamespaceAudit,
+    assessment: &NamespaceAssessment,
     previous: Option<&ObjectMeta>,
     now: Timestamp,
     trend_step: Duration,
@@ -37,15 +37,15 @@ pub fn desired_report(
         seconds: now.as_second(),
         nanos: 0,
     };
-    let (results, counts) = report_results(audit, stamp);
-    let summary = namespace_summary(audit, &now.to_string());
+    let (results, counts) = report_results(assessment, stamp);
+    let summary = namespace_summary(assessment, now);
     let old_trend = trend::parse(
         previous
             .and_then(|meta| meta.annotations.as_ref()?.get(annotations::TREND))
             .map(String::as_str),
     );
-    let series = trend::advance(&old_trend, now, audit.score, trend_step, trend_points);
-    let mut report = PolicyReport::new(&audit.namespace, AIGOV_REPORT);
+    let series = trend::advance(&old_trend, now, assessment.score, trend_step, trend_points);
+    let mut report = PolicyReport::new(&assessment.namespace, AIGOV_REPORT);
     report.metadata.labels = Some(BTreeMap::from([(
         MANAGED_BY.to_owned(),
         MANAGER.to_owned(),
@@ -150,7 +150,7 @@ mod tests {
         assert_eq!(report.metadata.name.as_deref(), Some(AIGOV_REPORT));
         let summary = summary_of(&report.metadata).unwrap();
         assert_eq!(summary.score, Some(61));
-        assert_eq!(summary.generated_at, at(0).to_string());
+        assert_eq!(summary.generated_at, at(0));
         let series = trend::parse(
             report
                 .annotations()

@@ -1,4 +1,4 @@
-//! The reporter: one pass reads the cluster, audits every namespace and
+//! The reporter: one pass reads the cluster, assesses every namespace and
 //! publishes the reports; [`Reporter::run`] repeats passes on the leader.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -7,18 +7,18 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 use futures::StreamExt;
+use jiff::Timestamp;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
-use k8s_openapi::jiff::Timestamp;
 use kube::api::{Api, ListParams};
 use kube::{Client, ResourceExt};
 
-use super::audit::audit_namespace;
 use super::collect::{Scope, read};
 use super::publish::{apply, delete, desired_report, is_unchanged};
 use super::{LEASE_NAME, MANAGED_BY, MANAGER, PassOutcome, ReportError, ReportSettings};
 use crate::crd::policy_report::{AIGOV_REPORT, PolicyReport};
-use crate::server::access::leader;
+use crate::present::compliance::assessment::assess_namespace;
 use crate::server::error_chain;
+use crate::server::leader;
 
 /// Publishes one PolicyReport per namespace with the portal's identity.
 pub struct Reporter {
@@ -86,7 +86,7 @@ impl Reporter {
         }
     }
 
-    /// One pass: read, audit, publish, delete what is stale. A namespace
+    /// One pass: read, assess, publish, delete what is stale. A namespace
     /// whose write fails is logged and counted, the others still written;
     /// a list that fails (the cluster is down) fails the pass.
     pub async fn pass(&self) -> Result<PassOutcome, ReportError> {
@@ -118,14 +118,14 @@ impl Reporter {
         let mut reported = BTreeSet::new();
         let mut writes = Vec::new();
         for (namespace, objects) in &cluster.namespaces {
-            let audit = audit_namespace(namespace, objects, &self.settings.config);
-            if !audit.has_workloads() {
+            let assessment = assess_namespace(namespace, objects, &self.settings.config);
+            if !assessment.has_workloads() {
                 continue;
             }
             reported.insert(namespace.clone());
             let previous = existing.get(namespace);
             let desired = desired_report(
-                &audit,
+                &assessment,
                 previous,
                 now,
                 self.settings.trend_step,

@@ -1,4 +1,4 @@
-//! A namespace's audit as PolicyReport results: one `fail` result per
+//! A namespace's assessment as PolicyReport results: one `fail` result per
 //! failed check per workload; passes only counted (`summary.pass`).
 //!
 //! Passed checks are not listed: a namespace of 1,000 workloads runs some
@@ -12,9 +12,9 @@ use std::collections::BTreeMap;
 
 use k8s_openapi::api::core::v1::ObjectReference;
 
-use super::audit::NamespaceAudit;
 use crate::crd::policy_report::{AIGOV_SOURCE, ReportResult, ReportSummary, ReportTimestamp};
 use crate::engine::compliance::{Check, Severity, WorkloadReport};
+use crate::present::compliance::assessment::NamespaceAssessment;
 
 /// Bytes of results (as JSON) a report lists one by one.
 pub const RESULTS_BUDGET: usize = 800 * 1024;
@@ -77,15 +77,15 @@ fn failed_result(workload: &WorkloadReport, check: &Check, now: ReportTimestamp)
     }
 }
 
-/// The results and counts of `audit`, stamped `now` (the time of the
+/// The results and counts of `assessment`, stamped `now` (the time of the
 /// write that publishes them).
 pub fn report_results(
-    audit: &NamespaceAudit,
+    assessment: &NamespaceAssessment,
     now: ReportTimestamp,
 ) -> (Vec<ReportResult>, ReportSummary) {
     let mut summary = ReportSummary::default();
     let mut failures: Vec<(&WorkloadReport, &Check)> = Vec::new();
-    for workload in &audit.workloads {
+    for workload in &assessment.workloads {
         for check in &workload.checks {
             if check.passed {
                 summary.pass += 1;
@@ -177,9 +177,9 @@ mod tests {
 
     #[test]
     fn a_thousand_failing_workloads_stay_under_a_mebibyte_with_right_counts() {
-        let mut audit = shop();
-        let template = audit.workloads[0].clone();
-        audit.workloads = (0..1000)
+        let mut assessment = shop();
+        let template = assessment.workloads[0].clone();
+        assessment.workloads = (0..1000)
             .map(|i| {
                 let mut w = template.clone();
                 w.name = format!("model-server-with-a-long-name-{i:04}");
@@ -199,7 +199,7 @@ mod tests {
                 w
             })
             .collect();
-        let (results, summary) = report_results(&audit, NOW);
+        let (results, summary) = report_results(&assessment, NOW);
         assert_eq!(summary.fail, 10_000);
         let mut report = PolicyReport::new("shop", "aigov-compliance");
         report.results = results;

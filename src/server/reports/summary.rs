@@ -1,18 +1,23 @@
 //! The namespace summary a report carries in its `aigov.dev/summary`
-//! annotation, from a namespace's audit.
+//! annotation, from a namespace's assessment.
 
 use std::collections::BTreeMap;
 
-use super::audit::NamespaceAudit;
+use jiff::Timestamp;
+
 use crate::engine::compliance::{Level, Severity};
-use crate::views::compliance_overview::{
+use crate::present::compliance::assessment::NamespaceAssessment;
+use crate::wire::cluster_compliance::{
     FailedCheck, NamespaceSummary, PodSecurityCounts, WORST_CHECKS,
 };
 
-/// The summary of `audit`, made at `generated_at` (RFC 3339).
-pub fn namespace_summary(audit: &NamespaceAudit, generated_at: &str) -> NamespaceSummary {
+/// The summary of `assessment`, made at `generated_at`.
+pub fn namespace_summary(
+    assessment: &NamespaceAssessment,
+    generated_at: Timestamp,
+) -> NamespaceSummary {
     let mut pod_security = PodSecurityCounts::default();
-    for workload in &audit.workloads {
+    for workload in &assessment.workloads {
         match workload.pod_security.level {
             Level::Restricted => pod_security.restricted += 1,
             Level::Baseline => pod_security.baseline += 1,
@@ -20,26 +25,26 @@ pub fn namespace_summary(audit: &NamespaceAudit, generated_at: &str) -> Namespac
         }
     }
     NamespaceSummary {
-        generated_at: generated_at.to_owned(),
-        score: audit.score,
-        workloads: audit.workloads.len() as u32,
-        pods: audit.pods,
+        generated_at,
+        score: assessment.score,
+        workloads: assessment.workloads.len() as u32,
+        pods: assessment.pods,
         pod_security,
-        worst_checks: worst_checks(audit),
-        ingress: audit.ingress.status,
-        egress: audit.egress.status,
-        unprotected_ingress: audit.ingress.unprotected.len() as u32,
-        unprotected_egress: audit.egress.unprotected.len() as u32,
-        gpus_requested: audit.gpus_requested,
-        gpu_workloads: audit.gpu_workloads,
+        worst_checks: worst_checks(assessment),
+        ingress: assessment.ingress.status,
+        egress: assessment.egress.status,
+        unprotected_ingress: assessment.ingress.unprotected.len() as u32,
+        unprotected_egress: assessment.egress.unprotected.len() as u32,
+        gpus_requested: assessment.gpus_requested,
+        gpu_workloads: assessment.gpu_workloads,
     }
 }
 
 /// The failed checks, most serious first, then most workloads failing,
 /// then by id; at most [`WORST_CHECKS`].
-pub fn worst_checks(audit: &NamespaceAudit) -> Vec<FailedCheck> {
+pub fn worst_checks(assessment: &NamespaceAssessment) -> Vec<FailedCheck> {
     let mut failing: BTreeMap<&str, (Severity, u32)> = BTreeMap::new();
-    for workload in &audit.workloads {
+    for workload in &assessment.workloads {
         for check in workload.checks.iter().filter(|c| !c.passed) {
             let entry = failing.entry(&check.id).or_insert((check.severity, 0));
             entry.0 = entry.0.min(check.severity);
@@ -65,19 +70,16 @@ pub fn worst_checks(audit: &NamespaceAudit) -> Vec<FailedCheck> {
 /// Whether two summaries say the same, whenever they were made.
 pub fn same_findings(a: &NamespaceSummary, b: &NamespaceSummary) -> bool {
     NamespaceSummary {
-        generated_at: String::new(),
+        generated_at: b.generated_at,
         ..a.clone()
-    } == NamespaceSummary {
-        generated_at: String::new(),
-        ..b.clone()
-    }
+    } == *b
 }
 
 #[cfg(test)]
 pub(super) mod tests {
     use super::*;
     use crate::engine::compliance::{Check, PodSecurity, WorkloadReport};
-    use crate::views::namespace::{DefaultDeny, DenyStatus};
+    use crate::wire::namespace::{DefaultDeny, DenyStatus};
 
     fn check(id: &str, severity: Severity, passed: bool) -> Check {
         Check {
@@ -102,13 +104,13 @@ pub(super) mod tests {
 
     /// Three workloads: one privileged failing two checks, one baseline
     /// failing one, one restricted and clean.
-    pub fn shop() -> NamespaceAudit {
+    pub fn shop() -> NamespaceAssessment {
         let deny = |status, unprotected: &[&str]| DefaultDeny {
             status,
             deny_all_policies: vec![],
             unprotected: unprotected.iter().map(|s| s.to_string()).collect(),
         };
-        NamespaceAudit {
+        NamespaceAssessment {
             namespace: "shop".into(),
             workloads: vec![
                 workload(
@@ -143,9 +145,13 @@ pub(super) mod tests {
         }
     }
 
+    fn at(text: &str) -> Timestamp {
+        text.parse().unwrap()
+    }
+
     #[test]
     fn the_summary_counts_levels_and_orders_the_worst_checks() {
-        let summary = namespace_summary(&shop(), "2026-11-27T10:00:00Z");
+        let summary = namespace_summary(&shop(), at("2026-11-27T10:00:00Z"));
         assert_eq!(
             summary.pod_security,
             PodSecurityCounts {
@@ -178,11 +184,14 @@ pub(super) mod tests {
 
     #[test]
     fn summaries_differing_only_in_time_say_the_same() {
-        let a = namespace_summary(&shop(), "2026-11-27T10:00:00Z");
-        let b = namespace_summary(&shop(), "2026-11-27T10:05:00Z");
+        let a = namespace_summary(&shop(), at("2026-11-27T10:00:00Z"));
+        let b = namespace_summary(&shop(), at("2026-11-27T10:05:00Z"));
         assert!(same_findings(&a, &b));
         let mut changed = shop();
         changed.pods = 8;
-        assert!(!same_findings(&a, &namespace_summary(&changed, "x")));
+        assert!(!same_findings(
+            &a,
+            &namespace_summary(&changed, Timestamp::UNIX_EPOCH)
+        ));
     }
 }

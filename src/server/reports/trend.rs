@@ -3,20 +3,24 @@
 
 use std::time::Duration;
 
-use k8s_openapi::jiff::Timestamp;
+use jiff::Timestamp;
 
-use crate::views::compliance_overview::TrendPoint;
+use crate::wire::cluster_compliance::TrendPoint;
 
 /// The most points a series keeps by default: almost four days of hourly
 /// points, a quarter of daily ones.
 pub const MAX_POINTS: usize = 90;
 
-/// The series in an annotation; unreadable text counts as no series (the
-/// next write replaces it).
+/// The series in an annotation; unreadable text counts as no series and an
+/// unreadable point (say, its time) as no point (the next write replaces
+/// them).
 pub fn parse(annotation: Option<&str>) -> Vec<TrendPoint> {
     annotation
-        .and_then(|text| serde_json::from_str(text).ok())
+        .and_then(|text| serde_json::from_str::<Vec<serde_json::Value>>(text).ok())
         .unwrap_or_default()
+        .into_iter()
+        .filter_map(|point| serde_json::from_value(point).ok())
+        .collect()
 }
 
 /// The series after a report at `now` with `score`: a new point when the
@@ -36,14 +40,10 @@ pub fn advance(
     let mut points = previous.to_vec();
     let within_step = points
         .last()
-        .and_then(|last| last.at.parse::<Timestamp>().ok())
-        .is_some_and(|at| now < at || now.duration_since(at).unsigned_abs() < step);
+        .is_some_and(|last| now < last.at || now.duration_since(last.at).unsigned_abs() < step);
     match points.last_mut() {
         Some(last) if within_step => last.score = score,
-        _ => points.push(TrendPoint {
-            at: now.to_string(),
-            score,
-        }),
+        _ => points.push(TrendPoint { at: now, score }),
     }
     let excess = points.len().saturating_sub(max_points.max(1));
     points.drain(..excess);
@@ -91,19 +91,20 @@ mod tests {
             series = advance(&series, at(hour * 3600), Some(hour as u32), HOUR, 4);
         }
         assert_eq!(scores(&series), [Some(6), Some(7), Some(8), Some(9)]);
-        assert_eq!(series[3].at, at(9 * 3600).to_string());
+        assert_eq!(series[3].at, at(9 * 3600));
     }
 
     #[test]
     fn an_unreadable_series_or_time_starts_afresh() {
         assert!(parse(Some("not json")).is_empty());
         assert!(parse(None).is_empty());
-        let odd = vec![TrendPoint {
-            at: "yesterday".into(),
-            score: Some(1),
-        }];
+        let odd = parse(Some(
+            r#"[{"at": "2027-01-15T07:00:00Z", "score": 1}, {"at": "yesterday", "score": 1}]"#,
+        ));
+        assert_eq!(odd.len(), 1);
         assert_eq!(advance(&odd, at(0), Some(2), HOUR, 90).len(), 2);
         let text = serde_json::to_string(&advance(&[], at(0), None, HOUR, 90)).unwrap();
+        assert_eq!(text, r#"[{"at":"2027-01-15T08:00:00Z","score":null}]"#);
         assert_eq!(parse(Some(&text)).len(), 1);
     }
 }

@@ -106,7 +106,7 @@ describe('authorization code flow', () => {
 
   });
 
-  test('every demo user signs in with password = user name and gets the groups from users.json', async () => {
+  test('every demo user signs in with password = user name and gets the groups and email from users.json', async () => {
     const keySet = createLocalJWKSet(await jwks(idp));
     for (const user of users) {
       const jar = new CookieJar();
@@ -117,7 +117,10 @@ describe('authorization code flow', () => {
       assert.equal(payload.preferred_username, user.username);
       assert.equal(payload.name, user.name);
       assert.deepEqual(payload.groups, user.groups);
+      assert.equal(payload.email, user.email);
+      assert.equal(payload.email_verified, user.email_verified);
     }
+    assert.ok(users.some((user) => user.email_verified === false), 'a user whose email is not verified');
   });
 
   test('a signed-in session returns straight to the client without the form', async () => {

@@ -32,7 +32,7 @@ const READ: &[&str] = &["get", "list", "watch"];
 
 fn shipped_roles() -> BTreeMap<String, ClusterRole> {
     let text = include_str!("../../../../deploy/access-levels.yaml");
-    serde_yaml::Deserializer::from_str(text)
+    serde_yaml_ng::Deserializer::from_str(text)
         .map(|document| {
             let role = ClusterRole::deserialize(document).expect("a ClusterRole");
             (role.metadata.name.clone().unwrap_or_default(), role)

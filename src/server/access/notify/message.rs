@@ -1,6 +1,7 @@
 //! What a notification says: Slack incoming-webhook JSON, with user text
 //! escaped and long text shortened.
 
+use jiff::Timestamp;
 use serde_json::{Value, json};
 use url::Url;
 
@@ -38,14 +39,14 @@ pub enum Notification {
         approved: bool,
         actor: String,
         comment: String,
-        /// Set when the approval put the grant in force (RFC 3339).
-        expires_at: Option<String>,
+        /// Set when the approval put the grant in force.
+        expires_at: Option<Timestamp>,
     },
     /// A grant runs out soon.
     ExpiresSoon {
         request: RequestRef,
-        /// RFC 3339.
-        expires_at: String,
+        /// Unknown only when the record lacks it.
+        expires_at: Option<Timestamp>,
     },
     /// Someone withdrew a grant.
     Revoked {
@@ -103,11 +104,11 @@ impl Notification {
                 approved: record.action != "denied",
                 actor: record.actor.clone(),
                 comment: record.comment.clone(),
-                expires_at: record.expires_at.clone().filter(|_| active),
+                expires_at: record.expires_at.filter(|_| active),
             },
             "expires-soon" => Self::ExpiresSoon {
                 request,
-                expires_at: record.expires_at.clone().unwrap_or_default(),
+                expires_at: record.expires_at,
             },
             "revoked" => Self::Revoked {
                 request,
@@ -168,7 +169,7 @@ impl Notification {
             } => format!(
                 ":white_check_mark: {} approved {who}'s {what}, until {}{}",
                 escape(actor),
-                escape(&human_time(until)),
+                escape(&human_time(*until)),
                 link("View")
             ),
             Self::Decision {
@@ -191,7 +192,7 @@ impl Notification {
             ),
             Self::ExpiresSoon { expires_at, .. } => format!(
                 ":hourglass: {who}'s {what} expires at {}{}",
-                escape(&human_time(expires_at)),
+                escape(&expires_at.map(human_time).unwrap_or_default()),
                 link("Extend")
             ),
             Self::Revoked { actor, .. } => format!(
@@ -267,11 +268,8 @@ fn truncate(text: &str, max: usize) -> String {
 }
 
 /// `2025-01-02T11:04:05.123Z` → `2025-01-02 11:04 UTC`; anything else as is.
-fn human_time(rfc3339: &str) -> String {
-    rfc3339
-        .parse::<k8s_openapi::jiff::Timestamp>()
-        .map(|t| t.strftime("%Y-%m-%d %H:%M UTC").to_string())
-        .unwrap_or_else(|_| rfc3339.to_owned())
+fn human_time(at: Timestamp) -> String {
+    at.strftime("%Y-%m-%d %H:%M UTC").to_string()
 }
 
 /// `{public_url}/requests/{namespace}/{name}`, keeping any path prefix.

@@ -5,12 +5,13 @@
 //! [`Notifier::notify`] never waits and never fails: it puts the message on
 //! a bounded queue (dropping it with a warning when the queue is full) that
 //! one background task empties, retrying failed deliveries with exponential
-//! backoff.
+//! backoff (`backon`), or after the receiver's `Retry-After`.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
+use backon::{ExponentialBuilder, Retryable};
 use serde_json::Value;
 use tokio::sync::mpsc;
 use url::Url;
@@ -46,10 +47,15 @@ impl Default for Settings {
     }
 }
 
-/// The wait after failed attempt number `attempt` (1 for the first try):
-/// `first`, then twice as long each time (0.5 s, 1 s, 2 s, 4 s, …).
-pub fn backoff(attempt: u32, first: Duration) -> Duration {
-    first.saturating_mul(1u32 << attempt.saturating_sub(1).min(16))
+/// The waits between the tries of one message: `first_backoff`, then twice
+/// as long each time (0.5 s, 1 s, 2 s, 4 s, …, at most 2¹⁶ times the first),
+/// `max_attempts - 1` of them.
+pub fn backoff(settings: &Settings) -> ExponentialBuilder {
+    ExponentialBuilder::new()
+        .with_min_delay(settings.first_backoff)
+        .with_factor(2.0)
+        .with_max_delay(settings.first_backoff.saturating_mul(1 << 16))
+        .with_max_times(settings.max_attempts.max(1) as usize - 1)
 }
 
 /// What an HTTP answer means for a delivery.
@@ -77,10 +83,8 @@ fn parse_retry_after(value: &str) -> Option<Duration> {
     if let Ok(seconds) = value.parse::<u64>() {
         return Some(Duration::from_secs(seconds));
     }
-    let at = k8s_openapi::jiff::fmt::rfc2822::parse(value)
-        .ok()?
-        .timestamp();
-    let wait = at.duration_since(k8s_openapi::jiff::Timestamp::now());
+    let at = jiff::fmt::rfc2822::parse(value).ok()?.timestamp();
+    let wait = at.duration_since(jiff::Timestamp::now());
     Some(Duration::try_from(wait).unwrap_or(Duration::ZERO))
 }
 
@@ -186,6 +190,16 @@ async fn deliver_all(
     }
 }
 
+/// Why one try did not deliver.
+struct Failure {
+    /// What went wrong, for the log.
+    error: String,
+    /// Whether another try may help.
+    retry: bool,
+    /// How long the receiver asked us to wait.
+    retry_after: Option<Duration>,
+}
+
 /// One message, tried up to `max_attempts` times.
 async fn deliver(
     client: &reqwest::Client,
@@ -195,37 +209,63 @@ async fn deliver(
     settings: &Settings,
 ) {
     let host = url.host_str().unwrap_or("");
-    let attempts = settings.max_attempts.max(1);
-    for attempt in 1..=attempts {
-        let (retry_after, failure) = match client.post(url.clone()).json(payload).send().await {
-            Ok(response) => {
-                let status = response.status();
-                let retry_after = response
-                    .headers()
-                    .get(reqwest::header::RETRY_AFTER)
-                    .and_then(|value| value.to_str().ok())
-                    .map(str::to_owned);
-                match outcome(status.as_u16(), retry_after.as_deref()) {
-                    Outcome::Delivered => return,
-                    Outcome::Rejected => {
-                        tracing::error!(%host, %status, %request, "notification rejected by the webhook");
-                        return;
-                    }
-                    Outcome::Retry(wait) => (wait, format!("status {status}")),
-                }
-            }
-            // The URL's query may carry a secret: never log it.
-            Err(error) => (None, crate::server::error_chain(&error.without_url())),
-        };
-        if attempt == attempts {
-            tracing::error!(%host, %request, attempts, error = %failure, "notification not delivered; giving up");
-            return;
+    let mut attempt = 0u32;
+    let result = (|| send(client, url, payload))
+        .retry(backoff(settings))
+        .when(|failure: &Failure| failure.retry)
+        // The receiver's `Retry-After` replaces the backoff's wait, but
+        // does not add tries.
+        .adjust(|failure: &Failure, wait| {
+            wait.map(|wait| {
+                failure
+                    .retry_after
+                    .map_or(wait, |asked| asked.min(settings.max_retry_after))
+            })
+        })
+        .notify(|failure: &Failure, wait| {
+            attempt += 1;
+            tracing::warn!(%host, %request, attempt, error = %failure.error, wait_ms = wait.as_millis() as u64, "notification failed; retrying");
+        })
+        .await;
+    match result {
+        Ok(()) => {}
+        Err(failure) if failure.retry => {
+            let attempts = settings.max_attempts.max(1);
+            tracing::error!(%host, %request, attempts, error = %failure.error, "notification not delivered; giving up");
         }
-        let wait = retry_after
-            .map(|wait| wait.min(settings.max_retry_after))
-            .unwrap_or_else(|| backoff(attempt, settings.first_backoff));
-        tracing::warn!(%host, %request, attempt, error = %failure, wait_ms = wait.as_millis() as u64, "notification failed; retrying");
-        tokio::time::sleep(wait).await;
+        Err(failure) => {
+            tracing::error!(%host, status = %failure.error, %request, "notification rejected by the webhook");
+        }
+    }
+}
+
+/// One POST of the message.
+async fn send(client: &reqwest::Client, url: &Url, payload: &Value) -> Result<(), Failure> {
+    match client.post(url.clone()).json(payload).send().await {
+        Ok(response) => {
+            let status = response.status();
+            let retry_after = response
+                .headers()
+                .get(reqwest::header::RETRY_AFTER)
+                .and_then(|value| value.to_str().ok())
+                .map(str::to_owned);
+            let failure = |retry, retry_after| Failure {
+                error: format!("status {status}"),
+                retry,
+                retry_after,
+            };
+            match outcome(status.as_u16(), retry_after.as_deref()) {
+                Outcome::Delivered => Ok(()),
+                Outcome::Rejected => Err(failure(false, None)),
+                Outcome::Retry(wait) => Err(failure(true, wait)),
+            }
+        }
+        // The URL's query may carry a secret: never log it.
+        Err(error) => Err(Failure {
+            error: crate::server::error_chain(&error.without_url()),
+            retry: true,
+            retry_after: None,
+        }),
     }
 }
 

@@ -1,3 +1,5 @@
+use backon::BackoffBuilder;
+
 use super::message::MAX_SECTION_TEXT;
 use super::*;
 use crate::server::access::audit_log::AuditRecord;
@@ -82,7 +84,7 @@ fn payload_has_text_and_one_mrkdwn_section() {
         approved: true,
         actor: "bob".into(),
         comment: "ok for the audit".into(),
-        expires_at: Some("2025-01-02T11:04:05.123Z".into()),
+        expires_at: Some("2025-01-02T11:04:05.123Z".parse().unwrap()),
     };
     let payload = event.payload(Some(&portal()));
     let text = payload["text"].as_str().unwrap();
@@ -112,14 +114,26 @@ fn long_comments_are_shortened_below_slacks_limit() {
 
 #[test]
 fn backoff_doubles_from_half_a_second() {
-    let first = Duration::from_millis(500);
-    let schedule: Vec<u64> = (1..=5)
-        .map(|n| backoff(n, first).as_millis() as u64)
+    let settings = Settings::default();
+    let schedule: Vec<u64> = backoff(&settings)
+        .build()
+        .map(|wait| wait.as_millis() as u64)
         .collect();
-    assert_eq!(schedule, [500, 1_000, 2_000, 4_000, 8_000]);
-    assert_eq!(backoff(0, first), first);
-    // Huge attempt numbers saturate instead of overflowing.
-    assert!(backoff(u32::MAX, first) >= Duration::from_secs(8));
+    // Five tries: four waits between them.
+    assert_eq!(schedule, [500, 1_000, 2_000, 4_000]);
+    // Many tries stop doubling at 2^16 times the first wait.
+    let many = Settings {
+        max_attempts: 40,
+        ..Settings::default()
+    };
+    let longest = backoff(&many).build().last().unwrap();
+    assert_eq!(longest, Duration::from_millis(500) * (1 << 16));
+    // One try means no wait at all.
+    let once = Settings {
+        max_attempts: 1,
+        ..Settings::default()
+    };
+    assert_eq!(backoff(&once).build().count(), 0);
 }
 
 #[test]
@@ -147,8 +161,7 @@ fn statuses_decide_retries() {
 fn retry_after_as_an_http_date() {
     let past = outcome(429, Some("Sun, 06 Nov 1994 08:49:37 GMT"));
     assert_eq!(past, Outcome::Retry(Some(Duration::ZERO)));
-    let later =
-        k8s_openapi::jiff::Timestamp::now() + k8s_openapi::jiff::SignedDuration::from_secs(30);
+    let later = jiff::Timestamp::now() + jiff::SignedDuration::from_secs(30);
     let header = later.strftime("%a, %d %b %Y %H:%M:%S GMT").to_string();
     let Outcome::Retry(Some(wait)) = outcome(429, Some(&header)) else {
         panic!("no wait from {header}");
@@ -161,7 +174,7 @@ fn retry_after_as_an_http_date() {
 
 fn audit(action: &str, phase: &str) -> AuditRecord {
     AuditRecord {
-        time: "2025-01-02T03:04:05Z".into(),
+        time: "2025-01-02T03:04:05Z".parse().unwrap(),
         actor: "bob".into(),
         action: action.into(),
         request: "fraud-detection/alice-viewer-x7k2p".into(),
@@ -172,7 +185,7 @@ fn audit(action: &str, phase: &str) -> AuditRecord {
         decision: None,
         comment: "why".into(),
         phase: phase.into(),
-        expires_at: Some("2025-01-02T11:04:05Z".into()),
+        expires_at: Some("2025-01-02T11:04:05Z".parse().unwrap()),
     }
 }
 

@@ -1,0 +1,37 @@
+//! One access request with its history, as the signed-in person may see it.
+
+use leptos::prelude::*;
+
+use crate::api::ApiError;
+use crate::wire::access::RequestDetail;
+
+/// One request with its history, or `None` when it does not exist or the
+/// signed-in person may not see it.
+#[server(endpoint = "request-detail")]
+pub async fn load_request(
+    namespace: String,
+    name: String,
+) -> Result<Option<RequestDetail>, ApiError> {
+    crate::api::respond::signed_in(async move |state, session| {
+        use crate::present::access as present;
+        use crate::server::access::error::AccessError;
+        use crate::server::access::service;
+        let request = match service::request(&state.access, &namespace, &name).await {
+            Ok(request) => request,
+            Err(AccessError::RequestNotFound { .. }) => return Ok(None),
+            Err(error) => return Err(error.into()),
+        };
+        let model = match service::model(&state.access, &namespace, &request.spec.model).await {
+            Ok(model) => Some(model),
+            Err(AccessError::ModelNotFound { .. }) => None,
+            Err(error) => return Err(error.into()),
+        };
+        Ok(present::request_detail(
+            &request,
+            model.as_ref(),
+            &service::person(&session),
+            jiff::Timestamp::now(),
+        ))
+    })
+    .await
+}

@@ -1,0 +1,189 @@
+//! How a server function answers on the server: the layers' errors become
+//! [`ApiError`]s of the right kind, and [`answer`] gives a failed call its
+//! HTTP status.
+
+use http::header::{ACCEPT, REFERER};
+
+use crate::engine::access::transitions::Refusal;
+use crate::server::access::error::AccessError;
+use crate::server::auth::session::Session;
+use crate::server::cluster_compliance::ClusterComplianceError;
+use crate::server::kube::error::KubeError;
+use crate::server::logs::error::LogError;
+use crate::server::oversight::error::OversightError;
+use crate::server::state::AppState;
+use crate::wire::error::ApiError;
+
+/// Where server functions are served; only calls to them get an error
+/// status (a page rendered on the server that calls one keeps its own).
+const API_PREFIX: &str = "/api/";
+
+/// Sets the status of a failed server function's answer. A plain form
+/// post keeps the framework's redirect back to its page with the message,
+/// which a 4xx status would stop the browser from following.
+pub fn answer<T>(result: Result<T, ApiError>) -> Result<T, ApiError> {
+    if let Err(error) = &result {
+        set_status(error);
+    }
+    result
+}
+
+fn set_status(error: &ApiError) {
+    use leptos::prelude::use_context;
+    let Some(parts) = use_context::<http::request::Parts>() else {
+        return;
+    };
+    if !parts.uri.path().starts_with(API_PREFIX) {
+        return;
+    }
+    let accepts_html = parts
+        .headers
+        .get(ACCEPT)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.contains("text/html"));
+    if accepts_html && parts.headers.contains_key(REFERER) {
+        return;
+    }
+    if let (Some(response), Ok(status)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        http::StatusCode::from_u16(error.status()),
+    ) {
+        response.set_status(status);
+    }
+}
+
+/// The application state, or 503 while the portal is starting.
+pub fn app_state() -> Result<AppState, ApiError> {
+    leptos::prelude::use_context::<AppState>().ok_or_else(|| {
+        ApiError::unavailable("The portal is not fully started. Try again in a moment.")
+    })
+}
+
+/// Counts one change by the signed-in person against their rate
+/// (`server::limits::rate`), or refuses it with 429 and `Retry-After`.
+/// Every server function that changes state asks this first; reads never do.
+pub fn within_rate(state: &AppState, session: &Session) -> Result<(), ApiError> {
+    let Err(throttled) = state.limits.actions.check(&session.user.username) else {
+        return Ok(());
+    };
+    tracing::info!(person = %session.user.username, "refused a change over the rate limit");
+    if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+        let seconds = crate::server::limits::refusal::retry_after_seconds(throttled.wait);
+        response.insert_header(http::header::RETRY_AFTER, http::HeaderValue::from(seconds));
+    }
+    Err(ApiError::too_many(throttled.to_string()))
+}
+
+/// The signed-in person's session, or 401.
+pub fn require_session() -> Result<Session, ApiError> {
+    crate::server::request::current_session().ok_or_else(ApiError::not_signed_in)
+}
+
+impl From<Refusal> for ApiError {
+    fn from(refusal: Refusal) -> Self {
+        let message = refusal.to_string();
+        match refusal {
+            Refusal::UnknownLevel { .. }
+            | Refusal::InvalidDuration(_)
+            | Refusal::DurationTooLong { .. }
+            | Refusal::JustificationRequired(_)
+            | Refusal::TextTooLong { .. } => ApiError::invalid(message),
+            Refusal::AlreadyPending { .. }
+            | Refusal::Settled(_)
+            | Refusal::NotActive(_)
+            | Refusal::AlreadyReviewed
+            | Refusal::NothingToExtend { .. } => ApiError::conflict(message),
+            Refusal::NotAnApprover(_)
+            | Refusal::SelfApproval(_)
+            | Refusal::NotTheRequester(_)
+            | Refusal::NotARevoker(_) => ApiError::forbidden(message),
+        }
+    }
+}
+
+impl From<AccessError> for ApiError {
+    fn from(error: AccessError) -> Self {
+        let message = error.to_string();
+        match error {
+            AccessError::Refused(refusal) => refusal.into(),
+            AccessError::ModelNotFound { .. } | AccessError::RequestNotFound { .. } => {
+                ApiError::not_found(message)
+            }
+            AccessError::ExtendsAnotherModel { .. } => ApiError::invalid(message),
+            AccessError::LevelWithdrawn { .. } => ApiError::conflict(message),
+            AccessError::ClusterUnavailable => ApiError::unavailable(message),
+            AccessError::Contended => ApiError::conflict(message),
+            AccessError::Kubernetes(_) => ApiError::failed(message),
+        }
+    }
+}
+
+impl From<KubeError> for ApiError {
+    fn from(error: KubeError) -> Self {
+        let message = error.to_string();
+        match error {
+            KubeError::Forbidden { .. } | KubeError::UnusableIdentity(_) => {
+                ApiError::forbidden(message)
+            }
+            KubeError::NotFound { .. } => ApiError::not_found(message),
+            KubeError::Unreachable(_) => ApiError::unavailable(message),
+            KubeError::Api(_) => ApiError::failed(message),
+        }
+    }
+}
+
+impl From<OversightError> for ApiError {
+    fn from(error: OversightError) -> Self {
+        let message = error.to_string();
+        match error {
+            OversightError::NotSignedIn => ApiError::not_signed_in(),
+            OversightError::NotAManager => ApiError::forbidden(message),
+            OversightError::BadFilter(_) => ApiError::invalid(message),
+            OversightError::Access(error) => error.into(),
+            OversightError::Kube(error) => error.into(),
+        }
+    }
+}
+
+impl From<ClusterComplianceError> for ApiError {
+    fn from(error: ClusterComplianceError) -> Self {
+        let message = error.to_string();
+        match error {
+            ClusterComplianceError::NotManager => ApiError::forbidden(message),
+            ClusterComplianceError::Kube(error) => error.into(),
+            ClusterComplianceError::TimedOut => ApiError::unavailable(message),
+        }
+    }
+}
+
+impl From<LogError> for ApiError {
+    fn from(error: LogError) -> Self {
+        let message = error.to_string();
+        match error {
+            LogError::NotSignedIn => ApiError::not_signed_in(),
+            LogError::Forbidden { .. } => ApiError::forbidden(message),
+            LogError::NotFound { .. } => ApiError::not_found(message),
+            LogError::NotStarted { .. } | LogError::NoPrevious { .. } => {
+                ApiError::conflict(message)
+            }
+            LogError::BadRequest(_) => ApiError::invalid(message),
+            LogError::TooManyStreams(_) => ApiError::too_many(message),
+            LogError::Kube(error) => error.into(),
+        }
+    }
+}
+
+/// Runs `body` for the signed-in person (401 without one) with the
+/// application state, and gives a failed call its status.
+pub async fn signed_in<T>(
+    body: impl AsyncFnOnce(AppState, Session) -> Result<T, ApiError>,
+) -> Result<T, ApiError> {
+    answer(
+        async {
+            let session = require_session()?;
+            let state = app_state()?;
+            body(state, session).await
+        }
+        .await,
+    )
+}

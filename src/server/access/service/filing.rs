@@ -1,0 +1,192 @@
+//! Filing requests: a new request from a form, and an extension of a grant
+//! in force (a new request like any other, naming the grant it extends).
+
+use jiff::Timestamp;
+use kube::ResourceExt;
+use kube::api::{Api, ListParams, PostParams};
+
+use super::{model, person};
+use crate::crd::{AccessRequest, AccessRequestSpec};
+use crate::engine::access::transitions::{self, RequestForm};
+use crate::server::access::audit::Change;
+use crate::server::access::context::AccessContext;
+use crate::server::access::error::AccessError;
+use crate::server::access::requests;
+use crate::server::auth::session::Session;
+
+/// A new request, as a form sends it.
+#[derive(Clone, Debug)]
+pub struct NewRequest {
+    /// The model's namespace.
+    pub namespace: String,
+    /// The model's name.
+    pub model: String,
+    /// The access level asked for, one the model offers.
+    pub level: String,
+    /// How long, e.g. `90m` or `2d`.
+    pub duration: String,
+    /// Why, in the requester's words.
+    pub justification: String,
+    /// The grant in force this request extends, if any.
+    pub extends: Option<String>,
+}
+
+/// Files a request for the signed-in person. The requester and the
+/// Kubernetes subject come from the session, never from the form.
+pub async fn submit(
+    access: &AccessContext,
+    session: &Session,
+    form: NewRequest,
+) -> Result<AccessRequest, AccessError> {
+    let model = model(access, &form.namespace, &form.model).await?;
+    // Read fresh, not from the cache: a form sent twice in quick succession
+    // must find the first request.
+    let api: Api<AccessRequest> = Api::namespaced(access.client.clone(), &form.namespace);
+    let in_namespace = api
+        .list(&ListParams::default())
+        .await
+        .map_err(AccessError::from_kube)?
+        .items;
+    let requester = &session.user.username;
+    transitions::validate_new(
+        &form.model,
+        &model.spec,
+        &RequestForm {
+            level: &form.level,
+            duration: form.duration.trim(),
+            justification: &form.justification,
+        },
+        requester,
+        &in_namespace,
+    )?;
+    if let Some(grant_name) = &form.extends {
+        let grant = requests::read(&access.client, &form.namespace, grant_name).await?;
+        transitions::check_extension(&grant, &person(session))?;
+        if grant.spec.model != form.model {
+            return Err(AccessError::ExtendsAnotherModel {
+                grant: grant_name.clone(),
+                model: grant.spec.model.clone(),
+                asked: form.model.clone(),
+            });
+        }
+    }
+    let mut request = AccessRequest::new(
+        "",
+        AccessRequestSpec {
+            requester: requester.clone(),
+            subject: session.kube.username.clone(),
+            model: form.model.clone(),
+            level: form.level.clone(),
+            duration: form.duration.trim().to_owned(),
+            justification: form.justification.clone(),
+            extends: form.extends.clone(),
+        },
+    );
+    request.metadata.name = None;
+    request.metadata.generate_name = Some(generate_name(&form.model, requester));
+    request.metadata.namespace = Some(form.namespace.clone());
+    let created = api
+        .create(&PostParams::default(), &request)
+        .await
+        .map_err(AccessError::from_kube)?;
+    let name = created.name_any();
+    let action = if form.extends.is_some() {
+        "extension-requested"
+    } else {
+        "requested"
+    };
+    let now = Timestamp::now();
+    let mut status = transitions::requested(requester, now, "");
+    status.history[0].action = action.to_owned();
+    // The request exists; its first status is written now, and by the
+    // reconciler should this write fail.
+    let mut with_status = created.clone();
+    with_status.status = Some(status);
+    let stored = match api
+        .replace_status(&name, &PostParams::default(), &with_status)
+        .await
+    {
+        Ok(stored) => stored,
+        Err(error) => {
+            tracing::warn!(%error, request = %name, "first status not written; the reconciler will");
+            created
+        }
+    };
+    access
+        .auditor
+        .record(Change::of(
+            &stored,
+            Some(&model),
+            requester,
+            action,
+            None,
+            &form.justification,
+        ))
+        .await;
+    access.store.changed();
+    Ok(stored)
+}
+
+/// A new request extending the person's grant in force, reviewed like any
+/// other.
+pub async fn extend(
+    access: &AccessContext,
+    session: &Session,
+    namespace: &str,
+    name: &str,
+    duration: String,
+    justification: String,
+) -> Result<AccessRequest, AccessError> {
+    let grant = requests::read(&access.client, namespace, name).await?;
+    transitions::check_extension(&grant, &person(session))?;
+    submit(
+        access,
+        session,
+        NewRequest {
+            namespace: namespace.to_owned(),
+            model: grant.spec.model.clone(),
+            level: grant.spec.level.clone(),
+            duration,
+            justification,
+            extends: Some(name.to_owned()),
+        },
+    )
+    .await
+}
+
+/// `<model>-<requester>-`, cut to leave room for the random suffix, in the
+/// characters an object name allows.
+fn generate_name(model: &str, requester: &str) -> String {
+    let clean: String = format!("{model}-{requester}")
+        .to_lowercase()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
+    let trimmed: String = clean.trim_matches('-').chars().take(50).collect();
+    format!("{}-", trimmed.trim_end_matches('-'))
+}
+
+#[cfg(test)]
+mod properties {
+    use super::generate_name;
+    use crate::hostile::{config, hostile_string};
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(config())]
+
+        #[test]
+        fn any_requester_gives_a_name_prefix_the_apiserver_takes(
+            model in "[a-z0-9]([-a-z0-9.]{0,60}[a-z0-9])?",
+            requester in hostile_string(),
+        ) {
+            let prefix = generate_name(&model, &requester);
+            // The apiserver adds five characters; the result must be a DNS
+            // label, short enough for `aigov-<name>` bindings too.
+            let name = format!("{prefix}x7k2p");
+            prop_assert!(name.len() <= 63, "{:?}", name);
+            prop_assert!(name.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit()));
+            prop_assert!(name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'));
+        }
+    }
+}
