@@ -83,3 +83,14 @@ fn container_state(status: &ContainerStatus) -> ContainerState {
     }
     ContainerState::Unknown
 }
+
+/// The container a log read shows: the one asked for, else the pod's first
+/// regular container, else its first.
+pub fn chosen_container<'a>(choice: &'a PodChoice, asked: &str) -> Option<&'a ContainerChoice> {
+    choice
+        .containers
+        .iter()
+        .find(|container| container.name == asked)
+        .or_else(|| choice.containers.iter().find(|container| !container.init))
+        .or(choice.containers.first())
+}

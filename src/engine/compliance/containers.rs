@@ -50,48 +50,41 @@ impl ContainerRef<'_> {
     }
 }
 
-/// Every container of the pod: regular, init, then ephemeral.
-pub fn all(spec: &PodSpec) -> Vec<ContainerRef<'_>> {
-    let mut out = Vec::new();
-    for c in &spec.containers {
-        out.push(from_container(c, ContainerKind::Container));
-    }
-    for c in spec.init_containers.iter().flatten() {
-        out.push(from_container(c, ContainerKind::Init));
-    }
-    for c in spec.ephemeral_containers.iter().flatten() {
-        out.push(ContainerRef {
-            name: &c.name,
-            kind: ContainerKind::Ephemeral,
-            image: c.image.as_deref(),
-            security_context: c.security_context.as_ref(),
-            ports: c.ports.as_deref().unwrap_or_default(),
-            resources: c.resources.as_ref(),
-            liveness_probe: c.liveness_probe.as_ref(),
-            readiness_probe: c.readiness_probe.as_ref(),
-            startup_probe: c.startup_probe.as_ref(),
-            lifecycle: c.lifecycle.as_ref(),
-            restart_policy: c.restart_policy.as_deref(),
-        });
-    }
-    out
+/// A [`ContainerRef`] to a container, init container or ephemeral
+/// container: the API's types differ but share these fields.
+macro_rules! container_ref {
+    ($c:expr, $kind:expr) => {
+        ContainerRef {
+            name: &$c.name,
+            kind: $kind,
+            image: $c.image.as_deref(),
+            security_context: $c.security_context.as_ref(),
+            ports: $c.ports.as_deref().unwrap_or_default(),
+            resources: $c.resources.as_ref(),
+            liveness_probe: $c.liveness_probe.as_ref(),
+            readiness_probe: $c.readiness_probe.as_ref(),
+            startup_probe: $c.startup_probe.as_ref(),
+            lifecycle: $c.lifecycle.as_ref(),
+            restart_policy: $c.restart_policy.as_deref(),
+        }
+    };
 }
 
-fn from_container(
-    c: &k8s_openapi::api::core::v1::Container,
-    kind: ContainerKind,
-) -> ContainerRef<'_> {
-    ContainerRef {
-        name: &c.name,
-        kind,
-        image: c.image.as_deref(),
-        security_context: c.security_context.as_ref(),
-        ports: c.ports.as_deref().unwrap_or_default(),
-        resources: c.resources.as_ref(),
-        liveness_probe: c.liveness_probe.as_ref(),
-        readiness_probe: c.readiness_probe.as_ref(),
-        startup_probe: c.startup_probe.as_ref(),
-        lifecycle: c.lifecycle.as_ref(),
-        restart_policy: c.restart_policy.as_deref(),
-    }
+/// Every container of the pod: regular, init, then ephemeral.
+pub fn all(spec: &PodSpec) -> Vec<ContainerRef<'_>> {
+    let regular = spec
+        .containers
+        .iter()
+        .map(|c| container_ref!(c, ContainerKind::Container));
+    let init = spec
+        .init_containers
+        .iter()
+        .flatten()
+        .map(|c| container_ref!(c, ContainerKind::Init));
+    let ephemeral = spec
+        .ephemeral_containers
+        .iter()
+        .flatten()
+        .map(|c| container_ref!(c, ContainerKind::Ephemeral));
+    regular.chain(init).chain(ephemeral).collect()
 }

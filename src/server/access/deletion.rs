@@ -18,7 +18,7 @@ use super::audit::Change;
 use super::context::AccessContext;
 use super::error::{AccessError, is_conflict, is_not_found};
 use super::grant;
-use crate::crd::AccessRequest;
+use crate::crd::{AccessRequest, HistoryEntry};
 pub use crate::crd::access_record::FINALIZER;
 use crate::crd::access_record::ending;
 use crate::engine::access::deletion::{DeletedWith, OUTSIDE_ACTOR, deletion_entry};
@@ -53,8 +53,7 @@ pub async fn finish(access: &AccessContext, request: &AccessRequest) -> Result<(
     if !is_held(request) {
         return Ok(());
     }
-    let archive = access.auditor.archive();
-    archive.keep(request).await?;
+    access.auditor.archive().keep(request).await?;
     let namespace = request.namespace().unwrap_or_default();
     let with = if namespace_is_going(&access.client, &namespace).await? {
         DeletedWith::Namespace
@@ -63,19 +62,7 @@ pub async fn finish(access: &AccessContext, request: &AccessRequest) -> Result<(
     };
     let entry = deletion_entry(request, with, Timestamp::now());
     // Not written when the portal's retention removed it and said so.
-    if archive.end(request, entry.clone()).await? {
-        access
-            .auditor
-            .record(Change::of(
-                request,
-                None,
-                OUTSIDE_ACTOR,
-                ending::DELETED,
-                None,
-                &entry.comment,
-            ))
-            .await;
-    }
+    end_record(access, request, entry, OUTSIDE_ACTOR, ending::DELETED).await?;
     grant::remove(
         &access.client,
         &namespace,
@@ -105,22 +92,9 @@ pub async fn remove_if_due(
     if !retention::is_due(request, now, access.settled_retention) {
         return Ok(false);
     }
-    let archive = access.auditor.archive();
-    archive.keep(request).await?;
+    access.auditor.archive().keep(request).await?;
     let entry = retention::removal_entry(request, now, access.settled_retention);
-    if archive.end(request, entry.clone()).await? {
-        access
-            .auditor
-            .record(Change::of(
-                request,
-                None,
-                PORTAL_ACTOR,
-                ending::REMOVED,
-                None,
-                &entry.comment,
-            ))
-            .await;
-    }
+    end_record(access, request, entry, PORTAL_ACTOR, ending::REMOVED).await?;
     let namespace = request.namespace().unwrap_or_default();
     let api = Api::<AccessRequest>::namespaced(access.client.clone(), &namespace);
     // Only this request: not one made since under the same name.
@@ -180,4 +154,22 @@ async fn set_finalizers(
         Err(error) if is_not_found(&error) => Ok(()),
         Err(error) => Err(error),
     }
+}
+
+/// Ends the request's access record with `entry` and, the first time it
+/// is ended, tells the audit log who ended it and how.
+async fn end_record(
+    access: &AccessContext,
+    request: &AccessRequest,
+    entry: HistoryEntry,
+    actor: &str,
+    action: &str,
+) -> Result<(), AccessError> {
+    if access.auditor.archive().end(request, entry.clone()).await? {
+        access
+            .auditor
+            .record(Change::of(request, None, actor, action, None, &entry.comment))
+            .await;
+    }
+    Ok(())
 }

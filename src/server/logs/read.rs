@@ -14,7 +14,7 @@ use super::error::LogError;
 use super::lines::{LogReader, line_stream};
 use crate::engine::logs::{keep_last, merge_by_time, parse_since, timed_lines};
 use crate::engine::netpol::selectors::selects;
-use crate::present::logs::pod_choice;
+use crate::present::logs::{chosen_container, pod_choice};
 use crate::server::kube::error::KubeError;
 use crate::wire::logs::{
     ContainerState, LogLine, LogNotice, LogQuery, LogsView, WorkloadChoice, WorkloadKind,
@@ -98,13 +98,7 @@ pub async fn read_logs_view(
                 .find(|pod| pod.metadata.name.as_deref() == Some(query.pod.as_str()))
                 .unwrap_or(&pods[0]);
             let choice = pod_choice(pod);
-            let container = choice
-                .containers
-                .iter()
-                .find(|container| container.name == query.container)
-                .or_else(|| choice.containers.iter().find(|container| !container.init))
-                .or(choice.containers.first())
-                .cloned();
+            let container = chosen_container(&choice, &query.container).cloned();
             view.pod = Some(choice.name.clone());
             let Some(container) = container else {
                 return Ok(view);
@@ -208,11 +202,7 @@ async fn read_merged(
         .iter()
         .map(|pod| {
             let choice = pod_choice(pod);
-            let container = choice
-                .containers
-                .iter()
-                .find(|container| container.name == query.container)
-                .or_else(|| choice.containers.iter().find(|container| !container.init))
+            let container = chosen_container(&choice, &query.container)
                 .map(|container| container.name.clone())
                 .unwrap_or_default();
             let params = LogParams {

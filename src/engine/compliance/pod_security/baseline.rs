@@ -151,7 +151,7 @@ fn host_ports(pod: &PodView) -> Vec<String> {
 }
 
 fn apparmor(pod: &PodView) -> Vec<String> {
-    let allowed = |t: &str| matches!(t, "RuntimeDefault" | "Localhost");
+    let allowed = super::profile_allowed;
     let mut out = Vec::new();
     let pod_profile = pod
         .spec
@@ -232,22 +232,14 @@ fn proc_mount(pod: &PodView) -> Vec<String> {
 /// Seccomp may be left unset or set to RuntimeDefault or Localhost; anything
 /// else (Unconfined, or an unknown type) is refused.
 fn seccomp(pod: &PodView) -> Vec<String> {
-    let allowed = |t: &str| matches!(t, "RuntimeDefault" | "Localhost");
+    let allowed = super::profile_allowed;
     let mut out = Vec::new();
-    let pod_type = pod
-        .spec
-        .security_context
-        .as_ref()
-        .and_then(|sc| sc.seccomp_profile.as_ref())
-        .map(|p| p.type_.as_str());
+    let pod_type = pod.pod_seccomp_type();
     if let Some(t) = pod_type.filter(|t| !allowed(t)) {
         out.push(format!("pod sets seccompProfile.type: {t}"));
     }
     for c in &pod.containers {
-        let t = c
-            .security_context
-            .and_then(|sc| sc.seccomp_profile.as_ref())
-            .map(|p| p.type_.as_str());
+        let t = c.seccomp_type();
         if t == Some("Unconfined") {
             out.push(format!(
                 "{} sets seccompProfile.type: Unconfined",

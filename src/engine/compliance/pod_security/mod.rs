@@ -45,6 +45,30 @@ impl PodView<'_> {
     pub fn is_windows(&self) -> bool {
         self.spec.os.as_ref().is_some_and(|os| os.name == "windows")
     }
+
+    /// The pod-level `seccompProfile.type`, if set.
+    pub fn pod_seccomp_type(&self) -> Option<&str> {
+        self.spec
+            .security_context
+            .as_ref()
+            .and_then(|sc| sc.seccomp_profile.as_ref())
+            .map(|p| p.type_.as_str())
+    }
+}
+
+impl ContainerRef<'_> {
+    /// The container's `seccompProfile.type`, if set.
+    pub fn seccomp_type(&self) -> Option<&str> {
+        self.security_context
+            .and_then(|sc| sc.seccomp_profile.as_ref())
+            .map(|p| p.type_.as_str())
+    }
+}
+
+/// The seccomp and AppArmor profile types the levels allow where they
+/// restrict them.
+pub fn profile_allowed(profile_type: &str) -> bool {
+    matches!(profile_type, "RuntimeDefault" | "Localhost")
 }
 
 /// A control: its check id and the function that finds its violations.

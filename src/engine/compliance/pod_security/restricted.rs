@@ -105,24 +105,15 @@ fn seccomp(pod: &PodView) -> Vec<String> {
     if pod.is_windows() {
         return Vec::new();
     }
-    let allowed = |t: &str| matches!(t, "RuntimeDefault" | "Localhost");
-    let pod_type = pod
-        .spec
-        .security_context
-        .as_ref()
-        .and_then(|sc| sc.seccomp_profile.as_ref())
-        .map(|p| p.type_.as_str());
+    let allowed = super::profile_allowed;
+    let pod_type = pod.pod_seccomp_type();
     let mut out = Vec::new();
     if let Some(t) = pod_type.filter(|t| !allowed(t)) {
         out.push(format!("pod sets seccompProfile.type: {t}"));
     }
     let pod_ok = pod_type.is_some_and(allowed);
     for c in &pod.containers {
-        match c
-            .security_context
-            .and_then(|sc| sc.seccomp_profile.as_ref())
-            .map(|p| p.type_.as_str())
-        {
+        match c.seccomp_type() {
             Some(t) if allowed(t) => {}
             Some(t) => out.push(format!("{} sets seccompProfile.type: {t}", c.label())),
             None if pod_ok => {}
