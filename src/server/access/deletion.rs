@@ -18,9 +18,9 @@ use super::audit::Change;
 use super::context::AccessContext;
 use super::error::{AccessError, is_conflict, is_not_found};
 use super::grant;
-use crate::crd::{AccessRequest, HistoryEntry};
 pub use crate::crd::access_record::FINALIZER;
 use crate::crd::access_record::ending;
+use crate::crd::{AccessRequest, HistoryEntry};
 use crate::engine::access::deletion::{DeletedWith, OUTSIDE_ACTOR, deletion_entry};
 use crate::engine::access::retention;
 use crate::engine::access::transitions::PORTAL_ACTOR;
@@ -168,7 +168,14 @@ async fn end_record(
     if access.auditor.archive().end(request, entry.clone()).await? {
         access
             .auditor
-            .record(Change::of(request, None, actor, action, None, &entry.comment))
+            .record(Change::of(
+                request,
+                None,
+                actor,
+                action,
+                None,
+                &entry.comment,
+            ))
             .await;
     }
     Ok(())
