@@ -71,14 +71,10 @@ pub(crate) mod ssr {
         wanted.sort_by(|a, b| a.0.cmp(&b.0));
         wanted.dedup_by(|a, b| a.0 == b.0);
         let reads = wanted.iter().map(|(key, namespace, level)| async move {
-            (
-                key.clone(),
-                {
-                    let (permits, found) =
-                        service::level_role(&state.access, namespace, level).await;
-                    LevelRole { permits, found }
-                },
-            )
+            (key.clone(), {
+                let (permits, found) = service::level_role(&state.access, namespace, level).await;
+                LevelRole { permits, found }
+            })
         });
         futures::future::join_all(reads).await.into_iter().collect()
     }

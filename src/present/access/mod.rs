@@ -107,7 +107,8 @@ pub fn model_summary(
                     description: level.description.clone(),
                     role: role_words(level),
                     permits: role.map(|role| role.permits.clone()).unwrap_or_default(),
-                    unavailable: role.and_then(|role| why_not_bindable(&level.role_ref, &role.found)),
+                    unavailable: role
+                        .and_then(|role| why_not_bindable(&level.role_ref, &role.found)),
                 }
             })
             .collect(),

@@ -342,7 +342,10 @@ fn a_level_naming_a_role_grants_may_not_bind_is_shown_as_misconfigured() {
         is_manager: false,
     };
     let summary = model_summary(&model, &permits, &[], &alice, now());
-    let why = summary.levels[0].unavailable.as_deref().expect("misconfigured");
+    let why = summary.levels[0]
+        .unavailable
+        .as_deref()
+        .expect("misconfigured");
     assert!(
         why.starts_with("ClusterRole aigov-portal is not marked as a role grants may bind"),
         "{why}"

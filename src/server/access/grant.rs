@@ -95,7 +95,14 @@ pub async fn ensure(client: &Client, request: &AccessRequest) -> Result<String, 
         .as_ref()
         .and_then(|status| status.granted_role_ref.as_ref())
     {
-        check_bindable(client, &namespace, &request.spec.model, &request.spec.level, role).await?;
+        check_bindable(
+            client,
+            &namespace,
+            &request.spec.model,
+            &request.spec.level,
+            role,
+        )
+        .await?;
     }
     let name = wanted.name_any();
     let api: Api<RoleBinding> = Api::namespaced(client.clone(), &namespace);

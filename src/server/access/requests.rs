@@ -156,7 +156,11 @@ pub async fn label_requester(client: &Client, request: &AccessRequest) -> Result
         "metadata": {"labels": {labels::REQUESTER: labels::requester_value(&request.spec.requester)}}
     });
     match api
-        .patch(&request.name_any(), &PatchParams::default(), &Patch::Merge(&patch))
+        .patch(
+            &request.name_any(),
+            &PatchParams::default(),
+            &Patch::Merge(&patch),
+        )
         .await
     {
         Ok(_) => Ok(()),

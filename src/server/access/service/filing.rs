@@ -12,10 +12,10 @@ use super::{model, person};
 use crate::crd::{AccessRequest, AccessRequestSpec, labels};
 use crate::engine::access::open_requests;
 use crate::engine::access::transitions::{self, RequestForm};
-use crate::server::access::grant;
 use crate::server::access::audit::Change;
 use crate::server::access::context::AccessContext;
 use crate::server::access::error::AccessError;
+use crate::server::access::grant;
 use crate::server::access::requests;
 use crate::server::auth::session::Session;
 
