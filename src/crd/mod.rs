@@ -53,7 +53,7 @@ pub mod labels {
 
     /// The value of the [`REQUESTER`] label for `username`: the name itself
     /// when it is a valid label value, otherwise its letters, digits, `-`,
-    /// `_` and `.` (others become `-`), cut to 46 characters, then `-h` and
+    /// `_` and `.` (others become `-`), cut to 45 characters, then `-h` and
     /// a 64-bit hash of the exact name in hex. Different names may share a
     /// value only by a hash collision, so readers filter on the request's
     /// `spec.requester` after selecting by the label.
@@ -70,7 +70,7 @@ pub mod labels {
                     '-'
                 }
             })
-            .take(46)
+            .take(45)
             .collect();
         let stem = cleaned.trim_matches(|c: char| !c.is_ascii_alphanumeric());
         let hash = format!("{:016x}", fnv1a(username.as_bytes()));
