@@ -15,7 +15,12 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 dev="${AIGOV_DEV_DIR:-$root/.dev}"
 kubectl() { "$root/scripts/devcluster.sh" kubectl "$@"; }
 
-kubectl apply -f "$root/deploy/namespace.yaml" -f "$root/deploy/crds.yaml" >/dev/null
+kubectl apply -f "$root/deploy/namespace.yaml" >/dev/null
+# Server-side apply, so that fields a newer definition adds (a CEL rule, a
+# status field) are not removed by a client-side apply of an older copy from
+# another checkout sharing the devcluster.
+kubectl apply --server-side --field-manager=aigov-setup --force-conflicts \
+  -f "$root/deploy/crds.yaml" >/dev/null
 kubectl wait --for=condition=Established \
   crd/models.aigov.dev crd/accessrequests.aigov.dev crd/accessrecords.aigov.dev \
   --timeout=60s >/dev/null
@@ -25,14 +30,14 @@ if ! kubectl get crd policyreports.wgpolicyk8s.io >/dev/null 2>&1; then
   kubectl create -f "$root/deploy/policyreport-crd.yaml" >/dev/null
 fi
 kubectl wait --for=condition=Established crd/policyreports.wgpolicyk8s.io --timeout=60s >/dev/null
-kubectl apply -f "$root/deploy/access-levels.yaml" -f "$root/deploy/portal-rbac.yaml" \
-  -f "$root/deploy/governance-rbac.yaml" >/dev/null
 # The admission policies refuse any RoleBinding the portal makes to a role not
 # labelled aigov.dev/bindable=true, so the roles grants bind are labelled
-# first (the apply above carries the label; `kubectl label` keeps it should
-# an older copy of the file have been applied since).
-kubectl label --overwrite clusterrole aigov-model-viewer aigov-model-invoker \
-  aigov.dev/bindable=true >/dev/null
+# first. Server-side apply: it owns the label, so a client-side apply of an
+# older copy of the file without it (another checkout sharing the
+# devcluster) does not remove it.
+kubectl apply --server-side --field-manager=aigov-setup --force-conflicts \
+  -f "$root/deploy/access-levels.yaml" >/dev/null
+kubectl apply -f "$root/deploy/portal-rbac.yaml" -f "$root/deploy/governance-rbac.yaml" >/dev/null
 kubectl apply -f "$root/deploy/portal-admission.yaml" >/dev/null
 kubectl apply -f "$root/tools/devcluster/models/" >/dev/null
 token="$(kubectl -n aigov-system create token aigov --duration=24h)"
