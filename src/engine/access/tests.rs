@@ -509,6 +509,14 @@ fn a_grant_approved_before_pinning_records_its_current_role_once() {
         transitions::record_granted_role(&recorded, &spec, at(1000)),
         None
     );
+    // Recorded once only, even if the field was dropped since (a cluster
+    // whose definition predates it prunes it).
+    let mut dropped = recorded.clone();
+    dropped.status.as_mut().unwrap().granted_role_ref = None;
+    assert_eq!(
+        transitions::record_granted_role(&dropped, &spec, at(1000)),
+        None
+    );
     // Nothing to record for a request not in force.
     assert_eq!(
         transitions::record_granted_role(&request("alice", "2h"), &spec, at(1000)),

@@ -87,7 +87,7 @@ fn offered_levels(model: &ModelSpec) -> String {
 /// with a `role-recorded` entry in the history. From then on the grant
 /// keeps that role until it ends. `None` when there is nothing to record
 /// (not in force, already recorded, or the model no longer offers the
-/// level, which leaves the grant as it is).
+/// level, which leaves the grant as it is; or recorded before).
 pub fn record_granted_role(
     request: &AccessRequest,
     model: &ModelSpec,
@@ -97,7 +97,14 @@ pub fn record_granted_role(
         return None;
     }
     let mut status = current(request);
-    if status.granted_role_ref.is_some() {
+    // Once: a role recorded before is never recorded again, even when the
+    // cluster's definition (outdated, without `grantedRoleRef`) dropped it.
+    if status.granted_role_ref.is_some()
+        || status
+            .history
+            .iter()
+            .any(|entry| entry.action == ROLE_RECORDED)
+    {
         return None;
     }
     let role = model.level(&request.spec.level)?.role_ref.clone();

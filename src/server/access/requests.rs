@@ -176,6 +176,10 @@ pub async fn ensure_grant(client: &Client, request: &AccessRequest) {
     let name = request.name_any();
     let binding = match grant::ensure(client, request).await {
         Ok(binding) => binding,
+        Err(error @ AccessError::RoleNotRecorded { .. }) => {
+            tracing::error!(%error, request = %name, "no role recorded for a grant in force: if it was approved just now, the cluster's AccessRequest definition predates status.grantedRoleRef; apply `aigov crds` (deploy/crds.yaml)");
+            return;
+        }
         Err(error) => {
             tracing::warn!(%error, request = %name, "grant not created yet; the reconciler will retry");
             return;
