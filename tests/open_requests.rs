@@ -10,13 +10,15 @@ mod support;
 use aigov::crd::{AccessRequest, AccessRequestSpec, AccessRequestStatus, Model, Phase, labels};
 use aigov::engine::access::open_requests::DEFAULT_MAX_OPEN_REQUESTS;
 use aigov::server::access::error::AccessError;
+use aigov::server::access::reconciler;
 use aigov::server::access::service::{self, NewRequest};
 use aigov::wire::error::ApiError;
 use kube::ResourceExt;
 use kube::api::{ListParams, PostParams};
 use serde_json::json;
-use support::portal::{app_state, session};
-use support::{TestNamespace, devcluster, unique_name};
+use std::time::Duration;
+use support::portal::{app_state, app_state_with, portal_access, session, workflow};
+use support::{TestNamespace, devcluster, unique_name, wait_until};
 
 /// Model `name` in `ns` with one level, viewer, reviewed by the fraud leads.
 async fn create_model(ns: &TestNamespace, name: &str) {
@@ -116,7 +118,7 @@ async fn the_eleventh_open_request_is_refused_with_409_until_one_is_cancelled() 
         .expect("with one cancelled, the cap has room again");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn requests_filed_before_requests_were_labelled_still_count() {
     let ns = devcluster().namespace("open-unlabelled").await;
     let state = app_state().await;
@@ -163,4 +165,33 @@ async fn requests_filed_before_requests_were_labelled_still_count() {
     .await
     .expect_err("unlabelled open requests count against the cap");
     assert_eq!(ApiError::from(error).status(), 409);
+
+    // The reconciler labels them, so the label selector alone finds them.
+    let mut args = workflow(Duration::from_secs(3600));
+    args.reconcile_namespace = Some(ns.name.clone());
+    let reconciling_state = app_state_with(portal_access().await, &args);
+    let reconciling = tokio::spawn(reconciler::run_with_lease(
+        reconciling_state.access.clone(),
+        "aigov-system".into(),
+        unique_name("lease-labels"),
+        "open-unlabelled".into(),
+    ));
+    let selector = format!("{}={}", labels::REQUESTER, labels::requester_value(&person));
+    wait_until(
+        Duration::from_secs(30),
+        "the reconciler labelled the older requests",
+        || {
+            let requests = requests.clone();
+            let selector = selector.clone();
+            async move {
+                let labelled = requests
+                    .list(&ListParams::default().labels(&selector))
+                    .await
+                    .ok()?;
+                (labelled.items.len() == DEFAULT_MAX_OPEN_REQUESTS).then_some(())
+            }
+        },
+    )
+    .await;
+    reconciling.abort();
 }
