@@ -15,12 +15,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 dev="${AIGOV_DEV_DIR:-$root/.dev}"
 kubectl() { "$root/scripts/devcluster.sh" kubectl "$@"; }
 
-kubectl apply -f "$root/deploy/namespace.yaml" >/dev/null
-# Server-side apply, so that fields a newer definition adds (a CEL rule, a
-# status field) are not removed by a client-side apply of an older copy from
-# another checkout sharing the devcluster.
-kubectl apply --server-side --field-manager=aigov-setup --force-conflicts \
-  -f "$root/deploy/crds.yaml" >/dev/null
+kubectl apply -f "$root/deploy/namespace.yaml" -f "$root/deploy/crds.yaml" >/dev/null
 kubectl wait --for=condition=Established \
   crd/models.aigov.dev crd/accessrequests.aigov.dev crd/accessrecords.aigov.dev \
   --timeout=60s >/dev/null
