@@ -2,7 +2,9 @@
 # Gives the local portal the identity it has in a real cluster and what it
 # governs: applies, in order, the CRDs (deploy/crds.yaml, then waits until
 # they are Established), the default access levels
-# (deploy/access-levels.yaml), the portal's RBAC (deploy/portal-rbac.yaml),
+# (deploy/access-levels.yaml, labelled bindable), the portal's RBAC
+# (deploy/portal-rbac.yaml), the admission policies that let it bind only
+# bindable roles (deploy/portal-admission.yaml),
 # the PolicyReport CRD when absent and the managers' read role
 # (deploy/governance-rbac.yaml)
 # and the demo models (tools/devcluster/models/), and writes
@@ -23,8 +25,15 @@ if ! kubectl get crd policyreports.wgpolicyk8s.io >/dev/null 2>&1; then
   kubectl create -f "$root/deploy/policyreport-crd.yaml" >/dev/null
 fi
 kubectl wait --for=condition=Established crd/policyreports.wgpolicyk8s.io --timeout=60s >/dev/null
-kubectl apply -f "$root/deploy/access-levels.yaml" -f "$root/deploy/portal-rbac.yaml" \
-  -f "$root/deploy/governance-rbac.yaml" >/dev/null
+# The admission policies refuse any RoleBinding the portal makes to a role not
+# labelled aigov.dev/bindable=true, so the roles grants bind are labelled
+# first. Server-side apply: it owns the label, so a client-side apply of an
+# older copy of the file without it (another checkout sharing the
+# devcluster) does not remove it.
+kubectl apply --server-side --field-manager=aigov-setup --force-conflicts \
+  -f "$root/deploy/access-levels.yaml" >/dev/null
+kubectl apply -f "$root/deploy/portal-rbac.yaml" -f "$root/deploy/governance-rbac.yaml" >/dev/null
+kubectl apply -f "$root/deploy/portal-admission.yaml" >/dev/null
 kubectl apply -f "$root/tools/devcluster/models/" >/dev/null
 token="$(kubectl -n aigov-system create token aigov --duration=24h)"
 server="$(kubectl config view --raw --minify -o jsonpath='{.clusters[0].cluster.server}')"

@@ -186,11 +186,7 @@ async fn a_binding_created_after_its_grant_ended_is_removed_by_its_creator() {
         .replace_status(&name, &PostParams::default(), &ended)
         .await
         .unwrap();
-    let model = requests::read_model(client, &ns.name, &approved.spec.model)
-        .await
-        .unwrap()
-        .unwrap();
-    requests::ensure_grant(client, &approved, &model).await;
+    requests::ensure_grant(client, &approved).await;
     assert!(
         !has_binding(&ns, &name).await,
         "the binding of an ended grant was left standing"

@@ -127,10 +127,11 @@ async fn a_namespaced_role_is_bindable_once_the_admin_grants_bind_on_it_by_name(
                 .unwrap_or_else(|e| panic!("creating the {}: {e}", kind.kind));
         }
     };
-    // A level of a model in this namespace binds the Role model-operator.
+    // A level of a model in this namespace binds the Role model-operator,
+    // labelled as a role grants may bind (deploy/portal-admission.yaml).
     apply(serde_json::json!({
         "apiVersion": "rbac.authorization.k8s.io/v1", "kind": "Role",
-        "metadata": {"name": "model-operator"},
+        "metadata": {"name": "model-operator", "labels": {"aigov.dev/bindable": "true"}},
         "rules": [{"apiGroups": ["apps"], "resources": ["deployments/scale"], "verbs": ["update", "patch"]}],
     }))
     .await;

@@ -54,11 +54,12 @@ pub(crate) mod ssr {
     use leptos::prelude::*;
 
     use crate::crd::AccessLevel;
-    use crate::present::access::{Permits, role_key};
+    use crate::present::access::{LevelRole, Permits, role_key};
     use crate::server::access::service;
     use crate::server::state::AppState;
 
-    /// What each level's role permits in words, reading each role once.
+    /// What each level's role permits in words, and whether grants may
+    /// bind it, reading each role once.
     pub async fn permits<'a>(
         state: &AppState,
         levels: impl IntoIterator<Item = (String, &'a AccessLevel)>,
@@ -70,10 +71,10 @@ pub(crate) mod ssr {
         wanted.sort_by(|a, b| a.0.cmp(&b.0));
         wanted.dedup_by(|a, b| a.0 == b.0);
         let reads = wanted.iter().map(|(key, namespace, level)| async move {
-            (
-                key.clone(),
-                service::level_permits(&state.access, namespace, level).await,
-            )
+            (key.clone(), {
+                let (permits, found) = service::level_role(&state.access, namespace, level).await;
+                LevelRole { permits, found }
+            })
         });
         futures::future::join_all(reads).await.into_iter().collect()
     }

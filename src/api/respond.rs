@@ -89,6 +89,8 @@ impl From<Refusal> for ApiError {
             | Refusal::JustificationRequired(_)
             | Refusal::TextTooLong { .. } => ApiError::invalid(message),
             Refusal::AlreadyPending { .. }
+            | Refusal::TooManyOpen { .. }
+            | Refusal::RoleNotBindable { .. }
             | Refusal::Settled(_)
             | Refusal::NotActive(_)
             | Refusal::AlreadyReviewed
@@ -110,7 +112,7 @@ impl From<AccessError> for ApiError {
                 ApiError::not_found(message)
             }
             AccessError::ExtendsAnotherModel { .. } => ApiError::invalid(message),
-            AccessError::LevelWithdrawn { .. } => ApiError::conflict(message),
+            AccessError::RoleNotRecorded { .. } => ApiError::conflict(message),
             AccessError::ClusterUnavailable => ApiError::unavailable(message),
             AccessError::Contended => ApiError::conflict(message),
             AccessError::Kubernetes(_) => ApiError::failed(message),

@@ -1,12 +1,21 @@
 //! `AccessRequest`: one person's request for a level of access to a model,
 //! in the model's namespace. The spec is what was asked (the requester is
 //! always the signed-in identity, never a form field); the status is what
-//! happened: reviews, the grant and a history of every change.
+//! happened: reviews, the grant and a history of every change. The spec
+//! is immutable once filed (CEL `self == oldSelf`, enforced by the
+//! apiserver), and the role a grant binds is pinned in the status at
+//! approval (`grantedRoleRef`).
 
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
-use kube::CustomResource;
+use kube::{CustomResource, KubeSchema};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+
+use super::RoleRef;
+
+/// The message the apiserver gives for any change to a request's spec.
+pub const SPEC_IMMUTABLE: &str =
+    "an access request's spec is what was asked and is never changed; file a new request instead";
 
 /// The longest justification or review comment, in characters.
 pub const MAX_TEXT: usize = 2000;
@@ -14,7 +23,7 @@ pub const MAX_TEXT: usize = 2000;
 /// A request for access to a model.
 // Printer columns repeat `type_`, which clippy mistakes for a duplicated attribute.
 #[allow(clippy::duplicated_attributes)]
-#[derive(CustomResource, Serialize, Deserialize, Clone, Debug, PartialEq, JsonSchema)]
+#[derive(CustomResource, KubeSchema, Serialize, Deserialize, Clone, Debug, PartialEq)]
 #[kube(
     group = "aigov.dev",
     version = "v1alpha1",
@@ -36,6 +45,7 @@ pub const MAX_TEXT: usize = 2000;
         json_path = ".metadata.creationTimestamp"
     )
 )]
+#[x_kube(validation = Rule::new("self == oldSelf").message(SPEC_IMMUTABLE))]
 #[serde(rename_all = "camelCase")]
 pub struct AccessRequestSpec {
     /// The requester as the identity provider names them.
@@ -111,6 +121,12 @@ pub struct AccessRequestStatus {
     /// The RoleBinding that carries the grant, while it is in force.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role_binding: Option<String>,
+    /// The role the grant binds, as the model's level named it when the
+    /// request was approved. The binding is made from this, never from the
+    /// model's current level, so a later edit of the model does not change
+    /// a grant in force.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub granted_role_ref: Option<RoleRef>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub granted_at: Option<Time>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -81,3 +81,13 @@ pub fn request(namespace: &str, name: &str, requester: &str) -> AccessRequest {
     request.metadata.creation_timestamp = Some(at(0));
     request
 }
+
+/// [`request`] of `requester` in `fraud-detection`, in `phase`.
+pub fn request_in_phase(requester: &str, phase: super::Phase) -> AccessRequest {
+    let mut request = request("fraud-detection", "r", requester);
+    request.status = Some(super::AccessRequestStatus {
+        phase,
+        ..Default::default()
+    });
+    request
+}

@@ -37,7 +37,10 @@ pub mod labels {
     /// On RoleBindings: when the grant ends (RFC 3339), for people reading
     /// the cluster with kubectl.
     pub const EXPIRES_AT: &str = "aigov.dev/expires-at";
-    /// On RoleBindings: the requester, as the identity provider names them.
+    /// On RoleBindings (an annotation): the requester, as the identity
+    /// provider names them. On AccessRequests (a label): the requester as
+    /// [`requester_value`] makes it a label value, so a person's requests
+    /// are listed by a label selector rather than by listing them all.
     pub const REQUESTER: &str = "aigov.dev/requester";
     /// `app.kubernetes.io/managed-by`: every object the portal creates.
     pub const MANAGED_BY: &str = "app.kubernetes.io/managed-by";
@@ -47,6 +50,58 @@ pub mod labels {
     pub const RECORD_NAMESPACE: &str = "aigov.dev/request-namespace";
     /// On AccessRecords: the uid of the request they record.
     pub const RECORD_REQUEST_UID: &str = "aigov.dev/request-uid";
+
+    /// The value of the [`REQUESTER`] label for `username`: the name itself
+    /// when it is a valid label value, otherwise its letters, digits, `-`,
+    /// `_` and `.` (others become `-`), cut to 45 characters, then `-h` and
+    /// a 64-bit hash of the exact name in hex. Different names may share a
+    /// value only by a hash collision, so readers filter on the request's
+    /// `spec.requester` after selecting by the label.
+    pub fn requester_value(username: &str) -> String {
+        if !username.is_empty() && is_label_value(username) {
+            return username.to_owned();
+        }
+        let cleaned: String = username
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                    c
+                } else {
+                    '-'
+                }
+            })
+            .take(45)
+            .collect();
+        let stem = cleaned.trim_matches(|c: char| !c.is_ascii_alphanumeric());
+        let hash = format!("{:016x}", fnv1a(username.as_bytes()));
+        if stem.is_empty() {
+            format!("h{hash}")
+        } else {
+            format!("{stem}-h{hash}")
+        }
+    }
+
+    /// Whether `text` is a Kubernetes label value: at most 63 characters of
+    /// letters, digits, `-`, `_` and `.`, starting and ending with a letter
+    /// or digit, or empty.
+    pub fn is_label_value(text: &str) -> bool {
+        let alphanumeric = |c: char| c.is_ascii_alphanumeric();
+        text.is_empty()
+            || (text.len() <= 63
+                && text.starts_with(alphanumeric)
+                && text.ends_with(alphanumeric)
+                && text
+                    .chars()
+                    .all(|c| alphanumeric(c) || matches!(c, '-' | '_' | '.')))
+    }
+
+    /// FNV-1a, 64 bits: stable across versions and platforms, so a label
+    /// written by one portal is found by the next.
+    fn fnv1a(bytes: &[u8]) -> u64 {
+        bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &byte| {
+            (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3)
+        })
+    }
 }
 
 /// Every CustomResourceDefinition of the portal, in the order to apply them.
@@ -106,6 +161,47 @@ mod tests {
                 .unwrap()
                 .status
                 .is_some()
+        );
+    }
+
+    #[test]
+    fn a_requester_label_is_the_name_when_it_can_be_and_a_hashed_form_otherwise() {
+        use labels::{is_label_value, requester_value};
+        assert_eq!(requester_value("alice"), "alice");
+        assert_eq!(requester_value("a.b_c-D9"), "a.b_c-D9");
+        let email = requester_value("alice@example.com");
+        assert!(email.starts_with("alice-example.com-h"), "{email}");
+        assert_ne!(email, requester_value("alice#example.com"));
+        assert_eq!(email, requester_value("alice@example.com"), "stable");
+        for name in [
+            "",
+            "alice@example.com",
+            &"x".repeat(200),
+            "@@@",
+            "-lead",
+            "ünïcödé",
+            " alice",
+        ] {
+            let value = requester_value(name);
+            assert!(
+                is_label_value(&value) && !value.is_empty(),
+                "{name:?} -> {value:?}"
+            );
+        }
+        // The hash is of the exact name: a name cut short differs.
+        assert_ne!(
+            requester_value(&"x".repeat(200)),
+            requester_value(&"x".repeat(201))
+        );
+    }
+
+    #[test]
+    fn a_requests_spec_cannot_be_changed_once_filed() {
+        let crd = serde_json::to_value(AccessRequest::crd()).unwrap();
+        let spec = &crd["spec"]["versions"][0]["schema"]["openAPIV3Schema"]["properties"]["spec"];
+        assert_eq!(
+            spec["x-kubernetes-validations"][0]["rule"],
+            "self == oldSelf"
         );
     }
 

@@ -48,7 +48,8 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         &args.audit,
         auth.public_url.clone(),
         &instance,
-    )?;
+    )?
+    .with_max_open_requests(args.limits.max_open_requests);
     if !args.workflow.no_reconciler {
         tokio::spawn(reconciler::run(
             access.clone(),

@@ -49,6 +49,11 @@ pub struct LevelView {
     pub role: String,
     /// The role's rules in plain words; empty when the role could not be read.
     pub permits: Vec<String>,
+    /// Why this level cannot be requested (its role is not one grants may
+    /// bind, or does not exist): the model is misconfigured. `None` when
+    /// it can.
+    #[serde(default)]
+    pub unavailable: Option<String>,
 }
 
 /// A grant in force, briefly (deliberately without a phase: it is Active).

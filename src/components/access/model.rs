@@ -89,6 +89,11 @@ pub fn LevelList(model: ModelSummary) -> impl IntoView {
                     <li class="level" data-testid="level" data-level=slug>
                         <strong class="level-name">{level.name}</strong>
                         {(!level.description.is_empty()).then(|| view! { " — " {level.description} })}
+                        {level.unavailable.map(|why| view! {
+                            <p class="form-error level-misconfigured" role="note" data-testid="level-misconfigured">
+                                "Misconfigured: " {why}
+                            </p>
+                        })}
                         <details class="permits-details">
                             <summary>"What it permits"</summary>
                             <p class="muted">"Binds " <code>{level.role}</code></p>

@@ -17,7 +17,19 @@ const MAX_JUSTIFICATION: usize = 2000;
 #[component]
 pub fn RequestForm(detail: ModelDetail) -> impl IntoView {
     let action = ServerAction::<RequestAccess>::new();
-    let model = detail.model;
+    let mut model = detail.model;
+    // A level whose role grants may not bind is shown as misconfigured in
+    // the level list, and not offered here.
+    model.levels.retain(|level| level.unavailable.is_none());
+    if model.levels.is_empty() {
+        return view! {
+            <p class="muted" data-testid="no-requestable-level">
+                "No access level of this model can be requested now: each is misconfigured (see above). \
+                 Ask the model's owners or the platform team to correct it."
+            </p>
+        }
+        .into_any();
+    }
     let query = use_query_map();
     // What a failed plain post sent back, so nothing typed is lost.
     let typed = move |key: &str| query.with_untracked(|query| query.get(key));
@@ -127,4 +139,5 @@ pub fn RequestForm(detail: ModelDetail) -> impl IntoView {
             </button>
         </ActionForm>
     }
+    .into_any()
 }

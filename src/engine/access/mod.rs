@@ -2,9 +2,12 @@
 //! request ([`permissions`]), how a request moves from one phase to the next
 //! ([`transitions`]), and what a role permits in words ([`rules_in_words`]);
 //! when a settled request is removed ([`retention`]) and how a deletion is
-//! recorded ([`deletion`]).
+//! recorded ([`deletion`]); which roles a grant may bind ([`bindable`]) and
+//! how many open requests one person may have ([`open_requests`]).
 
+pub mod bindable;
 pub mod deletion;
+pub mod open_requests;
 pub mod permissions;
 pub mod refusal;
 pub mod retention;

@@ -35,6 +35,17 @@ pub enum Refusal {
         level: String,
         existing: String,
     },
+    #[error(
+        "You have {open} open requests, the most one person may have; cancel one or wait for a decision."
+    )]
+    TooManyOpen { open: usize, max: usize },
+    /// A level whose role grants may not bind (see `engine::access::bindable`).
+    #[error("Model {model} cannot grant level {level}: {why}")]
+    RoleNotBindable {
+        model: String,
+        level: String,
+        why: String,
+    },
     #[error("This request is {0} already; nothing was changed.")]
     Settled(&'static str),
     #[error("This request is {0}, so it has no grant to change.")]

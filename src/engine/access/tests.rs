@@ -446,3 +446,80 @@ fn who_may_view_a_request() {
     };
     assert!(!permissions::may_view(Some(&spec), &pending, &dave));
 }
+
+#[test]
+fn approval_pins_the_role_the_level_names_at_that_moment() {
+    let lead_groups = groups(LEADS);
+    let bob = Person {
+        username: "bob",
+        groups: &lead_groups,
+        is_manager: false,
+    };
+    let status = transitions::review(
+        "fraud-scorer",
+        &model(1, false),
+        &request("alice", "2h"),
+        &bob,
+        Decision::Approve,
+        "",
+        at(600),
+    )
+    .unwrap();
+    let pinned = status.granted_role_ref.expect("the role is recorded");
+    assert_eq!(pinned.kind, crate::crd::RoleKind::ClusterRole);
+    assert_eq!(pinned.name, "aigov-model-viewer");
+
+    // A first approval of two pins nothing yet.
+    let pending = transitions::review(
+        "fraud-scorer",
+        &model(2, false),
+        &request("alice", "2h"),
+        &bob,
+        Decision::Approve,
+        "",
+        at(600),
+    )
+    .unwrap();
+    assert_eq!(pending.granted_role_ref, None);
+}
+
+#[test]
+fn a_grant_approved_before_pinning_records_its_current_role_once() {
+    let mut spec = model(1, false);
+    let granted = crate::crd::AccessRequestStatus {
+        phase: Phase::Active,
+        history: transitions::requested("alice", at(0), "").history,
+        ..Default::default()
+    };
+    let legacy = with_status(request("alice", "2h"), granted);
+    let status = transitions::record_granted_role(&legacy, &spec, at(900)).unwrap();
+    assert_eq!(
+        status.granted_role_ref.as_ref().unwrap().name,
+        "aigov-model-viewer"
+    );
+    let last = status.history.last().unwrap();
+    assert_eq!(last.action, transitions::ROLE_RECORDED);
+    assert_eq!(last.actor, transitions::PORTAL_ACTOR);
+    assert!(last.comment.contains("ClusterRole aigov-model-viewer"));
+
+    // Once recorded, a later change of the model changes nothing.
+    let recorded = with_status(request("alice", "2h"), status);
+    spec.access_levels[0].role_ref.name = "aigov-model-invoker".into();
+    assert_eq!(
+        transitions::record_granted_role(&recorded, &spec, at(1000)),
+        None
+    );
+    // Recorded once only, even if the field was dropped since (a cluster
+    // whose definition predates it prunes it).
+    let mut dropped = recorded.clone();
+    dropped.status.as_mut().unwrap().granted_role_ref = None;
+    assert_eq!(
+        transitions::record_granted_role(&dropped, &spec, at(1000)),
+        None
+    );
+    // Nothing to record for a request not in force.
+    assert_eq!(
+        transitions::record_granted_role(&request("alice", "2h"), &spec, at(1000)),
+        None
+    );
+}

@@ -42,12 +42,7 @@ pub fn validate_new(
         return Err(Refusal::UnknownLevel {
             model: model_name.to_owned(),
             level: form.level.to_owned(),
-            offered: model
-                .access_levels
-                .iter()
-                .map(|level| level.name.as_str())
-                .collect::<Vec<_>>()
-                .join(", "),
+            offered: offered_levels(model),
         });
     }
     let requested = duration::parse(form.duration)?;
@@ -77,6 +72,60 @@ pub fn validate_new(
     }
     Ok(requested)
 }
+
+fn offered_levels(model: &ModelSpec) -> String {
+    model
+        .access_levels
+        .iter()
+        .map(|level| level.name.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// For a grant in force approved before the role was pinned at approval
+/// (no `grantedRoleRef`): records, once, the role its level names now,
+/// with a `role-recorded` entry in the history. From then on the grant
+/// keeps that role until it ends. `None` when there is nothing to record
+/// (not in force, already recorded, or the model no longer offers the
+/// level, which leaves the grant as it is; or recorded before).
+pub fn record_granted_role(
+    request: &AccessRequest,
+    model: &ModelSpec,
+    now: Timestamp,
+) -> Option<AccessRequestStatus> {
+    if request.phase() != Phase::Active {
+        return None;
+    }
+    let mut status = current(request);
+    // Once: a role recorded before is never recorded again, even when the
+    // cluster's definition (outdated, without `grantedRoleRef`) dropped it.
+    if status.granted_role_ref.is_some()
+        || status
+            .history
+            .iter()
+            .any(|entry| entry.action == ROLE_RECORDED)
+    {
+        return None;
+    }
+    let role = model.level(&request.spec.level)?.role_ref.clone();
+    let comment = format!(
+        "approved before the role was recorded at approval; the grant keeps {} {} until it ends",
+        role.kind.as_str(),
+        role.name
+    );
+    status.granted_role_ref = Some(role);
+    status.history.push(entry(
+        now,
+        PORTAL_ACTOR,
+        ROLE_RECORDED,
+        Phase::Active,
+        &comment,
+    ));
+    Some(status)
+}
+
+/// The history action of [`record_granted_role`].
+pub const ROLE_RECORDED: &str = "role-recorded";
 
 /// Refuses text over [`MAX_TEXT`] characters. Anything else is kept as
 /// written: pages render it as text, so hostile markup stays inert.
@@ -155,6 +204,16 @@ pub fn review(
     if approved && permissions::approvals_in(&status) >= model.required_approvals.max(1) as u32 {
         let length = duration::parse(&request.spec.duration)?;
         let capped = length.min(duration::parse(&model.max_duration)?);
+        // The role is pinned now: the grant binds what was approved, also
+        // when the model's level is changed later.
+        let level = model
+            .level(&request.spec.level)
+            .ok_or_else(|| Refusal::UnknownLevel {
+                model: model_name.to_owned(),
+                level: request.spec.level.clone(),
+                offered: offered_levels(model),
+            })?;
+        status.granted_role_ref = Some(level.role_ref.clone());
         status.phase = Phase::Active;
         status.granted_at = Some(Time(now));
         status.expires_at = Some(Time(add(now, capped)));

@@ -14,13 +14,14 @@ use crate::wire::audit_trail::{
 use jiff::{SignedDuration, Timestamp};
 
 /// The actions the workflow records, in the order a request lives them.
-pub const KNOWN_ACTIONS: [&str; 12] = [
+pub const KNOWN_ACTIONS: [&str; 13] = [
     "requested",
     "extension-requested",
     "approved",
     "self-approved",
     "denied",
     "granted",
+    "role-recorded",
     "cancelled",
     "relinquished",
     "revoked",

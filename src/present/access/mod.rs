@@ -13,6 +13,9 @@ use crate::crd::duration::{self, Human};
 use crate::crd::{
     AccessLevel, AccessRequest, Approvers, Decision, Model, ModelSpec, Phase, RoleKind,
 };
+use crate::engine::access::bindable::{
+    BINDABLE_LABEL, BINDABLE_VALUE, RoleFound, why_not_bindable,
+};
 use crate::engine::access::permissions::{self as rules, Person};
 
 mod catalog;
@@ -23,8 +26,31 @@ use crate::wire::access::{
 };
 pub use catalog::{CatalogFilter, catalog};
 
-/// What each role permits in words, keyed by [`role_key`].
-pub type Permits = BTreeMap<String, Vec<String>>;
+/// What each role permits in words and what was found of it, keyed by
+/// [`role_key`].
+pub type Permits = BTreeMap<String, LevelRole>;
+
+/// The role a level names, as read from the cluster.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LevelRole {
+    /// Its rules in words; empty when it could not be read.
+    pub permits: Vec<String>,
+    /// Whether it exists, and its labels (which decide whether grants may
+    /// bind it).
+    pub found: RoleFound,
+}
+
+impl LevelRole {
+    /// A role grants may bind, permitting `permits`.
+    pub fn bindable(permits: Vec<String>) -> Self {
+        LevelRole {
+            permits,
+            found: RoleFound::Labelled(
+                [(BINDABLE_LABEL.to_owned(), BINDABLE_VALUE.to_owned())].into(),
+            ),
+        }
+    }
+}
 
 /// The durations a form offers before the model's maximum cuts them off.
 const DURATION_STEPS: [&str; 11] = [
@@ -74,14 +100,16 @@ pub fn model_summary(
         levels: spec
             .access_levels
             .iter()
-            .map(|level| LevelView {
-                name: level.name.clone(),
-                description: level.description.clone(),
-                role: role_words(level),
-                permits: permits
-                    .get(&role_key(&namespace, level))
-                    .cloned()
-                    .unwrap_or_default(),
+            .map(|level| {
+                let role = permits.get(&role_key(&namespace, level));
+                LevelView {
+                    name: level.name.clone(),
+                    description: level.description.clone(),
+                    role: role_words(level),
+                    permits: role.map(|role| role.permits.clone()).unwrap_or_default(),
+                    unavailable: role
+                        .and_then(|role| why_not_bindable(&level.role_ref, &role.found)),
+                }
             })
             .collect(),
         namespace,
@@ -316,7 +344,7 @@ pub fn inbox_item(
         role: level.map(role_words).unwrap_or_default(),
         permits: level
             .and_then(|level| permits.get(&role_key(&namespace, level)))
-            .cloned()
+            .map(|role| role.permits.clone())
             .unwrap_or_default(),
         requester_grants: requests
             .iter()

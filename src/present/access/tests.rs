@@ -70,7 +70,7 @@ fn a_model_summary_says_what_each_level_permits_and_who_approves() {
     let mut permits = Permits::new();
     permits.insert(
         "ClusterRole/aigov-model-viewer".into(),
-        vec!["read pods".into()],
+        LevelRole::bindable(vec!["read pods".into()]),
     );
     let no_groups = groups(&[]);
     let alice = Person {
@@ -303,7 +303,7 @@ fn the_inbox_holds_what_the_approver_may_review_with_the_requesters_grants() {
     let mut permits = Permits::new();
     permits.insert(
         "ClusterRole/aigov-model-viewer".into(),
-        vec!["read pods".into()],
+        LevelRole::bindable(vec!["read pods".into()]),
     );
     let item = inbox_item(items[0].0, items[0].1, &permits, &requests, &bob, now());
     assert_eq!(item.permits, ["read pods"]);
@@ -320,4 +320,41 @@ fn a_role_is_keyed_by_namespace_only_when_it_is_namespaced() {
     assert_eq!(role_key("ns", &level), "ClusterRole/aigov-model-viewer");
     level.role_ref.kind = RoleKind::Role;
     assert_eq!(role_key("ns", &level), "Role/ns/aigov-model-viewer");
+}
+
+#[test]
+fn a_level_naming_a_role_grants_may_not_bind_is_shown_as_misconfigured() {
+    use crate::engine::access::bindable::RoleFound;
+    let mut model = fraud_scorer();
+    model.spec.access_levels[0].role_ref.name = "aigov-portal".into();
+    let mut permits = Permits::new();
+    permits.insert(
+        "ClusterRole/aigov-portal".into(),
+        LevelRole {
+            permits: vec!["impersonate users".into()],
+            found: RoleFound::Labelled(Default::default()),
+        },
+    );
+    let no_groups = groups(&[]);
+    let alice = Person {
+        username: "alice",
+        groups: &no_groups,
+        is_manager: false,
+    };
+    let summary = model_summary(&model, &permits, &[], &alice, now());
+    let why = summary.levels[0]
+        .unavailable
+        .as_deref()
+        .expect("misconfigured");
+    assert!(
+        why.starts_with("ClusterRole aigov-portal is not marked as a role grants may bind"),
+        "{why}"
+    );
+    // A bindable role, or one that could not be read, is offered.
+    permits.insert(
+        "ClusterRole/aigov-portal".into(),
+        LevelRole::bindable(Vec::new()),
+    );
+    let summary = model_summary(&model, &permits, &[], &alice, now());
+    assert_eq!(summary.levels[0].unavailable, None);
 }

@@ -113,6 +113,9 @@ pub struct AccessContext {
     /// The one namespace the reconciler acts in, if not every one
     /// (`--reconcile-namespace`).
     pub reconcile_namespace: Option<String>,
+    /// How many open (pending or in force) requests one person may have in
+    /// the cluster (`--max-open-requests`).
+    pub max_open_requests: usize,
 }
 
 impl AccessContext {
@@ -137,7 +140,14 @@ impl AccessContext {
             reconciler_lease: workflow.reconciler_lease.clone(),
             settled_retention: workflow.settled_retention,
             reconcile_namespace: workflow.reconcile_namespace.clone(),
+            max_open_requests: crate::engine::access::open_requests::DEFAULT_MAX_OPEN_REQUESTS,
         })
+    }
+
+    /// The same context with a cap of `max` open requests per person.
+    pub fn with_max_open_requests(mut self, max: usize) -> Self {
+        self.max_open_requests = max;
+        self
     }
 
     /// The API of `K` in the namespace the reconciler acts in, or in all.

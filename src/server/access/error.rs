@@ -34,11 +34,12 @@ pub enum AccessError {
         model: String,
         asked: String,
     },
-    /// A grant in force names a level its model no longer offers, so no
-    /// binding can be made for it (a state of the cluster, not anything the
-    /// person did).
-    #[error("Model {model} no longer offers level {level}.")]
-    LevelWithdrawn { model: String, level: String },
+    /// A grant in force whose role was not recorded at approval; the
+    /// reconciler records it, then makes the binding.
+    #[error(
+        "The role of the {level} grant of model {model} is not recorded yet; the portal records it shortly."
+    )]
+    RoleNotRecorded { model: String, level: String },
     #[error("Kubernetes refused the change: {0}")]
     Kubernetes(String),
 }

@@ -121,6 +121,7 @@ async fn reconcile(
         return Ok(Action::await_change());
     }
     deletion::hold(&access.client, &request).await?;
+    requests::label_requester(&access.client, &request).await?;
     // The record never holds up a grant's upkeep: what is not written now
     // is written on the next pass, and before the request may go.
     if let Err(error) = access.auditor.archive().keep(&request).await {
@@ -140,32 +141,37 @@ async fn reconcile(
     }
     match request.phase() {
         Phase::Active => {
-            let model =
-                requests::read_model(&access.client, &namespace, &request.spec.model).await?;
-            match model {
-                Some(model) => {
-                    let binding = grant::binding_name(&name);
-                    let present = Api::<RoleBinding>::namespaced(access.client.clone(), &namespace)
-                        .get_opt(&binding)
-                        .await
-                        .map_err(AccessError::from_kube)?;
-                    let wanted = grant::role_binding_for(&request, &model.spec);
-                    let in_order = matches!((&present, &wanted), (Some(present), Some(wanted)) if grant::grants_the_same(present, wanted));
-                    if !in_order
-                        || request
-                            .status
-                            .as_ref()
-                            .and_then(|s| s.role_binding.as_deref())
-                            != Some(binding.as_str())
-                    {
-                        requests::ensure_grant(&access.client, &request, &model).await;
-                    }
-                    warn_before_expiry(&shared, &request, now).await?;
-                }
-                None => {
-                    tracing::warn!(request = %name, model = %request.spec.model, "the model of an active grant is gone")
-                }
+            if !has_granted_role(&request) {
+                let wait = if record_granted_role(access, &request).await? {
+                    Action::requeue(Duration::from_millis(100))
+                } else {
+                    requeue_until(
+                        transitions::next_deadline(&request, access.pending_timeout),
+                        now,
+                    )
+                };
+                return Ok(wait);
             }
+            // The binding is made from the role recorded at approval, not
+            // from the model's current level: an edit of the model never
+            // changes a grant in force.
+            let binding = grant::binding_name(&name);
+            let present = Api::<RoleBinding>::namespaced(access.client.clone(), &namespace)
+                .get_opt(&binding)
+                .await
+                .map_err(AccessError::from_kube)?;
+            let wanted = grant::role_binding_for(&request);
+            let in_order = matches!((&present, &wanted), (Some(present), Some(wanted)) if grant::grants_the_same(present, wanted));
+            if !in_order
+                || request
+                    .status
+                    .as_ref()
+                    .and_then(|s| s.role_binding.as_deref())
+                    != Some(binding.as_str())
+            {
+                requests::ensure_grant(&access.client, &request).await;
+            }
+            warn_before_expiry(&shared, &request, now).await?;
             Ok(requeue_until(
                 transitions::next_deadline(&request, access.pending_timeout),
                 now,
@@ -189,6 +195,57 @@ async fn reconcile(
                     _ => Action::await_change(),
                 },
             )
+        }
+    }
+}
+
+fn has_granted_role(request: &AccessRequest) -> bool {
+    request
+        .status
+        .as_ref()
+        .is_some_and(|status| status.granted_role_ref.is_some())
+}
+
+/// A grant approved before roles were recorded at approval: records, once,
+/// the role its level names now (`role-recorded` in the history, the audit
+/// trail and an Event); whether it did. When the model or the level is
+/// gone, nothing can be recorded and the grant is left as it is until it
+/// ends.
+async fn record_granted_role(
+    access: &AccessContext,
+    request: &AccessRequest,
+) -> Result<bool, AccessError> {
+    let namespace = request.namespace().unwrap_or_default();
+    let name = request.name_any();
+    let now = Timestamp::now();
+    let written = requests::change_if_needed(&access.client, &namespace, &name, |latest, model| {
+        transitions::record_granted_role(latest, &model?.spec, now)
+    })
+    .await?;
+    match written {
+        Some(Changed { request, model }) => {
+            let comment = request
+                .status
+                .as_ref()
+                .and_then(|status| status.history.last())
+                .map(|entry| entry.comment.clone())
+                .unwrap_or_default();
+            access
+                .auditor
+                .record(Change::of(
+                    &request,
+                    model.as_ref(),
+                    PORTAL_ACTOR,
+                    transitions::ROLE_RECORDED,
+                    None,
+                    &comment,
+                ))
+                .await;
+            Ok(true)
+        }
+        None => {
+            tracing::warn!(request = %name, model = %request.spec.model, "the role of a grant in force cannot be recorded: its model or level is gone");
+            Ok(false)
         }
     }
 }

@@ -9,12 +9,12 @@
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use kube::api::{Api, PostParams};
+use kube::api::{Api, Patch, PatchParams, PostParams};
 use kube::{Client, ResourceExt};
 
 use super::error::{AccessError, is_conflict, is_not_found};
 use super::grant;
-use crate::crd::{AccessRequest, AccessRequestStatus, Model, Phase, names};
+use crate::crd::{AccessRequest, AccessRequestStatus, Model, Phase, labels, names};
 use crate::engine::access::transitions;
 
 /// How often a change is re-decided after losing a race, before giving up.
@@ -141,13 +141,45 @@ where
     Err(AccessError::Contended)
 }
 
+/// Labels a request filed before requests carried their requester's label
+/// ([`labels::REQUESTER`]), so that a person's requests are all found by the
+/// label selector. A request already labelled is left as it is.
+pub async fn label_requester(client: &Client, request: &AccessRequest) -> Result<(), AccessError> {
+    if request.labels().contains_key(labels::REQUESTER)
+        || request.metadata.deletion_timestamp.is_some()
+    {
+        return Ok(());
+    }
+    let api: Api<AccessRequest> =
+        Api::namespaced(client.clone(), &request.namespace().unwrap_or_default());
+    let patch = serde_json::json!({
+        "metadata": {"labels": {labels::REQUESTER: labels::requester_value(&request.spec.requester)}}
+    });
+    match api
+        .patch(
+            &request.name_any(),
+            &PatchParams::default(),
+            &Patch::Merge(&patch),
+        )
+        .await
+    {
+        Ok(_) => Ok(()),
+        Err(error) if is_not_found(&error) => Ok(()),
+        Err(error) => Err(AccessError::from_kube(error)),
+    }
+}
+
 /// Creates the binding of a grant in force, and records its name on the
 /// request. Failures are logged and left to the reconciler, which
 /// converges; the caller (an approval, or the reconciler itself) goes on.
-pub async fn ensure_grant(client: &Client, request: &AccessRequest, model: &Model) {
+pub async fn ensure_grant(client: &Client, request: &AccessRequest) {
     let name = request.name_any();
-    let binding = match grant::ensure(client, request, &model.spec).await {
+    let binding = match grant::ensure(client, request).await {
         Ok(binding) => binding,
+        Err(error @ AccessError::RoleNotRecorded { .. }) => {
+            tracing::error!(%error, request = %name, "no role recorded for a grant in force: if it was approved just now, the cluster's AccessRequest definition predates status.grantedRoleRef; apply `aigov crds` (deploy/crds.yaml)");
+            return;
+        }
         Err(error) => {
             tracing::warn!(%error, request = %name, "grant not created yet; the reconciler will retry");
             return;

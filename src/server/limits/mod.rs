@@ -1,7 +1,9 @@
 //! What one signed-in person, or one request, may take of the portal: the
 //! size of a request's body ([`body`]), how quickly a person may change
-//! things ([`rate`]), and how many live streams a person may hold open
-//! ([`streams`]). Each refusal says, in words, which limit was hit and what
+//! things ([`rate`]), how many live streams a person may hold open
+//! ([`streams`]), and how many open requests a person may have
+//! (`--max-open-requests`, enforced by the access workflow when a request is
+//! filed). Each refusal says, in words, which limit was hit and what
 //! to do ([`refusal`]).
 //!
 //! Reads are not rate-limited: a page view changes nothing, and what it
@@ -15,6 +17,8 @@ pub mod refusal;
 pub mod streams;
 
 use std::num::NonZeroU32;
+
+pub use crate::engine::access::open_requests::DEFAULT_MAX_OPEN_REQUESTS;
 
 use self::rate::ActionRate;
 use self::streams::StreamSlots;
@@ -74,6 +78,18 @@ pub struct LimitArgs {
         value_name = "N"
     )]
     pub streams_per_person: usize,
+
+    /// How many open requests (pending, or approved and not yet ended) one
+    /// person may have in the cluster at once; one more is refused with
+    /// 409 until they cancel one or one is decided or ends.
+    #[arg(
+        long,
+        env = "AIGOV_MAX_OPEN_REQUESTS",
+        default_value_t = DEFAULT_MAX_OPEN_REQUESTS,
+        value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=10_000),
+        value_name = "N"
+    )]
+    pub max_open_requests: usize,
 }
 
 impl Default for LimitArgs {
@@ -83,6 +99,7 @@ impl Default for LimitArgs {
             action_burst: NonZeroU32::new(DEFAULT_ACTION_BURST).expect("non-zero"),
             actions_per_minute: NonZeroU32::new(DEFAULT_ACTIONS_PER_MINUTE).expect("non-zero"),
             streams_per_person: DEFAULT_STREAMS_PER_PERSON,
+            max_open_requests: DEFAULT_MAX_OPEN_REQUESTS,
         }
     }
 }

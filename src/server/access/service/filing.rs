@@ -1,16 +1,21 @@
 //! Filing requests: a new request from a form, and an extension of a grant
 //! in force (a new request like any other, naming the grant it extends).
+//! Each request is labelled with its requester, so a person's requests are
+//! found by a label selector; a person may have at most
+//! `--max-open-requests` open (pending or in force) at once.
 
 use jiff::Timestamp;
 use kube::ResourceExt;
 use kube::api::{Api, ListParams, PostParams};
 
 use super::{model, person};
-use crate::crd::{AccessRequest, AccessRequestSpec};
+use crate::crd::{AccessRequest, AccessRequestSpec, labels};
+use crate::engine::access::open_requests;
 use crate::engine::access::transitions::{self, RequestForm};
 use crate::server::access::audit::Change;
 use crate::server::access::context::AccessContext;
 use crate::server::access::error::AccessError;
+use crate::server::access::grant;
 use crate::server::access::requests;
 use crate::server::auth::session::Session;
 
@@ -39,15 +44,17 @@ pub async fn submit(
     form: NewRequest,
 ) -> Result<AccessRequest, AccessError> {
     let model = model(access, &form.namespace, &form.model).await?;
-    // Read fresh, not from the cache: a form sent twice in quick succession
-    // must find the first request.
     let api: Api<AccessRequest> = Api::namespaced(access.client.clone(), &form.namespace);
-    let in_namespace = api
-        .list(&ListParams::default())
-        .await
-        .map_err(AccessError::from_kube)?
-        .items;
     let requester = &session.user.username;
+    // Read fresh, not from the cache: a form sent twice in quick succession
+    // must find the first request. Only the requester's own requests are
+    // listed, by label, never the whole namespace.
+    let mine = requests_of(access, requester).await?;
+    let in_namespace: Vec<AccessRequest> = mine
+        .iter()
+        .filter(|request| request.namespace().as_deref() == Some(form.namespace.as_str()))
+        .cloned()
+        .collect();
     transitions::validate_new(
         &form.model,
         &model.spec,
@@ -59,6 +66,17 @@ pub async fn submit(
         requester,
         &in_namespace,
     )?;
+    open_requests::check_cap(&mine, requester, access.max_open_requests)?;
+    if let Some(level) = model.spec.level(&form.level) {
+        grant::check_bindable(
+            &access.client,
+            &form.namespace,
+            &form.model,
+            &level.name,
+            &level.role_ref,
+        )
+        .await?;
+    }
     if let Some(grant_name) = &form.extends {
         let grant = requests::read(&access.client, &form.namespace, grant_name).await?;
         transitions::check_extension(&grant, &person(session))?;
@@ -85,6 +103,13 @@ pub async fn submit(
     request.metadata.name = None;
     request.metadata.generate_name = Some(generate_name(&form.model, requester));
     request.metadata.namespace = Some(form.namespace.clone());
+    request.metadata.labels = Some(
+        [(
+            labels::REQUESTER.to_owned(),
+            labels::requester_value(requester),
+        )]
+        .into(),
+    );
     let created = api
         .create(&PostParams::default(), &request)
         .await
@@ -125,6 +150,32 @@ pub async fn submit(
         .await;
     access.store.changed();
     Ok(stored)
+}
+
+/// Every request of `requester` in the cluster, read fresh: those labelled
+/// with their [`labels::requester_value`], and those filed before requests
+/// were labelled (without the label; the reconciler labels them, so this
+/// second list soon holds nothing), each kept only when its
+/// `spec.requester` is exactly `requester`.
+async fn requests_of(
+    access: &AccessContext,
+    requester: &str,
+) -> Result<Vec<AccessRequest>, AccessError> {
+    let api: Api<AccessRequest> = Api::all(access.client.clone());
+    let labelled = ListParams::default().labels(&format!(
+        "{}={}",
+        labels::REQUESTER,
+        labels::requester_value(requester)
+    ));
+    let unlabelled = ListParams::default().labels(&format!("!{}", labels::REQUESTER));
+    let (labelled, unlabelled) = futures::try_join!(api.list(&labelled), api.list(&unlabelled))
+        .map_err(AccessError::from_kube)?;
+    Ok(labelled
+        .items
+        .into_iter()
+        .chain(unlabelled.items)
+        .filter(|request| request.spec.requester == requester)
+        .collect())
 }
 
 /// A new request extending the person's grant in force, reviewed like any

@@ -18,6 +18,7 @@ use super::error::AccessError;
 use super::grant;
 use super::requests::{self, Changed, change};
 use crate::crd::{AccessLevel, AccessRequest, Decision, Model, RoleKind};
+use crate::engine::access::bindable::RoleFound;
 use crate::engine::access::permissions::Person;
 use crate::engine::access::rules_in_words::rules_in_words;
 use crate::engine::access::transitions;
@@ -66,30 +67,35 @@ pub async fn request(
     requests::read(&access.client, namespace, name).await
 }
 
-/// What a level's role permits, in words; empty (and logged) when the
-/// role cannot be read.
-pub async fn level_permits(
+/// What a level's role permits, in words (empty, and logged, when the
+/// role cannot be read), and what was found of the role, which decides
+/// whether the level may be granted.
+pub async fn level_role(
     access: &AccessContext,
     namespace: &str,
     level: &AccessLevel,
-) -> Vec<String> {
+) -> (Vec<String>, RoleFound) {
     use k8s_openapi::api::rbac::v1::{ClusterRole, Role};
     let client = access.client.clone();
-    let rules = match level.role_ref.kind {
+    let role = match level.role_ref.kind {
         RoleKind::ClusterRole => Api::<ClusterRole>::all(client)
-            .get(&level.role_ref.name)
+            .get_opt(&level.role_ref.name)
             .await
-            .map(|role| role.rules.unwrap_or_default()),
+            .map(|role| role.map(|role| (role.rules.unwrap_or_default(), role.metadata.labels))),
         RoleKind::Role => Api::<Role>::namespaced(client, namespace)
-            .get(&level.role_ref.name)
+            .get_opt(&level.role_ref.name)
             .await
-            .map(|role| role.rules.unwrap_or_default()),
+            .map(|role| role.map(|role| (role.rules.unwrap_or_default(), role.metadata.labels))),
     };
-    match rules {
-        Ok(rules) => rules_in_words(&rules),
+    match role {
+        Ok(Some((rules, labels))) => (
+            rules_in_words(&rules),
+            RoleFound::Labelled(labels.unwrap_or_default()),
+        ),
+        Ok(None) => (Vec::new(), RoleFound::Missing),
         Err(error) => {
             tracing::warn!(%error, role = %level.role_ref.name, "cannot read the role of an access level");
-            Vec::new()
+            (Vec::new(), RoleFound::Unreadable)
         }
     }
 }
@@ -104,6 +110,9 @@ pub async fn review(
     comment: String,
 ) -> Result<AccessRequest, AccessError> {
     let person = person(session);
+    if decision == Decision::Approve {
+        refuse_unbindable(access, namespace, name).await?;
+    }
     let Changed { request, model } = change(&access.client, namespace, name, |request, model| {
         let model = model.ok_or_else(|| model_gone(request))?;
         transitions::review(
@@ -133,10 +142,8 @@ pub async fn review(
             &comment,
         ))
         .await;
-    if request.phase() == crate::crd::Phase::Active
-        && let Some(model) = &model
-    {
-        requests::ensure_grant(&access.client, &request, model).await;
+    if request.phase() == crate::crd::Phase::Active {
+        requests::ensure_grant(&access.client, &request).await;
     }
     access.store.changed();
     Ok(request)
@@ -251,6 +258,32 @@ async fn finish(
         .record(Change::of(request, model, actor, action, None, comment))
         .await;
     access.store.changed();
+}
+
+/// Before an approval: refuses when the level's role is one grants may not
+/// bind, so no request becomes a grant that cannot be made. (The binding
+/// is checked again when it is made, against the role recorded then.)
+async fn refuse_unbindable(
+    access: &AccessContext,
+    namespace: &str,
+    name: &str,
+) -> Result<(), AccessError> {
+    let request = requests::read(&access.client, namespace, name).await?;
+    let Some(model) = requests::read_model(&access.client, namespace, &request.spec.model).await?
+    else {
+        return Ok(());
+    };
+    let Some(level) = model.spec.level(&request.spec.level) else {
+        return Ok(());
+    };
+    grant::check_bindable(
+        &access.client,
+        namespace,
+        &request.spec.model,
+        &level.name,
+        &level.role_ref,
+    )
+    .await
 }
 
 fn model_gone(request: &AccessRequest) -> AccessError {
