@@ -43,9 +43,17 @@ pub fn Notice(
 }
 
 /// What a page shows when its data could not be loaded: what failed, and
-/// the server's message saying why and what to do.
+/// the server's message saying why and what to do. Rendered on the server
+/// because the cluster is not answering, the page answers 503, so that
+/// monitors and scripts see the failure too.
 #[component]
 pub fn LoadFailed(#[prop(into)] title: String, error: crate::api::ApiError) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if error.kind == crate::wire::error::ErrorKind::Unavailable
+        && let Some(response) = use_context::<leptos_axum::ResponseOptions>()
+    {
+        response.set_status(http::StatusCode::SERVICE_UNAVAILABLE);
+    }
     view! {
         <Notice title=title tone=Tone::Error>
             <p>{error.message}</p>
