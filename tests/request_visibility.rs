@@ -122,6 +122,8 @@ async fn dave_acting_on_alices_request_gets_the_answer_of_a_request_that_does_no
     let ns = devcluster().namespace("visibility").await;
     create_viewer_model(&ns).await;
     let alice = session("alice", &["fraud-team"], false);
+    // The grant first: one pending request per person, model and level.
+    let active = granted_to_alice(&state, &ns.name, "30m").await;
     let pending = service::submit(
         &state.access,
         &alice,
@@ -137,7 +139,6 @@ async fn dave_acting_on_alices_request_gets_the_answer_of_a_request_that_does_no
     .await
     .unwrap()
     .name_any();
-    let active = granted_to_alice(&state, &ns.name, "30m").await;
     let made_up = unique_name("fraud-scorer-alice-made-up");
 
     for (request, phase_before) in [(&pending, Phase::Pending), (&active, Phase::Active)] {
@@ -283,7 +284,9 @@ async fn a_manager_views_and_revokes_only_where_her_rbac_lets_her_get_requests()
     )
     .await;
     cleanup.0.push(("llm".into(), in_llm.clone()));
-    let in_fraud = granted_to_alice(&state, "fraud-detection", "15m").await;
+    let alice = session("alice", &["fraud-team"], false);
+    let bob = session("bob", &["fraud-team", "fraud-leads"], false);
+    let in_fraud = granted(&state, "fraud-detection", "fraud-scorer", &alice, &[bob]).await;
     cleanup.0.push(("fraud-detection".into(), in_fraud.clone()));
 
     // In llm, mona sees the request and may revoke it.
