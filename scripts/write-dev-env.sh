@@ -13,4 +13,7 @@ url="${AIGOV_URL:-http://127.0.0.1:3000}"
   echo "AIGOV_KUBECONFIG='$dev/portal-kubeconfig'"
   echo "AIGOV_PUBLIC_URL='$url'"
   echo "AIGOV_DEV=true"
+  # carol (governance) oversees every namespace, mona (llm-managers) only
+  # llm: their RBAC decides (tools/devcluster/models/).
+  echo "AIGOV_MANAGER_GROUPS=governance,llm-managers"
 } > "$dev/env"

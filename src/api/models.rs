@@ -28,7 +28,7 @@ pub async fn list_models(
                 levels.push((namespace.clone(), level));
             }
         }
-        let permits = ssr::permits(&state, levels).await;
+        let permits = ssr::permits(&state, levels).await?;
         let person = service::person(&session);
         let now = jiff::Timestamp::now();
         let summaries = models
@@ -59,11 +59,14 @@ pub(crate) mod ssr {
     use crate::server::state::AppState;
 
     /// What each level's role permits in words, and whether grants may
-    /// bind it, reading each role once.
+    /// bind it, reading each role once (at once). A role that cannot be
+    /// read is described by nothing; a cluster that does not answer fails
+    /// the whole page rather than offer levels without saying what they
+    /// permit.
     pub async fn permits<'a>(
         state: &AppState,
         levels: impl IntoIterator<Item = (String, &'a AccessLevel)>,
-    ) -> Permits {
+    ) -> Result<Permits, ApiError> {
         let mut wanted: Vec<(String, String, &AccessLevel)> = levels
             .into_iter()
             .map(|(namespace, level)| (role_key(&namespace, level), namespace, level))
@@ -71,12 +74,12 @@ pub(crate) mod ssr {
         wanted.sort_by(|a, b| a.0.cmp(&b.0));
         wanted.dedup_by(|a, b| a.0 == b.0);
         let reads = wanted.iter().map(|(key, namespace, level)| async move {
-            (key.clone(), {
-                let (permits, found) = service::level_role(&state.access, namespace, level).await;
-                LevelRole { permits, found }
-            })
+            service::level_role(&state.access, namespace, level)
+                .await
+                .map(|(permits, found)| (key.clone(), LevelRole { permits, found }))
         });
-        futures::future::join_all(reads).await.into_iter().collect()
+        let read: Result<Permits, _> = futures::future::join_all(reads).await.into_iter().collect();
+        Ok(read?)
     }
 
     /// After a plain form post (no browser bundle) that failed: back to the
@@ -145,7 +148,7 @@ pub async fn load_model(namespace: String, name: String) -> Result<Option<ModelD
             .iter()
             .map(|level| (namespace.clone(), level))
             .collect();
-        let permits = ssr::permits(&state, levels).await;
+        let permits = ssr::permits(&state, levels).await?;
         let summary = present::model_summary(
             &model,
             &permits,
@@ -200,7 +203,8 @@ pub async fn request_access(
                     extends: None,
                 },
             )
-            .await?;
+            .await
+            .map_err(crate::api::respond::action_error)?;
             crate::api::access::mine::ssr::summary(&state, &session, &request).await
         }
         .await;

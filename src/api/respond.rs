@@ -83,6 +83,7 @@ impl From<Refusal> for ApiError {
     fn from(refusal: Refusal) -> Self {
         let message = refusal.to_string();
         match refusal {
+            Refusal::Hidden => ApiError::not_found(crate::wire::access::REQUEST_NOT_FOUND),
             Refusal::UnknownLevel { .. }
             | Refusal::InvalidDuration(_)
             | Refusal::DurationTooLong { .. }
@@ -175,6 +176,19 @@ impl From<LogError> for ApiError {
     }
 }
 
+/// What an action answers when the cluster did not answer it: 503, and
+/// that the action was not carried out.
+pub const NOT_CARRIED_OUT: &str = "The Kubernetes cluster is not answering; try again in a minute. The action was not carried out.";
+
+/// An action's failure as the person reads it: as [`ApiError::from`], but
+/// a cluster that did not answer is said to have left the action undone.
+pub fn action_error(error: AccessError) -> ApiError {
+    match error {
+        AccessError::ClusterUnavailable => ApiError::unavailable(NOT_CARRIED_OUT),
+        other => other.into(),
+    }
+}
+
 /// Runs `body` for the signed-in person (401 without one) with the
 /// application state, and gives a failed call its status.
 pub async fn signed_in<T>(
@@ -188,4 +202,27 @@ pub async fn signed_in<T>(
         }
         .await,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An action on a request the person may not see, one on a request
+    /// that does not exist, and the request page of either: one answer.
+    #[test]
+    fn a_hidden_request_is_answered_as_one_that_does_not_exist() {
+        use crate::engine::access::refusal::REQUEST_NOT_FOUND as ENGINE_WORDS;
+        use crate::wire::access::REQUEST_NOT_FOUND;
+        assert_eq!(ENGINE_WORDS, REQUEST_NOT_FOUND);
+        let missing = ApiError::from(AccessError::RequestNotFound {
+            namespace: "fraud-detection".into(),
+            name: "made-up".into(),
+        });
+        let hidden = ApiError::from(AccessError::from(Refusal::Hidden));
+        assert_eq!(hidden, missing);
+        assert_eq!(ApiError::from(Refusal::Hidden), missing);
+        assert_eq!(missing.status(), 404);
+        assert_eq!(missing.message, REQUEST_NOT_FOUND);
+    }
 }

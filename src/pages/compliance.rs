@@ -50,7 +50,7 @@ pub fn CompliancePage() -> impl IntoView {
                                 <p><A href="/compliance">"Show every namespace"</A></p>
                             </Notice>
                         }.into_any(),
-                        (Err(error), _) => view! { <Unavailable message=error.message.clone()/> }.into_any(),
+                        (Err(error), _) => view! { <Unavailable error/> }.into_any(),
                         (Ok(_), Err(_)) => ().into_any(),
                     }
                 })}
@@ -59,12 +59,14 @@ pub fn CompliancePage() -> impl IntoView {
     }
 }
 
-/// The cluster could not be read: what happened and what to do.
+/// The cluster could not be read: what happened and what to do (503 when
+/// it is not answering).
 #[component]
-fn Unavailable(message: String) -> impl IntoView {
+fn Unavailable(error: ApiError) -> impl IntoView {
+    crate::components::notice::answer_unavailable(&error);
     view! {
         <Notice title="Compliance could not be loaded" tone=Tone::Error>
-            <p data-testid="overview-error">{message}</p>
+            <p data-testid="overview-error">{error.message}</p>
             <p>"Reload the page to try again. The namespaces' own pages may still answer: see " <A href="/namespaces">"Namespaces"</A> "."</p>
         </Notice>
     }

@@ -14,7 +14,7 @@ use crate::components::access::live::LiveRefresh;
 use crate::components::access::timeline::{HistoryTimeline, ReviewList};
 use crate::components::notice::{LoadFailed, Notice, Tone};
 use crate::components::page_header::PageHeader;
-use crate::wire::access::{PhaseView, RequestDetail};
+use crate::wire::access::{PhaseView, REQUEST_NOT_FOUND, RequestDetail};
 
 /// One access request with every review and change.
 #[component]
@@ -46,7 +46,7 @@ pub fn RequestDetailPage() -> impl IntoView {
                         view! {
                             <PageHeader title="Request not found"/>
                             <Notice title="Request not found" tone=Tone::Warning>
-                                <p data-testid="request-not-found">"This request does not exist, or you may not see it."</p>
+                                <p data-testid="request-not-found">{REQUEST_NOT_FOUND}</p>
                                 <p>"Your own requests are on " <A href="/access">"My access"</A> "."</p>
                             </Notice>
                         }.into_any()

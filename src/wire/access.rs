@@ -6,6 +6,11 @@
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
+/// What a person reads for a request that does not exist, or that they may
+/// not see, on its page and as the answer to any action on it: the same
+/// words (and status, 404) either way, so neither reveals the other.
+pub const REQUEST_NOT_FOUND: &str = "This request does not exist, or you may not see it.";
+
 /// Where a request stands (the `AccessRequest` phase).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum PhaseView {

@@ -36,6 +36,7 @@ pub async fn portal_access() -> KubeAccess {
     });
     let args = KubeArgs {
         kubeconfig: Some(cluster.dir.join("portal-kubeconfig")),
+        cluster_timeout: aigov::server::kube::DEFAULT_CLUSTER_TIMEOUT,
     };
     KubeAccess::from_args(&args)
         .await

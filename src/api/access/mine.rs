@@ -101,7 +101,9 @@ pub(crate) mod ssr {
     ) -> Result<RequestSummary, ApiError> {
         crate::api::respond::signed_in(async move |state, session| {
             crate::api::respond::within_rate(&state, &session)?;
-            let request = action(&state.access, &session).await?;
+            let request = action(&state.access, &session)
+                .await
+                .map_err(crate::api::respond::action_error)?;
             summary(&state, &session, &request).await
         })
         .await
@@ -116,10 +118,15 @@ pub(crate) mod ssr {
         let model = service::model(&state.access, &namespace, &request.spec.model)
             .await
             .ok();
+        // The action was carried out: a manager whose reach cannot be asked
+        // now is shown the request without a manager's actions.
+        let person = service::person_in(&state.access, session, &namespace)
+            .await
+            .unwrap_or_else(|_| service::person(session));
         Ok(present::request_summary(
             request,
             model.as_ref(),
-            &service::person(session),
+            &person,
             jiff::Timestamp::now(),
         ))
     }

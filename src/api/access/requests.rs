@@ -6,7 +6,9 @@ use crate::api::ApiError;
 use crate::wire::access::RequestDetail;
 
 /// One request with its history, or `None` when it does not exist or the
-/// signed-in person may not see it.
+/// signed-in person may not see it (the requester, the model's approvers,
+/// and managers whose RBAC lets them get AccessRequests in its namespace
+/// see it).
 #[server(endpoint = "request-detail")]
 pub async fn load_request(
     namespace: String,
@@ -26,10 +28,11 @@ pub async fn load_request(
             Err(AccessError::ModelNotFound { .. }) => None,
             Err(error) => return Err(error.into()),
         };
+        let person = service::person_in(&state.access, &session, &namespace).await?;
         Ok(present::request_detail(
             &request,
             model.as_ref(),
-            &service::person(&session),
+            &person,
             jiff::Timestamp::now(),
         ))
     })

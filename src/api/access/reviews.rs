@@ -27,7 +27,7 @@ pub async fn inbox() -> Result<Vec<InboxItem>, ApiError> {
                 ));
             }
         }
-        let permits = crate::api::models::ssr::permits(&state, levels).await;
+        let permits = crate::api::models::ssr::permits(&state, levels).await?;
         let now = jiff::Timestamp::now();
         Ok(items
             .into_iter()

@@ -13,7 +13,40 @@ use crate::crd::{AccessRequest, AccessRequestStatus, Decision, ModelSpec, Phase}
 pub struct Person<'a> {
     pub username: &'a str,
     pub groups: &'a [String],
-    pub is_manager: bool,
+    /// Where their powers as a manager reach.
+    pub oversight: Oversight<'a>,
+}
+
+/// Where a manager may view and revoke requests: only where their own
+/// Kubernetes RBAC lets them `get` AccessRequests, as the server finds out
+/// by asking the apiserver as them. Being in a manager group is not enough.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Oversight<'a> {
+    /// Not a manager, or one whose RBAC reaches no request at hand.
+    #[default]
+    None,
+    /// A manager whose RBAC covers this one namespace.
+    In(&'a str),
+    /// A manager whose RBAC covers every namespace.
+    Everywhere,
+}
+
+impl Oversight<'_> {
+    /// Whether a manager's powers reach the requests of `namespace`.
+    pub fn covers(&self, namespace: Option<&str>) -> bool {
+        match self {
+            Oversight::None => false,
+            Oversight::In(only) => namespace == Some(*only),
+            Oversight::Everywhere => true,
+        }
+    }
+}
+
+/// Whether `person` oversees `request` as a manager.
+pub fn oversees(request: &AccessRequest, person: &Person) -> bool {
+    person
+        .oversight
+        .covers(request.metadata.namespace.as_deref())
 }
 
 /// Whether `person` is one of the model's approvers.
@@ -26,10 +59,12 @@ pub fn is_requester(request: &AccessRequest, person: &Person) -> bool {
     request.spec.requester == person.username
 }
 
-/// The requester, the model's approvers and managers may see a request.
+/// The requester, the model's approvers and the managers who oversee its
+/// namespace may see a request. To anyone else it does not exist: every
+/// action on it is answered as for a request that is not there.
 pub fn may_view(model: Option<&ModelSpec>, request: &AccessRequest, person: &Person) -> bool {
     is_requester(request, person)
-        || person.is_manager
+        || oversees(request, person)
         || model.is_some_and(|model| is_approver(model, person))
 }
 
@@ -61,10 +96,11 @@ pub fn may_relinquish(request: &AccessRequest, person: &Person) -> bool {
     request.phase() == Phase::Active && is_requester(request, person)
 }
 
-/// Approvers of the model and managers may withdraw a grant in force.
+/// Approvers of the model and the managers who oversee its namespace may
+/// withdraw a grant in force.
 pub fn may_revoke(model: Option<&ModelSpec>, request: &AccessRequest, person: &Person) -> bool {
     request.phase() == Phase::Active
-        && (person.is_manager || model.is_some_and(|model| is_approver(model, person)))
+        && (oversees(request, person) || model.is_some_and(|model| is_approver(model, person)))
 }
 
 /// The requester may ask to extend a grant in force.

@@ -3,10 +3,20 @@
 
 use crate::crd::duration;
 
+/// What a person reads for a request that does not exist, or that they may
+/// not see: the same words either way (`wire::access::REQUEST_NOT_FOUND`,
+/// which the pages use, holds the same; a test keeps them equal).
+pub const REQUEST_NOT_FOUND: &str = "This request does not exist, or you may not see it.";
+
 /// Why a change was refused. Each message tells the person what happened
 /// and, where there is one, what to do instead.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Refusal {
+    /// The person may not see the request. The words are those of a
+    /// request that does not exist, so nothing about it is revealed: not
+    /// who asked, nor where it stands.
+    #[error("{}", REQUEST_NOT_FOUND)]
+    Hidden,
     #[error("Model {model} offers no access level `{level}`. Choose one of: {offered}.")]
     UnknownLevel {
         model: String,

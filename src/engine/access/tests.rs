@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use jiff::Timestamp;
 
-use super::permissions::{self, Person};
+use super::permissions::{self, Oversight, Person};
 use super::transitions::{self, Refusal, RequestForm};
 use crate::crd::{AccessRequest, Decision, ModelSpec, Phase, fixtures};
 
@@ -46,7 +46,7 @@ fn one_approval_grants_for_the_requested_duration_from_the_moment_of_approval() 
     let bob = Person {
         username: "bob",
         groups: &lead_groups,
-        is_manager: false,
+        oversight: Oversight::None,
     };
     let status = transitions::review(
         "fraud-scorer",
@@ -71,12 +71,12 @@ fn two_of_n_needs_two_distinct_approvers() {
     let bob = Person {
         username: "bob",
         groups: &lead_groups,
-        is_manager: false,
+        oversight: Oversight::None,
     };
     let carol = Person {
         username: "carol",
         groups: &[],
-        is_manager: true,
+        oversight: Oversight::Everywhere,
     };
     let spec = model(2, false);
     let first = transitions::review(
@@ -110,12 +110,12 @@ fn any_denial_ends_the_request() {
     let bob = Person {
         username: "bob",
         groups: &lead_groups,
-        is_manager: false,
+        oversight: Oversight::None,
     };
     let carol = Person {
         username: "carol",
         groups: &[],
-        is_manager: false,
+        oversight: Oversight::None,
     };
     let spec = model(2, false);
     let approved = transitions::review(
@@ -152,7 +152,7 @@ fn self_approval_is_refused_unless_the_model_allows_it_and_then_recorded() {
     let bob = Person {
         username: "bob",
         groups: &lead_groups,
-        is_manager: false,
+        oversight: Oversight::None,
     };
     let own = request("bob", "1h");
     assert_eq!(
@@ -182,25 +182,131 @@ fn self_approval_is_refused_unless_the_model_allows_it_and_then_recorded() {
 }
 
 #[test]
-fn someone_outside_the_approvers_is_refused() {
-    let dave_groups = groups(&["llm-team"]);
-    let dave = Person {
-        username: "dave",
-        groups: &dave_groups,
-        is_manager: false,
+fn a_requester_outside_the_approvers_is_refused() {
+    let alice = Person {
+        username: "alice",
+        groups: &[],
+        oversight: Oversight::None,
     };
     assert_eq!(
         transitions::review(
             "fraud-scorer",
             &model(1, false),
             &request("alice", "1h"),
-            &dave,
+            &alice,
             Decision::Approve,
             "",
             at(1)
         ),
         Err(Refusal::NotAnApprover("fraud-scorer".into()))
     );
+}
+
+/// Dave (another team) may not see alice's request: whatever he tries and
+/// wherever the request stands, the answer is the one for a request that
+/// does not exist, never the requester's name or the phase.
+#[test]
+fn every_action_on_a_request_one_may_not_see_is_refused_as_not_found() {
+    let dave_groups = groups(&["llm-team"]);
+    let dave = Person {
+        username: "dave",
+        groups: &dave_groups,
+        oversight: Oversight::None,
+    };
+    let lead_groups = groups(LEADS);
+    let bob = Person {
+        username: "bob",
+        groups: &lead_groups,
+        oversight: Oversight::None,
+    };
+    let spec = model(1, false);
+    let pending = request("alice", "1h");
+    let approved = transitions::review("m", &spec, &pending, &bob, Decision::Approve, "", at(1));
+    let active = with_status(request("alice", "1h"), approved.unwrap());
+    let cancelled = with_status(
+        request("alice", "1h"),
+        transitions::cancel(Some(&spec), &pending, &alice_person(), "", at(1)).unwrap(),
+    );
+    for request in [&pending, &active, &cancelled] {
+        for model in [Some(&spec), None] {
+            let refusals = [
+                transitions::cancel(model, request, &dave, "", at(2)).err(),
+                transitions::relinquish(model, request, &dave, "", at(2)).err(),
+                transitions::revoke("m", model, request, &dave, "", at(2)).err(),
+                transitions::check_extension(model, request, &dave).err(),
+            ];
+            for refusal in refusals {
+                assert_eq!(refusal, Some(Refusal::Hidden), "{:?}", request.phase());
+            }
+        }
+        for decision in [Decision::Approve, Decision::Deny] {
+            assert_eq!(
+                transitions::review("m", &spec, request, &dave, decision, "", at(2)),
+                Err(Refusal::Hidden)
+            );
+        }
+    }
+    let words = Refusal::Hidden.to_string();
+    assert_eq!(words, super::refusal::REQUEST_NOT_FOUND);
+    assert!(
+        !words.contains("alice") && !words.contains("active"),
+        "{words}"
+    );
+}
+
+/// A manager whose RBAC covers another namespace is an outsider here; one
+/// whose RBAC covers this namespace, or every one, sees and revokes.
+#[test]
+fn a_managers_powers_stop_where_their_rbac_stops() {
+    let lead_groups = groups(LEADS);
+    let bob = Person {
+        username: "bob",
+        groups: &lead_groups,
+        oversight: Oversight::None,
+    };
+    let spec = model(1, false);
+    let active = with_status(
+        request("alice", "1h"),
+        transitions::review(
+            "m",
+            &spec,
+            &request("alice", "1h"),
+            &bob,
+            Decision::Approve,
+            "",
+            at(1),
+        )
+        .unwrap(),
+    );
+    let manager = |oversight| Person {
+        username: "mona",
+        groups: &[],
+        oversight,
+    };
+    for elsewhere in [Oversight::None, Oversight::In("llm")] {
+        let mona = manager(elsewhere);
+        assert!(!permissions::may_view(Some(&spec), &active, &mona));
+        assert!(!permissions::may_revoke(Some(&spec), &active, &mona));
+        assert_eq!(
+            transitions::revoke("m", Some(&spec), &active, &mona, "", at(2)),
+            Err(Refusal::Hidden)
+        );
+    }
+    for here in [Oversight::In("fraud-detection"), Oversight::Everywhere] {
+        let mona = manager(here);
+        assert!(permissions::may_view(Some(&spec), &active, &mona));
+        assert!(permissions::may_revoke(Some(&spec), &active, &mona));
+        let revoked = transitions::revoke("m", Some(&spec), &active, &mona, "", at(2)).unwrap();
+        assert_eq!(revoked.phase, Phase::Revoked);
+    }
+}
+
+fn alice_person() -> Person<'static> {
+    Person {
+        username: "alice",
+        groups: &[],
+        oversight: Oversight::None,
+    }
 }
 
 #[test]
@@ -266,7 +372,7 @@ fn hostile_text_is_kept_exactly_as_written() {
     let bob = Person {
         username: "bob",
         groups: &lead_groups,
-        is_manager: false,
+        oversight: Oversight::None,
     };
     let hostile = "<script>alert(1)</script>\u{0}\u{1b}[31m\r\nline two";
     let status = transitions::review(
@@ -288,22 +394,22 @@ fn only_the_requester_cancels_and_only_while_pending() {
     let alice = Person {
         username: "alice",
         groups: &[],
-        is_manager: false,
+        oversight: Oversight::None,
     };
     let erin = Person {
         username: "erin",
         groups: &[],
-        is_manager: true,
+        oversight: Oversight::Everywhere,
     };
     let pending = request("alice", "1h");
     assert_eq!(
-        transitions::cancel(&pending, &erin, "", at(1)),
+        transitions::cancel(None, &pending, &erin, "", at(1)),
         Err(Refusal::NotTheRequester("alice".into()))
     );
-    let cancelled = transitions::cancel(&pending, &alice, "not needed", at(1)).unwrap();
+    let cancelled = transitions::cancel(None, &pending, &alice, "not needed", at(1)).unwrap();
     assert_eq!(cancelled.phase, Phase::Cancelled);
     assert_eq!(
-        transitions::cancel(&with_status(pending, cancelled), &alice, "", at(2)),
+        transitions::cancel(None, &with_status(pending, cancelled), &alice, "", at(2)),
         Err(Refusal::Settled("cancelled"))
     );
 }
@@ -314,17 +420,17 @@ fn approvers_and_managers_revoke_a_grant_in_force_and_the_requester_may_relinqui
     let bob = Person {
         username: "bob",
         groups: &lead_groups,
-        is_manager: false,
+        oversight: Oversight::None,
     };
     let alice = Person {
         username: "alice",
         groups: &[],
-        is_manager: false,
+        oversight: Oversight::None,
     };
     let manager = Person {
         username: "carol",
         groups: &[],
-        is_manager: true,
+        oversight: Oversight::Everywhere,
     };
     let spec = model(1, false);
     let active = with_status(
@@ -356,10 +462,11 @@ fn approvers_and_managers_revoke_a_grant_in_force_and_the_requester_may_relinqui
             .phase,
         Phase::Revoked
     );
-    let given_up = transitions::relinquish(&active, &alice, "done", at(2)).unwrap();
+    let given_up = transitions::relinquish(None, &active, &alice, "done", at(2)).unwrap();
     assert_eq!(given_up.history.last().unwrap().action, "relinquished");
+    // Bob, an approver, may see the grant: he is told whose it is.
     assert_eq!(
-        transitions::relinquish(&active, &bob, "", at(2)),
+        transitions::relinquish(Some(&spec), &active, &bob, "", at(2)),
         Err(Refusal::NotTheRequester("alice".into()))
     );
 }
@@ -370,7 +477,7 @@ fn grants_expire_at_their_time_and_pending_requests_after_the_timeout() {
     let bob = Person {
         username: "bob",
         groups: &lead_groups,
-        is_manager: false,
+        oversight: Oversight::None,
     };
     let spec = model(1, false);
     let active = with_status(
@@ -419,17 +526,17 @@ fn who_may_view_a_request() {
         Person {
             username: "alice",
             groups: &[],
-            is_manager: false,
+            oversight: Oversight::None,
         },
         Person {
             username: "bob",
             groups: &lead_groups,
-            is_manager: false,
+            oversight: Oversight::None,
         },
         Person {
             username: "someone",
             groups: &[],
-            is_manager: true,
+            oversight: Oversight::Everywhere,
         },
     ];
     for person in viewers {
@@ -442,7 +549,7 @@ fn who_may_view_a_request() {
     let dave = Person {
         username: "dave",
         groups: &[],
-        is_manager: false,
+        oversight: Oversight::None,
     };
     assert!(!permissions::may_view(Some(&spec), &pending, &dave));
 }

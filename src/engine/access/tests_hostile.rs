@@ -9,7 +9,7 @@ use jiff::Timestamp;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 use proptest::prelude::*;
 
-use super::permissions::{self, Person};
+use super::permissions::{self, Oversight, Person};
 use super::transitions::{self, RequestForm};
 use crate::crd::access_request::MAX_TEXT;
 use crate::crd::{AccessRequest, Decision, ModelSpec, Phase, duration, fixtures};
@@ -58,7 +58,7 @@ fn carol() -> Person<'static> {
     Person {
         username: "carol",
         groups: &[],
-        is_manager: false,
+        oversight: Oversight::None,
     }
 }
 

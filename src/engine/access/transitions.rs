@@ -167,6 +167,7 @@ pub fn review(
     comment: &str,
     now: Timestamp,
 ) -> Result<AccessRequestStatus, Refusal> {
+    check_visible(Some(model), request, person)?;
     let phase = request.phase();
     if phase != Phase::Pending {
         return Err(Refusal::Settled(phase_word(phase)));
@@ -240,13 +241,16 @@ pub fn review(
     Ok(status)
 }
 
-/// The requester withdraws a pending request.
+/// The requester withdraws a pending request. `model` (when it still
+/// exists) decides who else may see the request.
 pub fn cancel(
+    model: Option<&ModelSpec>,
     request: &AccessRequest,
     person: &Person,
     comment: &str,
     now: Timestamp,
 ) -> Result<AccessRequestStatus, Refusal> {
+    check_visible(model, request, person)?;
     let phase = request.phase();
     if phase != Phase::Pending {
         return Err(Refusal::Settled(phase_word(phase)));
@@ -265,13 +269,16 @@ pub fn cancel(
     ))
 }
 
-/// The requester gives up a grant in force.
+/// The requester gives up a grant in force. `model` (when it still
+/// exists) decides who else may see the request.
 pub fn relinquish(
+    model: Option<&ModelSpec>,
     request: &AccessRequest,
     person: &Person,
     comment: &str,
     now: Timestamp,
 ) -> Result<AccessRequestStatus, Refusal> {
+    check_visible(model, request, person)?;
     let phase = request.phase();
     if phase != Phase::Active {
         return Err(Refusal::NotActive(phase_word(phase)));
@@ -299,6 +306,7 @@ pub fn revoke(
     comment: &str,
     now: Timestamp,
 ) -> Result<AccessRequestStatus, Refusal> {
+    check_visible(model, request, person)?;
     let phase = request.phase();
     if phase != Phase::Active {
         return Err(Refusal::NotActive(phase_word(phase)));
@@ -318,7 +326,13 @@ pub fn revoke(
 }
 
 /// Checks that `grant` can be extended by `person`: a grant in force, theirs.
-pub fn check_extension(grant: &AccessRequest, person: &Person) -> Result<(), Refusal> {
+/// `model` (when it still exists) decides who else may see the grant.
+pub fn check_extension(
+    model: Option<&ModelSpec>,
+    grant: &AccessRequest,
+    person: &Person,
+) -> Result<(), Refusal> {
+    check_visible(model, grant, person)?;
     if !permissions::is_requester(grant, person) {
         return Err(Refusal::NotTheRequester(grant.spec.requester.clone()));
     }
@@ -331,6 +345,21 @@ pub fn check_extension(grant: &AccessRequest, person: &Person) -> Result<(), Ref
         });
     }
     Ok(())
+}
+
+/// Refuses, as if the request did not exist, anyone who may not see it
+/// ([`permissions::may_view`]). Every action asks this first, so a refusal
+/// never tells an outsider who made a request or where it stands.
+pub fn check_visible(
+    model: Option<&ModelSpec>,
+    request: &AccessRequest,
+    person: &Person,
+) -> Result<(), Refusal> {
+    if permissions::may_view(model, request, person) {
+        Ok(())
+    } else {
+        Err(Refusal::Hidden)
+    }
 }
 
 /// What the clock does to a request: an active grant past `expiresAt`, or a

@@ -2,6 +2,7 @@ use super::*;
 use crate::crd::{AccessRequestStatus, DataClassification, HistoryEntry, Review};
 
 use crate::crd::fixtures::{self, at, now};
+use crate::engine::access::permissions::Oversight;
 
 fn model(namespace: &str, name: &str, team: &str, class: DataClassification) -> Model {
     let mut level = fixtures::level("viewer", "aigov-model-viewer");
@@ -76,7 +77,7 @@ fn a_model_summary_says_what_each_level_permits_and_who_approves() {
     let alice = Person {
         username: "alice",
         groups: &no_groups,
-        is_manager: false,
+        oversight: Oversight::None,
     };
     let requests = [
         request("a1", "alice", Phase::Active, -700),
@@ -102,7 +103,7 @@ fn the_catalog_filters_by_words_team_and_classification_and_keeps_the_choices() 
     let alice = Person {
         username: "alice",
         groups: &no_groups,
-        is_manager: false,
+        oversight: Oversight::None,
     };
     let models = [
         fraud_scorer(),
@@ -189,7 +190,7 @@ fn the_requester_may_relinquish_and_extend_an_active_grant_but_not_review_it() {
     let alice = Person {
         username: "alice",
         groups: &no_groups,
-        is_manager: false,
+        oversight: Oversight::None,
     };
     let grant = request("a1", "alice", Phase::Active, -700);
     let summary = request_summary(&grant, Some(&fraud_scorer()), &alice, now());
@@ -214,7 +215,7 @@ fn an_approver_may_review_a_pending_request_and_revoke_an_active_one() {
     let bob = Person {
         username: "bob",
         groups: &leads,
-        is_manager: false,
+        oversight: Oversight::None,
     };
     let model = fraud_scorer();
     let pending = request("a2", "alice", Phase::Pending, -10);
@@ -231,7 +232,7 @@ fn people_who_may_not_view_a_request_get_nothing_at_all() {
     let dave = Person {
         username: "dave",
         groups: &none,
-        is_manager: false,
+        oversight: Oversight::None,
     };
     let pending = request("a2", "alice", Phase::Pending, -10);
     assert_eq!(
@@ -241,7 +242,7 @@ fn people_who_may_not_view_a_request_get_nothing_at_all() {
     let carol = Person {
         username: "carol-manager",
         groups: &none,
-        is_manager: true,
+        oversight: Oversight::Everywhere,
     };
     let detail = request_detail(&pending, Some(&fraud_scorer()), &carol, now()).unwrap();
     assert_eq!(detail.history.len(), 1);
@@ -255,7 +256,7 @@ fn my_access_sorts_pending_active_and_ended_requests() {
     let alice = Person {
         username: "alice",
         groups: &none,
-        is_manager: false,
+        oversight: Oversight::None,
     };
     let requests = [
         request("old", "alice", Phase::Pending, -100),
@@ -277,7 +278,7 @@ fn the_inbox_holds_what_the_approver_may_review_with_the_requesters_grants() {
     let bob = Person {
         username: "bob",
         groups: &leads,
-        is_manager: false,
+        oversight: Oversight::None,
     };
     let models = [fraud_scorer()];
     let mut reviewed = request("reviewed", "alice", Phase::Pending, -50);

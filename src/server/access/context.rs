@@ -1,6 +1,7 @@
 //! Everything the access workflow needs, built once at start-up and shared
 //! by the server functions and the reconciler.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use kube::Client;
@@ -11,6 +12,8 @@ use super::audit_args::AuditArgs;
 use super::audit_log::AuditLog;
 use super::notify::Notifier;
 use super::store::AccessStore;
+use crate::server::cluster_cache::REVIEW_TTL;
+use crate::server::cluster_cache::access_review::AccessReviews;
 
 /// Default name of the Lease that elects the reconciling replica. Here,
 /// beside the setting it is the default of, rather than in the reconciler:
@@ -99,6 +102,9 @@ pub struct AccessContext {
     pub client: Client,
     /// Caches of models and requests, and the signal to open pages.
     pub store: AccessStore,
+    /// Remembered access reviews of managers: where they may get
+    /// AccessRequests ([`super::oversight`]).
+    pub reviews: Arc<AccessReviews>,
     /// The audit trail (with the access records) and the webhook
     /// notifications.
     pub auditor: Auditor,
@@ -133,6 +139,7 @@ impl AccessContext {
         let archive = Archive::start(&client, &audit.record_namespace);
         Ok(Self {
             store: AccessStore::start(&client),
+            reviews: Arc::new(AccessReviews::new(REVIEW_TTL)),
             auditor: Auditor::new(client.clone(), log, notifier, instance.to_owned(), archive),
             client,
             pending_timeout: workflow.pending_timeout,

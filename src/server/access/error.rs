@@ -4,21 +4,29 @@
 
 use crate::engine::access::transitions::Refusal;
 use crate::server::error_chain;
+use crate::wire::access::REQUEST_NOT_FOUND;
 
 /// Why an access action did not happen. Nothing was changed in any case.
 #[derive(Debug, thiserror::Error)]
 pub enum AccessError {
-    /// The workflow's rules refuse it; the message says why.
+    /// The workflow's rules refuse it; the message says why. A refusal
+    /// because the person may not see the request becomes
+    /// [`AccessError::RequestNotFound`] instead (see the `From` below).
     #[error(transparent)]
-    Refused(#[from] Refusal),
+    Refused(Refusal),
     #[error(
         "Model {namespace}/{name} was not found. It may have been removed; see the Models page."
     )]
     ModelNotFound { namespace: String, name: String },
-    #[error("Request {namespace}/{name} was not found, or you may not see it.")]
+    /// No such request, or one the person may not see: the same words
+    /// either way, those of the request page.
+    #[error("{}", REQUEST_NOT_FOUND)]
     RequestNotFound { namespace: String, name: String },
+    /// The cluster did not answer in time (`--cluster-timeout`) or could
+    /// not be reached. Actions say, besides, that they were not carried out
+    /// (`api::respond::action_error`).
     #[error(
-        "The Kubernetes cluster is not answering, so nothing was changed. Try again in a moment; if it persists, tell your platform team."
+        "The Kubernetes cluster is not answering; try again in a minute. If it keeps failing, tell your platform team."
     )]
     ClusterUnavailable,
     #[error(
@@ -42,6 +50,20 @@ pub enum AccessError {
     RoleNotRecorded { model: String, level: String },
     #[error("Kubernetes refused the change: {0}")]
     Kubernetes(String),
+}
+
+impl From<Refusal> for AccessError {
+    /// A request the person may not see is, to them, a request that does
+    /// not exist.
+    fn from(refusal: Refusal) -> Self {
+        match refusal {
+            Refusal::Hidden => AccessError::RequestNotFound {
+                namespace: String::new(),
+                name: String::new(),
+            },
+            refusal => AccessError::Refused(refusal),
+        }
+    }
 }
 
 impl AccessError {

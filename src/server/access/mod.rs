@@ -7,7 +7,8 @@
 //! ([`store`], [`live`]), and the audit trail ([`audit`], [`audit_log`],
 //! [`notify`]) with its durable records ([`archive`]), which outlive a
 //! request's deletion ([`deletion`]: the finalizer, and the removal of
-//! settled requests by retention). The rules themselves are pure:
+//! settled requests by retention). How far a manager's powers reach is
+//! asked of the cluster as them ([`oversight`]). The rules themselves are pure:
 //! [`crate::engine::access`].
 
 pub mod archive;
@@ -21,6 +22,7 @@ pub mod expiry;
 pub mod grant;
 pub mod live;
 pub mod notify;
+pub mod oversight;
 pub mod reconciler;
 pub mod requests;
 pub mod service;

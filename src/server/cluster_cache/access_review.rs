@@ -1,5 +1,5 @@
-//! Whether a person may list a kind in a namespace, asked as them and
-//! remembered briefly.
+//! Whether a person may list (or get) a kind in a namespace, asked as them
+//! and remembered briefly.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -39,7 +39,8 @@ fn identity_key(identity: &KubeIdentity) -> String {
     format!("{}\u{0}{}", identity.username, groups.join("\u{0}"))
 }
 
-type Key = (String, String, ResourceName);
+/// Who, where, which verb, which kind.
+type Key = (String, String, &'static str, ResourceName);
 
 /// Answers of SelfSubjectAccessReviews, each trusted for a while.
 pub struct AccessReviews {
@@ -63,14 +64,25 @@ impl AccessReviews {
         self.asked.load(Ordering::Relaxed)
     }
 
-    /// The remembered answer, if still fresh.
+    /// The remembered answer about `list`, if still fresh.
     pub fn remembered(
         &self,
         identity: &KubeIdentity,
         namespace: &str,
         resource: ResourceName,
     ) -> Option<bool> {
-        let key = (identity_key(identity), namespace.to_owned(), resource);
+        self.remembered_verb(identity, "list", namespace, resource)
+    }
+
+    /// The remembered answer about `verb`, if still fresh.
+    pub fn remembered_verb(
+        &self,
+        identity: &KubeIdentity,
+        verb: &'static str,
+        namespace: &str,
+        resource: ResourceName,
+    ) -> Option<bool> {
+        let key = (identity_key(identity), namespace.to_owned(), verb, resource);
         let answers = self.answers.lock().expect("access reviews");
         answers
             .get(&key)
@@ -78,7 +90,7 @@ impl AccessReviews {
             .map(|(allowed, _)| *allowed)
     }
 
-    /// Remembers an answer.
+    /// Remembers an answer about `list`.
     pub fn remember(
         &self,
         identity: &KubeIdentity,
@@ -86,7 +98,19 @@ impl AccessReviews {
         resource: ResourceName,
         allowed: bool,
     ) {
-        let key = (identity_key(identity), namespace.to_owned(), resource);
+        self.remember_verb(identity, "list", namespace, resource, allowed);
+    }
+
+    /// Remembers an answer about `verb`.
+    fn remember_verb(
+        &self,
+        identity: &KubeIdentity,
+        verb: &'static str,
+        namespace: &str,
+        resource: ResourceName,
+        allowed: bool,
+    ) {
+        let key = (identity_key(identity), namespace.to_owned(), verb, resource);
         self.answers
             .lock()
             .expect("access reviews")
@@ -102,12 +126,25 @@ impl AccessReviews {
         namespace: &str,
         resource: ResourceName,
     ) -> Result<bool, KubeError> {
-        if let Some(allowed) = self.remembered(identity, namespace, resource) {
+        self.may(user, identity, "list", namespace, resource).await
+    }
+
+    /// Whether `identity` may `verb` `resource` in `namespace` (every
+    /// namespace when it is empty): remembered, or asked with `user`.
+    pub async fn may(
+        &self,
+        user: &kube::Client,
+        identity: &KubeIdentity,
+        verb: &'static str,
+        namespace: &str,
+        resource: ResourceName,
+    ) -> Result<bool, KubeError> {
+        if let Some(allowed) = self.remembered_verb(identity, verb, namespace, resource) {
             return Ok(allowed);
         }
         self.asked.fetch_add(1, Ordering::Relaxed);
-        let allowed = review(user, namespace, resource).await?;
-        self.remember(identity, namespace, resource, allowed);
+        let allowed = review(user, verb, namespace, resource).await?;
+        self.remember_verb(identity, verb, namespace, resource, allowed);
         Ok(allowed)
     }
 
@@ -124,6 +161,7 @@ impl AccessReviews {
 /// One SelfSubjectAccessReview, made by `user` about itself.
 async fn review(
     user: &kube::Client,
+    verb: &str,
     namespace: &str,
     resource: ResourceName,
 ) -> Result<bool, KubeError> {
@@ -131,7 +169,7 @@ async fn review(
         spec: SelfSubjectAccessReviewSpec {
             resource_attributes: Some(ResourceAttributes {
                 namespace: Some(namespace.to_owned()),
-                verb: Some("list".into()),
+                verb: Some(verb.into()),
                 group: Some(resource.group.into()),
                 resource: Some(resource.resource.into()),
                 ..Default::default()
@@ -186,6 +224,18 @@ mod tests {
             reviews.remembered(&other_groups, "fraud-detection", PODS),
             None
         );
+    }
+
+    #[test]
+    fn an_answer_about_one_verb_says_nothing_about_another() {
+        let reviews = AccessReviews::new(Duration::from_secs(30));
+        let mona = person("oidc:mona", &["oidc:llm-managers"]);
+        reviews.remember_verb(&mona, "get", "llm", PODS, true);
+        assert_eq!(
+            reviews.remembered_verb(&mona, "get", "llm", PODS),
+            Some(true)
+        );
+        assert_eq!(reviews.remembered(&mona, "llm", PODS), None);
     }
 
     #[test]

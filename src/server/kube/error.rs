@@ -11,8 +11,9 @@ pub enum KubeError {
     Forbidden { what: String },
     #[error("{what} was not found.")]
     NotFound { what: String },
+    /// No answer within `--cluster-timeout`, or no connection at all.
     #[error(
-        "The Kubernetes cluster could not be reached. Try again in a moment; if it persists, tell your platform team."
+        "The Kubernetes cluster is not answering; try again in a minute. If it keeps failing, tell your platform team."
     )]
     Unreachable(#[source] kube::Error),
     #[error(

@@ -7,11 +7,13 @@
 //! than `kubectl --as` would. TLS and the connection pool are built once and
 //! shared by every person's requests.
 
+pub mod deadline;
 pub mod error;
 pub mod impersonation;
 pub mod namespaces;
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use anyhow::Context;
 
@@ -27,6 +29,53 @@ pub struct KubeArgs {
     /// ServiceAccount.
     #[arg(long = "kubeconfig", env = "AIGOV_KUBECONFIG", value_name = "FILE")]
     pub kubeconfig: Option<PathBuf>,
+
+    /// How long any one call to the Kubernetes API may take (connecting,
+    /// then the whole answer; watches and followed logs only until their
+    /// answer starts), e.g. `4s` or `1500ms`. Past it the call fails: a page
+    /// says the cluster is not answering (503), an action that it was not
+    /// carried out.
+    #[arg(
+        long,
+        env = "AIGOV_CLUSTER_TIMEOUT",
+        default_value = "4s",
+        value_parser = parse_timeout,
+        value_name = "DURATION"
+    )]
+    pub cluster_timeout: Duration,
+}
+
+/// The default of `--cluster-timeout`.
+pub const DEFAULT_CLUSTER_TIMEOUT: Duration = Duration::from_secs(4);
+
+/// `4s`, `1m`, or milliseconds: `1500ms`. Zero is refused.
+fn parse_timeout(text: &str) -> Result<Duration, String> {
+    let timeout = match text.trim().strip_suffix("ms") {
+        Some(millis) => millis
+            .parse::<u64>()
+            .map(Duration::from_millis)
+            .map_err(|_| format!("`{text}` is not a duration: write e.g. 4s or 1500ms"))?,
+        None => crate::crd::duration::parse(text).map_err(|error| error.to_string())?,
+    };
+    if timeout.is_zero() {
+        return Err("the cluster timeout must be longer than zero".into());
+    }
+    Ok(timeout)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cluster_timeouts_are_read_in_seconds_or_milliseconds() {
+        assert_eq!(parse_timeout("4s"), Ok(Duration::from_secs(4)));
+        assert_eq!(parse_timeout("1500ms"), Ok(Duration::from_millis(1500)));
+        assert_eq!(parse_timeout("1m"), Ok(Duration::from_secs(60)));
+        for bad in ["0ms", "soon", "ms", "-1s", ""] {
+            assert!(parse_timeout(bad).is_err(), "{bad:?}");
+        }
+    }
 }
 
 /// The portal's access to the cluster.
@@ -51,14 +100,25 @@ impl KubeAccess {
                 .await
                 .context("no Kubernetes configuration found (kubeconfig or in-cluster)")?,
         };
-        Self::from_config(config)
+        Self::from_config_with_timeout(config, args.cluster_timeout)
     }
 
-    /// A client from an explicit configuration.
+    /// A client from an explicit configuration, with the default deadline.
     pub fn from_config(config: kube::Config) -> anyhow::Result<Self> {
+        Self::from_config_with_timeout(config, DEFAULT_CLUSTER_TIMEOUT)
+    }
+
+    /// A client from an explicit configuration whose every call ends within
+    /// `timeout` ([`deadline`]).
+    pub fn from_config_with_timeout(
+        mut config: kube::Config,
+        timeout: Duration,
+    ) -> anyhow::Result<Self> {
         install_crypto_provider();
+        config.connect_timeout = Some(timeout);
         let portal = kube::client::ClientBuilder::try_from(config)
             .context("building the Kubernetes client")?
+            .with_layer(&deadline::Deadline::new(timeout))
             .with_layer(&super::metrics::kube_layer::CountKubeErrors)
             .build();
         Ok(Self { portal })
@@ -72,12 +132,21 @@ impl KubeAccess {
 
     /// A client whose every request is made as `identity`.
     pub fn as_user(&self, identity: &KubeIdentity) -> Result<kube::Client, KubeError> {
-        let service = Impersonating::new(self.portal.clone(), identity)?;
-        Ok(kube::Client::new(
-            service,
-            self.portal.default_namespace().to_owned(),
-        ))
+        impersonating(&self.portal, identity)
     }
+}
+
+/// A client whose every request goes through `portal` (its connections,
+/// its deadlines) made as `identity`.
+pub fn impersonating(
+    portal: &kube::Client,
+    identity: &KubeIdentity,
+) -> Result<kube::Client, KubeError> {
+    let service = Impersonating::new(portal.clone(), identity)?;
+    Ok(kube::Client::new(
+        service,
+        portal.default_namespace().to_owned(),
+    ))
 }
 
 /// TLS needs one process-wide crypto provider; several crates enable

@@ -13,17 +13,12 @@ use super::error::OversightError;
 use crate::crd::{AccessRecord, AccessRequest, Model};
 use crate::engine::oversight::{audit_trail, grants, records};
 use crate::server::auth::session::Session;
-use crate::server::cluster_cache::access_review::ResourceName;
 use crate::server::kube::error::KubeError;
 use crate::server::state::AppState;
 use crate::wire::audit_trail::{AuditEvent, AuditFilterValues, AuditTrail};
 use crate::wire::cluster_grants::{ClusterGrants, GrantsFilterValues};
 
-/// AccessRequests, as RBAC names them.
-pub const ACCESS_REQUESTS: ResourceName = ResourceName {
-    group: "aigov.dev",
-    resource: "accessrequests",
-};
+pub use crate::server::access::oversight::ACCESS_REQUESTS;
 
 /// Refuses everyone but managers.
 pub fn require_manager(session: &Session) -> Result<(), OversightError> {

@@ -8,7 +8,7 @@ use jiff::Timestamp;
 use kube::ResourceExt;
 use kube::api::{Api, ListParams, PostParams};
 
-use super::{model, person};
+use super::{model, person_in};
 use crate::crd::{AccessRequest, AccessRequestSpec, labels};
 use crate::engine::access::open_requests;
 use crate::engine::access::transitions::{self, RequestForm};
@@ -78,8 +78,7 @@ pub async fn submit(
         .await?;
     }
     if let Some(grant_name) = &form.extends {
-        let grant = requests::read(&access.client, &form.namespace, grant_name).await?;
-        transitions::check_extension(&grant, &person(session))?;
+        let grant = check_extension(access, session, &form.namespace, grant_name).await?;
         if grant.spec.model != form.model {
             return Err(AccessError::ExtendsAnotherModel {
                 grant: grant_name.clone(),
@@ -188,8 +187,7 @@ pub async fn extend(
     duration: String,
     justification: String,
 ) -> Result<AccessRequest, AccessError> {
-    let grant = requests::read(&access.client, namespace, name).await?;
-    transitions::check_extension(&grant, &person(session))?;
+    let grant = check_extension(access, session, namespace, name).await?;
     submit(
         access,
         session,
@@ -203,6 +201,21 @@ pub async fn extend(
         },
     )
     .await
+}
+
+/// The grant `name` of `namespace`, when `session`'s person may extend it;
+/// one they may not see is answered as one that does not exist.
+async fn check_extension(
+    access: &AccessContext,
+    session: &Session,
+    namespace: &str,
+    name: &str,
+) -> Result<AccessRequest, AccessError> {
+    let grant = requests::read(&access.client, namespace, name).await?;
+    let model = requests::read_model(&access.client, namespace, &grant.spec.model).await?;
+    let person = person_in(access, session, namespace).await?;
+    transitions::check_extension(model.as_ref().map(|m| &m.spec), &grant, &person)?;
+    Ok(grant)
 }
 
 /// `<model>-<requester>-`, cut to leave room for the random suffix, in the

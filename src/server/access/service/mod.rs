@@ -16,22 +16,42 @@ use super::audit::Change;
 use super::context::AccessContext;
 use super::error::AccessError;
 use super::grant;
+use super::oversight::oversight;
 use super::requests::{self, Changed, change};
 use crate::crd::{AccessLevel, AccessRequest, Decision, Model, RoleKind};
 use crate::engine::access::bindable::RoleFound;
-use crate::engine::access::permissions::Person;
+use crate::engine::access::permissions::{Oversight, Person};
 use crate::engine::access::rules_in_words::rules_in_words;
 use crate::engine::access::transitions;
 use crate::server::auth::session::Session;
 pub use filing::{NewRequest, extend, submit};
 
-/// The person behind a session, for the rules.
+/// The person behind a session, for the rules, as they look at their own
+/// requests and their inbox: without a manager's powers, which reach only
+/// the namespaces their RBAC covers ([`person_in`]).
 pub fn person(session: &Session) -> Person<'_> {
+    person_with(session, Oversight::None)
+}
+
+/// The person behind a session with `oversight` as a manager.
+pub fn person_with<'a>(session: &'a Session, oversight: Oversight<'a>) -> Person<'a> {
     Person {
         username: &session.user.username,
         groups: &session.user.groups,
-        is_manager: session.user.is_manager,
+        oversight,
     }
+}
+
+/// The person behind a session as they act on, or look at, a request of
+/// `namespace`: a manager's powers reach it only where their Kubernetes
+/// RBAC lets them get AccessRequests (asked as them, remembered briefly).
+pub async fn person_in<'a>(
+    access: &AccessContext,
+    session: &'a Session,
+    namespace: &'a str,
+) -> Result<Person<'a>, AccessError> {
+    let oversight = oversight(access, session, namespace).await?;
+    Ok(person_with(session, oversight))
 }
 
 /// Every model (from the cache).
@@ -69,12 +89,13 @@ pub async fn request(
 
 /// What a level's role permits, in words (empty, and logged, when the
 /// role cannot be read), and what was found of the role, which decides
-/// whether the level may be granted.
+/// whether the level may be granted; an error when the cluster does not
+/// answer.
 pub async fn level_role(
     access: &AccessContext,
     namespace: &str,
     level: &AccessLevel,
-) -> (Vec<String>, RoleFound) {
+) -> Result<(Vec<String>, RoleFound), AccessError> {
     use k8s_openapi::api::rbac::v1::{ClusterRole, Role};
     let client = access.client.clone();
     let role = match level.role_ref.kind {
@@ -88,15 +109,16 @@ pub async fn level_role(
             .map(|role| role.map(|role| (role.rules.unwrap_or_default(), role.metadata.labels))),
     };
     match role {
-        Ok(Some((rules, labels))) => (
+        Ok(Some((rules, labels))) => Ok((
             rules_in_words(&rules),
             RoleFound::Labelled(labels.unwrap_or_default()),
-        ),
-        Ok(None) => (Vec::new(), RoleFound::Missing),
-        Err(error) => {
+        )),
+        Ok(None) => Ok((Vec::new(), RoleFound::Missing)),
+        Err(error @ kube::Error::Api(_)) => {
             tracing::warn!(%error, role = %level.role_ref.name, "cannot read the role of an access level");
-            (Vec::new(), RoleFound::Unreadable)
+            Ok((Vec::new(), RoleFound::Unreadable))
         }
+        Err(error) => Err(AccessError::from_kube(error)),
     }
 }
 
@@ -109,11 +131,12 @@ pub async fn review(
     decision: Decision,
     comment: String,
 ) -> Result<AccessRequest, AccessError> {
-    let person = person(session);
+    let person = person_in(access, session, namespace).await?;
     if decision == Decision::Approve {
-        refuse_unbindable(access, namespace, name).await?;
+        refuse_unbindable(access, namespace, name, &person).await?;
     }
     let Changed { request, model } = change(&access.client, namespace, name, |request, model| {
+        transitions::check_visible(model.map(|m| &m.spec), request, &person)?;
         let model = model.ok_or_else(|| model_gone(request))?;
         transitions::review(
             &request.spec.model,
@@ -157,9 +180,11 @@ pub async fn cancel(
     name: &str,
     comment: String,
 ) -> Result<AccessRequest, AccessError> {
-    let person = person(session);
-    let Changed { request, model } = change(&access.client, namespace, name, |request, _| {
-        transitions::cancel(request, &person, &comment, Timestamp::now()).map_err(AccessError::from)
+    let person = person_in(access, session, namespace).await?;
+    let Changed { request, model } = change(&access.client, namespace, name, |request, model| {
+        let model = model.map(|m| &m.spec);
+        transitions::cancel(model, request, &person, &comment, Timestamp::now())
+            .map_err(AccessError::from)
     })
     .await?;
     finish(
@@ -182,9 +207,10 @@ pub async fn relinquish(
     name: &str,
     comment: String,
 ) -> Result<AccessRequest, AccessError> {
-    let person = person(session);
-    let Changed { request, model } = change(&access.client, namespace, name, |request, _| {
-        transitions::relinquish(request, &person, &comment, Timestamp::now())
+    let person = person_in(access, session, namespace).await?;
+    let Changed { request, model } = change(&access.client, namespace, name, |request, model| {
+        let model = model.map(|m| &m.spec);
+        transitions::relinquish(model, request, &person, &comment, Timestamp::now())
             .map_err(AccessError::from)
     })
     .await?;
@@ -208,7 +234,7 @@ pub async fn revoke(
     name: &str,
     comment: String,
 ) -> Result<AccessRequest, AccessError> {
-    let person = person(session);
+    let person = person_in(access, session, namespace).await?;
     let Changed { request, model } = change(&access.client, namespace, name, |request, model| {
         transitions::revoke(
             &request.spec.model,
@@ -267,10 +293,13 @@ async fn refuse_unbindable(
     access: &AccessContext,
     namespace: &str,
     name: &str,
+    person: &Person<'_>,
 ) -> Result<(), AccessError> {
     let request = requests::read(&access.client, namespace, name).await?;
-    let Some(model) = requests::read_model(&access.client, namespace, &request.spec.model).await?
-    else {
+    let model = requests::read_model(&access.client, namespace, &request.spec.model).await?;
+    // Whoever may not see the request learns nothing of its model's roles.
+    transitions::check_visible(model.as_ref().map(|m| &m.spec), &request, person)?;
+    let Some(model) = model else {
         return Ok(());
     };
     let Some(level) = model.spec.level(&request.spec.level) else {
