@@ -200,12 +200,23 @@ async fn refused_while_cut(
         .await
         .unwrap();
     assert!(plain.status().is_redirection(), "{}", plain.status());
-    let location = plain.headers()["location"].to_str().unwrap().to_owned();
-    let location = url::form_urlencoded::parse(location.as_bytes())
-        .map(|(key, value)| format!("{key}={value}"))
-        .collect::<Vec<_>>()
-        .join("&");
-    assert!(location.contains("nothing was changed"), "{location}");
+    // Back to the page, with the error (base64 JSON) for it to show.
+    let location: url::Url = plain.headers()["location"].to_str().unwrap().parse().unwrap();
+    assert_eq!(location.path(), "/reviews", "{location}");
+    let (_, error) = location
+        .query_pairs()
+        .find(|(key, _)| key == "__err")
+        .unwrap_or_else(|| panic!("no error in {location}"));
+    use base64::Engine;
+    let error = base64::engine::general_purpose::STANDARD
+        .decode(error.as_bytes())
+        .unwrap();
+    let error: serde_json::Value = serde_json::from_slice(&error).unwrap();
+    assert_eq!(error["kind"], "unavailable", "{error}");
+    assert!(
+        error["message"].as_str().unwrap().contains("nothing was changed"),
+        "{error}"
+    );
 
     let detail = format!("/requests/{}/{pending}", ns.name);
     for page in ["/", "/reviews", "/models", "/access", detail.as_str()] {
