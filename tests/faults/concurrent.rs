@@ -41,7 +41,11 @@ async fn filed(state: &AppState, ns: &TestNamespace, model: &str) -> String {
 
 /// Ten fraud leads approve `name` at once; how many were accepted, and the
 /// refusals.
-async fn ten_at_once(state: &AppState, ns: &TestNamespace, name: &str) -> (usize, Vec<AccessError>) {
+async fn ten_at_once(
+    state: &AppState,
+    ns: &TestNamespace,
+    name: &str,
+) -> (usize, Vec<AccessError>) {
     let barrier = Arc::new(Barrier::new(APPROVERS));
     let reviews = (0..APPROVERS).map(|index| {
         let (state, barrier) = (state.clone(), barrier.clone());
@@ -49,8 +53,15 @@ async fn ten_at_once(state: &AppState, ns: &TestNamespace, name: &str) -> (usize
         tokio::spawn(async move {
             let lead = session(&format!("lead-{index}"), &["fraud-leads"], false);
             barrier.wait().await;
-            service::review(&state.access, &lead, &namespace, &name, Decision::Approve, String::new())
-                .await
+            service::review(
+                &state.access,
+                &lead,
+                &namespace,
+                &name,
+                Decision::Approve,
+                String::new(),
+            )
+            .await
         })
     });
     let mut accepted = 0;
@@ -95,7 +106,9 @@ async fn ten_approvers_at_once_make_as_many_approvals_as_required_and_one_bindin
     }
     let (checked, _) = converged(&ns, Duration::from_secs(10)).await;
     assert_eq!(checked.active, 3, "{checked:?}");
-    println!("ten approvers at once: as many approvals as required, one binding each; checked {checked:?}");
+    println!(
+        "ten approvers at once: as many approvals as required, one binding each; checked {checked:?}"
+    );
 }
 
 /// The demo people who review the model of the HTTP test: one group each.
@@ -131,13 +144,16 @@ async fn five_people_approving_from_two_tabs_each_at_once_over_http() {
     let name = file(&alice, &portal, &ns, "m-0", "1h").await;
 
     let barrier = Barrier::new(PEOPLE.len() * 2);
-    let tabs = people.iter().flat_map(|browser| [browser, browser]).map(|browser| {
-        let (barrier, portal, ns, name) = (&barrier, &portal, &ns, &name);
-        async move {
-            barrier.wait().await;
-            try_approve(browser, portal, ns, name).await.unwrap()
-        }
-    });
+    let tabs = people
+        .iter()
+        .flat_map(|browser| [browser, browser])
+        .map(|browser| {
+            let (barrier, portal, ns, name) = (&barrier, &portal, &ns, &name);
+            async move {
+                barrier.wait().await;
+                try_approve(browser, portal, ns, name).await.unwrap()
+            }
+        });
     let answers = futures::future::join_all(tabs).await;
     let accepted = answers.iter().filter(|a| a.status == 200).count();
     assert_eq!(accepted, 2, "two approvals needed");
@@ -148,6 +164,11 @@ async fn five_people_approving_from_two_tabs_each_at_once_over_http() {
     let (checked, _) = converged(&ns, Duration::from_secs(10)).await;
     assert_eq!(checked.active, 1);
     let key = format!("{}/{name}", ns.name);
-    assert_eq!(audit_lines(&[audit.clone()], &key, "approved"), 2);
-    println!("ten tabs approving at once over HTTP: 2 accepted, 8 told 409 'already'; checked {checked:?}");
+    assert_eq!(
+        audit_lines(std::slice::from_ref(&audit), &key, "approved"),
+        2
+    );
+    println!(
+        "ten tabs approving at once over HTTP: 2 accepted, 8 told 409 'already'; checked {checked:?}"
+    );
 }

@@ -115,17 +115,32 @@ async fn a_portal_that_died_between_the_approval_and_the_binding_is_finished_by_
     .start()
     .await;
     let requests = ns.api::<AccessRequest>();
-    wait_until(Duration::from_secs(20), "the lapsed grant expired", || async {
-        (requests.get(&lapsed.name_any()).await.ok()?.phase() == Phase::Expired).then_some(())
-    })
+    wait_until(
+        Duration::from_secs(20),
+        "the lapsed grant expired",
+        || async {
+            (requests.get(&lapsed.name_any()).await.ok()?.phase() == Phase::Expired).then_some(())
+        },
+    )
     .await;
     let (checked, _) = converged(&ns, Duration::from_secs(20)).await;
     assert_eq!(checked.active, 2, "{checked:?}");
     assert_eq!(checked.ended_grants, 1, "{checked:?}");
     for request in [&bare, &unrecorded] {
-        let history = requests.get(&request.name_any()).await.unwrap().status.unwrap().history;
+        let history = requests
+            .get(&request.name_any())
+            .await
+            .unwrap()
+            .status
+            .unwrap()
+            .history;
         let actions: Vec<&str> = history.iter().map(|e| e.action.as_str()).collect();
-        assert_eq!(actions, ["requested", "approved", "granted"], "{}", request.name_any());
+        assert_eq!(
+            actions,
+            ["requested", "approved", "granted"],
+            "{}",
+            request.name_any()
+        );
     }
     println!(
         "grants left half-made by a dead portal finished {:.1?} after the next one started; checked {checked:?}",
@@ -146,7 +161,9 @@ async fn a_reconciling_portal_killed_again_and_again_during_approvals_grants_eac
     let scratch = Scratch::new();
     let key = session_key();
     let lease = unique_name("fault-kill");
-    let audit: Vec<_> = (0..=ROUNDS).map(|round| scratch.path(&format!("audit-{round}.jsonl"))).collect();
+    let audit: Vec<_> = (0..=ROUNDS)
+        .map(|round| scratch.path(&format!("audit-{round}.jsonl")))
+        .collect();
     let launch = |round: u64| Launch {
         ns: &ns,
         lease: &lease,
@@ -168,8 +185,12 @@ async fn a_reconciling_portal_killed_again_and_again_during_approvals_grants_eac
         let mut portal = launch(round).start().await;
         ready(&portal.url).await;
         let approving = {
-            let (bob, url, namespace, name) =
-                (bob.clone(), portal.url.clone(), ns.name.clone(), names[round as usize].clone());
+            let (bob, url, namespace, name) = (
+                bob.clone(),
+                portal.url.clone(),
+                ns.name.clone(),
+                names[round as usize].clone(),
+            );
             tokio::spawn(async move {
                 let form = [
                     ("namespace", namespace.as_str()),
@@ -201,8 +222,16 @@ async fn a_reconciling_portal_killed_again_and_again_during_approvals_grants_eac
     let mut left = [0usize; 4];
     for name in &names {
         let request = requests.get(name).await.unwrap();
-        let has_binding = bindings.get_opt(&grant::binding_name(name)).await.unwrap().is_some();
-        let recorded = request.status.as_ref().and_then(|s| s.role_binding.clone()).is_some();
+        let has_binding = bindings
+            .get_opt(&grant::binding_name(name))
+            .await
+            .unwrap()
+            .is_some();
+        let recorded = request
+            .status
+            .as_ref()
+            .and_then(|s| s.role_binding.clone())
+            .is_some();
         left[match (request.phase(), has_binding, recorded) {
             (Phase::Pending, ..) => 0,
             (Phase::Active, false, _) => 1,
@@ -228,7 +257,10 @@ async fn a_reconciling_portal_killed_again_and_again_during_approvals_grants_eac
         let actions: Vec<&str> = history.iter().map(|e| e.action.as_str()).collect();
         assert_eq!(actions, ["requested", "approved", "granted"], "{name}");
         let key = format!("{}/{name}", ns.name);
-        assert!(super::invariants::audit_lines(&audit, &key, "approved") <= 1, "{key}");
+        assert!(
+            super::invariants::audit_lines(&audit, &key, "approved") <= 1,
+            "{key}"
+        );
     }
     println!(
         "{ROUNDS} portals killed during approvals ({unanswered} approvals unanswered); left: \

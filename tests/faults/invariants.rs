@@ -97,7 +97,9 @@ pub async fn check(client: &Client, namespace: &str) -> Result<Checked, String> 
             let wanted = role_binding_for(request, &model.spec)
                 .ok_or_else(|| format!("{name}: level {} gone", request.spec.level))?;
             if !grants_the_same(binding, &wanted) {
-                return Err(format!("{name}: binding grants something else: {binding:?}"));
+                return Err(format!(
+                    "{name}: binding grants something else: {binding:?}"
+                ));
             }
             if status.role_binding.as_deref() != Some(binding_name(&name).as_str()) {
                 return Err(format!(
@@ -133,7 +135,9 @@ fn history_once(request: &AccessRequest) -> Result<(), String> {
     let history = &status.history;
     let count = |action: &str| history.iter().filter(|e| e.action == action).count();
     if history.first().map(|e| e.action.as_str()) != Some("requested") || count("requested") != 1 {
-        return Err(format!("{name}: not requested exactly once first: {history:?}"));
+        return Err(format!(
+            "{name}: not requested exactly once first: {history:?}"
+        ));
     }
     let mut reviewers = HashSet::new();
     for review in &status.reviews {
@@ -162,7 +166,10 @@ fn history_once(request: &AccessRequest) -> Result<(), String> {
         .count();
     let granted = usize::from(status.granted_at.is_some());
     if count("granted") != granted {
-        return Err(format!("{name}: granted {} times: {history:?}", count("granted")));
+        return Err(format!(
+            "{name}: granted {} times: {history:?}",
+            count("granted")
+        ));
     }
     if granted == 1 && approvals == 0 {
         return Err(format!("{name}: granted without an approval"));
@@ -227,7 +234,9 @@ fn records_once(request: &AccessRequest, records: &[AccessRecord]) -> Result<usi
         }
     }
     if let Some((index, _)) = by_index.into_iter().next() {
-        return Err(format!("{name}: a record of entry {index}, which it does not have"));
+        return Err(format!(
+            "{name}: a record of entry {index}, which it does not have"
+        ));
     }
     Ok(history.len())
 }

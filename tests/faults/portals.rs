@@ -221,7 +221,11 @@ impl Relayed {
         );
         let relay = Relay::start(upstream.parse().unwrap()).await;
         let text = std::fs::read_to_string(&original).unwrap();
-        assert!(text.contains(&upstream), "{upstream} in {}", original.display());
+        assert!(
+            text.contains(&upstream),
+            "{upstream} in {}",
+            original.display()
+        );
         let kubeconfig = scratch.path("relayed-kubeconfig");
         std::fs::write(
             &kubeconfig,

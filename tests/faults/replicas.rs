@@ -46,7 +46,9 @@ async fn two_replicas_approve_revoke_and_expire_each_grant_once() {
     let mut names = Vec::new();
     let mut doubles = 0;
     for index in 0..models {
-        let duration = SHORT.get(index).map_or("1h".to_owned(), |s| format!("{s}s"));
+        let duration = SHORT
+            .get(index)
+            .map_or("1h".to_owned(), |s| format!("{s}s"));
         let filed_on = replicas[index % 2];
         let name = file(&alice, filed_on, &ns, &format!("m-{index}"), &duration).await;
         let other = replicas[(index + 1) % 2];
@@ -78,19 +80,26 @@ async fn two_replicas_approve_revoke_and_expire_each_grant_once() {
     let answer = post(&bob, replicas[SHORT.len() % 2], "revoke", &form).await;
     assert_eq!(answer.status, 200, "{}", answer.body);
     let relinquished = &names[SHORT.len() + 1];
-    let form = [("namespace", ns.name.as_str()), ("name", relinquished.as_str())];
+    let form = [
+        ("namespace", ns.name.as_str()),
+        ("name", relinquished.as_str()),
+    ];
     let answer = post(&alice, replicas[SHORT.len() % 2], "relinquish", &form).await;
     assert_eq!(answer.status, 200, "{}", answer.body);
 
     let requests = ns.api::<AccessRequest>();
-    wait_until(Duration::from_secs(30), "the short grants expired", || async {
-        for name in &names[..SHORT.len()] {
-            if requests.get(name).await.ok()?.phase() != Phase::Expired {
-                return None;
+    wait_until(
+        Duration::from_secs(30),
+        "the short grants expired",
+        || async {
+            for name in &names[..SHORT.len()] {
+                if requests.get(name).await.ok()?.phase() != Phase::Expired {
+                    return None;
+                }
             }
-        }
-        Some(())
-    })
+            Some(())
+        },
+    )
     .await;
     let (checked, _) = converged(&ns, Duration::from_secs(20)).await;
     assert_eq!(checked.active, 1, "{checked:?}");
