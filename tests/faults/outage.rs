@@ -45,25 +45,19 @@ async fn approvals_and_expiries_through_a_20_second_apiserver_outage() {
         portal.signed_in("dave")
     );
 
-    // Alice's grants, due during the outage; dave's requests, approved by
-    // bob one after the other before, during and after it.
-    let mut due = Vec::new();
-    for (index, seconds) in DUE_DURING.iter().enumerate() {
-        let name = file(
-            &alice,
-            &portal,
-            &ns,
-            &format!("m-{index}"),
-            &format!("{}s", seconds + 2),
-        )
-        .await;
-        let approved = try_approve(&bob, &portal, &ns, &name).await.unwrap();
-        assert_eq!(approved.status, 200, "{}", approved.body);
-        due.push(name);
-    }
+    // Dave's requests, approved by bob one after the other before, during
+    // and after the outage; then alice's grants, due during it.
     let mut pending = Vec::new();
     for index in DUE_DURING.len()..DUE_DURING.len() + TO_APPROVE {
         pending.push(file(&dave, &portal, &ns, &format!("m-{index}"), "1h").await);
+    }
+    let mut due = Vec::new();
+    for (index, seconds) in DUE_DURING.iter().enumerate() {
+        let duration = format!("{}s", seconds + 2);
+        let name = file(&alice, &portal, &ns, &format!("m-{index}"), &duration).await;
+        let approved = try_approve(&bob, &portal, &ns, &name).await.unwrap();
+        assert_eq!(approved.status, 200, "{}", approved.body);
+        due.push(name);
     }
     let approving = tokio::spawn(approve_all(
         bob.clone(),
