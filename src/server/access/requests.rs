@@ -18,7 +18,13 @@ use crate::crd::{AccessRequest, AccessRequestStatus, Model, Phase, labels, names
 use crate::engine::access::transitions;
 
 /// How often a change is re-decided after losing a race, before giving up.
-const ATTEMPTS: usize = 8;
+/// Every lost race means another writer's change was stored, so each round
+/// of writers racing for one request lets at least one through: a writer
+/// among `n` at once needs up to `n` attempts (ten approvers of a model that
+/// requires ten approvals, all approving at the same moment, need ten; with
+/// eight, the last was refused). The bound only ends a loop against a writer
+/// that changes the request all the time.
+const ATTEMPTS: usize = 32;
 
 /// A request as its new status was written, and its model as read for the
 /// decision (`None` when the model is gone).
