@@ -10,7 +10,7 @@
 use std::time::Duration;
 
 use aigov::crd::{AccessRequest, Decision, Phase};
-use aigov::engine::access::permissions::Person;
+use aigov::engine::access::permissions::{Oversight, Person};
 use aigov::engine::access::transitions;
 use aigov::server::access::grant;
 use aigov::server::access::requests;
@@ -52,7 +52,7 @@ async fn approved_then_died(state: &AppState, request: &AccessRequest) -> Access
     let bob = Person {
         username: "bob",
         groups: &groups,
-        is_manager: false,
+        oversight: Oversight::None,
     };
     let latest = requests::read(client, &namespace, &request.name_any())
         .await
@@ -85,11 +85,7 @@ async fn a_portal_that_died_between_the_approval_and_the_binding_is_finished_by_
     let bare = approved_then_died(&state, &filed(&state, &ns, "m-0", "1h").await).await;
     // Died after the binding's create, before its name was recorded.
     let unrecorded = approved_then_died(&state, &filed(&state, &ns, "m-1", "1h").await).await;
-    let model = requests::read_model(&state.access.client, &ns.name, "m-1")
-        .await
-        .unwrap()
-        .unwrap();
-    grant::ensure(&state.access.client, &unrecorded, &model.spec)
+    grant::ensure(&state.access.client, &unrecorded)
         .await
         .unwrap();
     // Died after the status write, and stayed down past the grant's end.

@@ -91,11 +91,12 @@ pub async fn check(client: &Client, namespace: &str) -> Result<Checked, String> 
             let [binding] = theirs.as_slice() else {
                 return Err(format!("{name} is active with {} bindings", theirs.len()));
             };
-            let model = models
-                .get(&request.spec.model)
-                .ok_or_else(|| format!("{name}: model {} gone", request.spec.model))?;
-            let wanted = role_binding_for(request, &model.spec)
-                .ok_or_else(|| format!("{name}: level {} gone", request.spec.level))?;
+            if !models.contains_key(&request.spec.model) {
+                return Err(format!("{name}: model {} gone", request.spec.model));
+            }
+            // What was approved: the role recorded at approval.
+            let wanted = role_binding_for(request)
+                .ok_or_else(|| format!("{name}: no role recorded at approval"))?;
             if !grants_the_same(binding, &wanted) {
                 return Err(format!(
                     "{name}: binding grants something else: {binding:?}"

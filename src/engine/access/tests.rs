@@ -560,7 +560,7 @@ fn approval_pins_the_role_the_level_names_at_that_moment() {
     let bob = Person {
         username: "bob",
         groups: &lead_groups,
-        is_manager: false,
+        oversight: Oversight::None,
     };
     let status = transitions::review(
         "fraud-scorer",

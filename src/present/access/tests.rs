@@ -340,7 +340,7 @@ fn a_level_naming_a_role_grants_may_not_bind_is_shown_as_misconfigured() {
     let alice = Person {
         username: "alice",
         groups: &no_groups,
-        is_manager: false,
+        oversight: Oversight::None,
     };
     let summary = model_summary(&model, &permits, &[], &alice, now());
     let why = summary.levels[0]
