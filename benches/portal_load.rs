@@ -9,7 +9,8 @@
 //! that the baseline stays within each person's burst of changes).
 //!
 //! Reports the errors (anything but a success; the 429s of the per-person
-//! rate limits are counted on their own, and the run fails on any other),
+//! rate limits and the 409s of the cap on open requests are counted on
+//! their own, and the run fails on any other),
 //! p50/p95/p99 of page views and of actions, throughput, the portal's
 //! resident memory (VmRSS sampled through the load, and VmHWM) and CPU time.
 //!
@@ -236,9 +237,10 @@ fn lines(tally: &mut Tally, elapsed: Duration) -> [[f64; 3]; 2] {
     }
     let figures = [pages, line("actions", &mut tally.actions)];
     println!(
-        "  errors: {}; refused for going too fast (429): {}",
+        "  errors: {}; refused for going too fast (429): {}; refused at the cap on open requests (409): {}",
         tally.error_count(),
-        tally.throttled
+        tally.throttled,
+        tally.capped
     );
     for (what, count) in &tally.errors {
         println!("    {count} × {what}");

@@ -44,8 +44,10 @@ export default defineConfig({
     // (`.dev/env`, sourced by `make e2e`).
     // Every browser test acts as one of five demo people, two at a time, so
     // their changes share five per-person rate limits: a wider burst keeps
-    // the suite from tripping the limit its own tests check elsewhere.
-    command: `${binary} serve --listen 127.0.0.1:${port} --site-root ${siteRoot} --action-burst 200`,
+    // the suite from tripping the limit its own tests check elsewhere; for
+    // the same reason the cap on one person's open requests is raised (the
+    // Rust tests check it).
+    command: `${binary} serve --listen 127.0.0.1:${port} --site-root ${siteRoot} --action-burst 200 --max-open-requests 100`,
     url: `${baseURL}/healthz`,
     reuseExistingServer: false,
     timeout: 60_000,

@@ -26,6 +26,9 @@ pub struct Tally {
     pub actions: Vec<Duration>,
     /// Changes refused with 429 by the per-person rate limits.
     pub throttled: usize,
+    /// Requests refused with 409 because their requester had as many open
+    /// requests as one person may have (`--max-open-requests`).
+    pub capped: usize,
     /// Every other failure, by what was asked and what came back.
     pub errors: BTreeMap<String, usize>,
 }
@@ -37,6 +40,7 @@ impl Tally {
         }
         self.actions.extend(other.actions);
         self.throttled += other.throttled;
+        self.capped += other.capped;
         for (what, count) in other.errors {
             *self.errors.entry(what).or_default() += count;
         }
@@ -113,6 +117,10 @@ impl Visitor {
                 tally.throttled += 1;
                 None
             }
+            (409, Ok(value)) if is_cap(&value) => {
+                tally.capped += 1;
+                None
+            }
             (_, Ok(value)) => {
                 tally.failed(format!("POST {endpoint}: {status} {}", value["message"]));
                 None
@@ -123,6 +131,13 @@ impl Visitor {
             }
         }
     }
+}
+
+/// Whether a refusal is the cap on one person's open requests.
+fn is_cap(refusal: &serde_json::Value) -> bool {
+    refusal["message"]
+        .as_str()
+        .is_some_and(|message| message.contains("the most one person may have"))
 }
 
 /// p50, p95 and p99 of `samples`, in milliseconds (NaN when there are none).

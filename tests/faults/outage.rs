@@ -1,13 +1,14 @@
 //! The apiserver unreachable for 20 s (a relay between the portal and the
 //! apiserver cut: open connections dropped, new ones refused) while an
 //! approver works through the inbox and grants come due. While it is cut,
-//! every action is answered with 503 and words saying nothing was changed
+//! every action is answered with 503 and words saying it was not carried out
 //! (a plain form post goes back to its page with them), never a 500; once
 //! it is back, the portal converges: the grants due meanwhile end, every
 //! approval has its one binding, each transition is recorded once.
 
 use std::time::{Duration, Instant};
 
+use aigov::api::respond::NOT_CARRIED_OUT;
 use aigov::crd::{AccessRequest, Phase};
 use reqwest::StatusCode;
 
@@ -177,8 +178,8 @@ async fn approve_all(
                 // Approved by an attempt whose answer the outage swallowed.
                 409 if body.contains("already") => break,
                 503 => assert!(
-                    body.contains("nothing was changed"),
-                    "a 503 without saying nothing was changed: {body}"
+                    body.contains(NOT_CARRIED_OUT),
+                    "a 503 without saying the action was not carried out: {body}"
                 ),
                 _ => panic!("approving {name}: {status} {body}"),
             }
@@ -242,10 +243,7 @@ async fn refused_while_cut(
     let error: serde_json::Value = serde_json::from_slice(&error).unwrap();
     assert_eq!(error["kind"], "unavailable", "{error}");
     assert!(
-        error["message"]
-            .as_str()
-            .unwrap()
-            .contains("nothing was changed"),
+        error["message"].as_str().unwrap().contains(NOT_CARRIED_OUT),
         "{error}"
     );
 

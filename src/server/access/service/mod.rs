@@ -18,9 +18,12 @@ use super::error::AccessError;
 use super::grant;
 use super::oversight::oversight;
 use super::requests::{self, Changed, change};
-use crate::crd::{AccessLevel, AccessRequest, Decision, Model, RoleKind};
+use crate::crd::{
+    AccessLevel, AccessRequest, AccessRequestStatus, Decision, Model, ModelSpec, RoleKind,
+};
 use crate::engine::access::bindable::RoleFound;
 use crate::engine::access::permissions::{Oversight, Person};
+use crate::engine::access::refusal::Refusal;
 use crate::engine::access::rules_in_words::rules_in_words;
 use crate::engine::access::transitions;
 use crate::server::auth::session::Session;
@@ -180,23 +183,13 @@ pub async fn cancel(
     name: &str,
     comment: String,
 ) -> Result<AccessRequest, AccessError> {
-    let person = person_in(access, session, namespace).await?;
-    let Changed { request, model } = change(&access.client, namespace, name, |request, model| {
-        let model = model.map(|m| &m.spec);
-        transitions::cancel(model, request, &person, &comment, Timestamp::now())
-            .map_err(AccessError::from)
-    })
-    .await?;
-    finish(
+    let target = Target {
         access,
-        &request,
-        model.as_ref(),
-        person.username,
-        "cancelled",
-        &comment,
-    )
-    .await;
-    Ok(request)
+        session,
+        namespace,
+        name,
+    };
+    end(target, &comment, "cancelled", transitions::cancel).await
 }
 
 /// The requester gives up a grant in force.
@@ -207,23 +200,13 @@ pub async fn relinquish(
     name: &str,
     comment: String,
 ) -> Result<AccessRequest, AccessError> {
-    let person = person_in(access, session, namespace).await?;
-    let Changed { request, model } = change(&access.client, namespace, name, |request, model| {
-        let model = model.map(|m| &m.spec);
-        transitions::relinquish(model, request, &person, &comment, Timestamp::now())
-            .map_err(AccessError::from)
-    })
-    .await?;
-    finish(
+    let target = Target {
         access,
-        &request,
-        model.as_ref(),
-        person.username,
-        "relinquished",
-        &comment,
-    )
-    .await;
-    Ok(request)
+        session,
+        namespace,
+        name,
+    };
+    end(target, &comment, "relinquished", transitions::relinquish).await
 }
 
 /// An approver or manager withdraws a grant in force.
@@ -234,14 +217,61 @@ pub async fn revoke(
     name: &str,
     comment: String,
 ) -> Result<AccessRequest, AccessError> {
+    let target = Target {
+        access,
+        session,
+        namespace,
+        name,
+    };
+    end(
+        target,
+        &comment,
+        "revoked",
+        |model, request, person, comment, now| {
+            transitions::revoke(&request.spec.model, model, request, person, comment, now)
+        },
+    )
+    .await
+}
+
+/// The request an action is on, and who acts.
+struct Target<'a> {
+    access: &'a AccessContext,
+    session: &'a Session,
+    namespace: &'a str,
+    name: &'a str,
+}
+
+/// Ends a request or its grant by `rule` (cancel, relinquish, revoke), as
+/// the signed-in person, and records it as `action`.
+async fn end<F>(
+    target: Target<'_>,
+    comment: &str,
+    action: &str,
+    rule: F,
+) -> Result<AccessRequest, AccessError>
+where
+    F: Fn(
+        Option<&ModelSpec>,
+        &AccessRequest,
+        &Person<'_>,
+        &str,
+        Timestamp,
+    ) -> Result<AccessRequestStatus, Refusal>,
+{
+    let Target {
+        access,
+        session,
+        namespace,
+        name,
+    } = target;
     let person = person_in(access, session, namespace).await?;
     let Changed { request, model } = change(&access.client, namespace, name, |request, model| {
-        transitions::revoke(
-            &request.spec.model,
+        rule(
             model.map(|m| &m.spec),
             request,
             &person,
-            &comment,
+            comment,
             Timestamp::now(),
         )
         .map_err(AccessError::from)
@@ -252,8 +282,8 @@ pub async fn revoke(
         &request,
         model.as_ref(),
         person.username,
-        "revoked",
-        &comment,
+        action,
+        comment,
     )
     .await;
     Ok(request)
