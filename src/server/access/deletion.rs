@@ -10,7 +10,7 @@
 
 use jiff::Timestamp;
 use k8s_openapi::api::core::v1::Namespace;
-use kube::api::{Api, DeleteParams, ListParams, Patch, PatchParams, Preconditions};
+use kube::api::{Api, DeleteParams, ListParams, Preconditions};
 use kube::{Client, ResourceExt};
 use serde_json::json;
 
@@ -18,6 +18,7 @@ use super::audit::Change;
 use super::context::AccessContext;
 use super::error::{AccessError, is_conflict, is_not_found};
 use super::grant;
+use super::requests;
 pub use crate::crd::access_record::FINALIZER;
 use crate::crd::access_record::ending;
 use crate::crd::{AccessRequest, HistoryEntry};
@@ -134,26 +135,13 @@ async fn set_finalizers(
     request: &AccessRequest,
     finalizers: Vec<String>,
 ) -> Result<(), kube::Error> {
-    let namespace = request.namespace().unwrap_or_default();
-    let api = Api::<AccessRequest>::namespaced(client.clone(), &namespace);
     let patch = json!({
         "metadata": {
             "finalizers": finalizers,
             "resourceVersion": request.resource_version(),
         }
     });
-    match api
-        .patch(
-            &request.name_any(),
-            &PatchParams::default(),
-            &Patch::Merge(&patch),
-        )
-        .await
-    {
-        Ok(_) => Ok(()),
-        Err(error) if is_not_found(&error) => Ok(()),
-        Err(error) => Err(error),
-    }
+    requests::patch_metadata(client, request, &patch).await
 }
 
 /// Ends the request's access record with `entry` and, the first time it

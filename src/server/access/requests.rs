@@ -156,22 +156,34 @@ pub async fn label_requester(client: &Client, request: &AccessRequest) -> Result
     {
         return Ok(());
     }
-    let api: Api<AccessRequest> =
-        Api::namespaced(client.clone(), &request.namespace().unwrap_or_default());
     let patch = serde_json::json!({
         "metadata": {"labels": {labels::REQUESTER: labels::requester_value(&request.spec.requester)}}
     });
+    patch_metadata(client, request, &patch)
+        .await
+        .map_err(AccessError::from_kube)
+}
+
+/// Merge-patches a request's metadata; a request gone meanwhile needs no
+/// patch. (A patch carrying the resourceVersion fails on a conflict.)
+pub async fn patch_metadata(
+    client: &Client,
+    request: &AccessRequest,
+    patch: &serde_json::Value,
+) -> Result<(), kube::Error> {
+    let api: Api<AccessRequest> =
+        Api::namespaced(client.clone(), &request.namespace().unwrap_or_default());
     match api
         .patch(
             &request.name_any(),
             &PatchParams::default(),
-            &Patch::Merge(&patch),
+            &Patch::Merge(patch),
         )
         .await
     {
         Ok(_) => Ok(()),
         Err(error) if is_not_found(&error) => Ok(()),
-        Err(error) => Err(AccessError::from_kube(error)),
+        Err(error) => Err(error),
     }
 }
 
