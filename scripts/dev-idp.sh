@@ -71,8 +71,10 @@ running_port() {
 
 healthy() {
   [[ -f "$state/ca.pem" ]] || return 1
-  curl -fsS --max-time 3 --cacert "$state/ca.pem" "$url/.well-known/openid-configuration" 2>/dev/null \
-    | grep -q "\"issuer\":\"$url\""
+  local discovery
+  discovery="$(curl -fsS --max-time 3 --cacert "$state/ca.pem" "$url/.well-known/openid-configuration" 2>/dev/null)" \
+    || return 1
+  grep -q "\"issuer\":\"$url\"" <<<"$discovery"
 }
 
 port_in_use() {

@@ -61,8 +61,10 @@ wasm="$(status /pkg/aigov.wasm)"
 [[ "$wasm" == "200 application/wasm"* ]] || fail "GET /pkg/aigov.wasm: $wasm"
 css="$(status /pkg/aigov.css)"
 [[ "$css" == "200 text/css"* ]] || fail "GET /pkg/aigov.css: $css"
-curl -fsS "http://127.0.0.1:$metrics_port/metrics" \
-  | grep -q '^aigov_http_request_duration_seconds_count{route="/models"' \
+# Read whole before matching: `grep -q` stops at the first match, and curl,
+# still writing, would fail the pipeline.
+metrics="$(curl -fsS "http://127.0.0.1:$metrics_port/metrics")" || fail "GET /metrics on the metrics port"
+grep -q '^aigov_http_request_duration_seconds_count{route="/models"' <<<"$metrics" \
   || fail "metrics do not count /models"
 public_metrics="$(status /metrics)"
 [[ "$public_metrics" == 404* ]] || fail "GET /metrics on the public port: $public_metrics"
