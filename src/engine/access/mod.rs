@@ -6,7 +6,9 @@
 //! how many open requests one person may have ([`open_requests`]).
 
 pub mod bindable;
+pub mod clock;
 pub mod deletion;
+pub mod filing;
 pub mod open_requests;
 pub mod permissions;
 pub mod refusal;

@@ -4,14 +4,12 @@
 //! nothing may change. The server writes the returned status with
 //! optimistic concurrency, so a decision is always made on the latest state.
 
-use std::time::Duration;
-
-use jiff::{SignedDuration, Timestamp};
+use jiff::Timestamp;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 
 use super::permissions::{self, Person};
 use crate::crd::access_request::MAX_TEXT;
-use crate::crd::duration::{self, Human};
+use crate::crd::duration;
 use crate::crd::{
     AccessRequest, AccessRequestStatus, Decision, HistoryEntry, ModelSpec, Phase, Review,
 };
@@ -21,66 +19,10 @@ pub const PORTAL_ACTOR: &str = "aigov";
 
 pub use super::refusal::Refusal;
 
-/// What a person asked for, before it becomes an AccessRequest.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RequestForm<'a> {
-    pub level: &'a str,
-    pub duration: &'a str,
-    pub justification: &'a str,
-}
-
-/// Checks a new request against the model and the requester's other
-/// requests for it. `model_name` is used in messages.
-pub fn validate_new(
-    model_name: &str,
-    model: &ModelSpec,
-    form: &RequestForm,
-    requester: &str,
-    existing: &[AccessRequest],
-) -> Result<Duration, Refusal> {
-    if model.level(form.level).is_none() {
-        return Err(Refusal::UnknownLevel {
-            model: model_name.to_owned(),
-            level: form.level.to_owned(),
-            offered: offered_levels(model),
-        });
-    }
-    let requested = duration::parse(form.duration)?;
-    let max = duration::parse(&model.max_duration)?;
-    if requested > max {
-        return Err(Refusal::DurationTooLong {
-            model: model_name.to_owned(),
-            requested: Human(requested).to_string(),
-            max: Human(max).to_string(),
-        });
-    }
-    check_text("justification", form.justification)?;
-    if model.justification_required && form.justification.trim().is_empty() {
-        return Err(Refusal::JustificationRequired(model_name.to_owned()));
-    }
-    if let Some(pending) = existing.iter().find(|request| {
-        request.spec.requester == requester
-            && request.spec.model == model_name
-            && request.spec.level == form.level
-            && request.phase() == Phase::Pending
-    }) {
-        return Err(Refusal::AlreadyPending {
-            model: model_name.to_owned(),
-            level: form.level.to_owned(),
-            existing: pending.metadata.name.clone().unwrap_or_default(),
-        });
-    }
-    Ok(requested)
-}
-
-fn offered_levels(model: &ModelSpec) -> String {
-    model
-        .access_levels
-        .iter()
-        .map(|level| level.name.as_str())
-        .collect::<Vec<_>>()
-        .join(", ")
-}
+use super::clock::add;
+pub use super::clock::{expire_if_due, next_deadline};
+use super::filing::offered_levels;
+pub use super::filing::{RequestForm, validate_new};
 
 /// For a grant in force approved before the role was pinned at approval
 /// (no `grantedRoleRef`): records, once, the role its level names now,
@@ -362,57 +304,6 @@ pub fn check_visible(
     }
 }
 
-/// What the clock does to a request: an active grant past `expiresAt`, or a
-/// request pending for longer than `pending_timeout`, expires.
-pub fn expire_if_due(
-    request: &AccessRequest,
-    now: Timestamp,
-    pending_timeout: Duration,
-) -> Option<AccessRequestStatus> {
-    match request.phase() {
-        Phase::Active => {
-            let expires = request.status.as_ref()?.expires_at.as_ref()?.0;
-            (expires <= now).then(|| {
-                settle(
-                    request,
-                    Phase::Expired,
-                    PORTAL_ACTOR,
-                    "expired",
-                    "the grant ran out",
-                    now,
-                )
-            })
-        }
-        Phase::Pending => {
-            let created = request.metadata.creation_timestamp.as_ref()?.0;
-            (add(created, pending_timeout) <= now).then(|| {
-                settle(
-                    request,
-                    Phase::Expired,
-                    PORTAL_ACTOR,
-                    "expired",
-                    &format!("no decision within {}", Human(pending_timeout)),
-                    now,
-                )
-            })
-        }
-        _ => None,
-    }
-}
-
-/// When the clock next changes the request, if ever.
-pub fn next_deadline(request: &AccessRequest, pending_timeout: Duration) -> Option<Timestamp> {
-    match request.phase() {
-        Phase::Active => request.status.as_ref()?.expires_at.as_ref().map(|t| t.0),
-        Phase::Pending => request
-            .metadata
-            .creation_timestamp
-            .as_ref()
-            .map(|created| add(created.0, pending_timeout)),
-        _ => None,
-    }
-}
-
 /// The request's status, with the first history entry filled in for a
 /// request whose status was never written.
 pub fn current(request: &AccessRequest) -> AccessRequestStatus {
@@ -432,7 +323,7 @@ pub fn current(request: &AccessRequest) -> AccessRequestStatus {
     }
 }
 
-fn settle(
+pub(super) fn settle(
     request: &AccessRequest,
     phase: Phase,
     actor: &str,
@@ -448,7 +339,13 @@ fn settle(
     status
 }
 
-fn entry(at: Timestamp, actor: &str, action: &str, phase: Phase, comment: &str) -> HistoryEntry {
+pub(super) fn entry(
+    at: Timestamp,
+    actor: &str,
+    action: &str,
+    phase: Phase,
+    comment: &str,
+) -> HistoryEntry {
     HistoryEntry {
         at: Time(at),
         actor: actor.to_owned(),
@@ -456,11 +353,6 @@ fn entry(at: Timestamp, actor: &str, action: &str, phase: Phase, comment: &str) 
         phase,
         comment: comment.to_owned(),
     }
-}
-
-fn add(at: Timestamp, length: Duration) -> Timestamp {
-    let length = SignedDuration::try_from(length).unwrap_or(SignedDuration::MAX);
-    at.checked_add(length).unwrap_or(Timestamp::MAX)
 }
 
 /// The phase in words, for messages.
