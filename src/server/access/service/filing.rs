@@ -122,15 +122,19 @@ pub async fn submit(
     let now = Timestamp::now();
     let mut status = transitions::requested(requester, now, "");
     status.history[0].action = action.to_owned();
-    // The request exists; its first status is written now, and by the
-    // reconciler should this write fail.
-    let mut with_status = created.clone();
-    with_status.status = Some(status);
-    let stored = match api
-        .replace_status(&name, &PostParams::default(), &with_status)
-        .await
-    {
-        Ok(stored) => stored,
+    // The request exists; its first status is written now (again on a
+    // conflict: the reconciler may have added its finalizer meanwhile), and
+    // by the reconciler should this write fail. A status found already
+    // written is kept.
+    let first = requests::change_if_needed(&access.client, &form.namespace, &name, |latest, _| {
+        latest.status.is_none().then(|| status.clone())
+    })
+    .await;
+    let stored = match first {
+        Ok(Some(changed)) => changed.request,
+        Ok(None) => requests::read(&access.client, &form.namespace, &name)
+            .await
+            .unwrap_or(created),
         Err(error) => {
             tracing::warn!(%error, request = %name, "first status not written; the reconciler will");
             created
