@@ -76,6 +76,7 @@ fn state(ready: bool) -> AppState {
         auth: auth(),
         cluster_cache: Arc::new(ClusterCache::new(kube.portal().clone())),
         limits: Default::default(),
+        usage: aigov::server::usage::recorder::Recorder::channel().0,
         kube,
         access,
     }

@@ -15,4 +15,5 @@ pub mod logs;
 pub mod netpol;
 pub mod objects;
 pub mod oversight;
+pub mod usage;
 pub mod workload;

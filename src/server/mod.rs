@@ -23,6 +23,7 @@ pub mod security_headers;
 pub mod serve;
 pub mod state;
 pub mod telemetry;
+pub mod usage;
 
 /// An error and each of its causes, on one line, for logs and for messages
 /// that must say what failed underneath.

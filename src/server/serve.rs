@@ -77,6 +77,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     // Held until `run` returns, so idle namespace caches are stopped for as
     // long as the portal serves, and no longer.
     let _sweeper = ClusterCache::start_sweeper(&cluster_cache);
+    let (usage, _usage_queue) = super::usage::recorder::Recorder::channel();
     let state = AppState {
         leptos_options,
         readiness: readiness.clone(),
@@ -85,6 +86,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         access,
         cluster_cache,
         limits: Arc::new(Limits::from_args(&args.limits)),
+        usage,
     };
     let app = build_router(state);
     let metrics_task = match args.metrics_listen {

@@ -11,6 +11,7 @@ use super::cluster_cache::ClusterCache;
 use super::health::Readiness;
 use super::kube::KubeAccess;
 use super::limits::Limits;
+use super::usage::recorder::Recorder;
 
 /// One value handed to axum handlers and, through context, to server
 /// functions (`expect_context::<AppState>()`).
@@ -28,6 +29,8 @@ pub struct AppState {
     /// What one person or one request may take: body size, changes per
     /// second, open streams.
     pub limits: Arc<Limits>,
+    /// Where each use of a model is recorded.
+    pub usage: Recorder,
 }
 
 /// The session key, for the private cookie jar.

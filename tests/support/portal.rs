@@ -107,6 +107,7 @@ pub fn app_state_with_audit(
         auth: auth(),
         cluster_cache: Arc::new(ClusterCache::new(kube.portal().clone())),
         limits: Default::default(),
+        usage: aigov::server::usage::recorder::Recorder::channel().0,
         kube,
         access,
     }
