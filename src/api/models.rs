@@ -25,7 +25,10 @@ pub async fn list_models(
         for model in &models {
             let namespace = kube::ResourceExt::namespace(model).unwrap_or_default();
             for level in &model.spec.access_levels {
-                levels.push((namespace.clone(), level));
+                levels.push((
+                    namespace.clone(),
+                    level.role(&kube::ResourceExt::name_any(model)),
+                ));
             }
         }
         let permits = ssr::permits(&state, levels).await?;
@@ -53,7 +56,7 @@ pub(crate) mod ssr {
     use crate::api::ApiError;
     use leptos::prelude::*;
 
-    use crate::crd::AccessLevel;
+    use crate::crd::RoleRef;
     use crate::present::access::{LevelRole, Permits, role_key};
     use crate::server::access::service;
     use crate::server::state::AppState;
@@ -63,18 +66,18 @@ pub(crate) mod ssr {
     /// read is described by nothing; a cluster that does not answer fails
     /// the whole page rather than offer levels without saying what they
     /// permit.
-    pub async fn permits<'a>(
+    pub async fn permits(
         state: &AppState,
-        levels: impl IntoIterator<Item = (String, &'a AccessLevel)>,
+        roles: impl IntoIterator<Item = (String, RoleRef)>,
     ) -> Result<Permits, ApiError> {
-        let mut wanted: Vec<(String, String, &AccessLevel)> = levels
+        let mut wanted: Vec<(String, String, RoleRef)> = roles
             .into_iter()
-            .map(|(namespace, level)| (role_key(&namespace, level), namespace, level))
+            .map(|(namespace, role)| (role_key(&namespace, &role), namespace, role))
             .collect();
         wanted.sort_by(|a, b| a.0.cmp(&b.0));
         wanted.dedup_by(|a, b| a.0 == b.0);
-        let reads = wanted.iter().map(|(key, namespace, level)| async move {
-            service::level_role(&state.access, namespace, level)
+        let reads = wanted.iter().map(|(key, namespace, role)| async move {
+            service::level_role(&state.access, namespace, role)
                 .await
                 .map(|(permits, found)| (key.clone(), LevelRole { permits, found }))
         });
@@ -146,7 +149,7 @@ pub async fn load_model(namespace: String, name: String) -> Result<Option<ModelD
             .spec
             .access_levels
             .iter()
-            .map(|level| (namespace.clone(), level))
+            .map(|level| (namespace.clone(), level.role(&name)))
             .collect();
         let permits = ssr::permits(&state, levels).await?;
         let summary = present::model_summary(

@@ -27,10 +27,11 @@ pub fn level(name: &str, role: &str) -> AccessLevel {
     AccessLevel {
         name: name.into(),
         description: String::new(),
-        role_ref: RoleRef {
+        role_ref: Some(RoleRef {
             kind: RoleKind::ClusterRole,
             name: role.into(),
-        },
+        }),
+        model_role: None,
     }
 }
 
@@ -43,6 +44,7 @@ pub fn model_spec() -> ModelSpec {
         owner_team: "fraud".into(),
         data_classification: DataClassification::Confidential,
         workload_selector: None,
+        serving: None,
         access_levels: vec![level("viewer", "aigov-model-viewer")],
         approvers: Approvers {
             groups: vec!["fraud-leads".into()],

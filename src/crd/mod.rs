@@ -18,7 +18,10 @@ pub use access_record::{AccessRecord, AccessRecordSpec, RecordedRequest};
 pub use access_request::{
     AccessRequest, AccessRequestSpec, AccessRequestStatus, Decision, HistoryEntry, Phase, Review,
 };
-pub use model::{AccessLevel, Approvers, DataClassification, Model, ModelSpec, RoleKind, RoleRef};
+pub use model::{
+    AccessLevel, Approvers, DataClassification, Model, ModelRole, ModelSpec, RoleKind, RoleRef,
+    Serving, ServingProtocol,
+};
 
 use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
 use kube::CustomResourceExt;

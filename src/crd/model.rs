@@ -2,7 +2,7 @@
 //! `kubectl apply`, in the namespace where the model runs.
 
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
-use kube::CustomResource;
+use kube::{CustomResource, KubeSchema};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -63,6 +63,11 @@ pub struct ModelSpec {
     /// The workloads (pods) that make up the model.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workload_selector: Option<LabelSelector>,
+    /// How the model is called: the Service in front of its workloads.
+    /// Without it the model cannot be called through the portal, and its
+    /// `Invoker` level grants nothing to call.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub serving: Option<Serving>,
     /// The access levels people may request; each grant binds its role.
     #[schemars(length(min = 1, max = 10))]
     pub access_levels: Vec<AccessLevel>,
@@ -114,8 +119,12 @@ impl DataClassification {
     }
 }
 
-/// One level of access a model offers, e.g. `viewer` or `invoker`.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, JsonSchema)]
+/// One level of access a model offers, e.g. `viewer` or `invoker`: either
+/// a role of this model alone, which the portal generates (`modelRole`),
+/// or a Role or ClusterRole of the namespace's own (`roleRef`), which
+/// grants what it says, usually more than one model.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, KubeSchema)]
+#[x_kube(validation = Rule::new("has(self.roleRef) != has(self.modelRole)").message(ONE_ROLE))]
 #[serde(rename_all = "camelCase")]
 pub struct AccessLevel {
     /// The level's name, as requests name it.
@@ -126,7 +135,129 @@ pub struct AccessLevel {
     #[schemars(length(max = 500))]
     pub description: String,
     /// The Role (in the model's namespace) or ClusterRole a grant binds.
-    pub role_ref: RoleRef,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role_ref: Option<RoleRef>,
+    /// A role the portal generates for this model alone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model_role: Option<ModelRole>,
+}
+
+/// The message the apiserver gives for a level with both or neither role.
+pub const ONE_ROLE: &str =
+    "an access level names either a roleRef or a modelRole (generated for this model), not both";
+
+impl AccessLevel {
+    /// The role a grant of this level (of the model called `model`) binds.
+    pub fn role(&self, model: &str) -> RoleRef {
+        match (&self.role_ref, self.model_role) {
+            (Some(role), _) => role.clone(),
+            (None, Some(_)) => RoleRef {
+                kind: RoleKind::Role,
+                name: model_role_name(model, &self.name),
+            },
+            // The schema refuses a level with neither; should one be read
+            // anyway, it binds a role nobody may create.
+            (None, None) => RoleRef {
+                kind: RoleKind::Role,
+                name: model_role_name(model, &self.name),
+            },
+        }
+    }
+}
+
+/// The name of the Role the portal generates for `level` of `model`.
+pub fn model_role_name(model: &str, level: &str) -> String {
+    format!("aigov-model-{model}-{level}")
+}
+
+/// What a generated role of one model allows.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash, JsonSchema)]
+pub enum ModelRole {
+    /// Read the Model and its Service.
+    Viewer,
+    /// What a viewer may, and call the model: `services/proxy` on its
+    /// Service, as the portal's invocation path and the apiserver's service
+    /// proxy check it.
+    Invoker,
+}
+
+impl ModelRole {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Viewer => "Viewer",
+            Self::Invoker => "Invoker",
+        }
+    }
+}
+
+/// How a model is called: a Service in the model's namespace, a port, and
+/// the path its model server answers under.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Serving {
+    /// The Service's name.
+    #[schemars(regex(pattern = r"^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$"))]
+    pub service: String,
+    /// The Service's port.
+    #[schemars(range(min = 1, max = 65535))]
+    pub port: i32,
+    /// Where the model answers, e.g. `/v1/models/fraud-scorer`.
+    #[schemars(regex(pattern = r"^/[-A-Za-z0-9._~/:]{0,254}$"))]
+    pub path_prefix: String,
+    /// The protocol the model server speaks, which says where calls and
+    /// readiness checks go under `pathPrefix`.
+    #[serde(default)]
+    pub protocol: ServingProtocol,
+}
+
+/// The inference protocols the portal calls models with.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, Default, PartialEq, Eq, JsonSchema)]
+pub enum ServingProtocol {
+    /// KServe's V1 protocol: `POST {pathPrefix}:predict` calls, `GET
+    /// {pathPrefix}` says whether it is ready.
+    #[default]
+    KServeV1,
+    /// The Open Inference Protocol (KServe V2): `POST {pathPrefix}/infer`,
+    /// `GET {pathPrefix}/ready`.
+    OpenInference,
+    /// A plain HTTP endpoint: `POST {pathPrefix}` calls, `GET {pathPrefix}`
+    /// answers when ready.
+    Plain,
+}
+
+impl Serving {
+    /// The path a call is sent to.
+    pub fn call_path(&self) -> String {
+        match self.protocol {
+            ServingProtocol::KServeV1 => format!("{}:predict", self.path_prefix),
+            ServingProtocol::OpenInference => {
+                format!("{}/infer", self.path_prefix.trim_end_matches('/'))
+            }
+            ServingProtocol::Plain => self.path_prefix.clone(),
+        }
+    }
+
+    /// The path that answers when the model is ready.
+    pub fn ready_path(&self) -> String {
+        match self.protocol {
+            ServingProtocol::KServeV1 | ServingProtocol::Plain => self.path_prefix.clone(),
+            ServingProtocol::OpenInference => {
+                format!("{}/ready", self.path_prefix.trim_end_matches('/'))
+            }
+        }
+    }
+
+    /// The names `services/proxy` is checked on for this Service: the
+    /// apiserver's proxy path names it as `NAME`, `NAME:PORT` or
+    /// `SCHEME:NAME:PORT`.
+    pub fn proxy_names(&self) -> Vec<String> {
+        vec![
+            self.service.clone(),
+            format!("{}:{}", self.service, self.port),
+            format!("http:{}:{}", self.service, self.port),
+            format!("https:{}:{}", self.service, self.port),
+        ]
+    }
 }
 
 /// The role a grant of a level binds.

@@ -29,3 +29,34 @@ pub async fn create_viewer_model(ns: &TestNamespace) -> Model {
         .await
         .expect("creating the model (are the CRDs applied?)")
 }
+
+/// A model called `name` in `ns` whose levels are generated roles of its
+/// own (viewer, invoker) and the namespace-wide observer level, served by
+/// the Service of the same name on port 8080 (KServe V1); reviewed by the
+/// fraud leads, grants of at most an hour, no justification needed.
+pub async fn create_served_model(ns: &TestNamespace, name: &str, classification: &str) -> Model {
+    let model: Model = serde_json::from_value(json!({
+        "apiVersion": "aigov.dev/v1alpha1",
+        "kind": "Model",
+        "metadata": {"name": name},
+        "spec": {
+            "displayName": name,
+            "ownerTeam": "fraud",
+            "dataClassification": classification,
+            "accessLevels": [
+                {"name": "viewer", "modelRole": "Viewer"},
+                {"name": "invoker", "modelRole": "Invoker"},
+                {"name": "namespace-observer", "roleRef": {"kind": "ClusterRole", "name": "aigov-namespace-observer"}}
+            ],
+            "serving": {"service": name, "port": 8080, "pathPrefix": format!("/v1/models/{name}")},
+            "approvers": {"groups": ["fraud-leads"]},
+            "maxDuration": "1h",
+            "justificationRequired": false
+        }
+    }))
+    .unwrap();
+    ns.api::<Model>()
+        .create(&PostParams::default(), &model)
+        .await
+        .expect("creating the model (are the CRDs applied?)")
+}

@@ -23,7 +23,7 @@ pub async fn inbox() -> Result<Vec<InboxItem>, ApiError> {
             if let Some(level) = model.spec.level(&request.spec.level) {
                 levels.push((
                     kube::ResourceExt::namespace(*model).unwrap_or_default(),
-                    level,
+                    level.role(&request.spec.model),
                 ));
             }
         }

@@ -9,6 +9,7 @@ pub mod bindable;
 pub mod clock;
 pub mod deletion;
 pub mod filing;
+pub mod model_roles;
 pub mod open_requests;
 pub mod permissions;
 pub mod refusal;

@@ -611,7 +611,7 @@ fn a_grant_approved_before_pinning_records_its_current_role_once() {
 
     // Once recorded, a later change of the model changes nothing.
     let recorded = with_status(request("alice", "2h"), status);
-    spec.access_levels[0].role_ref.name = "aigov-model-invoker".into();
+    spec.access_levels[0].role_ref.as_mut().unwrap().name = "aigov-model-invoker".into();
     assert_eq!(
         transitions::record_granted_role(&recorded, &spec, at(1000)),
         None

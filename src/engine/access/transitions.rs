@@ -49,7 +49,7 @@ pub fn record_granted_role(
     {
         return None;
     }
-    let role = model.level(&request.spec.level)?.role_ref.clone();
+    let role = model.level(&request.spec.level)?.role(&request.spec.model);
     let comment = format!(
         "approved before the role was recorded at approval; the grant keeps {} {} until it ends",
         role.kind.as_str(),
@@ -156,7 +156,7 @@ pub fn review(
                 level: request.spec.level.clone(),
                 offered: offered_levels(model),
             })?;
-        status.granted_role_ref = Some(level.role_ref.clone());
+        status.granted_role_ref = Some(level.role(model_name));
         status.phase = Phase::Active;
         status.granted_at = Some(Time(now));
         status.expires_at = Some(Time(add(now, capped)));

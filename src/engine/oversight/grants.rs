@@ -100,7 +100,10 @@ pub fn aigov_grant(request: &AccessRequest, model: Option<&Model>, now: Timestam
         namespace: request.namespace().unwrap_or_default(),
         level: request.spec.level.clone(),
         role: level
-            .map(|l| format!("{} {}", l.role_ref.kind.as_str(), l.role_ref.name))
+            .map(|l| {
+                let role = l.role(&request.spec.model);
+                format!("{} {}", role.kind.as_str(), role.name)
+            })
             .unwrap_or_default(),
         approved_by,
         since: status.granted_at.as_ref().map(|t| t.0),
@@ -129,8 +132,9 @@ pub fn outside_grants(bindings: &[RoleBinding], models: &[Model], now: Timestamp
                 .access_levels
                 .iter()
                 .filter(|level| {
-                    level.role_ref.kind.as_str() == binding.role_ref.kind
-                        && level.role_ref.name == binding.role_ref.name
+                    let role = level.role(&model.name_any());
+                    role.kind.as_str() == binding.role_ref.kind
+                        && role.name == binding.role_ref.name
                 })
                 .map(|level| level.name.as_str())
                 .collect();

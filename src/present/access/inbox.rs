@@ -43,9 +43,11 @@ pub fn inbox_item(
     InboxItem {
         request: request_summary(request, Some(model), person, now),
         level_description: level.map(|l| l.description.clone()).unwrap_or_default(),
-        role: level.map(role_words).unwrap_or_default(),
+        role: level
+            .map(|level| role_words(&level.role(&request.spec.model)))
+            .unwrap_or_default(),
         permits: level
-            .and_then(|level| permits.get(&role_key(&namespace, level)))
+            .and_then(|level| permits.get(&role_key(&namespace, &level.role(&request.spec.model))))
             .map(|role| role.permits.clone())
             .unwrap_or_default(),
         requester_grants: requests

@@ -10,9 +10,7 @@ use jiff::Timestamp;
 use kube::ResourceExt;
 
 use crate::crd::duration::{self, Human};
-use crate::crd::{
-    AccessLevel, AccessRequest, Approvers, Decision, Model, ModelSpec, Phase, RoleKind,
-};
+use crate::crd::{AccessRequest, Approvers, Decision, Model, ModelSpec, Phase, RoleKind, RoleRef};
 use crate::engine::access::bindable::{
     BINDABLE_LABEL, BINDABLE_VALUE, RoleFound, why_not_bindable,
 };
@@ -62,10 +60,10 @@ const DURATION_STEPS: [&str; 11] = [
 
 /// The key of the role a level binds: a ClusterRole by name, a Role by
 /// namespace and name.
-pub fn role_key(namespace: &str, level: &AccessLevel) -> String {
-    match level.role_ref.kind {
-        RoleKind::ClusterRole => format!("ClusterRole/{}", level.role_ref.name),
-        RoleKind::Role => format!("Role/{namespace}/{}", level.role_ref.name),
+pub fn role_key(namespace: &str, role: &RoleRef) -> String {
+    match role.kind {
+        RoleKind::ClusterRole => format!("ClusterRole/{}", role.name),
+        RoleKind::Role => format!("Role/{namespace}/{}", role.name),
     }
 }
 
@@ -104,14 +102,14 @@ pub fn model_summary(
             .access_levels
             .iter()
             .map(|level| {
-                let role = permits.get(&role_key(&namespace, level));
+                let role_ref = level.role(&name);
+                let role = permits.get(&role_key(&namespace, &role_ref));
                 LevelView {
                     name: level.name.clone(),
                     description: level.description.clone(),
-                    role: role_words(level),
+                    role: role_words(&role_ref),
                     permits: role.map(|role| role.permits.clone()).unwrap_or_default(),
-                    unavailable: role
-                        .and_then(|role| why_not_bindable(&level.role_ref, &role.found)),
+                    unavailable: role.and_then(|role| why_not_bindable(&role_ref, &role.found)),
                 }
             })
             .collect(),
@@ -320,8 +318,8 @@ fn last_change(request: &AccessRequest) -> Option<Timestamp> {
         .or_else(|| request.metadata.creation_timestamp.as_ref().map(|t| t.0))
 }
 
-fn role_words(level: &AccessLevel) -> String {
-    format!("{} {}", level.role_ref.kind.as_str(), level.role_ref.name)
+fn role_words(role: &RoleRef) -> String {
+    format!("{} {}", role.kind.as_str(), role.name)
 }
 
 fn required_approvals(spec: &ModelSpec) -> u32 {

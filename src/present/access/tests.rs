@@ -317,17 +317,17 @@ fn the_inbox_holds_what_the_approver_may_review_with_the_requesters_grants() {
 
 #[test]
 fn a_role_is_keyed_by_namespace_only_when_it_is_namespaced() {
-    let mut level = fraud_scorer().spec.access_levels[0].clone();
-    assert_eq!(role_key("ns", &level), "ClusterRole/aigov-model-viewer");
-    level.role_ref.kind = RoleKind::Role;
-    assert_eq!(role_key("ns", &level), "Role/ns/aigov-model-viewer");
+    let mut role = fraud_scorer().spec.access_levels[0].role("fraud-scorer");
+    assert_eq!(role_key("ns", &role), "ClusterRole/aigov-model-viewer");
+    role.kind = RoleKind::Role;
+    assert_eq!(role_key("ns", &role), "Role/ns/aigov-model-viewer");
 }
 
 #[test]
 fn a_level_naming_a_role_grants_may_not_bind_is_shown_as_misconfigured() {
     use crate::engine::access::bindable::RoleFound;
     let mut model = fraud_scorer();
-    model.spec.access_levels[0].role_ref.name = "aigov-portal".into();
+    model.spec.access_levels[0].role_ref.as_mut().unwrap().name = "aigov-portal".into();
     let mut permits = Permits::new();
     permits.insert(
         "ClusterRole/aigov-portal".into(),

@@ -21,6 +21,7 @@ pub mod error;
 pub mod expiry;
 pub mod grant;
 pub mod live;
+pub mod model_roles;
 pub mod notify;
 pub mod oversight;
 pub mod reconciler;

@@ -29,6 +29,7 @@ use super::deletion;
 use super::error::AccessError;
 use super::expiry;
 use super::grant;
+use super::model_roles;
 use super::notify::Notification;
 use super::requests::{self, Changed};
 use super::sweep;
@@ -79,7 +80,11 @@ pub async fn run_with_lease(
     let leading = leader::run_while_leader(lock, move || {
         let shared = shared.clone();
         async move {
-            tokio::join!(control(shared.clone()), sweep::forever(&shared.access));
+            tokio::join!(
+                control(shared.clone()),
+                sweep::forever(&shared.access),
+                model_roles::control(shared.access.clone()),
+            );
         }
     });
     tokio::join!(expiring, leading);

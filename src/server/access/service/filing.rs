@@ -16,6 +16,7 @@ use crate::server::access::audit::Change;
 use crate::server::access::context::AccessContext;
 use crate::server::access::error::AccessError;
 use crate::server::access::grant;
+use crate::server::access::model_roles;
 use crate::server::access::requests;
 use crate::server::auth::session::Session;
 
@@ -68,12 +69,17 @@ pub async fn submit(
     )?;
     open_requests::check_cap(&mine, requester, access.max_open_requests)?;
     if let Some(level) = model.spec.level(&form.level) {
+        if level.model_role.is_some() {
+            model_roles::apply(&access.client, &model)
+                .await
+                .map_err(AccessError::from_kube)?;
+        }
         grant::check_bindable(
             &access.client,
             &form.namespace,
             &form.model,
             &level.name,
-            &level.role_ref,
+            &level.role(&form.model),
         )
         .await?;
     }

@@ -19,7 +19,7 @@ use super::grant;
 use super::oversight::oversight;
 use super::requests::{self, Changed, change};
 use crate::crd::{
-    AccessLevel, AccessRequest, AccessRequestStatus, Decision, Model, ModelSpec, RoleKind,
+    AccessRequest, AccessRequestStatus, Decision, Model, ModelSpec, RoleKind, RoleRef,
 };
 use crate::engine::access::bindable::RoleFound;
 use crate::engine::access::permissions::{Oversight, Person};
@@ -97,17 +97,17 @@ pub async fn request(
 pub async fn level_role(
     access: &AccessContext,
     namespace: &str,
-    level: &AccessLevel,
+    role_ref: &RoleRef,
 ) -> Result<(Vec<String>, RoleFound), AccessError> {
     use k8s_openapi::api::rbac::v1::{ClusterRole, Role};
     let client = access.client.clone();
-    let role = match level.role_ref.kind {
+    let role = match role_ref.kind {
         RoleKind::ClusterRole => Api::<ClusterRole>::all(client)
-            .get_opt(&level.role_ref.name)
+            .get_opt(&role_ref.name)
             .await
             .map(|role| role.map(|role| (role.rules.unwrap_or_default(), role.metadata.labels))),
         RoleKind::Role => Api::<Role>::namespaced(client, namespace)
-            .get_opt(&level.role_ref.name)
+            .get_opt(&role_ref.name)
             .await
             .map(|role| role.map(|role| (role.rules.unwrap_or_default(), role.metadata.labels))),
     };
@@ -118,7 +118,7 @@ pub async fn level_role(
         )),
         Ok(None) => Ok((Vec::new(), RoleFound::Missing)),
         Err(error @ kube::Error::Api(_)) => {
-            tracing::warn!(%error, role = %level.role_ref.name, "cannot read the role of an access level");
+            tracing::warn!(%error, role = %role_ref.name, "cannot read the role of an access level");
             Ok((Vec::new(), RoleFound::Unreadable))
         }
         Err(error) => Err(AccessError::from_kube(error)),
@@ -335,12 +335,17 @@ async fn refuse_unbindable(
     let Some(level) = model.spec.level(&request.spec.level) else {
         return Ok(());
     };
+    if level.model_role.is_some() {
+        super::model_roles::apply(&access.client, &model)
+            .await
+            .map_err(AccessError::from_kube)?;
+    }
     grant::check_bindable(
         &access.client,
         namespace,
         &request.spec.model,
         &level.name,
-        &level.role_ref,
+        &level.role(&request.spec.model),
     )
     .await
 }
