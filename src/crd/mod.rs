@@ -11,6 +11,7 @@ pub mod duration;
 #[cfg(test)]
 pub mod fixtures;
 pub mod model;
+pub mod model_usage;
 pub mod names;
 pub mod policy_report;
 
@@ -18,6 +19,7 @@ pub use access_record::{AccessRecord, AccessRecordSpec, RecordedRequest};
 pub use access_request::{
     AccessRequest, AccessRequestSpec, AccessRequestStatus, Decision, HistoryEntry, Phase, Review,
 };
+pub use model_usage::{ModelUsage, ModelUsageSpec, PersonUsage, UsageSample};
 pub use model::{
     AccessLevel, Approvers, DataClassification, Model, ModelRole, ModelSpec, RoleKind, RoleRef,
     Serving, ServingProtocol,
@@ -109,7 +111,12 @@ pub mod labels {
 
 /// Every CustomResourceDefinition of the portal, in the order to apply them.
 pub fn definitions() -> Vec<CustomResourceDefinition> {
-    vec![Model::crd(), AccessRequest::crd(), AccessRecord::crd()]
+    vec![
+        Model::crd(),
+        AccessRequest::crd(),
+        AccessRecord::crd(),
+        model_usage::ModelUsage::crd(),
+    ]
 }
 
 /// The definitions as one multi-document YAML stream.

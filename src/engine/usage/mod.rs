@@ -87,3 +87,6 @@ pub struct Use {
     /// An id that makes recording idempotent (the apiserver's audit ID).
     pub id: Option<String>,
 }
+
+pub mod day;
+pub mod mask;
