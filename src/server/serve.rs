@@ -77,7 +77,16 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     // Held until `run` returns, so idle namespace caches are stopped for as
     // long as the portal serves, and no longer.
     let _sweeper = ClusterCache::start_sweeper(&cluster_cache);
-    let (usage, _usage_queue) = super::usage::recorder::Recorder::channel();
+    let usage = super::usage::recorder::Recorder::new(
+        access.auditor.log().clone(),
+        super::access::store::watch(kube::Api::all(kube.portal().clone()), || {}),
+    );
+    tokio::spawn(super::usage::flush::run(
+        kube.portal().clone(),
+        usage.clone(),
+        super::usage::flush::EVERY,
+    ));
+    let (flush_client, flush_usage) = (kube.portal().clone(), usage.clone());
     let state = AppState {
         leptos_options,
         readiness: readiness.clone(),
@@ -126,7 +135,13 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     if let Some(task) = metrics_task {
         task.abort();
     }
-    tracing::info!("stopped");
+    // Uses recorded since the last write go to the cluster before the end.
+    let written = tokio::time::timeout(
+        std::time::Duration::from_secs(5),
+        super::usage::flush::flush_once(&flush_client, &flush_usage),
+    )
+    .await;
+    tracing::info!(uses_written = ?written.ok(), "stopped");
     telemetry.shutdown();
     Ok(())
 }

@@ -89,6 +89,11 @@ impl Auditor {
         }
     }
 
+    /// The audit log, which model use is written to as well.
+    pub fn log(&self) -> &AuditLog {
+        &self.log
+    }
+
     /// The access records.
     pub fn archive(&self) -> &Archive {
         &self.archive

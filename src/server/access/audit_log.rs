@@ -123,7 +123,13 @@ impl AuditLog {
             request = %record.request,
             "audit"
         );
-        let mut bytes = line(record).into_bytes();
+        self.append(line(record), &record.request, &record.action);
+    }
+
+    /// Appends `line` (one line of JSON, without the line break) about
+    /// `subject` and `action`, which an unwritten line is logged with.
+    pub fn append(&self, line: String, subject: &str, action: &str) {
+        let mut bytes = line.into_bytes();
         bytes.push(b'\n');
         // A panic elsewhere while holding the lock leaves nothing half-done
         // that matters here: each write is a whole line.
@@ -144,8 +150,8 @@ impl AuditLog {
             tracing::error!(
                 destination = %self.destination,
                 %error,
-                request = %record.request,
-                action = %record.action,
+                request = %subject,
+                action = %action,
                 "audit line not written"
             );
         }

@@ -82,7 +82,7 @@ impl AccessStore {
 
 /// A cache of `api`'s objects, kept current by a watch that retries with
 /// backoff; `changed` runs after each change it applies.
-pub(super) fn watch<K>(api: Api<K>, changed: impl Fn() + Send + 'static) -> Store<K>
+pub(crate) fn watch<K>(api: Api<K>, changed: impl Fn() + Send + 'static) -> Store<K>
 where
     K: kube::Resource<DynamicType = ()>
         + Clone
@@ -111,7 +111,7 @@ where
 }
 
 /// Waits for `store`'s first listing, at most [`FIRST_LISTING`].
-pub(super) async fn ready<K>(store: &Store<K>) -> Result<(), AccessError>
+pub(crate) async fn ready<K>(store: &Store<K>) -> Result<(), AccessError>
 where
     K: kube::Resource<DynamicType = ()> + Clone + 'static,
 {

@@ -13,6 +13,8 @@
 //!   overdue grant still stands; 0 when none is): read at scrape time from
 //!   the portal's watch cache of AccessRequests.
 //! - `aigov_log_streams_open`: log follows and downloads in progress.
+//! - `aigov_model_calls_total{namespace,model,channel,outcome}` and
+//!   `aigov_model_uses_dropped_total`: uses of models (`server::usage`).
 //!
 //! The registry is process-wide: instrumentation points anywhere in the
 //! server record into [`metrics()`] without threading a handle through.
@@ -109,6 +111,19 @@ impl Metrics {
             .lock()
             .expect("metrics registry")
             .register_collector(collector);
+    }
+
+    /// Registers a metric defined elsewhere (e.g. the model use counters).
+    pub fn register(
+        &self,
+        name: &str,
+        help: &str,
+        metric: impl prometheus_client::registry::Metric,
+    ) {
+        self.registry
+            .lock()
+            .expect("metrics registry")
+            .register(name, help, metric);
     }
 
     /// Counts a failed apiserver call.

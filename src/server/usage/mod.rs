@@ -1,5 +1,9 @@
 //! Evidence of use: every call of a model through the portal, and every
 //! use the apiserver reports in its audit events, recorded as
-//! [`crate::engine::usage::Use`].
+//! [`crate::engine::usage::Use`]: in the audit log and the metrics at once
+//! ([`recorder`]), and in the cluster's `ModelUsage` records once a minute
+//! ([`flush`]).
 
+pub mod flush;
+pub mod metrics;
 pub mod recorder;
