@@ -77,6 +77,7 @@ fn state(ready: bool) -> AppState {
         cluster_cache: Arc::new(ClusterCache::new(kube.portal().clone())),
         limits: Default::default(),
         usage: aigov::server::usage::recorder::Recorder::channel().0,
+        calls: Default::default(),
         kube,
         access,
     }

@@ -19,11 +19,11 @@ pub use access_record::{AccessRecord, AccessRecordSpec, RecordedRequest};
 pub use access_request::{
     AccessRequest, AccessRequestSpec, AccessRequestStatus, Decision, HistoryEntry, Phase, Review,
 };
-pub use model_usage::{ModelUsage, ModelUsageSpec, PersonUsage, UsageSample};
 pub use model::{
     AccessLevel, Approvers, DataClassification, Model, ModelRole, ModelSpec, RoleKind, RoleRef,
     Serving, ServingProtocol,
 };
+pub use model_usage::{ModelUsage, ModelUsageSpec, PersonUsage, UsageSample};
 
 use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
 use kube::CustomResourceExt;

@@ -87,6 +87,9 @@ pub struct ServeArgs {
 
     #[command(flatten)]
     pub limits: LimitArgs,
+
+    #[command(flatten)]
+    pub models: crate::server::models::settings::ModelCallArgs,
 }
 
 impl ServeArgs {

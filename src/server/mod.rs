@@ -14,6 +14,7 @@ pub mod leader;
 pub mod limits;
 pub mod logs;
 pub mod metrics;
+pub mod models;
 pub mod oversight;
 pub mod probes;
 pub mod reports;

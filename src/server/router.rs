@@ -48,6 +48,7 @@ pub fn build_router(state: AppState) -> Router {
         .merge(cli_login_routes())
         .merge(super::logs::log_routes())
         .merge(super::exports::export_routes())
+        .merge(super::models::routes::model_call_routes())
         .leptos_routes_with_context(&state, routes, security_headers::provide_page_nonce, {
             let options = state.leptos_options.clone();
             move || shell(options.clone())

@@ -96,6 +96,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         cluster_cache,
         limits: Arc::new(Limits::from_args(&args.limits)),
         usage,
+        calls: super::models::ModelCalls::from_args(args.models.clone()),
     };
     let app = build_router(state);
     let metrics_task = match args.metrics_listen {

@@ -11,6 +11,7 @@ use super::cluster_cache::ClusterCache;
 use super::health::Readiness;
 use super::kube::KubeAccess;
 use super::limits::Limits;
+use super::models::ModelCalls;
 use super::usage::recorder::Recorder;
 
 /// One value handed to axum handlers and, through context, to server
@@ -31,6 +32,8 @@ pub struct AppState {
     pub limits: Arc<Limits>,
     /// Where each use of a model is recorded.
     pub usage: Recorder,
+    /// Calling models through the portal.
+    pub calls: Arc<ModelCalls>,
 }
 
 /// The session key, for the private cookie jar.

@@ -35,6 +35,10 @@ pub enum ErrorKind {
     Unavailable,
     /// Anything else, including a request the browser could not send: 500.
     Failed,
+    /// A model called through the portal failed or could not be reached: 502.
+    BadGateway,
+    /// A model called through the portal did not answer in time: 504.
+    GatewayTimeout,
 }
 
 impl ErrorKind {
@@ -50,6 +54,8 @@ impl ErrorKind {
             ErrorKind::TooMany => 429,
             ErrorKind::Unavailable => 503,
             ErrorKind::Failed => 500,
+            ErrorKind::BadGateway => 502,
+            ErrorKind::GatewayTimeout => 504,
         }
     }
 }

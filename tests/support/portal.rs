@@ -108,6 +108,7 @@ pub fn app_state_with_audit(
         cluster_cache: Arc::new(ClusterCache::new(kube.portal().clone())),
         limits: Default::default(),
         usage: aigov::server::usage::recorder::Recorder::channel().0,
+        calls: Default::default(),
         kube,
         access,
     }

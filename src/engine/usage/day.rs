@@ -32,7 +32,11 @@ pub fn empty(model: &str, day: &str) -> ModelUsageSpec {
 /// Adds `used` to `record`.
 pub fn add(record: &mut ModelUsageSpec, used: &Use) {
     record.calls += 1;
-    if record.last_used.as_ref().is_none_or(|last| last.0 < used.at) {
+    if record
+        .last_used
+        .as_ref()
+        .is_none_or(|last| last.0 < used.at)
+    {
         record.last_used = Some(Time(used.at));
     }
     if let Some(text) = &used.sample {
@@ -42,7 +46,9 @@ pub fn add(record: &mut ModelUsageSpec, used: &Use) {
             status: i32::from(used.status),
             text: text.clone(),
         });
-        record.samples.sort_by_key(|sample| std::cmp::Reverse(sample.at.0));
+        record
+            .samples
+            .sort_by_key(|sample| std::cmp::Reverse(sample.at.0));
         record.samples.truncate(MAX_SAMPLES);
     }
     let index = match record.people.iter().position(|p| p.subject == used.subject) {
@@ -104,7 +110,9 @@ pub fn add(record: &mut ModelUsageSpec, used: &Use) {
         person.grants.insert(0, grant.clone());
         person.grants.truncate(MAX_GRANTS);
     }
-    record.people.sort_by_key(|p| std::cmp::Reverse(p.last_used.0));
+    record
+        .people
+        .sort_by_key(|p| std::cmp::Reverse(p.last_used.0));
 }
 
 /// Adds every use of `more` (already recorded elsewhere, e.g. this
@@ -143,20 +151,38 @@ mod tests {
     fn a_day_is_the_utc_date() {
         let at: Timestamp = "2026-12-06T23:59:59Z".parse().unwrap();
         assert_eq!(day_of(at), "2026-12-06");
-        assert_eq!(record_name("fraud-scorer", "2026-12-06"), "fraud-scorer.2026-12-06");
+        assert_eq!(
+            record_name("fraud-scorer", "2026-12-06"),
+            "fraud-scorer.2026-12-06"
+        );
     }
 
     #[test]
     fn uses_are_counted_per_person_outcome_and_channel() {
         let mut record = empty("fraud-scorer", "2026-12-06");
-        add(&mut record, &used("oidc:alice", 1, Outcome::Answered, Channel::Portal));
-        add(&mut record, &used("oidc:alice", 5, Outcome::Refused, Channel::ServiceProxy));
-        add(&mut record, &used("oidc:bob", 3, Outcome::Failed, Channel::PodLogs));
+        add(
+            &mut record,
+            &used("oidc:alice", 1, Outcome::Answered, Channel::Portal),
+        );
+        add(
+            &mut record,
+            &used("oidc:alice", 5, Outcome::Refused, Channel::ServiceProxy),
+        );
+        add(
+            &mut record,
+            &used("oidc:bob", 3, Outcome::Failed, Channel::PodLogs),
+        );
         assert_eq!(record.calls, 3);
-        assert_eq!(record.last_used.as_ref().unwrap().0.as_second(), 1_765_000_005);
+        assert_eq!(
+            record.last_used.as_ref().unwrap().0.as_second(),
+            1_765_000_005
+        );
         let alice = &record.people[0];
         assert_eq!(alice.subject, "oidc:alice", "most recent first");
-        assert_eq!((alice.calls, alice.answered, alice.refused, alice.failed), (2, 1, 1, 0));
+        assert_eq!(
+            (alice.calls, alice.answered, alice.refused, alice.failed),
+            (2, 1, 1, 0)
+        );
         assert_eq!((alice.through_portal, alice.through_service_proxy), (1, 1));
         assert_eq!((alice.latency_ms_total, alice.latency_ms_max), (26, 15));
         assert_eq!(alice.request_bytes, 200);

@@ -105,7 +105,9 @@ fn mask_numbers(text: &str) -> String {
     while i < chars.len() {
         let starts = chars[i].is_ascii_digit()
             || (matches!(chars[i], '+' | '(')
-                && chars.get(i + 1).is_some_and(|c| c.is_ascii_digit() || *c == '('));
+                && chars
+                    .get(i + 1)
+                    .is_some_and(|c| c.is_ascii_digit() || *c == '('));
         if !starts {
             out.push(chars[i]);
             i += 1;
@@ -122,7 +124,10 @@ fn mask_numbers(text: &str) -> String {
                 last_digit = end;
             } else if matches!(c, ' ' | '-') {
                 // A separator counts only between digits.
-                if !chars.get(end + 1).is_some_and(|n| n.is_ascii_digit() || matches!(n, '(' | ' ' | '-')) {
+                if !chars
+                    .get(end + 1)
+                    .is_some_and(|n| n.is_ascii_digit() || matches!(n, '(' | ' ' | '-'))
+                {
                     break;
                 }
             } else if matches!(c, '+' | '(' | ')' | '.') {
@@ -161,7 +166,10 @@ mod tests {
             mask("write to alice.smith+ai@example.co.uk. Thanks"),
             "write to [email]. Thanks"
         );
-        assert_eq!(mask("{\"to\":\"bob@corp.example\"}"), "{\"to\":\"[email]\"}");
+        assert_eq!(
+            mask("{\"to\":\"bob@corp.example\"}"),
+            "{\"to\":\"[email]\"}"
+        );
         // Not an address: no domain, or nothing before the @.
         assert_eq!(mask("@home and me@localhost"), "@home and me@localhost");
     }

@@ -109,8 +109,10 @@ pub async fn limit_changes(
         Method::GET | Method::HEAD | Method::OPTIONS
     );
     let path = request.uri().path();
+    // Model calls have a rate of their own (`--model-calls-per-minute`).
     if !reads
         && !path.starts_with("/api/")
+        && !path.ends_with("/invoke")
         && let Some(CurrentSession(session)) = request.extensions().get::<CurrentSession>()
         && let Err(throttled) = limits.actions.check(&session.user.username)
     {

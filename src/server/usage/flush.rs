@@ -69,10 +69,7 @@ pub async fn add_to_day(
                 let mut record = ModelUsage::new(&name, spec);
                 record.metadata.labels = Some(
                     [
-                        (
-                            crate::crd::labels::MODEL.to_owned(),
-                            model.to_owned(),
-                        ),
+                        (crate::crd::labels::MODEL.to_owned(), model.to_owned()),
                         (
                             crate::crd::labels::MANAGED_BY.to_owned(),
                             crate::crd::labels::MANAGER.to_owned(),

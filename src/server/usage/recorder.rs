@@ -106,13 +106,21 @@ impl Recorder {
             pending.1 += 1;
             pending
                 .0
-                .entry((used.namespace.clone(), used.model.clone(), day::day_of(used.at)))
+                .entry((
+                    used.namespace.clone(),
+                    used.model.clone(),
+                    day::day_of(used.at),
+                ))
                 .or_default()
                 .push(used.clone());
         }
         super::metrics::counted(&labels);
         if let Some(log) = &self.book.log {
-            log.append(line(&used), &format!("{}/{}", used.namespace, used.model), "used");
+            log.append(
+                line(&used),
+                &format!("{}/{}", used.namespace, used.model),
+                "used",
+            );
         }
         if let Some(tap) = &self.tap {
             let _ = tap.try_send(used);
