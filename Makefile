@@ -15,7 +15,7 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
 DEV_DIR := .dev
 
-.PHONY: help setup stack dev build dist dist-test test lint fmt unit idp-test e2e down clean
+.PHONY: help setup stack dev build dist dist-test test lint fmt unit idp-test model-test e2e down clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -23,10 +23,11 @@ help: ## List the targets
 setup: ## Install the tools a fresh machine lacks (idempotent)
 	@scripts/setup.sh
 
-stack: setup ## Start the devcluster and the identity provider; write .dev/env
+stack: setup ## Start the devcluster, the identity provider and the model server; write .dev/env
 	@mkdir -p $(DEV_DIR)
 	scripts/devcluster.sh up
 	scripts/dev-idp.sh up
+	scripts/model-server.sh up
 	scripts/portal-identity.sh
 	scripts/write-dev-env.sh
 
@@ -34,12 +35,14 @@ dev: stack ## The whole local stack, and the portal at http://127.0.0.1:3000 wit
 	@echo
 	@echo "aigov:             http://127.0.0.1:3000"
 	@echo "identity provider: $$(. $(DEV_DIR)/idp.env && echo $$AIGOV_IDP_URL) (CA: $(DEV_DIR)/idp/ca.pem)"
+	@echo "model server:      $$(. $(DEV_DIR)/model-server.env && echo $$AIGOV_MODEL_SERVER_URL)/v1/models"
 	@echo "demo logins:       alice/alice bob/bob carol/carol dave/dave erin/erin"
 	@echo "cluster:           export KUBECONFIG=$(CURDIR)/$(DEV_DIR)/kubeconfig   (all settings: $(DEV_DIR)/env)"
 	@echo
 	set -a; . $(DEV_DIR)/env; set +a; cargo leptos watch
 
 down: ## Stop the local stack (data is kept)
+	-scripts/model-server.sh down
 	-scripts/dev-idp.sh down
 	-scripts/devcluster.sh down
 
@@ -56,7 +59,7 @@ dist: build ## The container image's file tree in dist/aigov (app/aigov, app/sit
 dist-test: dist stack ## Run the portal from dist/aigov as the image would, and check it serves
 	set -a; . $(DEV_DIR)/env; set +a; scripts/dist-smoke.sh dist/aigov
 
-test: setup lint stack unit idp-test e2e dist-test ## Run every check and test
+test: setup lint stack unit idp-test model-test e2e dist-test ## Run every check and test
 
 fmt: ## Format the code
 	cargo fmt --all
@@ -65,9 +68,15 @@ lint: ## Formatting and clippy for the server and the browser bundle
 	cargo fmt --all -- --check
 	cargo clippy --features ssr --all-targets -- -D warnings
 	cargo clippy --lib --no-default-features --features hydrate --target wasm32-unknown-unknown -- -D warnings
+	cargo clippy -p aigov-model-server --all-targets -- -D warnings
 
 unit: ## Rust unit tests, and integration tests against the devcluster
 	set -a; . $(DEV_DIR)/env; set +a; cargo test --features ssr
+	cargo test -p aigov-model-server
+
+model-test: ## The model server's answers against ones computed independently (Python)
+	cargo build -p aigov-model-server
+	python3 tools/model-server/test/check_answers.py --binary $(CARGO_TARGET_DIR)/debug/aigov-model-server
 
 idp-test: ## Tests of the development identity provider
 	cd tools/dev-idp && npm test

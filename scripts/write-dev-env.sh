@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Writes .dev/env: everything a shell, a test or the portal needs to use the
-# local stack (portal URL, identity provider, devcluster kubeconfigs).
+# local stack (portal URL, identity provider, devcluster kubeconfigs, the
+# model server).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 dev="${AIGOV_DEV_DIR:-$root/.dev}"
@@ -10,6 +11,11 @@ url="${AIGOV_URL:-http://127.0.0.1:3000}"
   echo "AIGOV_URL='$url'"
   cat "$dev/devcluster.env"
   cat "$dev/idp.env"
+  # The model server (scripts/model-server.sh); in development the portal
+  # forwards calls of models to it.
+  model_server_url="$(sed -n 's/^AIGOV_MODEL_SERVER_URL=//p' "$dev/model-server.env")"
+  echo "AIGOV_MODEL_SERVER_URL='$model_server_url'"
+  echo "AIGOV_MODEL_UPSTREAM='$model_server_url'"
   echo "AIGOV_KUBECONFIG='$dev/portal-kubeconfig'"
   echo "AIGOV_PUBLIC_URL='$url'"
   echo "AIGOV_DEV=true"
