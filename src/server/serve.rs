@@ -84,7 +84,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     tokio::spawn(super::usage::flush::run(
         kube.portal().clone(),
         usage.clone(),
-        super::usage::flush::EVERY,
+        std::time::Duration::from_secs(args.models.usage_flush_seconds),
     ));
     let (flush_client, flush_usage) = (kube.portal().clone(), usage.clone());
     let state = AppState {

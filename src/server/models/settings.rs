@@ -35,6 +35,12 @@ pub struct ModelCallArgs {
     /// The sustained rate of calls one person may make, per minute.
     #[arg(long = "model-calls-per-minute", env = "AIGOV_MODEL_CALLS_PER_MINUTE", default_value_t = NonZeroU32::new(300).expect("non-zero"), value_name = "N")]
     pub calls_per_minute: NonZeroU32,
+
+    /// How often, in seconds, each replica adds the uses it recorded to the
+    /// models' `ModelUsage` records in the cluster (and at shutdown).
+    #[arg(long, env = "AIGOV_USAGE_FLUSH_SECONDS", default_value_t = 60,
+        value_parser = clap::builder::RangedU64ValueParser::<u64>::new().range(1..=3_600), value_name = "SECONDS")]
+    pub usage_flush_seconds: u64,
 }
 
 impl ModelCallArgs {
@@ -55,6 +61,7 @@ impl Default for ModelCallArgs {
             model_answer_limit_kib: 1024,
             call_burst: NonZeroU32::new(30).expect("non-zero"),
             calls_per_minute: NonZeroU32::new(300).expect("non-zero"),
+            usage_flush_seconds: 60,
         }
     }
 }

@@ -15,8 +15,6 @@ use super::recorder::Recorder;
 use crate::crd::{ModelUsage, ModelUsageSpec};
 use crate::engine::usage::{Use, day};
 
-/// How often uses are written.
-pub const EVERY: Duration = Duration::from_secs(60);
 /// How often one record's write is tried again after losing a race.
 const ATTEMPTS: usize = 8;
 
