@@ -40,7 +40,9 @@ func (l *layout) auditWebhookKubeconfig() string {
 func auditListen(p ports) string { return fmt.Sprintf("127.0.0.1:%d", p.AuditWebhook) }
 
 // writeAuditConfig writes the audit policy, the token and the webhook's
-// kubeconfig (the portal's address, plain HTTP on loopback).
+// kubeconfig: the portal's address, over HTTPS with a serving certificate
+// from the devcluster's CA (apiserver-audit-webhook.crt), because the
+// apiserver sends a kubeconfig's credentials only over HTTPS.
 func writeAuditConfig(l *layout, p ports) error {
 	if err := os.MkdirAll(filepath.Dir(l.auditPolicyFile()), 0o755); err != nil {
 		return err
@@ -57,7 +59,8 @@ kind: Config
 clusters:
 - name: aigov-portal
   cluster:
-    server: http://%s/apiserver/audit
+    server: https://%s/apiserver/audit
+    certificate-authority: %s
 users:
 - name: kube-apiserver
   user:
@@ -68,7 +71,7 @@ contexts:
     cluster: aigov-portal
     user: kube-apiserver
 current-context: default
-`, auditListen(p), token)
+`, auditListen(p), filepath.Join(l.pki, "ca.crt"), token)
 	return os.WriteFile(l.auditWebhookKubeconfig(), []byte(kubeconfig), 0o600)
 }
 
@@ -111,5 +114,7 @@ func auditEnv(l *layout, p ports) []string {
 	return []string{
 		"AIGOV_APISERVER_AUDIT_LISTEN=" + auditListen(p),
 		"AIGOV_APISERVER_AUDIT_TOKEN_FILE=" + l.auditTokenFile(),
+		"AIGOV_APISERVER_AUDIT_TLS_CERT_FILE=" + filepath.Join(l.pki, "apiserver-audit-webhook.crt"),
+		"AIGOV_APISERVER_AUDIT_TLS_KEY_FILE=" + filepath.Join(l.pki, "apiserver-audit-webhook.key"),
 	}
 }

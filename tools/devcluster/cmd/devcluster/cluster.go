@@ -575,6 +575,9 @@ func writePKIAndKubeconfigs(l *layout, p ports) error {
 		{"kube-scheduler", "system:kube-scheduler", nil, false, nil},
 		// kwok updates the status of every pod on its fake nodes and their leases.
 		{"kwok", "kwok-controller", []string{"system:masters"}, true, []string{"127.0.0.1", "localhost"}},
+		// The portal's audit webhook listener (the apiserver sends its token
+		// only over HTTPS).
+		{"apiserver-audit-webhook", "aigov-apiserver-audit-webhook", nil, true, []string{"127.0.0.1", "localhost"}},
 	}
 	for _, i := range issues {
 		if err := authority.issue(l.pki, i.name, i.cn, i.orgs, i.server, i.hosts); err != nil {
