@@ -301,6 +301,11 @@ impl RecentIds {
         }
     }
 
+    /// Whether `id` was seen lately (without remembering it).
+    pub fn contains(&self, id: &str) -> bool {
+        self.known.contains(id)
+    }
+
     /// Whether `id` was seen before; remembers it if not.
     pub fn seen(&mut self, id: &str) -> bool {
         if self.known.contains(id) {

@@ -2,4 +2,5 @@
 //! use the apiserver reports in its audit events, recorded as
 //! [`crate::engine::usage::Use`].
 
+pub mod apiserver_audit;
 pub mod recorder;
