@@ -35,10 +35,7 @@ fn env(name: &str) -> String {
 }
 
 /// A receiver with the portal's own identity, and the recorder's receiving end.
-async fn receiver(
-    token: &str,
-    bounds: AuditBounds,
-) -> (Arc<AuditReceiver>, mpsc::Receiver<Use>) {
+async fn receiver(token: &str, bounds: AuditBounds) -> (Arc<AuditReceiver>, mpsc::Receiver<Use>) {
     let kube = support::portal::portal_access().await;
     let (recorder, uses) = Recorder::channel();
     let receiver = AuditReceiver::new(token.to_owned(), kube.portal().clone(), recorder, bounds);
@@ -59,7 +56,10 @@ const TOKEN: &str = "0123456789abcdef0123456789abcdef-the-apiserver";
 
 /// The next use within `timeout`, if any.
 async fn next_use(uses: &mut mpsc::Receiver<Use>, timeout: Duration) -> Option<Use> {
-    tokio::time::timeout(timeout, uses.recv()).await.ok().flatten()
+    tokio::time::timeout(timeout, uses.recv())
+        .await
+        .ok()
+        .flatten()
 }
 
 /// A model named `name` in the namespace (its Service has the same name),
@@ -181,11 +181,15 @@ async fn calls_through_the_apiserver_and_its_pod_logs_are_recorded_as_use() {
     // Reading the model's pod's logs, as alice.
     let pods = kube::Api::<Pod>::namespaced(alice.clone(), &namespace.name);
     let pod_name = format!("{name}-0");
-    support::wait_until(Duration::from_secs(60), "the pod's log to be readable", || {
-        let pods = pods.clone();
-        let pod_name = pod_name.clone();
-        async move { pods.logs(&pod_name, &LogParams::default()).await.ok() }
-    })
+    support::wait_until(
+        Duration::from_secs(60),
+        "the pod's log to be readable",
+        || {
+            let pods = pods.clone();
+            let pod_name = pod_name.clone();
+            async move { pods.logs(&pod_name, &LogParams::default()).await.ok() }
+        },
+    )
     .await;
     let read = wait_for_use(&mut uses, &namespace.name, Channel::PodLogs).await;
     assert_eq!(read.model, name);
@@ -202,7 +206,9 @@ async fn wait_for_use(uses: &mut mpsc::Receiver<Use>, namespace: &str, channel: 
         let Some(used) = next_use(uses, left).await else {
             panic!("no use of {channel:?} in {namespace} recorded within 60 s");
         };
-        if used.namespace == namespace && used.channel == channel && used.outcome != Outcome::Refused
+        if used.namespace == namespace
+            && used.channel == channel
+            && used.outcome != Outcome::Refused
         {
             return used;
         }
@@ -251,7 +257,12 @@ async fn outsiders_are_refused_without_being_told_why() {
         .unwrap();
     assert_eq!(response.status(), 200);
     let other_path = url.replace(PATH, "/metrics");
-    let response = http.get(&other_path).bearer_auth(TOKEN).send().await.unwrap();
+    let response = http
+        .get(&other_path)
+        .bearer_auth(TOKEN)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), 404);
 }
 
@@ -316,7 +327,10 @@ async fn a_flood_of_batches_is_slowed_down() {
         statuses.push(response.status().as_u16());
     }
     assert_eq!(&statuses[..5], &[200; 5], "{statuses:?}");
-    assert!(statuses.iter().filter(|s| **s == 429).count() >= 10, "{statuses:?}");
+    assert!(
+        statuses.iter().filter(|s| **s == 429).count() >= 10,
+        "{statuses:?}"
+    );
     assert_eq!(retry_after.unwrap(), "1");
 }
 

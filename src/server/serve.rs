@@ -156,9 +156,10 @@ async fn serve_apiserver_audit(
 ) -> anyhow::Result<Option<tokio::task::JoinHandle<()>>> {
     use super::usage::apiserver_audit::{self, AuditBounds, AuditReceiver, args::read_token};
     let audit = &args.apiserver_audit;
-    let (Some(addr), Some(token_file)) =
-        (audit.apiserver_audit_listen, &audit.apiserver_audit_token_file)
-    else {
+    let (Some(addr), Some(token_file)) = (
+        audit.apiserver_audit_listen,
+        &audit.apiserver_audit_token_file,
+    ) else {
         tracing::info!(
             "no apiserver audit listener (--apiserver-audit-listen): use through the apiserver's service proxy and pod logs is not recorded"
         );

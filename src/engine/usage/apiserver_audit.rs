@@ -94,7 +94,10 @@ pub struct ResponseStatus {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Target<'a> {
     /// `services/proxy` on this Service (its bare name) in this namespace.
-    Service { namespace: &'a str, service: &'a str },
+    Service {
+        namespace: &'a str,
+        service: &'a str,
+    },
     /// `pods/log` of this pod in this namespace.
     PodLog { namespace: &'a str, pod: &'a str },
 }

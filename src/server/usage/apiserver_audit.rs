@@ -99,7 +99,9 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 
 /// The listener's only route.
 pub fn router(receiver: Arc<AuditReceiver>) -> Router {
-    Router::new().route(PATH, post(receive)).with_state(receiver)
+    Router::new()
+        .route(PATH, post(receive))
+        .with_state(receiver)
 }
 
 /// Serves [`router`] on `addr` (HTTPS when `tls` is given) until the

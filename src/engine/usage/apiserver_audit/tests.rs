@@ -139,7 +139,9 @@ fn a_service_name_may_carry_a_scheme_and_a_port() {
     assert_eq!(service_name("a:b:c:d"), None);
     assert_eq!(service_name(":8080"), None);
     assert_eq!(service_name(""), None);
-    let found = uses_of(&[event(json!({"objectRef": {"name": "https:fraud-scorer:9090"}}))]);
+    let found = uses_of(&[event(
+        json!({"objectRef": {"name": "https:fraud-scorer:9090"}}),
+    )]);
     assert_eq!(found[0].model, "fraud-scorer");
 }
 
