@@ -6,6 +6,17 @@ const port = Number(process.env.AIGOV_E2E_PORT ?? "3100");
 const baseURL = `http://127.0.0.1:${port}`;
 const binary = process.env.AIGOV_E2E_BINARY ?? "../target/debug/aigov";
 const siteRoot = process.env.AIGOV_E2E_SITE_ROOT ?? "../target/site";
+// The apiserver's audit webhook listener (flags of `aigov serve`), from
+// the devcluster's env when it names them.
+const apiserverAuditFlags = [
+  ["--apiserver-audit-listen", process.env.AIGOV_APISERVER_AUDIT_LISTEN],
+  ["--apiserver-audit-token-file", process.env.AIGOV_APISERVER_AUDIT_TOKEN_FILE],
+  ["--apiserver-audit-tls-cert-file", process.env.AIGOV_APISERVER_AUDIT_TLS_CERT_FILE],
+  ["--apiserver-audit-tls-key-file", process.env.AIGOV_APISERVER_AUDIT_TLS_KEY_FILE],
+]
+  .filter(([, value]) => value)
+  .map(([flag, value]) => ` ${flag} ${value}`)
+  .join("");
 
 export default defineConfig({
   testDir: "./tests",
@@ -47,7 +58,9 @@ export default defineConfig({
     // the suite from tripping the limit its own tests check elsewhere; for
     // the same reason the cap on one person's open requests is raised (the
     // Rust tests check it).
-    command: `${binary} serve --listen 127.0.0.1:${port} --site-root ${siteRoot} --action-burst 200 --max-open-requests 100`,
+    // When the devcluster's env names them, the portal also receives the
+    // apiserver's audit events (use through the service proxy and pod logs).
+    command: `${binary} serve --listen 127.0.0.1:${port} --site-root ${siteRoot} --action-burst 200 --max-open-requests 100${apiserverAuditFlags}`,
     url: `${baseURL}/healthz`,
     reuseExistingServer: false,
     timeout: 60_000,

@@ -95,7 +95,8 @@ write_env() {
   local bin
   bin="$(build)"
   {
-    echo "KUBECONFIG=$dev_dir/kubeconfig"
+    # KUBECONFIG, and where the portal receives the apiserver's audit events.
+    "$bin/devcluster" env --dir "$dev_dir"
     echo "DEVCLUSTER_BIN_DIR=$bin"
   } >"$dev_dir/devcluster.env.tmp"
   mv "$dev_dir/devcluster.env.tmp" "$dev_dir/devcluster.env"

@@ -10,6 +10,7 @@ use super::auth::config::AuthArgs;
 use super::kube::KubeArgs;
 use super::limits::LimitArgs;
 use super::reports::args::ReportArgs;
+use super::usage::apiserver_audit::ApiserverAuditArgs;
 
 /// How log lines are written.
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -90,6 +91,9 @@ pub struct ServeArgs {
 
     #[command(flatten)]
     pub models: crate::server::models::settings::ModelCallArgs,
+
+    #[command(flatten)]
+    pub apiserver_audit: ApiserverAuditArgs,
 }
 
 impl ServeArgs {

@@ -98,6 +98,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         usage,
         calls: super::models::ModelCalls::from_args(args.models.clone()),
     };
+    let audit_task = serve_apiserver_audit(&args, &state).await?;
     let app = build_router(state);
     let metrics_task = match args.metrics_listen {
         Some(metrics_addr) => Some(serve_metrics(metrics_addr).await?),
@@ -133,7 +134,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         .with_graceful_shutdown(shutdown)
         .await
         .context("serving HTTP")?;
-    if let Some(task) = metrics_task {
+    for task in [metrics_task, audit_task].into_iter().flatten() {
         task.abort();
     }
     // Uses recorded since the last write go to the cluster before the end.
@@ -160,6 +161,34 @@ async fn serve_metrics(addr: std::net::SocketAddr) -> anyhow::Result<tokio::task
             tracing::error!(%error, "the metrics listener stopped");
         }
     }))
+}
+
+/// Starts the listener for the kube-apiserver's audit events when
+/// `--apiserver-audit-listen` is set (then `--apiserver-audit-token-file`
+/// is too: clap requires it).
+async fn serve_apiserver_audit(
+    args: &ServeArgs,
+    state: &AppState,
+) -> anyhow::Result<Option<tokio::task::JoinHandle<()>>> {
+    use super::usage::apiserver_audit::{self, AuditBounds, AuditReceiver, args::read_token};
+    let audit = &args.apiserver_audit;
+    let (Some(addr), Some(token_file)) = (
+        audit.apiserver_audit_listen,
+        &audit.apiserver_audit_token_file,
+    ) else {
+        tracing::info!(
+            "no apiserver audit listener (--apiserver-audit-listen): use through the apiserver's service proxy and pod logs is not recorded"
+        );
+        return Ok(None);
+    };
+    let receiver = AuditReceiver::new(
+        read_token(token_file)?,
+        state.kube.portal().clone(),
+        state.usage.clone(),
+        AuditBounds::default(),
+    );
+    let (_, task) = apiserver_audit::serve(addr, audit.tls().as_ref(), receiver).await?;
+    Ok(Some(task))
 }
 
 /// This replica's name for leader election and Events: the pod name in a

@@ -77,6 +77,10 @@ impl RunningPortal {
             // No compliance report passes: a pass covers every namespace and
             // would rewrite or remove reports other tests create in theirs.
             .env("AIGOV_REPORT_INTERVAL", "0")
+            // Many portals run at once: none takes the one address where
+            // the devcluster's apiserver posts its audit events (the test
+            // of that webhook listens there itself).
+            .env_remove("AIGOV_APISERVER_AUDIT_LISTEN")
             .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(Stdio::null())

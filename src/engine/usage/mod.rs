@@ -2,6 +2,8 @@
 //! service proxy, or one read of a model's pod logs, as plain data. The
 //! server records each [`Use`] (`server::usage`); the pages summarise them.
 
+pub mod apiserver_audit;
+
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 

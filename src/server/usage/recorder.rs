@@ -90,8 +90,12 @@ impl Recorder {
     /// Records one use; returns `false` when it was not (its id was seen
     /// before, or too many wait to be written).
     pub fn record(&self, used: Use) -> bool {
+        // One audit event may be the use of several models (a pod several
+        // select): the id counts once per model.
         if let Some(id) = &used.id
-            && !self.book.first_sight(id)
+            && !self
+                .book
+                .first_sight(&format!("{}/{}/{id}", used.namespace, used.model))
         {
             return false;
         }

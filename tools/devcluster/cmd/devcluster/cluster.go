@@ -32,19 +32,26 @@ type ports struct {
 	Controller int `json:"controllerManager"`
 	Scheduler  int `json:"scheduler"`
 	Kwok       int `json:"kwok"`
+	// Not a devcluster process: where the portal listens for the
+	// apiserver's audit events (aigov serve --apiserver-audit-listen).
+	AuditWebhook int `json:"auditWebhook"`
 }
 
 const defaultPortBase = 27000
 
+// The portal's audit webhook listens on base+446 (see audit.go).
+const auditWebhookOffset = 446
+
 func portsFrom(base int) ports {
 	return ports{
-		Base:       base,
-		APIServer:  base + 443,
-		EtcdClient: base + 379,
-		EtcdPeer:   base + 380,
-		Controller: base + 257,
-		Scheduler:  base + 259,
-		Kwok:       base + 250,
+		Base:         base,
+		APIServer:    base + 443,
+		EtcdClient:   base + 379,
+		EtcdPeer:     base + 380,
+		Controller:   base + 257,
+		Scheduler:    base + 259,
+		Kwok:         base + 250,
+		AuditWebhook: base + auditWebhookOffset,
 	}
 }
 
@@ -104,6 +111,9 @@ func (l *layout) savePorts(p ports) error {
 func (l *layout) loadPorts() ports {
 	var p ports
 	if b, err := os.ReadFile(filepath.Join(l.state, "ports.json")); err == nil && json.Unmarshal(b, &p) == nil && p.APIServer != 0 {
+		if p.AuditWebhook == 0 { // remembered before the audit webhook existed
+			p.AuditWebhook = p.Base + auditWebhookOffset
+		}
 		return p
 	}
 	return defaultPorts
@@ -133,7 +143,7 @@ func components(l *layout, p ports) []component {
 		{
 			name:   "kube-apiserver",
 			binary: "kube-apiserver",
-			args: []string{
+			args: append([]string{
 				"--etcd-servers=" + fmt.Sprintf("http://127.0.0.1:%d", p.EtcdClient),
 				"--bind-address=127.0.0.1",
 				"--advertise-address=127.0.0.1",
@@ -155,7 +165,7 @@ func components(l *layout, p ports) []component {
 				"--profiling=false",
 				"--event-ttl=2h",
 				"--v=1",
-			},
+			}, auditArgs(l)...),
 			port:   p.APIServer,
 			health: fmt.Sprintf("https://127.0.0.1:%d/readyz", p.APIServer),
 		},
@@ -490,6 +500,9 @@ func cmdUp(args []string) error {
 	if err := writeKwokConfig(l); err != nil {
 		return err
 	}
+	if err := writeAuditConfig(l, p); err != nil {
+		return fmt.Errorf("audit webhook: %w", err)
+	}
 
 	started := time.Now()
 	startOne := func(c component) error {
@@ -562,6 +575,9 @@ func writePKIAndKubeconfigs(l *layout, p ports) error {
 		{"kube-scheduler", "system:kube-scheduler", nil, false, nil},
 		// kwok updates the status of every pod on its fake nodes and their leases.
 		{"kwok", "kwok-controller", []string{"system:masters"}, true, []string{"127.0.0.1", "localhost"}},
+		// The portal's audit webhook listener (the apiserver sends its token
+		// only over HTTPS).
+		{"apiserver-audit-webhook", "aigov-apiserver-audit-webhook", nil, true, []string{"127.0.0.1", "localhost"}},
 	}
 	for _, i := range issues {
 		if err := authority.issue(l.pki, i.name, i.cn, i.orgs, i.server, i.hosts); err != nil {
@@ -704,6 +720,9 @@ func cmdEnv(args []string) error {
 		return err
 	}
 	fmt.Printf("KUBECONFIG=%s\n", l.kubeconfig)
+	for _, line := range auditEnv(l, l.loadPorts()) {
+		fmt.Println(line)
+	}
 	return nil
 }
 

@@ -28,7 +28,8 @@ Usage:
   devcluster seed [--dir .dev]          apply the demo data (idempotent)
   devcluster log-append [--dir .dev] [--stderr] [--previous] NS POD CONTAINER [LINE...]
         append lines (arguments, or stdin) to a pod container's log
-  devcluster env [--dir .dev]           print KUBECONFIG=... for the running cluster
+  devcluster env [--dir .dev]           print KUBECONFIG=... and AIGOV_APISERVER_AUDIT_*=...
+        (where the portal receives the apiserver's audit events)
 `)
 }
 
