@@ -11,6 +11,7 @@ pub mod cluster_filter;
 pub mod cluster_grants;
 pub mod error;
 pub mod logs;
+pub mod model_workloads;
 pub mod namespace;
 pub mod policy_reports;
 pub mod time_words;
