@@ -1,6 +1,7 @@
 //! The model itself on its page: its workloads, their compliance, who may
 //! reach them, who holds a grant now. Loaded apart from the model's
-//! metadata, so that the page never waits for the namespace's objects.
+//! metadata: in the browser the section loads on its own while the rest of
+//! the page is shown, and its failure is its own, never the page's.
 
 use leptos::prelude::*;
 
