@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 use aigov::crd::{Decision, ModelUsage, Phase};
 use aigov::server::access::service::{self, NewRequest};
 use kube::ResourceExt;
-use serde_json::{Value, json};
+use serde_json::Value;
 use support::models::create_served_model;
 use support::portal::{app_state, session};
 use support::running_portal::RunningPortal;

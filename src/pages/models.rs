@@ -10,6 +10,7 @@ use crate::components::access::badges::ClassificationBadge;
 use crate::components::access::live::LiveRefresh;
 use crate::components::access::model::{LevelList, ModelCard, MyAccessLine};
 use crate::components::access::request_form::RequestForm;
+use crate::components::model_workloads::ModelWorkloadsSection;
 use crate::components::notice::{LoadFailed, Notice, Tone};
 use crate::components::page_header::PageHeader;
 use crate::wire::access::{ModelCatalog, ModelDetail, count};
@@ -201,6 +202,7 @@ fn ModelPage(detail: ModelDetail) -> impl IntoView {
             <h2 id="request-heading">"Request access"</h2>
             <RequestForm detail/>
         </section>
+        <ModelWorkloadsSection namespace=model.namespace.clone() name=model.name.clone()/>
     }
 }
 

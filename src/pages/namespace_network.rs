@@ -4,13 +4,15 @@
 mod picture;
 
 use leptos::prelude::*;
-use leptos_router::components::{A, Form};
+use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
 use self::picture::ConnectivityPicture;
 use crate::api::namespaces::network::namespace_network;
+pub use crate::components::namespace_access::LeftOut;
+use crate::components::namespace_access::NamespaceAccessNotice;
 use crate::components::namespace_tabs::{NamespaceTabs, namespace_param};
-use crate::components::notice::{LoadFailed, Notice, Tone};
+use crate::components::notice::{LoadFailed, Notice};
 use crate::components::page_header::PageHeader;
 use crate::wire::namespace::{
     DefaultDeny, NamespaceRead, NetworkView, PolicyView, ReachAnswer, ReachQuestion, SideVerdict,
@@ -63,24 +65,7 @@ pub fn NamespaceNoAccess(message: String) -> impl IntoView {
     if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
         response.set_status(axum::http::StatusCode::FORBIDDEN);
     }
-    view! {
-        <Notice title="You don't have access to this namespace" tone=Tone::Warning>
-            <p data-testid="namespace-no-access">{message}</p>
-            <p>"To request access, open the " <A href="/models">"Models"</A> " page and request a level of one of this namespace's models."</p>
-        </Notice>
-    }
-}
-
-/// Kinds the person may not list, and so were left out.
-#[component]
-pub fn LeftOut(kinds: Vec<String>) -> impl IntoView {
-    (!kinds.is_empty()).then(|| {
-        view! {
-            <Notice title="Part of this namespace is hidden from you">
-                <p>{format!("You may not list {} here, so they are left out of this view.", kinds.join(", "))}</p>
-            </Notice>
-        }
-    })
+    view! { <NamespaceAccessNotice message/> }
 }
 
 #[component]

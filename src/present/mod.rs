@@ -5,5 +5,6 @@
 pub mod access;
 pub mod compliance;
 pub mod logs;
+pub mod model_workloads;
 pub mod network;
 pub mod trend;

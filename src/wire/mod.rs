@@ -12,6 +12,7 @@ pub mod cluster_grants;
 pub mod error;
 pub mod logs;
 pub mod model_calls;
+pub mod model_workloads;
 pub mod namespace;
 pub mod policy_reports;
 pub mod time_words;

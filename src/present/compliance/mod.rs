@@ -4,7 +4,7 @@
 
 pub mod assessment;
 
-use crate::engine::compliance::{Config, assess};
+use crate::engine::compliance::{Config, WorkloadReport, assess};
 use crate::engine::objects::KubeObject;
 use crate::wire::namespace::{CheckRow, ComplianceView, WorkloadCompliance};
 
@@ -34,25 +34,30 @@ pub fn compliance_view(
             .workloads
             .into_iter()
             .filter(|w| w.namespace == namespace)
-            .map(|w| WorkloadCompliance {
-                kind: w.kind,
-                name: w.name,
-                pod_security: w.pod_security.level.as_str().to_owned(),
-                score: w.score,
-                checks: w
-                    .checks
-                    .into_iter()
-                    .map(|c| CheckRow {
-                        id: c.id,
-                        passed: c.passed,
-                        severity: c.severity.as_str().to_owned(),
-                        message: c.message,
-                        remediation: c.remediation,
-                    })
-                    .collect(),
-            })
+            .map(workload_compliance)
             .collect(),
         check_ids,
         left_out,
+    }
+}
+
+/// One workload's report as the compliance page shows it.
+pub fn workload_compliance(report: WorkloadReport) -> WorkloadCompliance {
+    WorkloadCompliance {
+        kind: report.kind,
+        name: report.name,
+        pod_security: report.pod_security.level.as_str().to_owned(),
+        score: report.score,
+        checks: report
+            .checks
+            .into_iter()
+            .map(|c| CheckRow {
+                id: c.id,
+                passed: c.passed,
+                severity: c.severity.as_str().to_owned(),
+                message: c.message,
+                remediation: c.remediation,
+            })
+            .collect(),
     }
 }

@@ -76,7 +76,8 @@ fn pods(selector: &LabelSelector, everything: &str) -> String {
     }
 }
 
-fn peers(peers: Option<&[NetworkPolicyPeer]>) -> String {
+/// Whom a rule's `from` or `to` names.
+pub fn peers(peers: Option<&[NetworkPolicyPeer]>) -> String {
     match peers {
         None | Some([]) => "anywhere (every pod and every address)".to_owned(),
         Some(list) => list.iter().map(peer).collect::<Vec<_>>().join(", or "),
@@ -109,7 +110,8 @@ fn peer(peer: &NetworkPolicyPeer) -> String {
     }
 }
 
-fn ports(ports: Option<&[NetworkPolicyPort]>) -> String {
+/// Which ports a rule names.
+pub fn ports(ports: Option<&[NetworkPolicyPort]>) -> String {
     match ports {
         None | Some([]) => "any port".to_owned(),
         Some(list) => list.iter().map(port).collect::<Vec<_>>().join(", "),

@@ -26,6 +26,19 @@ pub enum View {
     Network,
     /// LimitRanges and ResourceQuotas.
     Compliance,
+    /// Both: a model's workloads with their compliance and who may reach
+    /// them.
+    Model,
+}
+
+impl View {
+    fn reads_policies(self) -> bool {
+        matches!(self, View::Network | View::Model)
+    }
+
+    fn reads_limits(self) -> bool {
+        matches!(self, View::Compliance | View::Model)
+    }
 }
 
 /// Someone reading a namespace: their impersonating client and identity.
@@ -68,19 +81,16 @@ impl Reader<'_> {
             cron_jobs,
             ..Default::default()
         };
-        match view {
-            View::Network => {
-                let (policies, namespace_object) =
-                    futures::try_join!(self.kind(store), self.namespace_object(store))?;
-                objects.network_policies = policies;
-                objects.namespace = namespace_object;
-            }
-            View::Compliance => {
-                let (limit_ranges, quotas) =
-                    futures::try_join!(self.kind(store), self.kind(store))?;
-                objects.limit_ranges = limit_ranges;
-                objects.resource_quotas = quotas;
-            }
+        if view.reads_policies() {
+            let (policies, namespace_object) =
+                futures::try_join!(self.kind(store), self.namespace_object(store))?;
+            objects.network_policies = policies;
+            objects.namespace = namespace_object;
+        }
+        if view.reads_limits() {
+            let (limit_ranges, quotas) = futures::try_join!(self.kind(store), self.kind(store))?;
+            objects.limit_ranges = limit_ranges;
+            objects.resource_quotas = quotas;
         }
         if objects.pods.is_none() {
             return Err(KubeError::Forbidden { what: what() });

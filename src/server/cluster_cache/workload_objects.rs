@@ -129,12 +129,12 @@ impl NamespaceObjects {
             ("jobs", self.jobs.is_none()),
             ("cronjobs", self.cron_jobs.is_none()),
         ];
-        match view {
-            View::Network => kinds.push(("networkpolicies", self.network_policies.is_none())),
-            View::Compliance => {
-                kinds.push(("limitranges", self.limit_ranges.is_none()));
-                kinds.push(("resourcequotas", self.resource_quotas.is_none()));
-            }
+        if matches!(view, View::Network | View::Model) {
+            kinds.push(("networkpolicies", self.network_policies.is_none()));
+        }
+        if matches!(view, View::Compliance | View::Model) {
+            kinds.push(("limitranges", self.limit_ranges.is_none()));
+            kinds.push(("resourcequotas", self.resource_quotas.is_none()));
         }
         kinds
             .into_iter()
