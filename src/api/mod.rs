@@ -8,6 +8,7 @@
 //! `present` or `engine` imports this module.
 
 pub mod access;
+pub mod model_use;
 pub mod model_workloads;
 pub mod models;
 pub mod namespaces;

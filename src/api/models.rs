@@ -34,9 +34,23 @@ pub async fn list_models(
         let permits = ssr::permits(&state, levels).await?;
         let person = service::person(&session);
         let now = jiff::Timestamp::now();
+        let calls = &state.calls;
+        let checked: Vec<&crate::crd::Model> = models.iter().collect();
+        let mut endpoints = crate::server::models::endpoint::states(
+            &calls.http,
+            &calls.settings.model_upstream,
+            &calls.endpoints,
+            &checked,
+        )
+        .await;
         let summaries = models
             .iter()
-            .map(|model| present::model_summary(model, &permits, &requests, &person, now))
+            .map(|model| {
+                let mut summary = present::model_summary(model, &permits, &requests, &person, now);
+                summary.endpoint =
+                    endpoints.remove(&format!("{}/{}", summary.namespace, summary.name));
+                summary
+            })
             .collect();
         Ok(present::catalog(
             summaries,

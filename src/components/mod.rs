@@ -7,6 +7,7 @@ pub mod error_page;
 pub mod layout;
 pub mod logs;
 pub mod managers_only;
+pub mod model_use;
 pub mod model_workloads;
 pub mod namespace_access;
 pub mod namespace_tabs;

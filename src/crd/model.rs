@@ -208,6 +208,11 @@ pub struct Serving {
     /// readiness checks go under `pathPrefix`.
     #[serde(default)]
     pub protocol: ServingProtocol,
+    /// An example of the model's input (JSON), offered by the "Try it"
+    /// panel of the model's page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(max = 4096))]
+    pub example_input: Option<String>,
 }
 
 /// The inference protocols the portal calls models with.

@@ -10,6 +10,7 @@ use crate::components::access::badges::ClassificationBadge;
 use crate::components::access::live::LiveRefresh;
 use crate::components::access::model::{LevelList, ModelCard, MyAccessLine};
 use crate::components::access::request_form::RequestForm;
+use crate::components::model_use::ModelUseSection;
 use crate::components::model_workloads::ModelWorkloadsSection;
 use crate::components::notice::{LoadFailed, Notice, Tone};
 use crate::components::page_header::PageHeader;
@@ -202,6 +203,7 @@ fn ModelPage(detail: ModelDetail) -> impl IntoView {
             <h2 id="request-heading">"Request access"</h2>
             <RequestForm detail/>
         </section>
+        <ModelUseSection namespace=model.namespace.clone() name=model.name.clone()/>
         <ModelWorkloadsSection namespace=model.namespace.clone() name=model.name.clone()/>
     }
 }

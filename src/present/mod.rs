@@ -5,6 +5,7 @@
 pub mod access;
 pub mod compliance;
 pub mod logs;
+pub mod model_use;
 pub mod model_workloads;
 pub mod network;
 pub mod trend;

@@ -109,6 +109,9 @@ pub struct ModelSummary {
     pub my_grants: Vec<GrantBrief>,
     /// The viewer's requests for this model waiting for a decision.
     pub my_pending: Vec<PendingBrief>,
+    /// Whether the model's endpoint answers, as last checked.
+    #[serde(default)]
+    pub endpoint: Option<crate::wire::model_calls::EndpointState>,
 }
 
 /// The catalog page: the models matching the filters, and the choices the

@@ -27,8 +27,16 @@ pub fn ModelCard(model: ModelSummary) -> impl IntoView {
         classification,
         owner_team,
         description,
+        endpoint,
         ..
     } = model;
+    let endpoint = endpoint.map(|endpoint| {
+        view! {
+            <p class="endpoint-line">
+                <crate::components::model_use::EndpointBadge endpoint/>
+            </p>
+        }
+    });
     view! {
         <article class="card model-card" data-testid="model-card" data-model=data_model>
             <header class="model-card-head">
@@ -37,6 +45,7 @@ pub fn ModelCard(model: ModelSummary) -> impl IntoView {
             </header>
             <p class="muted model-ref"><code>{reference}</code> " · team " {owner_team}</p>
             {(!description.is_empty()).then(|| view! { <p class="card-text">{description}</p> })}
+            {endpoint}
             {mine}
             {levels}
             <p class="muted">{terms}</p>

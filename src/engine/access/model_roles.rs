@@ -122,6 +122,7 @@ mod tests {
             port: 8080,
             path_prefix: "/v1/models/fraud-scorer".into(),
             protocol: ServingProtocol::KServeV1,
+            example_input: None,
         });
         spec.access_levels = vec![
             generated("viewer", ModelRole::Viewer),

@@ -128,6 +128,7 @@ pub fn model_summary(
         viewer_may_review: rules::is_approver(spec, person),
         my_grants,
         my_pending,
+        endpoint: None,
     }
 }
 

@@ -239,11 +239,52 @@ fn elapsed_ms(started: Instant) -> u64 {
 
 /// Whether Kubernetes lets the person call `serving`'s Service: `create`
 /// on `services/proxy`, asked as them.
-async fn may_call(
+pub async fn may_call(
     state: &AppState,
     session: &Session,
     namespace: &str,
     serving: &Serving,
+) -> Result<bool, ApiError> {
+    ask(
+        state,
+        session,
+        ResourceAttributes {
+            group: Some(String::new()),
+            resource: Some("services".into()),
+            subresource: Some("proxy".into()),
+            verb: Some("create".into()),
+            namespace: Some(namespace.to_owned()),
+            name: Some(serving.service.clone()),
+            ..ResourceAttributes::default()
+        },
+    )
+    .await
+}
+
+/// Whether Kubernetes lets the person list the ModelUsage records of
+/// `namespace` (everyone's use of its models); `false` when it does not
+/// answer.
+pub async fn may_list_use(state: &AppState, session: &Session, namespace: &str) -> bool {
+    ask(
+        state,
+        session,
+        ResourceAttributes {
+            group: Some(crate::crd::GROUP.to_owned()),
+            resource: Some("modelusages".into()),
+            verb: Some("list".into()),
+            namespace: Some(namespace.to_owned()),
+            ..ResourceAttributes::default()
+        },
+    )
+    .await
+    .unwrap_or(false)
+}
+
+/// A SelfSubjectAccessReview of `attributes`, made as the person.
+async fn ask(
+    state: &AppState,
+    session: &Session,
+    attributes: ResourceAttributes,
 ) -> Result<bool, ApiError> {
     let client = state
         .kube
@@ -251,15 +292,7 @@ async fn may_call(
         .map_err(|error| ApiError::unavailable(error.to_string()))?;
     let review = SelfSubjectAccessReview {
         spec: SelfSubjectAccessReviewSpec {
-            resource_attributes: Some(ResourceAttributes {
-                group: Some(String::new()),
-                resource: Some("services".into()),
-                subresource: Some("proxy".into()),
-                verb: Some("create".into()),
-                namespace: Some(namespace.to_owned()),
-                name: Some(serving.service.clone()),
-                ..ResourceAttributes::default()
-            }),
+            resource_attributes: Some(attributes),
             ..SelfSubjectAccessReviewSpec::default()
         },
         ..SelfSubjectAccessReview::default()

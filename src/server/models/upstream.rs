@@ -27,6 +27,7 @@ mod tests {
             port: 8080,
             path_prefix: "/v1/models/fraud-scorer".into(),
             protocol,
+            example_input: None,
         }
     }
 

@@ -65,6 +65,7 @@ fn serving(service: &str) -> crate::crd::Serving {
         port: 8080,
         path_prefix: "/v1/models/x".into(),
         protocol: crate::crd::ServingProtocol::KServeV1,
+        example_input: None,
     }
 }
 
