@@ -149,6 +149,32 @@ pub fn last_used_by_grant<'a>(
     last
 }
 
+/// Marks each aigov grant in `rows` with when it was last used, and as
+/// unused when it has been held longer than `unused_after` without a use
+/// for that long.
+pub fn mark_use(
+    rows: &mut [crate::wire::cluster_grants::GrantRow],
+    last_used: &HashMap<(String, String), Timestamp>,
+    unused_after: jiff::SignedDuration,
+    now: Timestamp,
+) {
+    for row in rows {
+        let Some(request) = &row.request else {
+            continue;
+        };
+        row.last_used = last_used
+            .get(&(row.namespace.clone(), request.clone()))
+            .copied();
+        let held_long = row
+            .since
+            .is_some_and(|since| now.duration_since(since) > unused_after);
+        let used_lately = row
+            .last_used
+            .is_some_and(|at| now.duration_since(at) <= unused_after);
+        row.unused = held_long && !used_lately;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -233,5 +259,55 @@ mod tests {
         );
         assert!(last.contains_key(&("fraud".to_owned(), "g2".to_owned())));
         assert!(!last.contains_key(&("other".to_owned(), "g1".to_owned())));
+    }
+
+    #[test]
+    fn a_grant_held_long_and_not_used_lately_is_flagged_unused() {
+        use crate::wire::cluster_grants::{GrantRow, GrantSource};
+        let row = |request: &str, since: &str| GrantRow {
+            source: GrantSource::Aigov,
+            subject: "alice".into(),
+            subject_kind: "User".into(),
+            model: "fraud-scorer".into(),
+            model_display_name: String::new(),
+            namespace: "fraud".into(),
+            level: "invoker".into(),
+            role: String::new(),
+            approved_by: Vec::new(),
+            since: Some(since.parse().unwrap()),
+            held_words: None,
+            held_seconds: None,
+            expires_at: None,
+            time_left_seconds: None,
+            time_left_words: None,
+            request: Some(request.into()),
+            role_binding: String::new(),
+            last_used: None,
+            unused: false,
+        };
+        let mut rows = vec![
+            row("old-never-used", "2026-11-01T00:00:00Z"),
+            row("old-used-lately", "2026-11-01T00:00:00Z"),
+            row("old-used-long-ago", "2026-11-01T00:00:00Z"),
+            row("new-never-used", "2026-12-05T00:00:00Z"),
+        ];
+        let mut last = HashMap::new();
+        last.insert(
+            ("fraud".into(), "old-used-lately".into()),
+            "2026-12-04T00:00:00Z".parse().unwrap(),
+        );
+        last.insert(
+            ("fraud".into(), "old-used-long-ago".into()),
+            "2026-11-02T00:00:00Z".parse().unwrap(),
+        );
+        mark_use(
+            &mut rows,
+            &last,
+            jiff::SignedDuration::from_hours(14 * 24),
+            now(),
+        );
+        let flagged: Vec<bool> = rows.iter().map(|r| r.unused).collect();
+        assert_eq!(flagged, [true, false, true, false]);
+        assert!(rows[1].last_used.is_some() && rows[0].last_used.is_none());
     }
 }

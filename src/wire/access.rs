@@ -201,6 +201,10 @@ pub struct RequestSummary {
     pub reviews: Vec<ReviewView>,
     pub role_binding: Option<String>,
     pub actions: RequestActions,
+    /// When the grant was last used to call the model or read its logs
+    /// (none when never, as far as the records go).
+    #[serde(default)]
+    pub last_used: Option<Timestamp>,
 }
 
 /// One change in a request's history.

@@ -56,6 +56,14 @@ pub struct GrantRow {
     /// The AccessRequest (aigov grants).
     pub request: Option<String>,
     pub role_binding: String,
+    /// When the grant was last used to call the model or read its logs
+    /// (aigov grants; none when never, as far as the records go).
+    #[serde(default)]
+    pub last_used: Option<Timestamp>,
+    /// Whether the grant has been held longer than `--unused-grant-days`
+    /// without being used for that long: a candidate to revoke.
+    #[serde(default)]
+    pub unused: bool,
 }
 
 /// A request waiting for reviews.

@@ -50,6 +50,10 @@ pub fn RequestCard(
                 })}
                 {(phase == PhaseView::Active).then(|| view! {
                     <div><dt>"Time left"</dt><dd><TimeLeft words=request.time_left_words.clone() expires_at=request.expires_at/></dd></div>
+                    <div><dt>"Last used"</dt><dd data-testid="last-used">{match request.last_used {
+                        Some(at) => view! { <time datetime=at.to_string()>{at.strftime("%Y-%m-%d %H:%M UTC").to_string()}</time> }.into_any(),
+                        None => view! { <span class="muted">"not yet"</span> }.into_any(),
+                    }}</dd></div>
                 })}
                 {request.extends.clone().map(|grant| view! {
                     <div><dt>"Extends"</dt><dd><A href=format!("/requests/{}/{grant}", request.namespace)>{grant.clone()}</A></dd></div>

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use super::when::{MaybeWhen, When};
+use crate::api::access::reviews::RevokeGrant;
 use crate::wire::cluster_grants::{ApproverTimes, GrantRow, GrantSource, PendingRow};
 
 fn request_href(namespace: &str, request: &str) -> String {
@@ -32,6 +33,7 @@ pub fn GrantTable(
                     <th scope="col">"Approved by"</th>
                     <th scope="col">"Since"</th>
                     <th scope="col">"Expires"</th>
+                    <th scope="col">"Last used"</th>
                 </tr>
             </thead>
             <tbody>
@@ -43,6 +45,7 @@ pub fn GrantTable(
 
 #[component]
 fn GrantLine(row: GrantRow) -> impl IntoView {
+    let last_used = view! { <LastUsed row=row.clone()/> };
     let source = match row.source {
         GrantSource::Aigov => view! { <span class="badge badge-active">"aigov"</span> }.into_any(),
         GrantSource::Outside => view! {
@@ -80,8 +83,43 @@ fn GrantLine(row: GrantRow) -> impl IntoView {
             <td>{approved}</td>
             <td><MaybeWhen at=row.since relative=since_words.unwrap_or_default()/></td>
             <td>{expires}</td>
+            <td>{last_used}</td>
         </tr>
     }
+}
+
+/// When a grant was last used; an unused one is flagged, with its revoke
+/// one click away.
+#[component]
+fn LastUsed(row: GrantRow) -> impl IntoView {
+    let used = match row.last_used {
+        Some(at) => view! { <When at/> }.into_any(),
+        None if row.source == GrantSource::Aigov => {
+            view! { <span class="muted">"never"</span> }.into_any()
+        }
+        None => view! { <span class="muted">"—"</span> }.into_any(),
+    };
+    let revoke = match (row.unused, row.request.clone()) {
+        (true, Some(request)) => {
+            let action = ServerAction::<RevokeGrant>::new();
+            let label = format!("Revoke {}'s unused grant of {}", row.subject, row.model);
+            Some(view! {
+                <span class="unused-grant" data-testid="unused-grant">"unused"</span>
+                <ActionForm action attr:class="inline-form" attr:data-testid="revoke-unused">
+                    <input type="hidden" name="namespace" value=row.namespace.clone()/>
+                    <input type="hidden" name="name" value=request/>
+                    <input type="hidden" name="comment" value="revoked from the access overview: unused"/>
+                    <button type="submit" class="button-small" aria-label=label>"Revoke"</button>
+                </ActionForm>
+                {move || action.value().get().map(|result| match result {
+                    Ok(_) => view! { <span role="status">"Revoked"</span> }.into_any(),
+                    Err(error) => view! { <span role="alert" class="form-error">{error.message}</span> }.into_any(),
+                })}
+            })
+        }
+        _ => None,
+    };
+    view! { {used} {revoke} }
 }
 
 /// Requests waiting for reviews, longest first.

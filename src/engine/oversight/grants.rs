@@ -114,6 +114,8 @@ pub fn aigov_grant(request: &AccessRequest, model: Option<&Model>, now: Timestam
         time_left_words: left.map(rough),
         request: Some(request.name_any()),
         role_binding: status.role_binding.clone().unwrap_or_default(),
+        last_used: None,
+        unused: false,
     }
 }
 
@@ -167,6 +169,8 @@ pub fn outside_grants(bindings: &[RoleBinding], models: &[Model], now: Timestamp
                     time_left_words: None,
                     request: None,
                     role_binding: binding.name_any(),
+                    last_used: None,
+                    unused: false,
                 });
             }
         }

@@ -237,6 +237,7 @@ pub fn request_summary(
                 _ => Vec::new(),
             },
         },
+        last_used: None,
     }
 }
 

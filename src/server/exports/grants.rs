@@ -131,6 +131,8 @@ mod tests {
             time_left_words: None,
             request: None,
             role_binding: "by-hand".into(),
+            last_used: None,
+            unused: false,
         };
         let row = grant_row(&grant);
         assert_eq!(row.len(), GRANT_COLUMNS.len());

@@ -41,6 +41,12 @@ pub struct ModelCallArgs {
     #[arg(long, env = "AIGOV_USAGE_FLUSH_SECONDS", default_value_t = 60,
         value_parser = clap::builder::RangedU64ValueParser::<u64>::new().range(1..=3_600), value_name = "SECONDS")]
     pub usage_flush_seconds: u64,
+
+    /// A grant held longer than this many days without being used for as
+    /// long is flagged as unused on the access overview (`/grants`).
+    #[arg(long, env = "AIGOV_UNUSED_GRANT_DAYS", default_value_t = 14,
+        value_parser = clap::builder::RangedU64ValueParser::<u64>::new().range(1..=3_650), value_name = "DAYS")]
+    pub unused_grant_days: u64,
 }
 
 impl ModelCallArgs {
@@ -62,6 +68,7 @@ impl Default for ModelCallArgs {
             call_burst: NonZeroU32::new(30).expect("non-zero"),
             calls_per_minute: NonZeroU32::new(300).expect("non-zero"),
             usage_flush_seconds: 60,
+            unused_grant_days: 14,
         }
     }
 }

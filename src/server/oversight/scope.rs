@@ -215,5 +215,31 @@ pub async fn cluster_grants(
     );
     overview.limited = visible.limited;
     overview.bindings_hidden = bindings_hidden;
+    mark_use(state, &mut overview);
     Ok(overview)
+}
+
+/// When each grant of the overview was last used, and which are unused
+/// (`--unused-grant-days`), from the model use records and this replica's
+/// uses not yet written.
+fn mark_use(state: &AppState, overview: &mut ClusterGrants) {
+    let records = state.usage.records();
+    let last = crate::present::model_use::last_used_by_grant(
+        records
+            .iter()
+            .map(|r| (r.metadata.namespace.as_deref().unwrap_or_default(), &r.spec)),
+        &state.usage.pending_all(),
+    );
+    let after = jiff::SignedDuration::from_hours(
+        i64::try_from(state.calls.settings.unused_grant_days).unwrap_or(3_650) * 24,
+    );
+    let now = Timestamp::now();
+    for rows in [
+        &mut overview.grants,
+        &mut overview.expiring_day,
+        &mut overview.expiring_week,
+        &mut overview.longest_held,
+    ] {
+        crate::present::model_use::mark_use(rows, &last, after, now);
+    }
 }
