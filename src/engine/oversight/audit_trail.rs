@@ -7,14 +7,14 @@
 use super::pagination::{PER_PAGE, paginate, parse_page};
 use super::records::{Recorded, recorded};
 use super::words::{query_string, rough, seconds_between, with_query};
-use crate::crd::{AccessRecord, AccessRequest};
+use crate::crd::{AccessRecord, AccessRequest, ModelUsageSpec};
 use crate::wire::audit_trail::{
     AuditChoices, AuditEvent, AuditFilterValues, AuditTrail, Pagination,
 };
 use jiff::{SignedDuration, Timestamp};
 
 /// The actions the workflow records, in the order a request lives them.
-pub const KNOWN_ACTIONS: [&str; 13] = [
+pub const KNOWN_ACTIONS: [&str; 14] = [
     "requested",
     "extension-requested",
     "approved",
@@ -28,6 +28,7 @@ pub const KNOWN_ACTIONS: [&str; 13] = [
     "expired",
     "removed",
     "deleted",
+    "used",
 ];
 
 /// The filters, checked.
@@ -176,6 +177,77 @@ pub fn events(requests: &[Recorded]) -> Vec<AuditEvent> {
     events.into_iter().map(|(_, event)| event).collect()
 }
 
+/// `events` and `uses` together, newest first.
+pub fn with_uses(mut events: Vec<AuditEvent>, uses: Vec<AuditEvent>) -> Vec<AuditEvent> {
+    if uses.is_empty() {
+        return events;
+    }
+    events.extend(uses);
+    // Stable: the order among the requests' own events is kept.
+    events.sort_by(|a, b| b.at.cmp(&a.at));
+    events
+}
+
+/// One `used` event per person, model and day of the model use records
+/// (`(namespace, record)`): who used which model, how often and how, under
+/// which grant, at their last use that day. `person_of` names a
+/// Kubernetes subject as people know it.
+pub fn use_events(
+    records: &[(String, ModelUsageSpec)],
+    person_of: impl Fn(&str) -> String,
+) -> Vec<AuditEvent> {
+    let mut events = Vec::new();
+    for (namespace, record) in records {
+        for person in &record.people {
+            let who = person_of(&person.subject);
+            let mut through = Vec::new();
+            if person.through_portal > 0 {
+                through.push(format!("{} through the portal", person.through_portal));
+            }
+            if person.through_service_proxy > 0 {
+                through.push(format!(
+                    "{} through the API server's service proxy",
+                    person.through_service_proxy
+                ));
+            }
+            if person.log_reads > 0 {
+                through.push(format!("{} reads of its pods' logs", person.log_reads));
+            }
+            events.push(AuditEvent {
+                at: person.last_used.0,
+                actor: who.clone(),
+                action: "used".to_owned(),
+                phase: String::new(),
+                requester: who,
+                model: record.model.clone(),
+                namespace: namespace.clone(),
+                level: String::new(),
+                request: person.grants.first().cloned().unwrap_or_default(),
+                comment: format!(
+                    "{} on {} ({} answered, {} refused, {} failed): {}",
+                    count(person.calls, "use", "uses"),
+                    record.day,
+                    person.answered,
+                    person.refused,
+                    person.failed,
+                    through.join(", ")
+                ),
+                request_gone: String::new(),
+                ago: String::new(),
+            });
+        }
+    }
+    events
+}
+
+fn count(n: i64, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
 /// The actions a filter may name: the known ones, then any other that
 /// occurs among `events`.
 pub fn actions(events: &[AuditEvent]) -> Vec<String> {
@@ -208,9 +280,10 @@ pub fn filter_query(values: &AuditFilterValues) -> String {
 pub fn filtered(
     requests: &[AccessRequest],
     records: &[AccessRecord],
+    uses: Vec<AuditEvent>,
     values: &AuditFilterValues,
 ) -> Result<Vec<AuditEvent>, Vec<String>> {
-    let all = events(&recorded(requests, records));
+    let all = with_uses(events(&recorded(requests, records)), uses);
     let filter = AuditFilter::parse(values, &actions(&all))?;
     Ok(all
         .into_iter()
@@ -222,13 +295,14 @@ pub fn filtered(
 pub fn audit_trail(
     requests: &[AccessRequest],
     records: &[AccessRecord],
+    uses: Vec<AuditEvent>,
     values: AuditFilterValues,
     page: &str,
     limited: bool,
     now: Timestamp,
 ) -> AuditTrail {
     let requests = recorded(requests, records);
-    let all = events(&requests);
+    let all = with_uses(events(&requests), uses);
     let actions = actions(&all);
     let mut models: Vec<String> = requests.iter().map(|r| r.asked.model.clone()).collect();
     models.sort();

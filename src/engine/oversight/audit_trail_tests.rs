@@ -72,14 +72,19 @@ fn the_user_filter_matches_the_actor_or_the_requester_in_any_case() {
         user: "BOB".into(),
         ..values()
     };
-    let events = filtered(&trail_requests(), &[], &bob).unwrap();
+    let events = filtered(&trail_requests(), &[], Vec::new(), &bob).unwrap();
     let actions: Vec<&str> = events.iter().map(|e| e.action.as_str()).collect();
     assert_eq!(actions, ["approved", "denied"]);
     let dave = AuditFilterValues {
         user: "dave".into(),
         ..values()
     };
-    assert_eq!(filtered(&trail_requests(), &[], &dave).unwrap().len(), 2);
+    assert_eq!(
+        filtered(&trail_requests(), &[], Vec::new(), &dave)
+            .unwrap()
+            .len(),
+        2
+    );
 }
 
 #[test]
@@ -88,20 +93,25 @@ fn model_namespace_and_action_filters_are_exact() {
         action: "denied".into(),
         ..values()
     };
-    let events = filtered(&trail_requests(), &[], &denials).unwrap();
+    let events = filtered(&trail_requests(), &[], Vec::new(), &denials).unwrap();
     assert_eq!(events.len(), 1);
     assert_eq!(events[0].request, "d1");
     let llm = AuditFilterValues {
         namespace: "llm".into(),
         ..values()
     };
-    assert_eq!(filtered(&trail_requests(), &[], &llm).unwrap().len(), 1);
+    assert_eq!(
+        filtered(&trail_requests(), &[], Vec::new(), &llm)
+            .unwrap()
+            .len(),
+        1
+    );
     let other_model = AuditFilterValues {
         model: "fraud".into(),
         ..values()
     };
     assert!(
-        filtered(&trail_requests(), &[], &other_model)
+        filtered(&trail_requests(), &[], Vec::new(), &other_model)
             .unwrap()
             .is_empty()
     );
@@ -115,12 +125,17 @@ fn dates_are_whole_utc_days_and_the_end_day_is_included() {
         to: "2027-01-15".into(),
         ..values()
     };
-    assert_eq!(filtered(&trail_requests(), &[], &day).unwrap().len(), 5);
+    assert_eq!(
+        filtered(&trail_requests(), &[], Vec::new(), &day)
+            .unwrap()
+            .len(),
+        5
+    );
     let before = AuditFilterValues {
         to: "2027-01-14".into(),
         ..values()
     };
-    let events = filtered(&trail_requests(), &[], &before).unwrap();
+    let events = filtered(&trail_requests(), &[], Vec::new(), &before).unwrap();
     assert_eq!(events.len(), 1);
     assert_eq!(events[0].requester, "erin");
 }
@@ -133,7 +148,7 @@ fn bad_dates_reversed_ranges_and_unknown_actions_are_named() {
         action: "exploded".into(),
         ..values()
     };
-    let problems = filtered(&trail_requests(), &[], &bad).unwrap_err();
+    let problems = filtered(&trail_requests(), &[], Vec::new(), &bad).unwrap_err();
     assert_eq!(problems.len(), 3, "{problems:?}");
     assert!(problems[0].contains("start date “2026-13-01” is not a date"));
     assert!(problems[1].contains("end date “yesterday”"));
@@ -143,7 +158,7 @@ fn bad_dates_reversed_ranges_and_unknown_actions_are_named() {
         to: "2027-01-15".into(),
         ..values()
     };
-    let problems = filtered(&trail_requests(), &[], &reversed).unwrap_err();
+    let problems = filtered(&trail_requests(), &[], Vec::new(), &reversed).unwrap_err();
     assert_eq!(
         problems,
         ["The start date 2027-01-16 is after the end date 2027-01-15."]
@@ -158,7 +173,10 @@ fn bad_dates_reversed_ranges_and_unknown_actions_are_named() {
             from: not_a_day.into(),
             ..values()
         };
-        assert!(filtered(&[], &[], &values).is_err(), "{not_a_day}");
+        assert!(
+            filtered(&[], &[], Vec::new(), &values).is_err(),
+            "{not_a_day}"
+        );
     }
 }
 
@@ -179,7 +197,7 @@ fn the_page_holds_fifty_events_and_links_keep_the_filters() {
         user: "alice".into(),
         ..values()
     };
-    let first = audit_trail(&many, &[], alice.clone(), "", false, now());
+    let first = audit_trail(&many, &[], Vec::new(), alice.clone(), "", false, now());
     assert!(first.problems.is_empty());
     assert_eq!(first.events.len(), 50);
     assert_eq!(first.events[0].request, "r00", "newest first");
@@ -198,30 +216,38 @@ fn the_page_holds_fifty_events_and_links_keep_the_filters() {
         Some("/audit?user=alice&page=2")
     );
     assert_eq!(first.export_query, "user=alice");
-    let second = audit_trail(&many, &[], alice.clone(), "2", false, now());
+    let second = audit_trail(&many, &[], Vec::new(), alice.clone(), "2", false, now());
     assert_eq!(second.events.len(), 10);
     assert_eq!(second.events[9].request, "r59");
     assert_eq!(
         second.pagination.previous.as_deref(),
         Some("/audit?user=alice")
     );
-    let past = audit_trail(&many, &[], alice.clone(), "3", false, now());
+    let past = audit_trail(&many, &[], Vec::new(), alice.clone(), "3", false, now());
     assert!(past.events.is_empty());
     assert_eq!(past.problems, ["Page 3 does not exist: there are 2 pages."]);
-    let nonsense = audit_trail(&many, &[], alice, "x", false, now());
+    let nonsense = audit_trail(&many, &[], Vec::new(), alice, "x", false, now());
     assert!(nonsense.problems[0].contains("not a page number"));
     let both = AuditFilterValues {
         from: "soon".into(),
         ..values()
     };
-    let both = audit_trail(&many, &[], both, "0", false, now());
+    let both = audit_trail(&many, &[], Vec::new(), both, "0", false, now());
     assert_eq!(both.problems.len(), 2, "{:?}", both.problems);
     assert!(both.problems[1].contains("“0” is not a page number"));
 }
 
 #[test]
 fn the_choices_come_from_what_the_viewer_sees() {
-    let trail = audit_trail(&trail_requests(), &[], values(), "", true, now());
+    let trail = audit_trail(
+        &trail_requests(),
+        &[],
+        Vec::new(),
+        values(),
+        "",
+        true,
+        now(),
+    );
     assert_eq!(trail.choices.namespaces, ["fraud", "llm"]);
     assert_eq!(trail.choices.models, ["fraud-scorer"]);
     assert_eq!(trail.choices.actions[0], "requested");
@@ -242,7 +268,7 @@ fn an_action_the_workflow_does_not_know_but_that_occurs_may_be_chosen() {
         action: "migrated".into(),
         ..values()
     };
-    assert_eq!(filtered(&[odd], &[], &values).unwrap().len(), 1);
+    assert_eq!(filtered(&[odd], &[], Vec::new(), &values).unwrap().len(), 1);
 }
 
 #[test]
@@ -268,7 +294,7 @@ fn a_deleted_request_stays_in_the_trail_marked_deleted() {
         user: "dave".into(),
         ..values()
     };
-    let events = filtered(&live, &records, &of_d1).unwrap();
+    let events = filtered(&live, &records, Vec::new(), &of_d1).unwrap();
     let actions: Vec<&str> = events.iter().map(|e| e.action.as_str()).collect();
     assert_eq!(actions, ["deleted", "denied", "requested"]);
     assert!(events.iter().all(|e| e.request_gone == "deleted"));
@@ -280,8 +306,13 @@ fn a_deleted_request_stays_in_the_trail_marked_deleted() {
         action: "deleted".into(),
         ..values()
     };
-    assert_eq!(filtered(&live, &records, &deletions).unwrap().len(), 1);
-    let trail = audit_trail(&live, &records, values(), "", false, now());
+    assert_eq!(
+        filtered(&live, &records, Vec::new(), &deletions)
+            .unwrap()
+            .len(),
+        1
+    );
+    let trail = audit_trail(&live, &records, Vec::new(), values(), "", false, now());
     assert_eq!(trail.total_visible, 7, "the live requests' events and d1's");
     assert!(trail.events.iter().any(|e| e.request_gone == "deleted"));
     assert!(
@@ -351,7 +382,7 @@ mod properties {
                     prop_assert!(problems.iter().all(|p| p.ends_with('.')), "{:?}", problems);
                 }
             }
-            let trail = audit_trail(&trail_requests(), &[], values, &page, false, now());
+            let trail = audit_trail(&trail_requests(), &[], Vec::new(), values, &page, false, now());
             prop_assert!(trail.problems.is_empty() || trail.events.is_empty());
         }
 
@@ -369,4 +400,46 @@ mod properties {
             prop_assert_eq!(back("to"), values.to.trim());
         }
     }
+}
+
+#[test]
+fn uses_of_models_are_events_of_the_trail_and_can_be_filtered() {
+    use crate::engine::usage::{Channel, Outcome, Use, day};
+    let mut record = day::empty("fraud-scorer", "2026-11-20");
+    let used = |outcome, channel| Use {
+        namespace: "fraud".into(),
+        model: "fraud-scorer".into(),
+        subject: "oidc:alice".into(),
+        at: "2026-11-20T10:00:00Z".parse().unwrap(),
+        channel,
+        outcome,
+        status: 200,
+        latency_ms: 1,
+        request_bytes: 1,
+        response_bytes: 1,
+        grant: Some("fraud-scorer-alice-x1".into()),
+        sample: None,
+        id: None,
+    };
+    day::add(&mut record, &used(Outcome::Answered, Channel::Portal));
+    day::add(&mut record, &used(Outcome::Refused, Channel::ServiceProxy));
+    let uses = use_events(&[("fraud".into(), record)], |s| {
+        s.trim_start_matches("oidc:").to_owned()
+    });
+    assert_eq!(uses.len(), 1);
+    assert_eq!(uses[0].actor, "alice");
+    assert_eq!(uses[0].request, "fraud-scorer-alice-x1");
+    assert!(
+        uses[0]
+            .comment
+            .starts_with("2 uses on 2026-11-20 (1 answered, 1 refused, 0 failed)"),
+        "{}",
+        uses[0].comment
+    );
+    let mut only_uses = values();
+    only_uses.action = "used".into();
+    let found = filtered(&trail_requests(), &[], uses.clone(), &only_uses).unwrap();
+    assert_eq!(found.len(), 1);
+    let all = filtered(&trail_requests(), &[], uses, &values()).unwrap();
+    assert!(all.windows(2).all(|w| w[0].at >= w[1].at), "newest first");
 }

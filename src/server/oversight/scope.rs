@@ -163,6 +163,7 @@ pub async fn audit_page(
     Ok(audit_trail::audit_trail(
         &visible.requests,
         &visible.records,
+        use_events(state, &visible),
         filter,
         page,
         visible.limited,
@@ -177,8 +178,13 @@ pub async fn audit_events(
     filter: &AuditFilterValues,
 ) -> Result<Vec<AuditEvent>, OversightError> {
     let visible = visible(state, session).await?;
-    audit_trail::filtered(&visible.requests, &visible.records, filter)
-        .map_err(OversightError::BadFilter)
+    audit_trail::filtered(
+        &visible.requests,
+        &visible.records,
+        use_events(state, &visible),
+        filter,
+    )
+    .map_err(OversightError::BadFilter)
 }
 
 /// The access overview, as the manager may see it.
@@ -242,4 +248,47 @@ fn mark_use(state: &AppState, overview: &mut ClusterGrants) {
     ] {
         crate::present::model_use::mark_use(rows, &last, after, now);
     }
+}
+
+/// The uses of models in the namespaces the manager may read, as events of
+/// the audit trail: the records in the cluster with this replica's uses not
+/// yet written added.
+fn use_events(state: &AppState, visible: &Visible) -> Vec<crate::wire::audit_trail::AuditEvent> {
+    use crate::engine::usage::day;
+    let mut records: Vec<(String, crate::crd::ModelUsageSpec)> = state
+        .usage
+        .records()
+        .iter()
+        .filter_map(|r| {
+            let namespace = r.metadata.namespace.clone()?;
+            visible
+                .namespaces
+                .contains(&namespace)
+                .then(|| (namespace, r.spec.clone()))
+        })
+        .collect();
+    for used in state.usage.pending_all() {
+        if !visible.namespaces.contains(&used.namespace) {
+            continue;
+        }
+        let today = day::day_of(used.at);
+        match records
+            .iter_mut()
+            .find(|(ns, r)| *ns == used.namespace && r.model == used.model && r.day == today)
+        {
+            Some((_, record)) => day::add(record, &used),
+            None => {
+                let mut record = day::empty(&used.model, &today);
+                day::add(&mut record, &used);
+                records.push((used.namespace.clone(), record));
+            }
+        }
+    }
+    let prefix = state.auth.mapping.kube_username_prefix.clone();
+    audit_trail::use_events(&records, |subject| {
+        subject
+            .strip_prefix(prefix.as_str())
+            .unwrap_or(subject)
+            .to_owned()
+    })
 }

@@ -69,7 +69,8 @@ fn the_shipped_invoker_level_also_calls_the_models_services() {
             "Call the model's services through the API server proxy",
         ]
     );
-    assert_eq!(roles.len(), 2, "{:?}", roles.keys());
+    assert_eq!(roles.len(), 3, "{:?}", roles.keys());
+    assert!(roles.contains_key("aigov-namespace-observer"));
     for role in roles.values() {
         let labels = role.metadata.labels.as_ref().unwrap();
         assert_eq!(labels["app.kubernetes.io/part-of"], "aigov");
