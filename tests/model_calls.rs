@@ -166,7 +166,7 @@ async fn a_grant_lets_alice_call_her_model_and_its_end_stops_her() {
         .iter()
         .find(|p| p.subject == "oidc:alice")
         .unwrap();
-    assert_eq!(mine.grants, [name.clone()]);
+    assert_eq!(mine.grants, std::slice::from_ref(&name));
     assert!(mine.refused >= 1 && mine.through_portal >= 3);
     assert!(
         record

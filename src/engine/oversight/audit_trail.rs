@@ -184,7 +184,7 @@ pub fn with_uses(mut events: Vec<AuditEvent>, uses: Vec<AuditEvent>) -> Vec<Audi
     }
     events.extend(uses);
     // Stable: the order among the requests' own events is kept.
-    events.sort_by(|a, b| b.at.cmp(&a.at));
+    events.sort_by_key(|event| std::cmp::Reverse(event.at));
     events
 }
 

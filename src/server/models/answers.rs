@@ -18,9 +18,12 @@ pub const PER_PERSON: usize = 5;
 /// How many answers the portal keeps in all.
 pub const TOTAL: usize = 5_000;
 
+/// One kept answer: its id, when it was kept, and the answer.
+type Kept = (String, Instant, CallAnswer);
+
 #[derive(Debug, Default)]
 pub struct Answers {
-    kept: Mutex<HashMap<String, VecDeque<(String, Instant, CallAnswer)>>>,
+    kept: Mutex<HashMap<String, VecDeque<Kept>>>,
 }
 
 impl Answers {
