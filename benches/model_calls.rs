@@ -8,6 +8,9 @@
 //! call its Service (a SelfSubjectAccessReview as her), looks up her grant
 //! in its cache, forwards the body to the model server and records the use
 //! (audit log line, metric, the day's ModelUsage record once a minute).
+//! Between the two, for 20 s: the apiserver's part of a call alone, the
+//! same Model read and access review made by 20 callers without the
+//! portal, so the added latency can be taken apart.
 //!
 //! Reports calls per second, p50/p95/p99 of each way, the ratios
 //! portal/direct, and the CPU time of the portal, the apiserver and etcd
@@ -29,10 +32,14 @@ mod common;
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-use aigov::crd::{Decision, Phase};
+use aigov::crd::{Decision, Model, Phase};
 use aigov::server::access::service::{self, NewRequest};
 use common::load::{CpuClock, quantiles, release_build, setting};
+use k8s_openapi::api::authorization::v1::{
+    ResourceAttributes, SelfSubjectAccessReview, SelfSubjectAccessReviewSpec,
+};
 use kube::ResourceExt;
+use kube::api::{Api, PostParams};
 use support::devcluster;
 use support::models::create_served_model;
 use support::portal::{app_state, session};
@@ -141,15 +148,45 @@ async fn run() {
         direct.call().await.unwrap();
     }
 
-    let (mut direct_calls, direct_time) = all_at_once(&direct, callers, seconds).await;
-    drop(direct);
+    let (mut direct_calls, direct_time) = all_at_once(
+        move || {
+            let direct = direct.clone();
+            async move { direct.call().await }
+        },
+        callers,
+        seconds,
+    )
+    .await;
+    let apiserver = ApiserverPart::new(&ns.name).await;
+    apiserver
+        .ask()
+        .await
+        .expect("the apiserver's part of a call");
+    let (mut apiserver_calls, apiserver_time) = all_at_once(
+        move || {
+            let apiserver = apiserver.clone();
+            async move { apiserver.ask().await }
+        },
+        callers,
+        seconds,
+    )
+    .await;
     let cpu = CpuClock::start(portal.pid(), &devcluster().dir);
-    let (mut portal_calls, portal_time) = all_at_once(&through_portal, callers, seconds).await;
+    let (mut portal_calls, portal_time) = all_at_once(
+        move || {
+            let through_portal = through_portal.clone();
+            async move { through_portal.call().await }
+        },
+        callers,
+        seconds,
+    )
+    .await;
     let cpu_used = cpu.used(portal_time);
 
     println!("portal: {}", program.display());
     println!("{callers} callers at once, {seconds} s each way, alice's grant {grant}:");
     let direct_figures = line("model server directly", &mut direct_calls, direct_time);
+    line("the apiserver's part", &mut apiserver_calls, apiserver_time);
     let portal_figures = line("through the portal", &mut portal_calls, portal_time);
     println!(
         "  portal/direct: calls/s {:.2}, p50 {:.2}, p95 {:.2}, p99 {:.2}; added p50 {:.1} ms, p95 {:.1} ms",
@@ -161,13 +198,64 @@ async fn run() {
         portal_figures[2] - direct_figures[2],
     );
     println!("CPU while the portal was called: {cpu_used}");
-    let errors: usize = [&direct_calls, &portal_calls]
+    let errors: usize = [&direct_calls, &apiserver_calls, &portal_calls]
         .iter()
         .map(|calls| calls.errors.values().sum::<usize>())
         .sum();
     drop(portal);
     std::fs::remove_file(&audit_log).ok();
     assert_eq!(errors, 0, "every call must be answered with 200");
+}
+
+/// What the portal asks the apiserver for each call, without the portal:
+/// the Model read, then the access review as the person (here with the
+/// devcluster's admin credentials impersonating alice, as the portal's
+/// ServiceAccount impersonates her).
+#[derive(Clone)]
+struct ApiserverPart {
+    models: Api<Model>,
+    alice: kube::Client,
+    namespace: String,
+}
+
+impl ApiserverPart {
+    async fn new(namespace: &str) -> Self {
+        let cluster = devcluster();
+        ApiserverPart {
+            models: Api::namespaced(cluster.client().await, namespace),
+            alice: cluster.client_as("oidc:alice", &["oidc:fraud-team"]).await,
+            namespace: namespace.to_owned(),
+        }
+    }
+
+    /// Reads the Model and asks whether alice may call its Service.
+    async fn ask(&self) -> Result<(), String> {
+        let model = self.models.get(MODEL).await.map_err(|e| e.to_string())?;
+        let service = model.spec.serving.map(|s| s.service).unwrap_or_default();
+        let review = SelfSubjectAccessReview {
+            spec: SelfSubjectAccessReviewSpec {
+                resource_attributes: Some(ResourceAttributes {
+                    group: Some(String::new()),
+                    resource: Some("services".into()),
+                    subresource: Some("proxy".into()),
+                    verb: Some("create".into()),
+                    namespace: Some(self.namespace.clone()),
+                    name: Some(service),
+                    ..ResourceAttributes::default()
+                }),
+                ..SelfSubjectAccessReviewSpec::default()
+            },
+            ..SelfSubjectAccessReview::default()
+        };
+        let answer = Api::<SelfSubjectAccessReview>::all(self.alice.clone())
+            .create(&PostParams::default(), &review)
+            .await
+            .map_err(|e| e.to_string())?;
+        match answer.status.is_some_and(|status| status.allowed) {
+            true => Ok(()),
+            false => Err("the access review refused alice".into()),
+        }
+    }
 }
 
 /// Alice's request for the invoker level of the model, approved by bob;
@@ -199,19 +287,23 @@ async fn grant_invoker_to_alice(namespace: &str) -> String {
     name
 }
 
-/// `callers` callers calling `target` without a pause until `seconds`
+/// `callers` callers each making `call` without a pause until `seconds`
 /// have passed; returns what they got and how long until the last call
 /// ended.
-async fn all_at_once(target: &Target, callers: usize, seconds: u64) -> (Calls, Duration) {
+async fn all_at_once<F, Fut, T>(call: F, callers: usize, seconds: u64) -> (Calls, Duration)
+where
+    F: Fn() -> Fut + Clone + Send + 'static,
+    Fut: Future<Output = Result<T, String>> + Send,
+{
     let started = Instant::now();
     let deadline = started + Duration::from_secs(seconds);
     let tasks = (0..callers).map(|_| {
-        let target = target.clone();
+        let call = call.clone();
         tokio::spawn(async move {
             let mut calls = Calls::default();
             while Instant::now() < deadline {
                 let start = Instant::now();
-                match target.call().await {
+                match call().await {
                     Ok(_) => calls.times.push(start.elapsed()),
                     Err(error) => *calls.errors.entry(error).or_default() += 1,
                 }
