@@ -51,6 +51,15 @@ impl AccessStore {
         Ok(self.models.state().iter().map(|m| (**m).clone()).collect())
     }
 
+    /// One model, from the cache (`None` when the cache does not hold it).
+    pub async fn model(&self, namespace: &str, name: &str) -> Result<Option<Model>, AccessError> {
+        ready(&self.models).await?;
+        Ok(self
+            .models
+            .get(&kube::runtime::reflector::ObjectRef::new(name).within(namespace))
+            .map(|model| (*model).clone()))
+    }
+
     /// Every request.
     pub async fn requests(&self) -> Result<Vec<AccessRequest>, AccessError> {
         ready(&self.requests).await?;

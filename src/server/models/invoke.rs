@@ -86,7 +86,20 @@ pub async fn call(
             "There is no model {namespace}/{name}."
         )));
     }
-    let model = match service::model(&state.access, namespace, name).await {
+    // From the cache, which a call reads on every use; a model created a
+    // moment ago, not in it yet, is read fresh.
+    let cached = state
+        .access
+        .store
+        .model(namespace, name)
+        .await
+        .ok()
+        .flatten();
+    let model = match cached {
+        Some(model) => Ok(model),
+        None => service::model(&state.access, namespace, name).await,
+    };
+    let model = match model {
         Ok(model) => model,
         Err(AccessError::ModelNotFound { .. }) => {
             return Err(ApiError::not_found(format!(
@@ -316,8 +329,10 @@ async fn grant_in_force(
     namespace: &str,
     model: &str,
 ) -> Option<String> {
-    let requests = service::requests(&state.access).await.ok()?;
-    requests
+    state
+        .access
+        .store
+        .requests_now()
         .iter()
         .filter(|request| {
             request.namespace().as_deref() == Some(namespace)

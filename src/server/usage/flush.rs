@@ -36,6 +36,10 @@ pub async fn flush_once(client: &Client, recorder: &Recorder) -> usize {
         let (namespace, model, day) = &key;
         match add_to_day(client, namespace, model, day, &uses).await {
             Ok(()) => written += uses.len(),
+            // The namespace is gone (and the model with it): nowhere to write.
+            Err(kube::Error::Api(status)) if status.code == 404 => {
+                tracing::warn!(%namespace, %model, %day, uses = uses.len(), "model use not written: its namespace is gone (the uses are in the audit log)");
+            }
             Err(error) => {
                 tracing::warn!(%error, %namespace, %model, %day, uses = uses.len(), "model use not written yet; retrying in a minute");
                 recorder.put_back(key, uses);

@@ -99,12 +99,21 @@ impl Recorder {
         {
             return false;
         }
-        let labels = super::metrics::UseLabels::of(&used);
+        // The audit line and the metric come first: a use that cannot wait
+        // to be written to the cluster is still evidence there.
+        super::metrics::counted(&super::metrics::UseLabels::of(&used));
+        if let Some(log) = &self.book.log {
+            log.append(
+                line(&used),
+                &format!("{}/{}", used.namespace, used.model),
+                "used",
+            );
+        }
         {
             let mut pending = self.book.pending.lock().unwrap_or_else(|p| p.into_inner());
             if pending.1 >= QUEUE {
                 super::metrics::dropped();
-                tracing::warn!(model = %used.model, "a use was dropped: too many wait to be written");
+                tracing::warn!(model = %used.model, "a use is not added to its ModelUsage record: too many wait to be written (it is in the audit log and the metrics)");
                 return false;
             }
             pending.1 += 1;
@@ -117,14 +126,6 @@ impl Recorder {
                 ))
                 .or_default()
                 .push(used.clone());
-        }
-        super::metrics::counted(&labels);
-        if let Some(log) = &self.book.log {
-            log.append(
-                line(&used),
-                &format!("{}/{}", used.namespace, used.model),
-                "used",
-            );
         }
         if let Some(tap) = &self.tap {
             let _ = tap.try_send(used);
