@@ -74,6 +74,7 @@ fn model(name: &str) -> Model {
             "ownerTeam": "fraud",
             "dataClassification": "Internal",
             "workloadSelector": {"matchLabels": {"app": name}},
+            "serving": {"service": name, "port": 8080, "pathPrefix": format!("/v1/models/{name}")},
             "accessLevels": [{"name": "viewer", "roleRef": {"kind": "ClusterRole", "name": "aigov-model-viewer"}}],
             "approvers": {"groups": ["fraud-leads"]},
             "maxDuration": "1h",
