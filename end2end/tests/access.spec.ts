@@ -2,7 +2,8 @@ import { expect, test, type Page } from "@playwright/test";
 import { signInAt } from "./sign-in";
 
 // The demo models of the dev stack: fraud-detection/fraud-scorer
-// (Confidential, team fraud), llm/support-assistant (Restricted),
+// (Confidential, team fraud), fraud-detection/chargeback-risk (Internal,
+// team fraud), llm/support-assistant (Restricted),
 // sandbox/playground-llm (Public), vision/object-detector (Internal).
 
 async function catalogJourney(page: Page) {
@@ -14,13 +15,15 @@ async function catalogJourney(page: Page) {
   await expect(page.locator('[data-model="llm/support-assistant"]')).toBeVisible();
 
   // Search: every word must match.
-  await page.getByLabel("Search").fill("fraud");
+  await page.getByLabel("Search").fill("fraud scorer");
   await page.getByTestId("apply-filters").click();
   await expect(page).toHaveURL(/[?&]q=fraud/);
   await expect(cards).toHaveCount(1);
   const fraud = page.locator('[data-model="fraud-detection/fraud-scorer"]');
   await expect(fraud.getByTestId("classification")).toHaveText("Confidential");
   await expect(fraud.getByTestId("level").first()).toBeVisible();
+  // Its endpoint answers: the model server of the dev stack serves it.
+  await expect(fraud.getByTestId("endpoint-state")).toHaveText("Endpoint answers");
   await expect(page.getByTestId("model-count")).toHaveText(/^1 of \d+ models$/);
 
   // Classification filter, from a clean search.
@@ -39,7 +42,7 @@ async function catalogJourney(page: Page) {
 
   // The filters are in the address: a link restores them.
   await page.goto("/models?team=fraud");
-  await expect(cards).toHaveCount(1);
+  await expect(cards).toHaveCount(2);
   await expect(page.getByLabel("Team")).toHaveValue("fraud");
 
   await page.getByTestId("clear-filters").click();

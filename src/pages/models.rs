@@ -138,6 +138,7 @@ fn CatalogResults(catalog: ModelCatalog) -> impl IntoView {
 #[component]
 pub fn ModelDetailPage() -> impl IntoView {
     let refresh = LiveRefresh::start();
+    crate::components::model_use::provide_try_it_state();
     let params = use_params_map();
     let model = Resource::new(
         move || {

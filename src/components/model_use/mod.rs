@@ -8,6 +8,7 @@ mod use_tables;
 use leptos::prelude::*;
 
 use self::try_it::TryIt;
+pub use self::try_it::provide_try_it_state;
 use self::use_tables::{CallsPerDay, CallsPerPerson, Samples};
 use crate::api::model_use::model_use;
 use crate::components::notice::{Notice, Tone};

@@ -9,6 +9,33 @@ use leptos_router::hooks::use_query_map;
 use crate::api::model_use::{InvokeModel, model_call_answer};
 use crate::wire::model_calls::{CallAnswer, EndpointState};
 
+/// The panel's call and input, kept by the model's page rather than the
+/// panel: a live refresh of the page re-renders the panel, and the answer
+/// and what was typed must survive it.
+#[derive(Clone, Copy)]
+pub struct TryItState {
+    call: ServerAction<InvokeModel>,
+    /// What was typed, by `namespace/name` of the model it was typed for.
+    input: RwSignal<Option<(String, String)>>,
+    /// The model (`namespace/name`) of the latest call.
+    called: RwSignal<String>,
+}
+
+impl TryItState {
+    fn new() -> Self {
+        Self {
+            call: ServerAction::<InvokeModel>::new(),
+            input: RwSignal::new(None),
+            called: RwSignal::new(String::new()),
+        }
+    }
+}
+
+/// Keeps the "Try it" panel's state for the page that calls this.
+pub fn provide_try_it_state() {
+    provide_context(TryItState::new());
+}
+
 #[component]
 pub fn TryIt(
     namespace: String,
@@ -18,8 +45,19 @@ pub fn TryIt(
     endpoint: EndpointState,
 ) -> impl IntoView {
     let action = format!("/models/{namespace}/{model}/invoke");
-    let input = RwSignal::new(example_input);
-    let call = ServerAction::<InvokeModel>::new();
+    let state = use_context::<TryItState>().unwrap_or_else(TryItState::new);
+    let key = format!("{namespace}/{model}");
+    let typed = state
+        .input
+        .get_untracked()
+        .filter(|(typed_for, _)| *typed_for == key)
+        .map(|(_, text)| text);
+    let input = RwSignal::new(typed.unwrap_or(example_input));
+    let call = state.call;
+    let (remember, called_key) = (key.clone(), key.clone());
+    Effect::new(move |_| {
+        state.input.set(Some((remember.clone(), input.get())));
+    });
     let query = use_query_map();
     let posted = Resource::new(
         move || query.read().get("call"),
@@ -33,6 +71,7 @@ pub fn TryIt(
     let (ns, name) = (namespace.clone(), model.clone());
     let on_submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
+        state.called.set(format!("{ns}/{name}"));
         call.dispatch(InvokeModel {
             namespace: ns.clone(),
             name: name.clone(),
@@ -62,7 +101,7 @@ pub fn TryIt(
             </button>
         </form>
         <div aria-live="polite" data-testid="try-it-answer-area">
-            {move || match call.value().get() {
+            {move || match call.value().get().filter(|_| state.called.get() == called_key) {
                 Some(Ok(answer)) => view! { <Answer answer/> }.into_any(),
                 Some(Err(error)) => view! {
                     <Answer answer=CallAnswer {
