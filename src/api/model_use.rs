@@ -52,7 +52,6 @@ pub async fn model_use(namespace: String, name: String) -> Result<ModelUseView, 
         use crate::present::model_use as present;
         use crate::server::access::service;
         use crate::server::models::{endpoint, invoke};
-        use kube::ResourceExt;
         let model = service::model(&state.access, &namespace, &name).await?;
         let calls = &state.calls;
         let checked = [&model];
@@ -75,26 +74,13 @@ pub async fn model_use(namespace: String, name: String) -> Result<ModelUseView, 
         );
         let records: Vec<crate::crd::ModelUsageSpec> = state
             .usage
-            .records()
-            .iter()
-            .filter(|r| r.namespace().as_deref() == Some(namespace.as_str()))
-            .map(|r| r.spec.clone())
+            .recorded()
+            .into_iter()
+            .filter_map(|(ns, record)| (ns == namespace).then_some(record))
             .collect();
-        let now = jiff::Timestamp::now();
-        let days = present::merged_days(
-            &records,
-            &state.usage.pending_of(&namespace, &name),
-            &name,
-            now,
-        );
+        let days = present::days_of(&records, &name, jiff::Timestamp::now());
         let me = session.kube.username.clone();
-        let prefix = state.auth.mapping.kube_username_prefix.clone();
-        let person_of = |subject: &str| {
-            subject
-                .strip_prefix(prefix.as_str())
-                .unwrap_or(subject)
-                .to_owned()
-        };
+        let person_of = |subject: &str| state.auth.mapping.person_of(subject);
         let samples_kept = model.spec.data_classification < DataClassification::Confidential;
         Ok(ModelUseView {
             namespace: namespace.clone(),

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 use jiff::{Timestamp, ToSpan};
 
 use crate::crd::{ModelUsageSpec, PersonUsage};
-use crate::engine::usage::{Use, day};
+use crate::engine::usage::day;
 use crate::wire::model_calls::{CallSample, DayCalls, PersonCalls, USE_DAYS};
 
 /// The days shown, oldest first, ending with `now`'s.
@@ -18,27 +18,17 @@ pub fn days_shown(now: Timestamp) -> Vec<String> {
         .collect()
 }
 
-/// Each shown day's record of one model, with `pending` uses added.
-pub fn merged_days(
-    records: &[ModelUsageSpec],
-    pending: &[Use],
-    model: &str,
-    now: Timestamp,
-) -> Vec<ModelUsageSpec> {
+/// Each shown day's record of `model` among `records` (an empty one for a
+/// day without).
+pub fn days_of(records: &[ModelUsageSpec], model: &str, now: Timestamp) -> Vec<ModelUsageSpec> {
     days_shown(now)
         .into_iter()
         .map(|shown| {
-            let stored = records
+            records
                 .iter()
                 .find(|r| r.model == model && r.day == shown)
                 .cloned()
-                .unwrap_or_else(|| day::empty(model, &shown));
-            let more: Vec<Use> = pending
-                .iter()
-                .filter(|u| u.model == model && day::day_of(u.at) == shown)
-                .cloned()
-                .collect();
-            day::with(&stored, &more)
+                .unwrap_or_else(|| day::empty(model, &shown))
         })
         .collect()
 }
@@ -115,10 +105,9 @@ pub fn samples(days: &[ModelUsageSpec], person_of: impl Fn(&str) -> String) -> V
 }
 
 /// When each grant was last used, by `(namespace, request name)`, over
-/// every record and pending use.
-pub fn last_used_by_grant<'a>(
-    records: impl IntoIterator<Item = (&'a str, &'a ModelUsageSpec)>,
-    pending: &[Use],
+/// the `(namespace, record)` pairs.
+pub fn last_used_by_grant(
+    records: &[(String, ModelUsageSpec)],
 ) -> HashMap<(String, String), Timestamp> {
     let mut last: HashMap<(String, String), Timestamp> = HashMap::new();
     let mut note = |namespace: &str, grant: &str, at: Timestamp| {
@@ -139,11 +128,6 @@ pub fn last_used_by_grant<'a>(
             for older in person.grants.iter().skip(1) {
                 note(namespace, older, person.first_used.0);
             }
-        }
-    }
-    for used in pending {
-        if let Some(grant) = &used.grant {
-            note(&used.namespace, grant, used.at);
         }
     }
     last
@@ -178,7 +162,7 @@ pub fn mark_use(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::usage::{Channel, Outcome};
+    use crate::engine::usage::{Channel, Outcome, Use};
 
     fn used(subject: &str, at: &str, grant: &str) -> Use {
         Use {
@@ -211,18 +195,22 @@ mod tests {
     }
 
     #[test]
-    fn stored_and_pending_uses_are_counted_per_day_and_person() {
+    fn uses_are_counted_per_day_and_person() {
         let mut yesterday = day::empty("fraud-scorer", "2026-12-05");
         day::add(
             &mut yesterday,
             &used("oidc:alice", "2026-12-05T09:00:00Z", "g1"),
         );
-        let pending = [
+        let mut today = day::empty("fraud-scorer", "2026-12-06");
+        for one in [
             used("oidc:alice", "2026-12-06T10:00:00Z", "g1"),
             used("oidc:bob", "2026-12-06T11:00:00Z", "g2"),
             used("oidc:bob", "2026-12-06T11:00:00Z", "g2"),
-        ];
-        let days = merged_days(&[yesterday], &pending, "fraud-scorer", now());
+        ] {
+            day::add(&mut today, &one);
+        }
+        let other = day::empty("chargeback-risk", "2026-12-06");
+        let days = days_of(&[yesterday, today, other], "fraud-scorer", now());
         let per_day = calls_per_day(&days);
         assert_eq!(per_day[12].calls, 1);
         assert_eq!(per_day[13].calls, 3);
@@ -251,8 +239,9 @@ mod tests {
             &mut record,
             &used("oidc:alice", "2026-12-05T10:00:00Z", "g1"),
         );
-        let pending = [used("oidc:bob", "2026-12-06T11:00:00Z", "g2")];
-        let last = last_used_by_grant([("fraud", &record)], &pending);
+        let mut today = day::empty("fraud-scorer", "2026-12-06");
+        day::add(&mut today, &used("oidc:bob", "2026-12-06T11:00:00Z", "g2"));
+        let last = last_used_by_grant(&[("fraud".into(), record), ("fraud".into(), today)]);
         assert_eq!(
             last[&("fraud".to_owned(), "g1".to_owned())],
             "2026-12-05T10:00:00Z".parse::<Timestamp>().unwrap()

@@ -22,13 +22,7 @@ pub async fn load_my_access() -> Result<MyAccess, ApiError> {
             &service::person(&session),
             jiff::Timestamp::now(),
         );
-        let records = state.usage.records();
-        let last = crate::present::model_use::last_used_by_grant(
-            records
-                .iter()
-                .map(|r| (r.metadata.namespace.as_deref().unwrap_or_default(), &r.spec)),
-            &state.usage.pending_all(),
-        );
+        let last = crate::present::model_use::last_used_by_grant(&state.usage.recorded());
         for summary in mine.active.iter_mut().chain(mine.history.iter_mut()) {
             summary.last_used = last
                 .get(&(summary.namespace.clone(), summary.name.clone()))

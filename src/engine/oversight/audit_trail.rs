@@ -370,3 +370,7 @@ pub fn audit_trail(
 #[cfg(test)]
 #[path = "audit_trail_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "audit_trail_source_tests.rs"]
+mod source_tests;

@@ -59,6 +59,15 @@ const EMAIL_VERIFIED: &str = "email_verified";
 pub const RESERVED_PREFIX: &str = "system:";
 
 impl ClaimMapping {
+    /// The person a Kubernetes user name made by this mapping stands for:
+    /// `oidc:alice` is `alice`; a name without the prefix stays as it is.
+    pub fn person_of(&self, subject: &str) -> String {
+        subject
+            .strip_prefix(self.kube_username_prefix.as_str())
+            .unwrap_or(subject)
+            .to_owned()
+    }
+
     /// The portal's view of the person behind `claims`.
     pub fn user_from_claims(
         &self,

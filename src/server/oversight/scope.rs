@@ -229,13 +229,7 @@ pub async fn cluster_grants(
 /// (`--unused-grant-days`), from the model use records and this replica's
 /// uses not yet written.
 fn mark_use(state: &AppState, overview: &mut ClusterGrants) {
-    let records = state.usage.records();
-    let last = crate::present::model_use::last_used_by_grant(
-        records
-            .iter()
-            .map(|r| (r.metadata.namespace.as_deref().unwrap_or_default(), &r.spec)),
-        &state.usage.pending_all(),
-    );
+    let last = crate::present::model_use::last_used_by_grant(&state.usage.recorded());
     let after = jiff::SignedDuration::from_hours(
         i64::try_from(state.calls.settings.unused_grant_days).unwrap_or(3_650) * 24,
     );
@@ -254,41 +248,8 @@ fn mark_use(state: &AppState, overview: &mut ClusterGrants) {
 /// the audit trail: the records in the cluster with this replica's uses not
 /// yet written added.
 fn use_events(state: &AppState, visible: &Visible) -> Vec<crate::wire::audit_trail::AuditEvent> {
-    use crate::engine::usage::day;
-    let mut records: Vec<(String, crate::crd::ModelUsageSpec)> = state
-        .usage
-        .records()
-        .iter()
-        .filter_map(|r| {
-            let namespace = r.metadata.namespace.clone()?;
-            visible
-                .namespaces
-                .contains(&namespace)
-                .then(|| (namespace, r.spec.clone()))
-        })
-        .collect();
-    for used in state.usage.pending_all() {
-        if !visible.namespaces.contains(&used.namespace) {
-            continue;
-        }
-        let today = day::day_of(used.at);
-        match records
-            .iter_mut()
-            .find(|(ns, r)| *ns == used.namespace && r.model == used.model && r.day == today)
-        {
-            Some((_, record)) => day::add(record, &used),
-            None => {
-                let mut record = day::empty(&used.model, &today);
-                day::add(&mut record, &used);
-                records.push((used.namespace.clone(), record));
-            }
-        }
-    }
-    let prefix = state.auth.mapping.kube_username_prefix.clone();
-    audit_trail::use_events(&records, |subject| {
-        subject
-            .strip_prefix(prefix.as_str())
-            .unwrap_or(subject)
-            .to_owned()
-    })
+    let mut records = state.usage.recorded();
+    records.retain(|(namespace, _)| visible.namespaces.contains(namespace));
+    let mapping = &state.auth.mapping;
+    audit_trail::use_events(&records, |subject| mapping.person_of(subject))
 }

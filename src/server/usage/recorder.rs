@@ -151,7 +151,8 @@ impl Recorder {
     }
 
     /// The uses of `model` in `namespace` waiting to be written.
-    pub fn pending_of(&self, namespace: &str, model: &str) -> Vec<Use> {
+    #[cfg(test)]
+    fn pending_of(&self, namespace: &str, model: &str) -> Vec<Use> {
         let pending = self.book.pending.lock().unwrap_or_else(|p| p.into_inner());
         pending
             .0
@@ -162,7 +163,8 @@ impl Recorder {
     }
 
     /// Every use waiting to be written.
-    pub fn pending_all(&self) -> Vec<Use> {
+    #[cfg(test)]
+    fn pending_all(&self) -> Vec<Use> {
         let pending = self.book.pending.lock().unwrap_or_else(|p| p.into_inner());
         pending.0.values().flatten().cloned().collect()
     }
@@ -175,6 +177,34 @@ impl Recorder {
             .as_ref()
             .map(Store::state)
             .unwrap_or_default()
+    }
+
+    /// Every model's day records as pages read them, `(namespace, record)`:
+    /// the cluster's, with this replica's uses not yet written added (a
+    /// record the cluster does not hold yet is made from them).
+    pub fn recorded(&self) -> Vec<(String, crate::crd::ModelUsageSpec)> {
+        let mut records: Vec<(String, crate::crd::ModelUsageSpec)> = self
+            .records()
+            .iter()
+            .filter_map(|r| Some((r.metadata.namespace.clone()?, r.spec.clone())))
+            .collect();
+        let pending = self.book.pending.lock().unwrap_or_else(|p| p.into_inner());
+        for ((namespace, model, today), uses) in &pending.0 {
+            let index = match records
+                .iter()
+                .position(|(ns, r)| ns == namespace && r.model == *model && r.day == *today)
+            {
+                Some(index) => index,
+                None => {
+                    records.push((namespace.clone(), day::empty(model, today)));
+                    records.len() - 1
+                }
+            };
+            for used in uses {
+                day::add(&mut records[index].1, used);
+            }
+        }
+        records
     }
 
     /// The watch cache of the records, to wait for its first listing.
@@ -281,5 +311,21 @@ mod tests {
         assert_eq!(value["actor"], "oidc:alice");
         assert_eq!(value["channel"], "service-proxy");
         assert!(!text.contains('\n'));
+    }
+
+    #[test]
+    fn pending_uses_are_added_to_the_records_pages_read() {
+        let (recorder, _received) = Recorder::channel();
+        recorder.record(used(None));
+        recorder.record(used(None));
+        let recorded = recorder.recorded();
+        assert_eq!(recorded.len(), 1);
+        let (namespace, record) = &recorded[0];
+        assert_eq!(
+            (namespace.as_str(), record.model.as_str()),
+            ("fraud", "fraud-scorer")
+        );
+        assert_eq!(record.day, "2026-12-06");
+        assert_eq!(record.calls, 2);
     }
 }
