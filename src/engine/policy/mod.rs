@@ -13,6 +13,8 @@
 //!   justification if any policy asks for one, self-approval only if every
 //!   policy allows it.
 
+pub mod effective;
+
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
