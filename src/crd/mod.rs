@@ -10,6 +10,7 @@ pub mod access_request;
 pub mod duration;
 #[cfg(test)]
 pub mod fixtures;
+pub mod governance_policy;
 pub mod model;
 pub mod model_usage;
 pub mod names;

@@ -15,5 +15,6 @@ pub mod logs;
 pub mod netpol;
 pub mod objects;
 pub mod oversight;
+pub mod policy;
 pub mod usage;
 pub mod workload;
