@@ -14,6 +14,7 @@ pub mod governance_policy;
 pub mod model;
 pub mod model_usage;
 pub mod names;
+pub mod policy_exception;
 pub mod policy_report;
 
 pub use access_record::{AccessRecord, AccessRecordSpec, RecordedRequest};
@@ -117,6 +118,8 @@ pub fn definitions() -> Vec<CustomResourceDefinition> {
         AccessRequest::crd(),
         AccessRecord::crd(),
         model_usage::ModelUsage::crd(),
+        governance_policy::GovernancePolicy::crd(),
+        policy_exception::PolicyException::crd(),
     ]
 }
 

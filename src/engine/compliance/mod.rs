@@ -98,6 +98,10 @@ pub struct Check {
     pub severity: Severity,
     pub message: String,
     pub remediation: String,
+    /// The exception that exempts this failed check, if one is in force:
+    /// shown as exempted, never as passing.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exempted: Option<crate::engine::policy::exception::Exemption>,
 }
 
 /// The Pod Security Standards level a pod template satisfies.
@@ -212,6 +216,7 @@ pub fn assess_workload(
                     o.violations.join("; ")
                 },
                 remediation: spec.remediation.to_string(),
+                exempted: None,
             })
         })
         .collect();

@@ -14,6 +14,7 @@
 //!   policy allows it.
 
 pub mod effective;
+pub mod exception;
 pub mod from_crd;
 
 use std::collections::BTreeMap;

@@ -194,6 +194,7 @@ mod tests {
                         severity: Severity::High,
                         message: "x".repeat(300),
                         remediation: "y".repeat(200),
+                        exempted: None,
                     })
                     .collect();
                 w

@@ -88,6 +88,7 @@ pub(super) mod tests {
             severity,
             message: format!("{id} message"),
             remediation: format!("fix {id}"),
+            exempted: None,
         }
     }
 
