@@ -68,6 +68,7 @@ fn ComplianceBody(compliance: ComplianceView, filter: ComplianceFilter) -> impl 
         workloads,
         check_ids,
         left_out,
+        policy: _,
     } = compliance;
     let shown: Vec<(WorkloadCompliance, Vec<CheckRow>)> = filter
         .apply(&workloads)

@@ -73,6 +73,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
             store: access.store.clone(),
         },
     ));
+    let policy = super::policy::store::PolicyStore::start(kube.portal());
     let cluster_cache = Arc::new(ClusterCache::new(kube.portal().clone()));
     // Held until `run` returns, so idle namespace caches are stopped for as
     // long as the portal serves, and no longer.
@@ -97,6 +98,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         limits: Arc::new(Limits::from_args(&args.limits)),
         usage,
         calls: super::models::ModelCalls::from_args(args.models.clone()),
+        policy,
     };
     let audit_task = serve_apiserver_audit(&args, &state).await?;
     let app = build_router(state);

@@ -16,6 +16,7 @@
 pub mod effective;
 pub mod exception;
 pub mod from_crd;
+pub mod in_force;
 
 use std::collections::BTreeMap;
 

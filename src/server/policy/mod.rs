@@ -1,0 +1,6 @@
+//! Governance policy in the running portal: the cluster's policies,
+//! exceptions and namespace environments, kept current by watches
+//! ([`store::PolicyStore`]), so every page and report judges with what the
+//! cluster says now (`docs/governance-policy.md`).
+
+pub mod store;
