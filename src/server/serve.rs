@@ -57,11 +57,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
             instance.clone(),
         ));
     }
-    // Compliance reports, on whichever replica holds their own Lease.
-    tokio::spawn(
-        Reporter::new(kube.portal().clone(), args.reports.settings())
-            .run(args.workflow.lease_namespace.clone(), instance),
-    );
+
     tokio::spawn(super::probes::probe_forever(
         readiness.clone(),
         kube.portal().clone(),
@@ -74,6 +70,12 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         },
     ));
     let policy = super::policy::store::PolicyStore::start(kube.portal());
+    // Compliance reports, on whichever replica holds their own Lease.
+    tokio::spawn(
+        Reporter::new(kube.portal().clone(), args.reports.settings())
+            .with_policy(policy.clone())
+            .run(args.workflow.lease_namespace.clone(), instance.clone()),
+    );
     let cluster_cache = Arc::new(ClusterCache::new(kube.portal().clone()));
     // Held until `run` returns, so idle namespace caches are stopped for as
     // long as the portal serves, and no longer.
