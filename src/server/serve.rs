@@ -191,6 +191,7 @@ async fn serve_apiserver_audit(
         state.usage.clone(),
         AuditBounds::default(),
     );
+    receiver.keep_denials(state.policy.denials().clone());
     let (_, task) = apiserver_audit::serve(addr, audit.tls().as_ref(), receiver).await?;
     Ok(Some(task))
 }
