@@ -6,7 +6,9 @@ use std::process::ExitCode;
 use serde::Serialize;
 
 use super::{EXIT_CHECKS_FAILED, input_error, load_or_report};
-use crate::engine::compliance::{self, Assessment, Config, Severity, WorkloadReport};
+use crate::engine::compliance::{
+    self, Assessment, Config, PssVersion, Severity, WorkloadReport,
+};
 
 /// Output formats of `aigov audit`.
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -55,6 +57,12 @@ pub struct AuditArgs {
     /// Compliance configuration (YAML); the built-in defaults otherwise.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// The version of the Pod Security Standards to apply: `latest` or
+    /// `v1.<minor>` (as in a namespace's
+    /// pod-security.kubernetes.io/enforce-version label). Overrides the
+    /// configuration's podSecurityVersion, which is `latest` by default.
+    #[arg(long, value_name = "VERSION")]
+    pub pss_version: Option<PssVersion>,
 }
 
 /// One entry of the JSON output: the workload's report plus the score of
@@ -68,7 +76,7 @@ struct JsonEntry<'a> {
 }
 
 pub fn run(args: &AuditArgs) -> anyhow::Result<ExitCode> {
-    let config = match &args.config {
+    let mut config = match &args.config {
         None => Config::default(),
         Some(path) => match std::fs::read_to_string(path)
             .map_err(|e| e.to_string())
@@ -81,6 +89,9 @@ pub fn run(args: &AuditArgs) -> anyhow::Result<ExitCode> {
             }
         },
     };
+    if let Some(version) = args.pss_version {
+        config.pod_security_version = version;
+    }
     for id in config.unknown_check_ids() {
         eprintln!("warning: the configuration names an unknown check `{id}`");
     }
