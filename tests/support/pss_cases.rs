@@ -55,7 +55,9 @@ pub fn cases() -> Vec<Case> {
         .into_iter()
         .map(|raw| {
             let mut pod = file.base.clone();
-            merge(&mut pod, raw.pod);
+            if !raw.pod.is_null() {
+                merge(&mut pod, raw.pod);
+            }
             pod["metadata"]["name"] = Value::String(raw.name.clone());
             Case {
                 name: raw.name,
