@@ -13,11 +13,11 @@
 //! that version. Every disagreement is named.
 #![cfg(feature = "ssr")]
 
-mod support;
 #[path = "support/pss_agreement_corpus.rs"]
 mod corpus;
 #[path = "support/pss_cases.rs"]
 mod pss_cases;
+mod support;
 
 use std::time::Duration;
 
@@ -40,8 +40,9 @@ const LEVELS: [Level; 2] = [Level::Baseline, Level::Restricted];
 /// A pod every level and version admits; ephemeral containers are added to it.
 const EPHEMERAL_TARGET: &str = "ephemeral-target";
 
-/// What the apiserver answered to one dry run.
+/// What the apiserver answered to one dry run, with its message.
 #[derive(Debug)]
+#[allow(dead_code)] // the messages are read through Debug in disagreements
 enum Verdict {
     Admitted,
     /// Admitted with a PodSecurity warning.
@@ -60,7 +61,13 @@ struct Target {
 
 /// Sends `body` to `path` and reads the verdict from the status, the body
 /// and the `Warning` headers.
-async fn dry_run(client: &Client, method: &str, path: &str, content: &str, body: &Value) -> Verdict {
+async fn dry_run(
+    client: &Client,
+    method: &str,
+    path: &str,
+    content: &str,
+    body: &Value,
+) -> Verdict {
     let request = http::Request::builder()
         .method(method)
         .uri(format!("{path}?dryRun=All&fieldManager=pss-agreement"))
@@ -180,7 +187,11 @@ async fn label(client: &Client, target: &Target) {
         "pod-security.kubernetes.io/warn-version": version,
     }}});
     Api::<Namespace>::all(client.clone())
-        .patch(&target.namespace, &PatchParams::default(), &Patch::Merge(&labels))
+        .patch(
+            &target.namespace,
+            &PatchParams::default(),
+            &Patch::Merge(&labels),
+        )
         .await
         .expect("labelling the namespace");
     let probe = json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "probe"},
@@ -210,16 +221,14 @@ async fn podsecurity_admission_and_the_engine_agree_on_every_item_level_and_vers
     let cluster = support::devcluster();
     let client = cluster.client().await;
     let items = corpus::items(&cluster.repo);
-    let guards = futures::future::join_all(
-        VERSIONS
-            .iter()
-            .flat_map(|v| LEVELS.map(|l| (l, *v)))
-            .map(|(level, version)| async move {
+    let guards =
+        futures::future::join_all(VERSIONS.iter().flat_map(|v| LEVELS.map(|l| (l, *v))).map(
+            |(level, version)| async move {
                 let prefix = format!("pss-{}-{}", level.as_str(), version.replace('.', "-"));
                 (level, version, cluster.namespace(&prefix).await)
-            }),
-    )
-    .await;
+            },
+        ))
+        .await;
     let targets: Vec<Target> = guards
         .iter()
         .map(|(level, version, ns)| Target {

@@ -6,9 +6,7 @@ use std::process::ExitCode;
 use serde::Serialize;
 
 use super::{EXIT_CHECKS_FAILED, input_error, load_or_report};
-use crate::engine::compliance::{
-    self, Assessment, Config, PssVersion, Severity, WorkloadReport,
-};
+use crate::engine::compliance::{self, Assessment, Config, PssVersion, Severity, WorkloadReport};
 
 /// Output formats of `aigov audit`.
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]

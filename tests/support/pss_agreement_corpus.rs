@@ -152,8 +152,14 @@ fn ephemeral() -> Vec<Item> {
         ("defaults", Value::Null),
         ("sys-admin", json!({"capabilities": {"add": ["SYS_ADMIN"]}})),
         ("privileged", json!({"privileged": true})),
-        ("root", json!({"runAsUser": 0, "allowPrivilegeEscalation": false, "capabilities": {"drop": ["ALL"]}})),
-        ("unconfined", json!({"seccompProfile": {"type": "Unconfined"}, "allowPrivilegeEscalation": false, "capabilities": {"drop": ["ALL"]}})),
+        (
+            "root",
+            json!({"runAsUser": 0, "allowPrivilegeEscalation": false, "capabilities": {"drop": ["ALL"]}}),
+        ),
+        (
+            "unconfined",
+            json!({"seccompProfile": {"type": "Unconfined"}, "allowPrivilegeEscalation": false, "capabilities": {"drop": ["ALL"]}}),
+        ),
     ];
     cases
         .into_iter()

@@ -274,9 +274,8 @@ const SECCOMP_CONTAINER_ANNOTATION_PREFIX: &str = "container.seccomp.security.al
 /// The seccomp annotations of the pod and of each of its containers, as
 /// the standard read them up to v1.18.
 fn seccomp_annotations(pod: &PodView) -> Vec<String> {
-    let allowed = |v: &str| {
-        v == "runtime/default" || v == "docker/default" || v.starts_with("localhost/")
-    };
+    let allowed =
+        |v: &str| v == "runtime/default" || v == "docker/default" || v.starts_with("localhost/");
     let keys = std::iter::once(SECCOMP_POD_ANNOTATION.to_string()).chain(
         pod.containers
             .iter()

@@ -6,7 +6,11 @@ use super::{Control, PodView};
 /// Every restricted control with its check id and first version.
 pub const CONTROLS: &[Control] = &[
     ("pss.restricted.volume-types", 0, volume_types),
-    ("pss.restricted.privilege-escalation", 8, privilege_escalation),
+    (
+        "pss.restricted.privilege-escalation",
+        8,
+        privilege_escalation,
+    ),
     ("pss.restricted.run-as-non-root", 0, run_as_non_root),
     ("pss.restricted.run-as-user", 23, run_as_non_root_user),
     ("pss.restricted.seccomp", 19, seccomp),

@@ -34,7 +34,11 @@ fn every_shared_case_has_its_level_at_each_version_it_names() {
     let all = cases::cases();
     assert!(all.len() > 40, "{} cases", all.len());
     for case in &all {
-        assert!(case.levels.contains_key("latest"), "{}: no latest level", case.name);
+        assert!(
+            case.levels.contains_key("latest"),
+            "{}: no latest level",
+            case.name
+        );
         for (version, expected) in &case.levels {
             let version: PssVersion = version.parse().unwrap();
             let evaluation = evaluate_pod(&case.pod, version);
@@ -50,7 +54,10 @@ fn every_shared_case_has_its_level_at_each_version_it_names() {
         let latest = failing(&evaluate_pod(&case.pod, PssVersion::Latest));
         for id in &case.fails {
             if !latest.contains(&id.as_str()) {
-                wrong.push(format!("{}: {id} should fail, failing: {latest:?}", case.name));
+                wrong.push(format!(
+                    "{}: {id} should fail, failing: {latest:?}",
+                    case.name
+                ));
             }
         }
     }
@@ -93,7 +100,10 @@ fn ephemeral_containers_are_checked() {
     let evaluation = evaluate_pod(&pod, PssVersion::Latest);
     let ids = failing(&evaluation);
     assert!(ids.contains(&"pss.baseline.capabilities"), "{ids:?}");
-    assert!(ids.contains(&"pss.restricted.privilege-escalation"), "{ids:?}");
+    assert!(
+        ids.contains(&"pss.restricted.privilege-escalation"),
+        "{ids:?}"
+    );
     assert_eq!(evaluation.level, Level::Privileged);
 }
 
