@@ -11,6 +11,7 @@ pub mod access;
 pub mod audit;
 pub mod manifests;
 pub mod netpol;
+pub mod policy;
 pub mod portal;
 
 use std::process::ExitCode;
