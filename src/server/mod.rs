@@ -16,6 +16,7 @@ pub mod logs;
 pub mod metrics;
 pub mod models;
 pub mod oversight;
+pub mod policy;
 pub mod probes;
 pub mod reports;
 pub mod request;
