@@ -1,5 +1,6 @@
 //! Governance policy enforced by the apiserver itself: a GovernancePolicy
-//! that denies privileged containers in production and warns in sandbox is
+//! that denies images not pinned by digest in production and warns in
+//! sandbox is
 //! rendered by the portal's leader into ValidatingAdmissionPolicies, and
 //! `kubectl apply` meets them: refused in production with the rule's
 //! message, admitted with a warning in sandbox, admitted in production
@@ -26,7 +27,9 @@ use serde_json::json;
 use support::running_portal::RunningPortal;
 use support::{devcluster, unique_name, wait_until};
 
-const CHECK: &str = "pss.baseline.privileged";
+/// A check the default policy of the devcluster (`aigov-default`) does not
+/// enforce, so what is refused here is refused by this test's policy.
+const CHECK: &str = "images.digest";
 
 /// Runs the devcluster's kubectl as its admin with `stdin`.
 fn kubectl(args: &[&str], stdin: &str) -> Output {
@@ -56,16 +59,16 @@ fn kubectl(args: &[&str], stdin: &str) -> Output {
     child.wait_with_output().unwrap()
 }
 
-/// What `kubectl apply` said of one apply of the privileged Deployment.
+/// What `kubectl apply` said of one apply of the Deployment.
 struct Applied {
     admitted: bool,
     stderr: String,
 }
 
-/// `kubectl apply -f -` of a Deployment `name` with a privileged container
-/// in `namespace`; `attempt` changes it on every apply, so each one is a
+/// `kubectl apply -f -` of a Deployment `name` in `namespace` whose image
+/// is pinned by tag, not by digest (and which breaks no other rule); `attempt` changes it on every apply, so each one is a
 /// real change that admission judges.
-fn apply_privileged(namespace: &str, name: &str, attempt: u32) -> Applied {
+fn apply_undigested(namespace: &str, name: &str, attempt: u32) -> Applied {
     let manifest = json!({
         "apiVersion": "apps/v1",
         "kind": "Deployment",
@@ -82,7 +85,10 @@ fn apply_privileged(namespace: &str, name: &str, attempt: u32) -> Applied {
                 "spec": {"containers": [{
                     "name": "driver",
                     "image": "registry.example.com/gpu-driver:1.0",
-                    "securityContext": {"privileged": true},
+                    "resources": {
+                        "requests": {"cpu": "100m", "memory": "64Mi"},
+                        "limits": {"cpu": "100m", "memory": "64Mi"},
+                    },
                 }]},
             },
         },
@@ -107,7 +113,7 @@ fn apply_until(
     let deadline = Instant::now() + timeout;
     loop {
         *attempt += 1;
-        let applied = apply_privileged(namespace, name, *attempt);
+        let applied = apply_undigested(namespace, name, *attempt);
         if wanted(&applied) {
             return applied;
         }
@@ -175,7 +181,7 @@ async fn the_apiserver_enforces_a_governance_policy_with_its_exceptions_and_chan
     let lease = unique_name("policy-admission");
     let _portal = RunningPortal::start_reconciling(&[("AIGOV_RECONCILER_LEASE", &lease)]).await;
 
-    let policy = unique_name("privileged");
+    let policy = unique_name("digest");
     let _guard = PolicyGuard(policy.clone());
     let manifest = json!({
         "apiVersion": "aigov.dev/v1alpha1",
@@ -234,16 +240,14 @@ async fn the_apiserver_enforces_a_governance_policy_with_its_exceptions_and_chan
         workload,
         &mut attempt,
         Duration::from_secs(30),
-        "the privileged Deployment to be refused in production",
+        "the Deployment to be refused in production",
         |a| !a.admitted,
     );
     assert!(
         refused
             .stderr
             .contains(&format!("{CHECK} (GovernancePolicy {policy})"))
-            && refused
-                .stderr
-                .contains("Remove securityContext.privileged or set it to false."),
+            && refused.stderr.contains("Refer to images by digest"),
         "refused without the rule's message: {}",
         refused.stderr
     );
@@ -255,14 +259,14 @@ async fn the_apiserver_enforces_a_governance_policy_with_its_exceptions_and_chan
         workload,
         &mut attempt,
         Duration::from_secs(30),
-        "the privileged Deployment to be admitted with a warning in sandbox",
-        |a| a.admitted && a.stderr.contains("Warning:"),
+        "the Deployment to be admitted with a warning in sandbox",
+        |a| a.admitted && a.stderr.contains("Warning:") && a.stderr.contains(CHECK),
     );
     let warning = warned
         .stderr
         .lines()
-        .find(|line| line.starts_with("Warning:"))
-        .unwrap();
+        .find(|line| line.starts_with("Warning:") && line.contains(CHECK))
+        .unwrap_or_else(|| panic!("no warning of {CHECK}: {}", warned.stderr));
     assert!(
         warning.contains(&format!("{CHECK} (GovernancePolicy {policy})")),
         "{warning}"
@@ -278,7 +282,7 @@ async fn the_apiserver_enforces_a_governance_policy_with_its_exceptions_and_chan
             "requester": "erin",
             "workloads": {"names": [workload]},
             "rules": [CHECK],
-            "reason": "the GPU driver installer needs a privileged container",
+            "reason": "the vendor publishes the driver image by tag only",
             "duration": "1h",
         },
     }))
@@ -313,14 +317,16 @@ async fn the_apiserver_enforces_a_governance_policy_with_its_exceptions_and_chan
     );
     assert!(!admitted.stderr.contains(CHECK), "{}", admitted.stderr);
     // Another workload in the namespace is not exempted.
-    let other = apply_privileged(&production.name, "not-exempted", 1);
+    let other = apply_undigested(&production.name, "not-exempted", 1);
     assert!(
         !other.admitted,
         "a workload the exception does not name was admitted"
     );
 
     // Once the exception ends, the next apply is refused again.
-    let wait = (expires_at - jiff::Timestamp::now()).unsigned_abs();
+    let wait = expires_at
+        .duration_since(jiff::Timestamp::now())
+        .unsigned_abs();
     tokio::time::sleep(wait).await;
     let ended = Instant::now();
     let refused = apply_until(
@@ -375,7 +381,7 @@ async fn the_apiserver_enforces_a_governance_policy_with_its_exceptions_and_chan
         &mut attempt,
         Duration::from_secs(30),
         "the Deployment to be admitted with a warning in production",
-        |a| a.admitted && a.stderr.contains("Warning:"),
+        |a| a.admitted && a.stderr.contains("Warning:") && a.stderr.contains(CHECK),
     );
 
     // The objects go with their policy.
