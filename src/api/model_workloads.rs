@@ -24,9 +24,14 @@ pub async fn model_workloads(
         use crate::server::cluster_cache::snapshot::View;
         let model = service::model(&state.access, &namespace, &name).await?;
         let selector = model.spec.workload_selector.as_ref();
+        let judged = state
+            .policy
+            .for_namespace(&namespace)
+            .await
+            .map_err(|error| ApiError::unavailable(error.to_string()))?;
         let (running, requests, person) = futures::join!(
             read(&namespace, View::Model, |objects, left_out| {
-                running_workloads(&namespace, selector, objects, left_out)
+                running_workloads(&judged, selector, objects, left_out)
             }),
             service::requests(&state.access),
             service::person_in(&state.access, &session, &namespace),

@@ -8,4 +8,5 @@ pub mod logs;
 pub mod model_use;
 pub mod model_workloads;
 pub mod network;
+pub mod policy;
 pub mod trend;

@@ -12,6 +12,7 @@ use super::health::Readiness;
 use super::kube::KubeAccess;
 use super::limits::Limits;
 use super::models::ModelCalls;
+use super::policy::store::PolicyStore;
 use super::usage::recorder::Recorder;
 
 /// One value handed to axum handlers and, through context, to server
@@ -34,6 +35,8 @@ pub struct AppState {
     pub usage: Recorder,
     /// Calling models through the portal.
     pub calls: Arc<ModelCalls>,
+    /// Governance policies, exceptions and namespace environments.
+    pub policy: PolicyStore,
 }
 
 /// The session key, for the private cookie jar.

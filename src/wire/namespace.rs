@@ -202,6 +202,8 @@ pub struct ComplianceView {
     /// Every check id that appears, for the filter.
     pub check_ids: Vec<String>,
     pub left_out: Vec<String>,
+    /// The policy, environment and exceptions that judged the namespace.
+    pub policy: crate::wire::policy::PolicyApplied,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -222,6 +224,10 @@ pub struct CheckRow {
     pub severity: String,
     pub message: String,
     pub remediation: String,
+    /// What a failure leads to here: `Audit`, `Warn` or `Deny`.
+    pub enforcement: String,
+    /// The exception that exempts this failure, if one is in force.
+    pub exempted: Option<crate::wire::policy::Exemption>,
 }
 
 /// The severities, most serious first.
@@ -286,6 +292,8 @@ mod tests {
             severity: severity.into(),
             message: String::new(),
             remediation: String::new(),
+            enforcement: "Audit".into(),
+            exempted: None,
         }
     }
 

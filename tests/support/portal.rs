@@ -106,6 +106,7 @@ pub fn app_state_with_audit(
         readiness,
         auth: auth(),
         cluster_cache: Arc::new(ClusterCache::new(kube.portal().clone())),
+        policy: aigov::server::policy::store::PolicyStore::start(kube.portal()),
         limits: Default::default(),
         usage: aigov::server::usage::recorder::Recorder::channel().0,
         calls: Default::default(),

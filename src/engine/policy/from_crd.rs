@@ -3,11 +3,14 @@
 use kube::ResourceExt;
 
 use super::effective::{Policy, Rule, Settings};
+use super::exception::{Exception, Exempted};
 use super::{AccessRules, Enforcement, Environment, PerEnvironment};
+use crate::crd::Phase;
 use crate::crd::duration;
 use crate::crd::governance_policy::{
     EnforcementName, EnvironmentName, GovernancePolicy, SeverityName,
 };
+use crate::crd::policy_exception::PolicyException;
 use crate::engine::compliance::Severity;
 
 /// `policy` as the engine reads it. A maximum duration that does not parse
@@ -56,6 +59,29 @@ pub fn policy(policy: &GovernancePolicy) -> Policy {
             })
             .collect(),
     }
+}
+
+/// `exception` as the engine reads it, when it was approved (phase
+/// `Active` with an expiry); `None` for one pending, denied or ended.
+pub fn exception(exception: &PolicyException) -> Option<Exception> {
+    let status = exception.status.as_ref()?;
+    if status.phase != Phase::Active {
+        return None;
+    }
+    let expires_at = status.expires_at.as_ref()?.0;
+    let spec = &exception.spec;
+    Some(Exception {
+        namespace: exception.namespace()?,
+        name: exception.name_any(),
+        workloads: if spec.workloads.names.is_empty() {
+            Exempted::Labels(spec.workloads.match_labels.clone())
+        } else {
+            Exempted::Names(spec.workloads.names.clone())
+        },
+        rules: spec.rules.clone(),
+        reason: spec.reason.clone(),
+        expires_at,
+    })
 }
 
 fn environment(name: EnvironmentName) -> Environment {

@@ -14,9 +14,11 @@
 //!   policy allows it.
 
 pub mod admission;
+pub mod denials;
 pub mod effective;
 pub mod exception;
 pub mod from_crd;
+pub mod in_force;
 
 use std::collections::BTreeMap;
 

@@ -1,27 +1,35 @@
 //! Compliance as the pages show it: the engine's assessment of a
-//! namespace's workloads, row by row, and a namespace assessed as a whole
-//! for the published reports.
+//! namespace's workloads under the policy in force there, row by row, and a
+//! namespace assessed as a whole for the published reports.
 
 pub mod assessment;
 
-use crate::engine::compliance::{Config, WorkloadReport, assess};
+use crate::engine::compliance::{NamespaceContext, WorkloadReport, score::namespace_scores};
 use crate::engine::objects::KubeObject;
+use crate::engine::policy::in_force::NamespacePolicy;
+use crate::engine::workload::{unique, workloads};
 use crate::wire::namespace::{CheckRow, ComplianceView, WorkloadCompliance};
+use crate::wire::policy::Exemption;
 
-/// The engine's assessment of `objects`, as the page shows it.
+/// The assessment of `objects` (namespace `judged.namespace`) under the
+/// policy in force there, as the page shows it.
 pub fn compliance_view(
-    namespace: &str,
+    judged: &NamespacePolicy,
     objects: &[KubeObject],
     left_out: Vec<String>,
 ) -> ComplianceView {
-    let report = assess(objects, &Config::default());
-    let score = report
-        .namespaces
+    let namespace = judged.namespace.as_str();
+    let context = NamespaceContext::from_objects(objects);
+    let reports: Vec<WorkloadReport> = unique(workloads(objects))
         .iter()
+        .filter(|w| w.id.namespace == namespace)
+        .map(|w| judged.assess(w, &context))
+        .collect();
+    let score = namespace_scores(&reports)
+        .into_iter()
         .find(|n| n.namespace == namespace)
         .map(|n| n.score);
-    let mut check_ids: Vec<String> = report
-        .workloads
+    let mut check_ids: Vec<String> = reports
         .iter()
         .flat_map(|w| w.checks.iter().map(|c| c.id.clone()))
         .collect();
@@ -30,19 +38,19 @@ pub fn compliance_view(
     ComplianceView {
         namespace: namespace.to_owned(),
         score,
-        workloads: report
-            .workloads
+        workloads: reports
             .into_iter()
-            .filter(|w| w.namespace == namespace)
-            .map(workload_compliance)
+            .map(|report| workload_compliance(report, judged))
             .collect(),
         check_ids,
         left_out,
+        policy: super::policy::applied(judged),
     }
 }
 
-/// One workload's report as the compliance page shows it.
-pub fn workload_compliance(report: WorkloadReport) -> WorkloadCompliance {
+/// One workload's report as the compliance page shows it, with how each
+/// check is enforced where the workload runs.
+pub fn workload_compliance(report: WorkloadReport, judged: &NamespacePolicy) -> WorkloadCompliance {
     WorkloadCompliance {
         kind: report.kind,
         name: report.name,
@@ -52,6 +60,11 @@ pub fn workload_compliance(report: WorkloadReport) -> WorkloadCompliance {
             .checks
             .into_iter()
             .map(|c| CheckRow {
+                enforcement: format!("{:?}", judged.enforcement_of(&c.id)),
+                exempted: c.exempted.map(|e| Exemption {
+                    exception: e.exception,
+                    expires_at: e.expires_at.to_string(),
+                }),
                 id: c.id,
                 passed: c.passed,
                 severity: c.severity.as_str().to_owned(),

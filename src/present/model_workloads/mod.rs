@@ -11,9 +11,10 @@ mod tests;
 
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 
-use crate::engine::compliance::{Config, NamespaceContext, assess_workload};
+use crate::engine::compliance::NamespaceContext;
 use crate::engine::netpol::selectors::{describe, selects};
 use crate::engine::netpol::{Analysis, Cluster};
+use crate::engine::policy::in_force::NamespacePolicy;
 use crate::engine::workload::{Workload, unique, workloads};
 use crate::present::compliance::workload_compliance;
 use crate::server::cluster_cache::workload_objects::NamespaceObjects;
@@ -40,14 +41,16 @@ pub fn selector_words(selector: &LabelSelector) -> String {
     }
 }
 
-/// The workloads of `namespace` that `selector` names, with their
+/// The workloads of `judged.namespace` that `selector` names, judged by the
+/// policy in force there, with their
 /// compliance and reach; none when the model names no workloads.
 pub fn running_workloads(
-    namespace: &str,
+    judged: &NamespacePolicy,
     selector: Option<&LabelSelector>,
     objects: &NamespaceObjects,
     left_out: Vec<String>,
 ) -> RunningWorkloads {
+    let namespace = judged.namespace.as_str();
     let Some(selector) = selector else {
         return RunningWorkloads {
             selector: None,
@@ -62,12 +65,11 @@ pub fn running_workloads(
     let analysis = Analysis::new(&cluster);
     let isolation = analysis.isolation();
     let connections = analysis.connections();
-    let config = Config::default();
     let workloads = unique(workloads(&compliance_inputs))
         .into_iter()
         .filter(|w| w.id.namespace == namespace && selects_workload(selector, w))
         .map(|w| {
-            let compliance = workload_compliance(assess_workload(&w, &context, &config));
+            let compliance = workload_compliance(judged.assess(&w, &context), judged);
             let checks = compliance.checks.len();
             let mut failed: Vec<_> = compliance
                 .checks

@@ -119,7 +119,12 @@ fn scorer_selector() -> LabelSelector {
 #[test]
 fn the_model_s_workloads_come_with_their_level_failed_checks_and_logs() {
     let objects = namespace_objects(vec![]);
-    let running = running_workloads("ml", Some(&scorer_selector()), &objects, vec![]);
+    let running = running_workloads(
+        &crate::engine::policy::in_force::NamespacePolicy::built_in("ml", jiff::Timestamp::now()),
+        Some(&scorer_selector()),
+        &objects,
+        vec![],
+    );
     assert_eq!(running.selector.as_deref(), Some("aigov.dev/model=scorer"));
     assert_eq!(running.workloads.len(), 1, "only the named workload");
     let scorer = &running.workloads[0];
@@ -152,7 +157,12 @@ fn the_model_s_workloads_come_with_their_level_failed_checks_and_logs() {
 
 #[test]
 fn a_model_without_a_selector_names_no_workloads() {
-    let running = running_workloads("ml", None, &namespace_objects(vec![]), vec!["jobs".into()]);
+    let running = running_workloads(
+        &crate::engine::policy::in_force::NamespacePolicy::built_in("ml", jiff::Timestamp::now()),
+        None,
+        &namespace_objects(vec![]),
+        vec!["jobs".into()],
+    );
     assert_eq!(running.selector, None);
     assert!(running.workloads.is_empty());
     assert_eq!(running.left_out, ["jobs"]);
@@ -167,7 +177,12 @@ fn an_ingress_policy_lets_in_the_named_peers_on_its_ports_only() {
             "ingress": [{"from": [{"podSelector": {"matchLabels": {"app": "gateway"}}},
                                   {"namespaceSelector": {"matchLabels": {"team": "llm"}}}],
                          "ports": [{"port": 8080}]}]}})]);
-    let running = running_workloads("ml", Some(&scorer_selector()), &objects, vec![]);
+    let running = running_workloads(
+        &crate::engine::policy::in_force::NamespacePolicy::built_in("ml", jiff::Timestamp::now()),
+        Some(&scorer_selector()),
+        &objects,
+        vec![],
+    );
     let Reach::Limited {
         policies,
         rules,
@@ -199,7 +214,12 @@ fn a_deny_all_policy_lets_nothing_in() {
     let objects = namespace_objects(vec![json!({
         "metadata": {"name": "deny-in", "namespace": "ml"},
         "spec": {"podSelector": {}, "policyTypes": ["Ingress"]}})]);
-    let running = running_workloads("ml", Some(&scorer_selector()), &objects, vec![]);
+    let running = running_workloads(
+        &crate::engine::policy::in_force::NamespacePolicy::built_in("ml", jiff::Timestamp::now()),
+        Some(&scorer_selector()),
+        &objects,
+        vec![],
+    );
     assert_eq!(
         running.workloads[0].reach,
         Reach::Nothing {
