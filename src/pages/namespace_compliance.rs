@@ -11,10 +11,12 @@ use crate::api::namespaces::compliance::namespace_compliance;
 use crate::components::namespace_tabs::{NamespaceTabs, namespace_param};
 use crate::components::notice::LoadFailed;
 use crate::components::page_header::PageHeader;
+use crate::components::policy_applied::PolicyAppliedPanel;
 use crate::components::policy_reports::NamespaceReportsSection;
 use crate::wire::namespace::{
     CheckRow, ComplianceFilter, ComplianceView, NamespaceRead, SEVERITIES, WorkloadCompliance,
 };
+use crate::wire::policy::enforcement_words;
 
 /// The filters in the address bar.
 fn filter_in_query() -> impl Fn() -> ComplianceFilter + Copy {
@@ -68,7 +70,7 @@ fn ComplianceBody(compliance: ComplianceView, filter: ComplianceFilter) -> impl 
         workloads,
         check_ids,
         left_out,
-        policy: _,
+        policy,
     } = compliance;
     let shown: Vec<(WorkloadCompliance, Vec<CheckRow>)> = filter
         .apply(&workloads)
@@ -83,6 +85,7 @@ fn ComplianceBody(compliance: ComplianceView, filter: ComplianceFilter) -> impl 
     );
     view! {
         <LeftOut kinds=left_out/>
+        <PolicyAppliedPanel policy/>
         <section class="compliance-summary" aria-label="Namespace score">
             {match score {
                 Some(score) => view! {
@@ -183,6 +186,7 @@ fn WorkloadRow(workload: WorkloadCompliance, checks: Vec<CheckRow>) -> impl Into
                                     <span class="check-status">{if c.passed { "✓ passed" } else { "✗ failed" }}</span>
                                     " "<code>{c.id}</code>" "
                                     <span class=format!("badge severity-{}", c.severity)>{c.severity.clone()}</span>
+                                    {(!c.passed).then(|| view! { " "<span class=format!("badge enforcement-{}", c.enforcement.to_lowercase()) data-testid="enforcement">{enforcement_words(&c.enforcement)}</span> })}
                                     <p>{c.message}</p>
                                     {(!c.passed).then(|| view! { <p class="remediation"><strong>"How to fix: "</strong>{c.remediation}</p> })}
                                 </li>
