@@ -63,8 +63,10 @@ const RESTRICTED_VOLUME_SOURCES: &[&str] = &[
     "portworxVolume",
     "scaleIO",
     "storageos",
-    "image",
 ];
+
+/// A container that leaves /proc masked.
+const DEFAULT_PROC_MOUNT: &str = "c.?securityContext.?procMount.orValue('Default') == 'Default'";
 
 const APPARMOR_ANNOTATION_PREFIX: &str = "container.apparmor.security.beta.kubernetes.io/";
 
@@ -199,9 +201,16 @@ pub fn form(check: &str, settings: &Settings) -> Form {
             selinux_ok("variables.spec.?securityContext.?seLinuxOptions"),
             each_container(&selinux_ok("c.?securityContext.?seLinuxOptions"))
         ),
-        "pss.baseline.proc-mount" => {
-            each_container("c.?securityContext.?procMount.orValue('Default') == 'Default'")
-        }
+        // Pods in their own user namespace (`hostUsers: false`) may unmask
+        // /proc at baseline; restricted refuses it to them too.
+        "pss.baseline.proc-mount" => format!(
+            "variables.spec.?hostUsers.orValue(true) == false || {}",
+            each_container(DEFAULT_PROC_MOUNT)
+        ),
+        "pss.restricted.proc-mount" => format!(
+            "variables.spec.?hostUsers.orValue(true) != false || {}",
+            each_container(DEFAULT_PROC_MOUNT)
+        ),
         "pss.baseline.seccomp" => format!(
             "variables.spec.?securityContext.?seccompProfile.?type.orValue('RuntimeDefault') in ['RuntimeDefault', 'Localhost'] && {}",
             each_container("c.?securityContext.?seccompProfile.?type.orValue('') != 'Unconfined'")
