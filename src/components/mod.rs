@@ -15,6 +15,7 @@ pub mod nav;
 pub mod notice;
 pub mod oversight;
 pub mod page_header;
+pub mod policy_exceptions;
 pub mod policy_reports;
 pub mod theme;
 pub mod user_menu;

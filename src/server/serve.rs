@@ -74,6 +74,13 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         },
     ));
     let policy = super::policy::store::PolicyStore::start(kube.portal());
+    if !args.workflow.no_reconciler {
+        tokio::spawn(super::policy::exceptions::expiry::run(
+            kube.portal().clone(),
+            policy.clone(),
+            args.workflow.reconcile_namespace.clone(),
+        ));
+    }
     let cluster_cache = Arc::new(ClusterCache::new(kube.portal().clone()));
     // Held until `run` returns, so idle namespace caches are stopped for as
     // long as the portal serves, and no longer.

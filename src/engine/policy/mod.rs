@@ -15,6 +15,7 @@
 
 pub mod effective;
 pub mod exception;
+pub mod exception_workflow;
 pub mod from_crd;
 pub mod in_force;
 

@@ -3,4 +3,5 @@
 //! ([`store::PolicyStore`]), so every page and report judges with what the
 //! cluster says now (`docs/governance-policy.md`).
 
+pub mod exceptions;
 pub mod store;
