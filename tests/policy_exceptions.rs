@@ -105,6 +105,20 @@ async fn models_cached(state: &AppState, ns: &TestNamespace) {
     .await;
 }
 
+/// A namespace ready for deciding, and erin's exception filed there for
+/// `duration`.
+async fn filed(duration: &str) -> (TestNamespace, AppState, String) {
+    let ns = vision_namespace().await;
+    let state = app_state().await;
+    models_cached(&state, &ns).await;
+    let name = exceptions(&state)
+        .file(&erin(), form(&ns, duration))
+        .await
+        .unwrap()
+        .name_any();
+    (ns, state, name)
+}
+
 async fn stored(ns: &TestNamespace, name: &str) -> PolicyException {
     ns.api::<PolicyException>().get(name).await.unwrap()
 }
@@ -150,14 +164,7 @@ async fn whoever_cannot_view_the_namespace_may_not_file_and_nothing_is_written()
 
 #[tokio::test]
 async fn another_team_and_the_requester_may_not_decide_a_decider_approves_until_the_duration() {
-    let ns = vision_namespace().await;
-    let state = app_state().await;
-    models_cached(&state, &ns).await;
-    let filed = exceptions(&state)
-        .file(&erin(), form(&ns, "7d"))
-        .await
-        .unwrap();
-    let name = filed.name_any();
+    let (ns, state, name) = filed("7d").await;
 
     // Bob leads another team: he neither sees nor decides this namespace's.
     let bob = session("bob", &["fraud-team", "fraud-leads"], false);
@@ -219,14 +226,7 @@ async fn another_team_and_the_requester_may_not_decide_a_decider_approves_until_
 
 #[tokio::test]
 async fn two_deciders_at_once_decide_once() {
-    let ns = vision_namespace().await;
-    let state = app_state().await;
-    models_cached(&state, &ns).await;
-    let name = exceptions(&state)
-        .file(&erin(), form(&ns, "1d"))
-        .await
-        .unwrap()
-        .name_any();
+    let (ns, state, name) = filed("1d").await;
     let lead = session("vera", &["vision-leads"], false);
     let (carol, ours) = (carol(), exceptions(&state));
     let (a, b) = tokio::join!(
@@ -260,14 +260,7 @@ async fn two_deciders_at_once_decide_once() {
 
 #[tokio::test]
 async fn an_exception_expires_at_expires_at() {
-    let ns = vision_namespace().await;
-    let state = app_state().await;
-    models_cached(&state, &ns).await;
-    let name = exceptions(&state)
-        .file(&erin(), form(&ns, "3s"))
-        .await
-        .unwrap()
-        .name_any();
+    let (ns, state, name) = filed("3s").await;
     exceptions(&state)
         .decide(&carol(), &ns.name, &name, Decision::Approve, "")
         .await

@@ -89,7 +89,7 @@ pub fn is_label_key(key: &str) -> bool {
         Some((prefix, name)) => (Some(prefix), name),
         None => (None, key),
     };
-    prefix.is_none_or(|prefix| is_object_name(prefix)) && !name.is_empty() && is_label_value(name)
+    prefix.is_none_or(is_object_name) && !name.is_empty() && is_label_value(name)
 }
 
 /// Refuses text over [`MAX_TEXT`] characters. Anything else is kept as

@@ -82,10 +82,7 @@ pub fn decide(
     if phase != Phase::Pending {
         return Err(ExceptionRefusal::Settled(phase_word(phase)));
     }
-    let namespace = namespace_of(exception);
-    if !is_decider(&namespace, models, person) {
-        return Err(ExceptionRefusal::NotADecider(namespace));
-    }
+    check_decider(exception, models, person)?;
     if is_requester(exception, person) {
         return Err(ExceptionRefusal::SelfApproval);
     }
@@ -166,10 +163,7 @@ pub fn revoke(
     if phase != Phase::Active {
         return Err(ExceptionRefusal::NotActive(phase_word(phase)));
     }
-    let namespace = namespace_of(exception);
-    if !is_decider(&namespace, models, person) {
-        return Err(ExceptionRefusal::NotADecider(namespace));
-    }
+    check_decider(exception, models, person)?;
     check_text("comment", comment)?;
     Ok(settle(
         exception,
@@ -236,6 +230,20 @@ fn settle(
         .history
         .push(entry(now, actor, action, phase, comment));
     status
+}
+
+/// Refuses whoever may not decide the exceptions of its namespace.
+fn check_decider(
+    exception: &PolicyException,
+    models: &[&ModelSpec],
+    person: &Person,
+) -> Result<(), ExceptionRefusal> {
+    let namespace = namespace_of(exception);
+    if is_decider(&namespace, models, person) {
+        Ok(())
+    } else {
+        Err(ExceptionRefusal::NotADecider(namespace))
+    }
 }
 
 fn namespace_of(exception: &PolicyException) -> String {
