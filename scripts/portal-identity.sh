@@ -7,7 +7,8 @@
 # bindable roles (deploy/portal-admission.yaml),
 # the PolicyReport CRD when absent and the managers' read role
 # (deploy/governance-rbac.yaml)
-# and the demo models (tools/devcluster/models/), and writes
+# the demo models (tools/devcluster/models/) and the chart's default
+# GovernancePolicy (templates/governance-policy.yaml), and writes
 # .dev/portal-kubeconfig with a token of ServiceAccount aigov-system/aigov
 # (never the admin). Idempotent: re-running changes nothing that is in place.
 set -euo pipefail
@@ -35,6 +36,9 @@ kubectl apply --server-side --field-manager=aigov-setup --force-conflicts \
 kubectl apply -f "$root/deploy/portal-rbac.yaml" -f "$root/deploy/governance-rbac.yaml" >/dev/null
 kubectl apply -f "$root/deploy/portal-admission.yaml" >/dev/null
 kubectl apply -f "$root/tools/devcluster/models/" >/dev/null
+PATH="$("$root/scripts/tools-path.sh"):$PATH" helm template aigov "$root/deploy/helm/aigov" --namespace aigov-system \
+  --values "$root/deploy/aigov-values.yaml" \
+  --show-only templates/governance-policy.yaml | kubectl apply -f - >/dev/null
 token="$(kubectl -n aigov-system create token aigov --duration=24h)"
 server="$(kubectl config view --raw --minify -o jsonpath='{.clusters[0].cluster.server}')"
 ca="$(kubectl config view --raw --minify -o jsonpath='{.clusters[0].cluster.certificate-authority-data}')"

@@ -20,6 +20,7 @@ use crate::pages::{
     namespace_network::NamespaceNetworkPage,
     namespaces::NamespaceListPage,
     not_found::NotFoundPage,
+    policies::PoliciesPage,
     requests::RequestDetailPage,
     reviews::ReviewInboxPage,
 };
@@ -77,6 +78,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/namespaces/:ns/logs") view=NamespaceLogsPage ssr=SsrMode::Async/>
                     <Route path=path!("/namespaces/:ns/exceptions") view=NamespaceExceptionsPage ssr=SsrMode::Async/>
                     <Route path=path!("/compliance") view=CompliancePage ssr=SsrMode::Async/>
+                    <Route path=path!("/policies") view=PoliciesPage ssr=SsrMode::Async/>
                     <Route path=path!("/audit") view=AuditPage ssr=SsrMode::Async/>
                     <Route path=path!("/grants") view=GrantsPage ssr=SsrMode::Async/>
                 </Routes>

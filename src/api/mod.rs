@@ -13,6 +13,7 @@ pub mod model_workloads;
 pub mod models;
 pub mod namespaces;
 pub mod oversight;
+pub mod policies;
 pub mod policy_exceptions;
 #[cfg(feature = "ssr")]
 pub mod respond;

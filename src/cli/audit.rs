@@ -6,7 +6,12 @@ use std::process::ExitCode;
 use serde::Serialize;
 
 use super::{EXIT_CHECKS_FAILED, input_error, load_or_report};
-use crate::engine::compliance::{self, Assessment, Config, Severity, WorkloadReport};
+use std::collections::BTreeMap;
+
+use super::audit_policy::{self, Source};
+use crate::engine::compliance::{Assessment, Config, Severity, WorkloadReport};
+use crate::engine::policy::Environment;
+use crate::engine::policy::in_force::NamespacePolicy;
 
 /// Output formats of `aigov audit`.
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -53,8 +58,21 @@ pub struct AuditArgs {
     #[arg(long, value_enum, value_name = "SEVERITY")]
     pub fail_on: Option<FailOn>,
     /// Compliance configuration (YAML); the built-in defaults otherwise.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["policy", "from_cluster"])]
     pub config: Option<PathBuf>,
+    /// Judge by the GovernancePolicies (and approved PolicyExceptions) in
+    /// these YAML files, as the portal does (repeatable).
+    #[arg(long, value_name = "FILE", conflicts_with = "from_cluster")]
+    pub policy: Vec<PathBuf>,
+    /// Judge by the cluster's GovernancePolicies, approved
+    /// PolicyExceptions and namespace environments (the kubeconfig's
+    /// identity must list them).
+    #[arg(long)]
+    pub from_cluster: bool,
+    /// The environment of namespaces whose environment no label gives
+    /// (manifests read offline); the policies' default otherwise.
+    #[arg(long, value_name = "ENVIRONMENT", value_parser = ["sandbox", "staging", "production"])]
+    pub environment: Option<String>,
 }
 
 /// One entry of the JSON output: the workload's report plus the score of
@@ -65,32 +83,51 @@ struct JsonEntry<'a> {
     report: &'a WorkloadReport,
     #[serde(rename = "namespaceScore")]
     namespace_score: u32,
+    /// The environment the workload's namespace was judged as.
+    environment: &'static str,
+    /// The GovernancePolicies that judged it (none: the built-in rules).
+    policies: &'a [String],
 }
 
 pub fn run(args: &AuditArgs) -> anyhow::Result<ExitCode> {
-    let config = match &args.config {
-        None => Config::default(),
-        Some(path) => match std::fs::read_to_string(path)
-            .map_err(|e| e.to_string())
-            .and_then(|text| Config::from_yaml(&text).map_err(|e| e.to_string()))
-        {
-            Ok(config) => config,
-            Err(message) => {
-                eprintln!("error: {}: {message}", path.display());
-                return Ok(input_error());
-            }
-        },
+    let source = if args.from_cluster {
+        Source::Cluster
+    } else if !args.policy.is_empty() {
+        Source::Files(&args.policy)
+    } else {
+        match built_in_config(args) {
+            Some(config) => Source::BuiltIn(config),
+            None => return Ok(input_error()),
+        }
     };
-    for id in config.unknown_check_ids() {
-        eprintln!("warning: the configuration names an unknown check `{id}`");
-    }
+    let judging = match audit_policy::read(source) {
+        Ok(judging) => judging,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return Ok(input_error());
+        }
+    };
     let Some(loaded) = load_or_report(&args.paths) else {
         return Ok(input_error());
     };
-    let report = compliance::assess(&loaded.objects, &config);
+    let environment = args.environment.as_deref().and_then(Environment::parse);
+    let (report, judged) = audit_policy::judge(
+        &loaded.objects,
+        &judging,
+        environment,
+        jiff::Timestamp::now(),
+    );
     match args.format {
-        AuditFormat::Json => println!("{}", serde_json::to_string_pretty(&json_entries(&report))?),
-        AuditFormat::Table => print!("{}", table(&report)),
+        AuditFormat::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&json_entries(&report, &judged))?
+        ),
+        AuditFormat::Table => {
+            if judging.config.is_none() {
+                print!("{}", audit_policy::describe(&judged));
+            }
+            print!("{}", table(&report));
+        }
     }
     let threshold = args.fail_on.map(Severity::from);
     let failed = threshold.is_some_and(|threshold| {
@@ -107,12 +144,43 @@ pub fn run(args: &AuditArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
-fn json_entries(report: &Assessment) -> Vec<JsonEntry<'_>> {
+/// The compliance configuration of `--config`, or the built-in one;
+/// `None` (after saying why) when the file cannot be used.
+fn built_in_config(args: &AuditArgs) -> Option<Config> {
+    let config = match &args.config {
+        None => Config::default(),
+        Some(path) => match std::fs::read_to_string(path)
+            .map_err(|e| e.to_string())
+            .and_then(|text| Config::from_yaml(&text).map_err(|e| e.to_string()))
+        {
+            Ok(config) => config,
+            Err(message) => {
+                eprintln!("error: {}: {message}", path.display());
+                return None;
+            }
+        },
+    };
+    for id in config.unknown_check_ids() {
+        eprintln!("warning: the configuration names an unknown check `{id}`");
+    }
+    Some(config)
+}
+
+fn json_entries<'a>(
+    report: &'a Assessment,
+    judged: &'a BTreeMap<String, NamespacePolicy>,
+) -> Vec<JsonEntry<'a>> {
     report
         .workloads
         .iter()
         .map(|w| JsonEntry {
             report: w,
+            environment: judged
+                .get(&w.namespace)
+                .map_or("sandbox", |p| p.effective.environment.as_str()),
+            policies: judged
+                .get(&w.namespace)
+                .map_or(&[][..], |p| &p.effective.policies[..]),
             namespace_score: report
                 .namespaces
                 .iter()
@@ -161,8 +229,11 @@ pub fn table(report: &Assessment) -> String {
         let mut failed: Vec<_> = w.checks.iter().filter(|c| !c.passed).collect();
         failed.sort_by_key(|c| c.severity);
         for c in failed {
+            let exempted = c.exempted.as_ref().map_or(String::new(), |e| {
+                format!(" [exempted by {} until {}]", e.exception, e.expires_at)
+            });
             out += &format!(
-                "    {:<8}  {:<36}  {}\n",
+                "    {:<8}  {:<36}  {}{exempted}\n",
                 c.severity.as_str(),
                 c.id,
                 c.message

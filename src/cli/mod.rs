@@ -9,6 +9,7 @@
 
 pub mod access;
 pub mod audit;
+pub mod audit_policy;
 pub mod manifests;
 pub mod netpol;
 pub mod portal;

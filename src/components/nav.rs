@@ -61,6 +61,13 @@ pub const SECTIONS: &[Section] = &[
         for_managers: false,
     },
     Section {
+        path: "/policies",
+        label: "Policies",
+        summary: "The governance policies: what each environment refuses, warns on or reports, the exceptions, and what was refused.",
+        group: SectionGroup::Cluster,
+        for_managers: false,
+    },
+    Section {
         path: "/compliance",
         label: "Compliance",
         summary: "Compliance across every namespace, for managers and auditors.",

@@ -24,7 +24,11 @@ use serde::{Deserialize, Serialize};
         type_ = "string",
         json_path = ".spec.defaultEnvironment"
     ),
-    printcolumn(name = "Rules", type_ = "integer", json_path = ".spec.rules[*].check"),
+    printcolumn(
+        name = "Description",
+        type_ = "string",
+        json_path = ".spec.description"
+    ),
     printcolumn(
         name = "Age",
         type_ = "date",

@@ -124,6 +124,8 @@ mod tests {
                     unprotected_egress: 0,
                     gpus_requested: gpus,
                     gpu_workloads: u32::from(gpus > 0),
+                    policy: Default::default(),
+                    exempted: 0,
                 },
             },
             report_age_seconds: Some(60),

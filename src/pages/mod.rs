@@ -15,5 +15,6 @@ pub mod namespace_logs;
 pub mod namespace_network;
 pub mod namespaces;
 pub mod not_found;
+pub mod policies;
 pub mod requests;
 pub mod reviews;

@@ -11,6 +11,7 @@ use crate::api::namespaces::compliance::namespace_compliance;
 use crate::components::namespace_tabs::{NamespaceTabs, namespace_param};
 use crate::components::notice::LoadFailed;
 use crate::components::page_header::PageHeader;
+use crate::components::policy_applied::PolicyAppliedPanel;
 use crate::components::policy_exceptions::check_item::CheckItem;
 use crate::components::policy_reports::NamespaceReportsSection;
 use crate::wire::namespace::{
@@ -69,7 +70,7 @@ fn ComplianceBody(compliance: ComplianceView, filter: ComplianceFilter) -> impl 
         workloads,
         check_ids,
         left_out,
-        policy: _,
+        policy,
     } = compliance;
     let shown: Vec<(WorkloadCompliance, Vec<CheckRow>)> = filter
         .apply(&workloads)
@@ -84,6 +85,7 @@ fn ComplianceBody(compliance: ComplianceView, filter: ComplianceFilter) -> impl 
     );
     view! {
         <LeftOut kinds=left_out/>
+        <PolicyAppliedPanel policy/>
         <section class="compliance-summary" aria-label="Namespace score">
             {match score {
                 Some(score) => view! {

@@ -33,6 +33,13 @@ pub struct NamespaceSummary {
     pub gpus_requested: u32,
     /// Workloads whose pod template requests a GPU.
     pub gpu_workloads: u32,
+    /// The policy, environment and exceptions that judged the namespace
+    /// (empty in reports written before policies existed).
+    #[serde(default)]
+    pub policy: crate::wire::policy::PolicyApplied,
+    /// Failed checks an exception in force exempts (not among the worst).
+    #[serde(default)]
+    pub exempted: u32,
 }
 
 /// How many worst checks a summary keeps.
@@ -198,6 +205,8 @@ mod tests {
             unprotected_egress: 2,
             gpus_requested: 3,
             gpu_workloads: 1,
+            policy: Default::default(),
+            exempted: 0,
         };
         let text = serde_json::to_string(&summary).unwrap();
         assert!(text.contains("\"podSecurity\""), "{text}");

@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use super::exempted::ExemptionNote;
 use super::request_form::RequestExceptionForm;
 use crate::wire::namespace::CheckRow;
+use crate::wire::policy::enforcement_words;
 
 /// A check's line in a workload's list of checks.
 #[component]
@@ -26,6 +27,7 @@ pub fn CheckItem(namespace: String, workload: String, check: CheckRow) -> impl I
             <span class="check-status">{status}</span>
             " "<code>{id.clone()}</code>" "
             <span class=format!("badge severity-{}", check.severity)>{check.severity.clone()}</span>
+            {failed.then(|| view! { " "<span class=format!("badge enforcement-{}", check.enforcement.to_lowercase()) data-testid="enforcement">{enforcement_words(&check.enforcement)}</span> })}
             <p>{check.message}</p>
             {failed.then(|| view! { <p class="remediation"><strong>"How to fix: "</strong>{check.remediation}</p> })}
             {match (failed, exempted) {

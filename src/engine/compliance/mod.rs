@@ -124,11 +124,11 @@ pub struct WorkloadReport {
 }
 
 impl WorkloadReport {
-    /// The most serious severity among failed checks.
+    /// The most serious severity among failed checks no exception exempts.
     pub fn worst_failure(&self) -> Option<Severity> {
         self.checks
             .iter()
-            .filter(|c| !c.passed)
+            .filter(|c| !c.passed && c.exempted.is_none())
             .map(|c| c.severity)
             .min()
     }

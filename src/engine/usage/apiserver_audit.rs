@@ -50,6 +50,8 @@ pub struct Event {
     #[serde(default)]
     pub stage: String,
     #[serde(default)]
+    pub verb: String,
+    #[serde(default)]
     pub user: UserInfo,
     #[serde(default)]
     pub impersonated_user: Option<UserInfo>,
@@ -88,6 +90,9 @@ pub struct ObjectReference {
 pub struct ResponseStatus {
     #[serde(default)]
     pub code: Option<i64>,
+    /// Why a request failed (an admission policy's denial, say).
+    #[serde(default)]
+    pub message: String,
 }
 
 /// What an event is about, when it is something that may be use of a model.

@@ -66,6 +66,41 @@ fn direction(status: DenyStatus) -> impl IntoView {
     view! { <span class=class>{status.label()}</span> }
 }
 
+/// The rows grouped by governance environment, production first; each
+/// group keeps the chosen order.
+pub fn by_environment(rows: Vec<ClusterRow>) -> Vec<(String, Vec<ClusterRow>)> {
+    const ORDER: [&str; 3] = ["production", "staging", "sandbox"];
+    let rank = |environment: &str| {
+        ORDER
+            .iter()
+            .position(|e| *e == environment)
+            .unwrap_or(ORDER.len())
+    };
+    let mut groups: Vec<(String, Vec<ClusterRow>)> = Vec::new();
+    for row in rows {
+        let environment = row
+            .environment
+            .clone()
+            .unwrap_or_else(|| "unknown".to_owned());
+        match groups.iter_mut().find(|(e, _)| *e == environment) {
+            Some((_, group)) => group.push(row),
+            None => groups.push((environment, vec![row])),
+        }
+    }
+    groups.sort_by_key(|(environment, _)| (rank(environment), environment.clone()));
+    groups
+}
+
+fn environment_title(environment: &str) -> String {
+    match environment {
+        "production" => "Production".into(),
+        "staging" => "Staging".into(),
+        "sandbox" => "Sandbox".into(),
+        "unknown" => "Environment not known yet (no report)".into(),
+        other => other.to_owned(),
+    }
+}
+
 #[component]
 pub fn ClusterTable(rows: Vec<ClusterRow>, filter: ClusterFilter, total: usize) -> impl IntoView {
     let caption = if rows.len() == total {
@@ -92,9 +127,17 @@ pub fn ClusterTable(rows: Vec<ClusterRow>, filter: ClusterFilter, total: usize) 
                     <th scope="col">"Views"</th>
                 </tr>
             </thead>
-            <tbody>
-                {rows.into_iter().map(|row| view! { <Row row/> }).collect_view()}
-            </tbody>
+            {by_environment(rows).into_iter().map(|(environment, rows)| view! {
+                <tbody data-testid="environment-group" data-environment=environment.clone()>
+                    <tr class="group-row">
+                        <th scope="rowgroup" colspan="11">
+                            <span class=format!("badge environment environment-{environment}")>{environment_title(&environment)}</span>
+                            <span class="muted">{format!(" {} namespace{}", rows.len(), if rows.len() == 1 { "" } else { "s" })}</span>
+                        </th>
+                    </tr>
+                    {rows.into_iter().map(|row| view! { <Row row/> }).collect_view()}
+                </tbody>
+            }).collect_view()}
         </table>
         </div>
     }
@@ -170,6 +213,46 @@ fn Row(row: ClusterRow) -> impl IntoView {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn row(namespace: &str, environment: Option<&str>) -> ClusterRow {
+        ClusterRow {
+            namespace: namespace.into(),
+            team: None,
+            environment: environment.map(str::to_owned),
+            report: ReportState::NotReported,
+            report_age_seconds: None,
+            other_tools: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn rows_group_by_environment_production_first_keeping_their_order() {
+        let groups = by_environment(vec![
+            row("b-sandbox", Some("sandbox")),
+            row("z-prod", Some("production")),
+            row("new", None),
+            row("a-prod", Some("production")),
+            row("stage", Some("staging")),
+        ]);
+        let shape: Vec<(&str, Vec<&str>)> = groups
+            .iter()
+            .map(|(env, rows)| {
+                (
+                    env.as_str(),
+                    rows.iter().map(|r| r.namespace.as_str()).collect(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            shape,
+            [
+                ("production", vec!["z-prod", "a-prod"]),
+                ("staging", vec!["stage"]),
+                ("sandbox", vec!["b-sandbox"]),
+                ("unknown", vec!["new"]),
+            ]
+        );
+    }
 
     #[test]
     fn ages_read_in_the_largest_whole_unit() {

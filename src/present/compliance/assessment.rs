@@ -8,13 +8,15 @@ use k8s_openapi::api::core::v1::Pod;
 use crate::engine::compliance::config::glob_matches;
 use crate::engine::compliance::gpu::gpu_requests;
 use crate::engine::compliance::{
-    Config, NamespaceContext, WorkloadReport, assess_workload, score::namespace_scores,
+    Config, NamespaceContext, WorkloadReport, score::namespace_scores,
 };
 use crate::engine::objects::KubeObject;
+use crate::engine::policy::in_force::NamespacePolicy;
 use crate::engine::workload::{unique, workloads};
 use crate::present::network::deny_statuses;
 use crate::server::cluster_cache::workload_objects::NamespaceObjects;
 use crate::wire::namespace::DefaultDeny;
+use crate::wire::policy::PolicyApplied;
 
 /// What the engines found in one namespace.
 #[derive(Clone, Debug)]
@@ -30,6 +32,8 @@ pub struct NamespaceAssessment {
     pub gpus_requested: u32,
     /// Workloads whose pod template requests a GPU.
     pub gpu_workloads: u32,
+    /// The policy, environment and exceptions that judged it.
+    pub policy: PolicyApplied,
 }
 
 impl NamespaceAssessment {
@@ -39,19 +43,18 @@ impl NamespaceAssessment {
     }
 }
 
-/// Audits `objects`, the whole of namespace `namespace`.
+/// Audits `objects`, the whole of namespace `judged.namespace`, under the
+/// policy in force there.
 pub fn assess_namespace(
-    namespace: &str,
+    judged: &NamespacePolicy,
     objects: &NamespaceObjects,
-    config: &Config,
 ) -> NamespaceAssessment {
+    let namespace = judged.namespace.as_str();
+    let config = &judged.effective.config;
     let inputs = objects.compliance_inputs();
     let context = NamespaceContext::from_objects(&inputs);
     let found = unique(workloads(&inputs));
-    let reports: Vec<WorkloadReport> = found
-        .iter()
-        .map(|w| assess_workload(w, &context, config))
-        .collect();
+    let reports: Vec<WorkloadReport> = found.iter().map(|w| judged.assess(w, &context)).collect();
     let gpu_workloads = found
         .iter()
         .filter(|w| !gpu_requests(w, config).is_empty())
@@ -70,6 +73,7 @@ pub fn assess_namespace(
         egress,
         gpus_requested: running_pod_gpus(objects, config),
         gpu_workloads,
+        policy: crate::present::policy::applied(judged),
     }
 }
 
@@ -143,7 +147,10 @@ mod tests {
                 "spec": {"podSelector": {}, "policyTypes": ["Ingress"]}}))]),
             ..Default::default()
         };
-        let assessment = assess_namespace("ml", &objects, &Config::default());
+        let assessment = assess_namespace(
+            &NamespacePolicy::built_in("ml", jiff::Timestamp::now()),
+            &objects,
+        );
         assert_eq!(assessment.gpus_requested, 3);
         assert_eq!(assessment.gpu_workloads, 3, "each bare pod is a workload");
         assert_eq!(assessment.pods, 3);
@@ -158,7 +165,10 @@ mod tests {
             pods: Some(vec![]),
             ..Default::default()
         };
-        let assessment = assess_namespace("quiet", &objects, &Config::default());
+        let assessment = assess_namespace(
+            &NamespacePolicy::built_in("quiet", jiff::Timestamp::now()),
+            &objects,
+        );
         assert!(!assessment.has_workloads());
         assert_eq!(assessment.score, None);
         assert_eq!(assessment.ingress.status, DenyStatus::Empty);

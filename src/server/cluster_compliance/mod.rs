@@ -126,9 +126,14 @@ async fn read_all(
         match report {
             Ok(metadata) => {
                 row.report = report_state(&metadata);
-                if let Some(summary) = row.summary() {
+                if let Some(summary) = row.summary().cloned() {
                     row.report_age_seconds =
                         Some((now.as_second() - summary.generated_at.as_second()).max(0));
+                    // Unlabelled namespaces are in the policies' default
+                    // environment, which their report names.
+                    if row.environment.is_none() && !summary.policy.environment.is_empty() {
+                        row.environment = Some(summary.policy.environment);
+                    }
                 }
                 trends.insert(namespace, trend_series(&metadata));
             }

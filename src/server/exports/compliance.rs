@@ -221,6 +221,8 @@ mod tests {
                     unprotected_egress: 3,
                     gpus_requested: 2,
                     gpu_workloads: 1,
+                    policy: Default::default(),
+                    exempted: 0,
                 },
             },
             report_age_seconds: Some(30),

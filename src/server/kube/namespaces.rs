@@ -98,6 +98,6 @@ fn describe(namespace: &Namespace) -> VisibleNamespace {
     VisibleNamespace {
         name: namespace.metadata.name.clone().unwrap_or_default(),
         team: label("team").or_else(|| label("aigov.dev/team")),
-        environment: label("environment").or_else(|| label("aigov.dev/environment")),
+        environment: label(crate::engine::policy::ENVIRONMENT_LABEL),
     }
 }

@@ -3,5 +3,7 @@
 //! ([`store::PolicyStore`]), so every page and report judges with what the
 //! cluster says now (`docs/governance-policy.md`).
 
+pub mod denials;
 pub mod exceptions;
+pub mod page;
 pub mod store;

@@ -14,6 +14,7 @@ use kube::runtime::reflector::{ObjectRef, Store};
 use kube::{Api, Client};
 use tokio::sync::broadcast;
 
+use super::denials::RecentDenials;
 use crate::crd::governance_policy::GovernancePolicy;
 use crate::crd::policy_exception::PolicyException;
 use crate::engine::policy::from_crd;
@@ -40,6 +41,7 @@ pub struct PolicyStore {
     exceptions: Store<PolicyException>,
     namespaces: Store<PartialObjectMeta<Namespace>>,
     changes: broadcast::Sender<()>,
+    denials: RecentDenials,
 }
 
 impl PolicyStore {
@@ -61,7 +63,13 @@ impl PolicyStore {
                 signal(&changes),
             ),
             changes,
+            denials: RecentDenials::default(),
         }
+    }
+
+    /// The recent refusals by the portal's admission policies.
+    pub fn denials(&self) -> &RecentDenials {
+        &self.denials
     }
 
     /// Every policy and approved exception, once the caches have listed.
@@ -98,6 +106,18 @@ impl PolicyStore {
             .get(&ObjectRef::new(namespace))
             .and_then(|ns| ns.metadata.labels.clone())
             .unwrap_or_default()
+    }
+
+    /// The names of every namespace the cache holds, sorted.
+    pub fn namespace_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .namespaces
+            .state()
+            .iter()
+            .filter_map(|ns| ns.metadata.name.clone())
+            .collect();
+        names.sort();
+        names
     }
 
     /// What judges `namespace` now.

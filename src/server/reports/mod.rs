@@ -17,7 +17,6 @@ pub mod trend;
 use std::collections::BTreeSet;
 use std::time::Duration;
 
-use crate::engine::compliance::Config;
 pub use reporter::Reporter;
 
 /// The Lease that elects the one replica that publishes reports.
@@ -37,8 +36,6 @@ pub struct ReportSettings {
     pub trend_step: Duration,
     /// The most trend points a report keeps (the oldest go first).
     pub trend_points: usize,
-    /// The compliance rules.
-    pub config: Config,
     /// Only these namespaces (tests, benchmarks); `None`: every namespace.
     pub namespaces: Option<BTreeSet<String>>,
     /// Objects per page of each list.
@@ -53,7 +50,6 @@ impl Default for ReportSettings {
             interval: Duration::from_secs(300),
             trend_step: Duration::from_secs(3600),
             trend_points: trend::MAX_POINTS,
-            config: Config::default(),
             namespaces: None,
             page_size: 500,
             concurrency: 8,
@@ -92,4 +88,6 @@ pub enum ReportError {
         #[source]
         source: kube::Error,
     },
+    #[error("{0}")]
+    Policy(#[from] crate::server::policy::store::PolicyUnavailable),
 }

@@ -16,14 +16,18 @@ use super::collect::{Scope, read};
 use super::publish::{apply, delete, desired_report, is_unchanged};
 use super::{LEASE_NAME, MANAGED_BY, MANAGER, PassOutcome, ReportError, ReportSettings};
 use crate::crd::policy_report::{AIGOV_REPORT, PolicyReport};
+use crate::engine::policy::in_force::PolicySet;
 use crate::present::compliance::assessment::assess_namespace;
 use crate::server::error_chain;
 use crate::server::leader;
+use crate::server::policy::store::PolicyStore;
 
 /// Publishes one PolicyReport per namespace with the portal's identity.
 pub struct Reporter {
     client: Client,
     settings: ReportSettings,
+    /// The governance policy in force; without it, the built-in rules.
+    policy: Option<PolicyStore>,
     /// Whether the missing PolicyReport definition was already logged.
     warned_absent: AtomicBool,
 }
@@ -40,8 +44,32 @@ impl Reporter {
         Reporter {
             client: portal,
             settings,
+            policy: None,
             warned_absent: AtomicBool::new(false),
         }
+    }
+
+    /// Judges by the cluster's governance policies, and publishes again
+    /// soon after one of them, an exception or a namespace's environment
+    /// changes.
+    pub fn with_policy(mut self, policy: PolicyStore) -> Reporter {
+        self.policy = Some(policy);
+        self
+    }
+
+    /// The policies and exceptions to judge by, and each namespace's labels.
+    async fn policy_set(&self) -> Result<PolicySet, ReportError> {
+        match &self.policy {
+            Some(store) => Ok(store.set().await?),
+            None => Ok(PolicySet::default()),
+        }
+    }
+
+    fn namespace_labels(&self, namespace: &str) -> BTreeMap<String, String> {
+        self.policy
+            .as_ref()
+            .map(|store| store.namespace_labels(namespace))
+            .unwrap_or_default()
     }
 
     pub fn settings(&self) -> &ReportSettings {
@@ -113,12 +141,14 @@ impl Reporter {
         })
         .await?;
         let read_duration = started.elapsed();
+        let policy = self.policy_set().await?;
         let now = Timestamp::from_second(Timestamp::now().as_second())
             .unwrap_or_else(|_| Timestamp::now());
         let mut reported = BTreeSet::new();
         let mut writes = Vec::new();
         for (namespace, objects) in &cluster.namespaces {
-            let assessment = assess_namespace(namespace, objects, &self.settings.config);
+            let judged = policy.for_namespace(namespace, &self.namespace_labels(namespace), now);
+            let assessment = assess_namespace(&judged, objects);
             if !assessment.has_workloads() {
                 continue;
             }
@@ -207,8 +237,19 @@ impl Reporter {
     async fn every_interval(&self) {
         let mut ticks = tokio::time::interval(self.settings.interval);
         ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut changes = self.policy.as_ref().map(PolicyStore::subscribe);
         loop {
-            ticks.tick().await;
+            tokio::select! {
+                _ = ticks.tick() => {}
+                Some(()) = policy_changed(&mut changes) => {
+                    // Several changes often come together (a policy applied
+                    // with its namespaces): one pass after they settle.
+                    tokio::time::sleep(POLICY_SETTLE).await;
+                    if let Some(changes) = changes.as_mut() {
+                        while changes.try_recv().is_ok() {}
+                    }
+                }
+            }
             match self.pass().await {
                 Ok(outcome) if outcome.published => tracing::info!(
                     namespaces = outcome.namespaces_reported,
@@ -228,5 +269,22 @@ impl Reporter {
                 ),
             }
         }
+    }
+}
+
+/// How long a pass waits after a change of policy for others to arrive.
+const POLICY_SETTLE: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// The next change of policy; never, without a policy store.
+async fn policy_changed(changes: &mut Option<tokio::sync::broadcast::Receiver<()>>) -> Option<()> {
+    match changes {
+        Some(receiver) => match receiver.recv().await {
+            Ok(()) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => Some(()),
+            Err(tokio::sync::broadcast::error::RecvError::Closed) => {
+                *changes = None;
+                std::future::pending().await
+            }
+        },
+        None => std::future::pending().await,
     }
 }

@@ -1,5 +1,8 @@
 //! A namespace's assessment as PolicyReport results: one `fail` result per
-//! failed check per workload; passes only counted (`summary.pass`).
+//! failed check per workload, or `skip` where an exception in force
+//! exempts it (as Kyverno reports its PolicyExceptions; the exception and
+//! its expiry are properties, so it never reads as passing); passes only
+//! counted (`summary.pass`).
 //!
 //! Passed checks are not listed: a namespace of 1,000 workloads runs some
 //! 30,000 checks, and listing each would make a report of about 10 MB,
@@ -22,6 +25,10 @@ pub const RESULTS_BUDGET: usize = 800 * 1024;
 pub const MESSAGE_CHARACTERS: usize = 400;
 /// The property holding how to fix a failed check.
 pub const REMEDIATION: &str = "remediation";
+/// The properties of an exempted result: the PolicyException and its
+/// expiry (RFC 3339).
+pub const EXEMPTED_BY: &str = "exemptedBy";
+pub const EXEMPTION_EXPIRES: &str = "exemptionExpires";
 /// The property of a result standing for workloads left out of the list.
 pub const OMITTED: &str = "omittedWorkloads";
 
@@ -62,6 +69,14 @@ fn shortened(message: &str) -> String {
 }
 
 fn failed_result(workload: &WorkloadReport, check: &Check, now: ReportTimestamp) -> ReportResult {
+    let mut properties = BTreeMap::from([(REMEDIATION.to_owned(), check.remediation.clone())]);
+    if let Some(exemption) = &check.exempted {
+        properties.insert(EXEMPTED_BY.to_owned(), exemption.exception.clone());
+        properties.insert(
+            EXEMPTION_EXPIRES.to_owned(),
+            exemption.expires_at.to_string(),
+        );
+    }
     ReportResult {
         source: Some(AIGOV_SOURCE.to_owned()),
         policy: check.id.clone(),
@@ -69,10 +84,17 @@ fn failed_result(workload: &WorkloadReport, check: &Check, now: ReportTimestamp)
         category: Some(category(&check.id).to_owned()),
         severity: Some(check.severity.as_str().to_owned()),
         timestamp: Some(now),
-        result: Some("fail".to_owned()),
+        result: Some(
+            if check.exempted.is_some() {
+                "skip"
+            } else {
+                "fail"
+            }
+            .to_owned(),
+        ),
         scored: Some(true),
         message: Some(shortened(&check.message)),
-        properties: BTreeMap::from([(REMEDIATION.to_owned(), check.remediation.clone())]),
+        properties,
         resources: vec![reference(workload)],
     }
 }
@@ -89,6 +111,9 @@ pub fn report_results(
         for check in &workload.checks {
             if check.passed {
                 summary.pass += 1;
+            } else if check.exempted.is_some() {
+                summary.skip += 1;
+                failures.push((workload, check));
             } else {
                 summary.fail += 1;
                 failures.push((workload, check));

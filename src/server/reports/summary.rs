@@ -37,15 +37,26 @@ pub fn namespace_summary(
         unprotected_egress: assessment.egress.unprotected.len() as u32,
         gpus_requested: assessment.gpus_requested,
         gpu_workloads: assessment.gpu_workloads,
+        policy: assessment.policy.clone(),
+        exempted: assessment
+            .workloads
+            .iter()
+            .flat_map(|w| &w.checks)
+            .filter(|c| !c.passed && c.exempted.is_some())
+            .count() as u32,
     }
 }
 
-/// The failed checks, most serious first, then most workloads failing,
+/// The failed checks no exception exempts, most serious first, then most workloads failing,
 /// then by id; at most [`WORST_CHECKS`].
 pub fn worst_checks(assessment: &NamespaceAssessment) -> Vec<FailedCheck> {
     let mut failing: BTreeMap<&str, (Severity, u32)> = BTreeMap::new();
     for workload in &assessment.workloads {
-        for check in workload.checks.iter().filter(|c| !c.passed) {
+        for check in workload
+            .checks
+            .iter()
+            .filter(|c| !c.passed && c.exempted.is_none())
+        {
             let entry = failing.entry(&check.id).or_insert((check.severity, 0));
             entry.0 = entry.0.min(check.severity);
             entry.1 += 1;
@@ -143,6 +154,7 @@ pub(super) mod tests {
             egress: deny(DenyStatus::Partial, &["web (Deployment)"]),
             gpus_requested: 2,
             gpu_workloads: 1,
+            policy: Default::default(),
         }
     }
 

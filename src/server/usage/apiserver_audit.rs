@@ -40,6 +40,7 @@ pub use self::args::{ApiserverAuditArgs, AuditBounds, TlsFiles};
 use super::recorder::Recorder;
 use crate::crd::Model;
 use crate::engine::usage::apiserver_audit::{EventList, PodLabels, RecentIds, lookups, uses};
+use crate::server::policy::denials::RecentDenials;
 
 /// The path the apiserver posts to (its webhook kubeconfig's server URL).
 pub const PATH: &str = "/apiserver/audit";
@@ -54,6 +55,8 @@ pub struct AuditReceiver {
     bounds: AuditBounds,
     rate: DefaultDirectRateLimiter,
     recent: Mutex<RecentIds>,
+    /// Where refusals by the portal's admission policies are kept.
+    denials: std::sync::OnceLock<RecentDenials>,
 }
 
 impl AuditReceiver {
@@ -72,8 +75,15 @@ impl AuditReceiver {
             recorder,
             rate: RateLimiter::direct(quota),
             recent: Mutex::new(RecentIds::new(bounds.recent_ids)),
+            denials: std::sync::OnceLock::new(),
             bounds,
         })
+    }
+
+    /// Also keeps the refusals by the portal's admission policies that the
+    /// events report, in `denials`.
+    pub fn keep_denials(&self, denials: RecentDenials) {
+        let _ = self.denials.set(denials);
     }
 
     /// Whether `headers` carry the expected bearer token.
@@ -195,6 +205,9 @@ async fn receive(
     {
         let recent = receiver.recent.lock().expect("recent audit ids");
         list.items.retain(|event| !recent.contains(&event.audit_id));
+    }
+    if let Some(kept) = receiver.denials.get() {
+        kept.record(crate::engine::policy::denials::denials(&list.items));
     }
     match record(&receiver, &list).await {
         Ok(recorded) => {

@@ -11,9 +11,10 @@ import (
 
 // The apiserver's audit events go to the portal's audit webhook
 // (`aigov serve --apiserver-audit-listen`), so use of a model through the
-// apiserver's own service proxy or pods/log counts as use too. Only those
-// two subresources are recorded, at Metadata level (who, what, when, the
-// status; never a body). The webhook runs in batch mode: a portal that is
+// apiserver's own service proxy or pods/log counts as use too; and writes of
+// workloads, so the policy page shows what the governance policies' admission
+// checks refused. Only those are recorded, at Metadata level (who, what,
+// when, the status; never a body). The webhook runs in batch mode: a portal that is
 // not running makes the apiserver drop events after its retries, never
 // block or slow a request.
 const auditPolicy = `apiVersion: audit.k8s.io/v1
@@ -25,6 +26,15 @@ rules:
     resources:
       - group: ""
         resources: ["services/proxy", "pods/log"]
+  - level: Metadata
+    verbs: ["create", "update", "patch"]
+    resources:
+      - group: ""
+        resources: ["pods"]
+      - group: "apps"
+        resources: ["deployments", "statefulsets", "daemonsets", "replicasets"]
+      - group: "batch"
+        resources: ["jobs", "cronjobs"]
   - level: None
 `
 
