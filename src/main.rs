@@ -3,7 +3,7 @@
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
-use aigov::cli::{access, audit, netpol};
+use aigov::cli::{access, audit, netpol, policy};
 use aigov::server::config::ServeArgs;
 
 /// aigov: a governance portal for AI workloads on Kubernetes.
@@ -37,6 +37,12 @@ enum Command {
         #[command(subcommand)]
         command: netpol::NetpolCommand,
     },
+    /// Governance policies: `aigov policy render` prints the admission
+    /// objects that enforce them.
+    Policy {
+        #[command(subcommand)]
+        command: policy::PolicyCommand,
+    },
     /// Print the CustomResourceDefinitions of Model and AccessRequest (YAML),
     /// e.g. `aigov crds | kubectl apply -f -`.
     Crds,
@@ -61,6 +67,7 @@ fn main() -> ExitCode {
         Some(Command::Serve(args)) => serve(*args),
         Some(Command::Audit(args)) => audit::run(&args),
         Some(Command::Netpol { command }) => netpol::run(&command),
+        Some(Command::Policy { command }) => policy::run(&command),
         Some(Command::Crds) => print_crds(),
         Some(Command::Login(args)) => access::login(&args),
         Some(Command::Request(args)) => access::request(&args),

@@ -268,3 +268,25 @@ fn reads_standard_input() {
         entries[0]
     );
 }
+
+#[test]
+fn pss_version_selects_the_rules_of_that_version() {
+    let level = |version: &str| {
+        let entries = audit_json(&[&fixture("audit-pss"), "--pss-version", version]);
+        let pod = entry(&entries, "Pod", "pss", "probes-another-host");
+        pod["podSecurity"]["level"].as_str().unwrap().to_string()
+    };
+    assert_eq!(level("latest"), "privileged");
+    assert_eq!(level("v1.34"), "privileged");
+    assert_eq!(level("v1.33"), "restricted");
+    let default = audit_json(&[&fixture("audit-pss")]);
+    let pod = entry(&default, "Pod", "pss", "probes-another-host");
+    assert_eq!(pod["podSecurity"]["level"], "privileged");
+}
+
+#[test]
+fn unknown_pss_version_is_refused_with_the_accepted_forms() {
+    let out = aigov(&["audit", &fixture("audit-pss"), "--pss-version", "1.25"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("v1.<minor>"));
+}

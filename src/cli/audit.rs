@@ -9,7 +9,7 @@ use super::{EXIT_CHECKS_FAILED, input_error, load_or_report};
 use std::collections::BTreeMap;
 
 use super::audit_policy::{self, Source};
-use crate::engine::compliance::{Assessment, Config, Severity, WorkloadReport};
+use crate::engine::compliance::{Assessment, Config, PssVersion, Severity, WorkloadReport};
 use crate::engine::policy::Environment;
 use crate::engine::policy::in_force::NamespacePolicy;
 
@@ -73,6 +73,12 @@ pub struct AuditArgs {
     /// (manifests read offline); the policies' default otherwise.
     #[arg(long, value_name = "ENVIRONMENT", value_parser = ["sandbox", "staging", "production"])]
     pub environment: Option<String>,
+    /// The version of the Pod Security Standards to apply: `latest` or
+    /// `v1.<minor>` (as in a namespace's
+    /// pod-security.kubernetes.io/enforce-version label). Overrides the
+    /// configuration's podSecurityVersion, which is `latest` by default.
+    #[arg(long, value_name = "VERSION")]
+    pub pss_version: Option<PssVersion>,
 }
 
 /// One entry of the JSON output: the workload's report plus the score of
@@ -115,6 +121,7 @@ pub fn run(args: &AuditArgs) -> anyhow::Result<ExitCode> {
         &loaded.objects,
         &judging,
         environment,
+        args.pss_version,
         jiff::Timestamp::now(),
     );
     match args.format {

@@ -14,7 +14,9 @@ use serde::Deserialize;
 
 use crate::crd::governance_policy::GovernancePolicy;
 use crate::crd::policy_exception::PolicyException;
-use crate::engine::compliance::{Assessment, Config, NamespaceContext, score::namespace_scores};
+use crate::engine::compliance::{
+    Assessment, Config, NamespaceContext, PssVersion, score::namespace_scores,
+};
 use crate::engine::objects::KubeObject;
 use crate::engine::policy::in_force::{NamespacePolicy, PolicySet};
 use crate::engine::policy::{ENVIRONMENT_LABEL, Environment, from_crd};
@@ -144,11 +146,12 @@ fn from_cluster() -> Result<Judging, String> {
 /// Every workload of `objects` judged by the policy of its namespace.
 /// A namespace's environment is its label's, from the cluster or from a
 /// Namespace among the manifests, else `environment`, else the policies'
-/// default.
+/// default. `pss_version` overrides the Pod Security Standards version.
 pub fn judge(
     objects: &[KubeObject],
     judging: &Judging,
     environment: Option<Environment>,
+    pss_version: Option<PssVersion>,
     now: Timestamp,
 ) -> (Assessment, BTreeMap<String, NamespacePolicy>) {
     let mut labels = judging.namespace_labels.clone();
@@ -175,6 +178,9 @@ pub fn judge(
             let mut policy = judging.set.for_namespace(&namespace, &ns_labels, now);
             if let Some(config) = &judging.config {
                 policy.effective.config = config.clone();
+            }
+            if let Some(version) = pss_version {
+                policy.effective.config.pod_security_version = version;
             }
             policy
         });

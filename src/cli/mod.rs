@@ -12,6 +12,7 @@ pub mod audit;
 pub mod audit_policy;
 pub mod manifests;
 pub mod netpol;
+pub mod policy;
 pub mod portal;
 
 use std::process::ExitCode;

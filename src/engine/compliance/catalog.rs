@@ -105,7 +105,7 @@ pub const CHECKS: &[CheckSpec] = &[
         "pss.restricted.volume-types",
         Medium,
         "Only restricted volume types are used",
-        "Use only configMap, csi, downwardAPI, emptyDir, ephemeral, persistentVolumeClaim, projected and secret volumes.",
+        "Use only configMap, csi, downwardAPI, emptyDir, ephemeral, image, persistentVolumeClaim, projected and secret volumes.",
     ),
     entry(
         "pss.restricted.privilege-escalation",
@@ -136,6 +136,12 @@ pub const CHECKS: &[CheckSpec] = &[
         Medium,
         "All capabilities are dropped, only NET_BIND_SERVICE may be added",
         "Set securityContext.capabilities.drop: [ALL] on every container; add at most NET_BIND_SERVICE.",
+    ),
+    entry(
+        "pss.restricted.proc-mount",
+        Medium,
+        "The default /proc mount is used, also in a user namespace",
+        "Remove securityContext.procMount or set it to Default (hostUsers: false does not lift this at restricted).",
     ),
     entry(
         "resources.cpu-requests",

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 use super::Severity;
+use super::pod_security::PssVersion;
 
 /// The configurable rules.
 #[derive(Clone, Debug, Deserialize, PartialEq)]
@@ -21,6 +22,10 @@ pub struct Config {
     /// registry are on `docker.io`.
     pub allowed_registries: Vec<String>,
     pub gpu: GpuConfig,
+    /// The version of the Pod Security Standards to apply: `latest` or
+    /// `v1.<minor>`, as in the `pod-security.kubernetes.io/enforce-version`
+    /// label of the namespaces.
+    pub pod_security_version: PssVersion,
     /// Per check id: a different severity, or `enabled: false`.
     pub checks: BTreeMap<String, CheckOverride>,
 }
@@ -57,6 +62,7 @@ impl Default for Config {
             )]),
             allowed_registries: Vec::new(),
             gpu: GpuConfig::default(),
+            pod_security_version: PssVersion::Latest,
             checks: BTreeMap::new(),
         }
     }
@@ -138,6 +144,14 @@ mod tests {
         assert_eq!(config.required_labels, Config::default().required_labels);
         assert!(!config.enabled("probes.liveness"));
         assert_eq!(config.severity("images.digest"), Some(Severity::High));
+    }
+
+    #[test]
+    fn pod_security_version_is_read_and_checked() {
+        let config = Config::from_yaml("podSecurityVersion: v1.24").unwrap();
+        assert_eq!(config.pod_security_version, PssVersion::V1(24));
+        let error = Config::from_yaml("podSecurityVersion: 1.24").unwrap_err();
+        assert!(error.to_string().contains("v1.<minor>"), "{error}");
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! Compliance of workloads: the Pod Security Standards (baseline and
-//! restricted, latest version) and the portal's governance rules
+//! restricted, at the configured version, latest by default) and the portal's governance rules
 //! (resources, images, labels, GPUs, probes), with a score per workload and
 //! per namespace.
 //!
@@ -30,7 +30,7 @@ use serde::{Deserialize, Serialize};
 use crate::engine::objects::KubeObject;
 use crate::engine::workload::{Workload, namespace_of, unique, workloads};
 pub use config::Config;
-pub use pod_security::Level;
+pub use pod_security::{Level, PssVersion};
 pub use score::NamespaceScore;
 
 /// How much a failed check matters, from most to least.
@@ -193,7 +193,11 @@ pub fn assess_workload(
     context: &NamespaceContext,
     config: &Config,
 ) -> WorkloadReport {
-    let evaluation = pod_security::evaluate(&workload.spec, &workload.pod_annotations);
+    let evaluation = pod_security::evaluate(
+        &workload.spec,
+        &workload.pod_annotations,
+        config.pod_security_version,
+    );
     let mut outcomes = evaluation.outcomes.clone();
     outcomes.extend(resources::check(workload, context));
     outcomes.extend(images::check(workload, config));

@@ -13,6 +13,7 @@
 //!   justification if any policy asks for one, self-approval only if every
 //!   policy allows it.
 
+pub mod admission;
 pub mod denials;
 pub mod effective;
 pub mod exception;

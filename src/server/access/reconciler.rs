@@ -84,6 +84,7 @@ pub async fn run_with_lease(
                 control(shared.clone()),
                 sweep::forever(&shared.access),
                 model_roles::control(shared.access.clone()),
+                crate::server::policy::admission::control(shared.access.client.clone()),
             );
         }
     });

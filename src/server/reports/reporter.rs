@@ -220,12 +220,19 @@ impl Reporter {
     /// `aigov-reporter` in `lease_namespace`. Never returns; an interval of
     /// zero returns at once (reports disabled).
     pub async fn run(self, lease_namespace: String, identity: String) {
+        self.run_with_lease(lease_namespace, LEASE_NAME, identity)
+            .await
+    }
+
+    /// [`Reporter::run`] on the Lease `lease_name` (tests give each
+    /// reporter its own).
+    pub async fn run_with_lease(self, lease_namespace: String, lease_name: &str, identity: String) {
         if self.settings.interval.is_zero() {
             tracing::info!("compliance reports disabled (--report-interval 0)");
             return;
         }
         let lock =
-            leader::LeaseLock::new(self.client.clone(), &lease_namespace, LEASE_NAME, &identity);
+            leader::LeaseLock::new(self.client.clone(), &lease_namespace, lease_name, &identity);
         let reporter = Arc::new(self);
         leader::run_while_leader(lock, move || {
             let reporter = reporter.clone();

@@ -2,20 +2,20 @@
 
 use super::{Control, PodView};
 
-/// Every baseline control with its check id.
+/// Every baseline control with its check id and first version.
 pub const CONTROLS: &[Control] = &[
-    ("pss.baseline.host-process", host_process),
-    ("pss.baseline.host-namespaces", host_namespaces),
-    ("pss.baseline.privileged", privileged),
-    ("pss.baseline.capabilities", capabilities),
-    ("pss.baseline.host-path", host_path_volumes),
-    ("pss.baseline.host-ports", host_ports),
-    ("pss.baseline.apparmor", apparmor),
-    ("pss.baseline.selinux", selinux),
-    ("pss.baseline.proc-mount", proc_mount),
-    ("pss.baseline.seccomp", seccomp),
-    ("pss.baseline.sysctls", sysctls),
-    ("pss.baseline.probe-host", probe_host),
+    ("pss.baseline.host-process", 0, host_process),
+    ("pss.baseline.host-namespaces", 0, host_namespaces),
+    ("pss.baseline.privileged", 0, privileged),
+    ("pss.baseline.capabilities", 0, capabilities),
+    ("pss.baseline.host-path", 0, host_path_volumes),
+    ("pss.baseline.host-ports", 0, host_ports),
+    ("pss.baseline.apparmor", 0, apparmor),
+    ("pss.baseline.selinux", 0, selinux),
+    ("pss.baseline.proc-mount", 0, proc_mount),
+    ("pss.baseline.seccomp", 0, seccomp),
+    ("pss.baseline.sysctls", 0, sysctls),
+    ("pss.baseline.probe-host", 34, probe_host),
 ];
 
 /// Capabilities a baseline container may add.
@@ -35,29 +35,36 @@ pub const ALLOWED_CAPABILITIES: &[&str] = &[
     "SYS_CHROOT",
 ];
 
-/// The safe sysctls.
-pub const SAFE_SYSCTLS: &[&str] = &[
-    "kernel.shm_rmid_forced",
-    "net.ipv4.ip_local_port_range",
-    "net.ipv4.ip_unprivileged_port_start",
-    "net.ipv4.tcp_syncookies",
-    "net.ipv4.ping_group_range",
-    "net.ipv4.ip_local_reserved_ports",
-    "net.ipv4.tcp_keepalive_time",
-    "net.ipv4.tcp_fin_timeout",
-    "net.ipv4.tcp_keepalive_intvl",
-    "net.ipv4.tcp_keepalive_probes",
-    "net.ipv4.tcp_rmem",
-    "net.ipv4.tcp_wmem",
+/// The safe sysctls, each with the first version that allows it.
+pub const SAFE_SYSCTLS: &[(&str, u32)] = &[
+    ("kernel.shm_rmid_forced", 0),
+    ("net.ipv4.ip_local_port_range", 0),
+    ("net.ipv4.ip_unprivileged_port_start", 0),
+    ("net.ipv4.tcp_syncookies", 0),
+    ("net.ipv4.ping_group_range", 0),
+    ("net.ipv4.ip_local_reserved_ports", 27),
+    ("net.ipv4.tcp_keepalive_time", 29),
+    ("net.ipv4.tcp_fin_timeout", 29),
+    ("net.ipv4.tcp_keepalive_intvl", 29),
+    ("net.ipv4.tcp_keepalive_probes", 29),
+    ("net.ipv4.tcp_rmem", 32),
+    ("net.ipv4.tcp_wmem", 32),
 ];
 
-/// SELinux types a baseline pod may use.
-pub const ALLOWED_SELINUX_TYPES: &[&str] = &[
-    "container_t",
-    "container_init_t",
-    "container_kvm_t",
-    "container_engine_t",
+/// SELinux types a baseline pod may use, each with the first version that
+/// allows it.
+pub const ALLOWED_SELINUX_TYPES: &[(&str, u32)] = &[
+    ("container_t", 0),
+    ("container_init_t", 0),
+    ("container_kvm_t", 0),
+    ("container_engine_t", 31),
 ];
+
+/// Whether `name` is in `list` as of `version`.
+fn allowed_in(list: &[(&str, u32)], name: &str, version: super::PssVersion) -> bool {
+    list.iter()
+        .any(|(allowed, since)| *allowed == name && version.at_least(*since))
+}
 
 const APPARMOR_ANNOTATION_PREFIX: &str = "container.apparmor.security.beta.kubernetes.io/";
 
@@ -184,6 +191,7 @@ fn apparmor(pod: &PodView) -> Vec<String> {
 }
 
 fn selinux(pod: &PodView) -> Vec<String> {
+    let version = pod.version;
     let mut out = Vec::new();
     let mut inspect =
         |owner: String, options: Option<&k8s_openapi::api::core::v1::SELinuxOptions>| {
@@ -191,7 +199,7 @@ fn selinux(pod: &PodView) -> Vec<String> {
             if let Some(t) = options
                 .type_
                 .as_deref()
-                .filter(|t| !t.is_empty() && !ALLOWED_SELINUX_TYPES.contains(t))
+                .filter(|t| !t.is_empty() && !allowed_in(ALLOWED_SELINUX_TYPES, t, version))
             {
                 out.push(format!("{owner} sets seLinuxOptions.type: {t}"));
             }
@@ -219,7 +227,17 @@ fn selinux(pod: &PodView) -> Vec<String> {
     out
 }
 
+/// Since v1.35 pods in their own user namespace may unmask /proc at
+/// baseline (restricted still refuses it: `pss.restricted.proc-mount`).
 fn proc_mount(pod: &PodView) -> Vec<String> {
+    if pod.relaxed_for_user_namespace() {
+        return Vec::new();
+    }
+    unmasked_proc_mounts(pod)
+}
+
+/// Containers that set a `procMount` other than `Default`.
+pub fn unmasked_proc_mounts(pod: &PodView) -> Vec<String> {
     pod.containers
         .iter()
         .filter_map(|c| {
@@ -230,8 +248,12 @@ fn proc_mount(pod: &PodView) -> Vec<String> {
 }
 
 /// Seccomp may be left unset or set to RuntimeDefault or Localhost; anything
-/// else (Unconfined, or an unknown type) is refused.
+/// else (Unconfined, or an unknown type) is refused. Before v1.19 the
+/// standard read the seccomp annotations instead of the fields.
 fn seccomp(pod: &PodView) -> Vec<String> {
+    if !pod.version.at_least(19) {
+        return seccomp_annotations(pod);
+    }
     let allowed = super::profile_allowed;
     let mut out = Vec::new();
     let pod_type = pod.pod_seccomp_type();
@@ -239,18 +261,35 @@ fn seccomp(pod: &PodView) -> Vec<String> {
         out.push(format!("pod sets seccompProfile.type: {t}"));
     }
     for c in &pod.containers {
-        let t = c.seccomp_type();
-        if t == Some("Unconfined") {
-            out.push(format!(
-                "{} sets seccompProfile.type: Unconfined",
-                c.label()
-            ));
+        if let Some(t) = c.seccomp_type().filter(|t| !allowed(t)) {
+            out.push(format!("{} sets seccompProfile.type: {t}", c.label()));
         }
     }
     out
 }
 
+const SECCOMP_POD_ANNOTATION: &str = "seccomp.security.alpha.kubernetes.io/pod";
+const SECCOMP_CONTAINER_ANNOTATION_PREFIX: &str = "container.seccomp.security.alpha.kubernetes.io/";
+
+/// The seccomp annotations of the pod and of each of its containers, as
+/// the standard read them up to v1.18.
+fn seccomp_annotations(pod: &PodView) -> Vec<String> {
+    let allowed =
+        |v: &str| v == "runtime/default" || v == "docker/default" || v.starts_with("localhost/");
+    let keys = std::iter::once(SECCOMP_POD_ANNOTATION.to_string()).chain(
+        pod.containers
+            .iter()
+            .map(|c| format!("{SECCOMP_CONTAINER_ANNOTATION_PREFIX}{}", c.name)),
+    );
+    keys.filter_map(|key| {
+        let value = pod.annotations.get(&key)?;
+        (!allowed(value)).then(|| format!("annotation {key} is {value}"))
+    })
+    .collect()
+}
+
 fn sysctls(pod: &PodView) -> Vec<String> {
+    let version = pod.version;
     let sysctls = pod
         .spec
         .security_context
@@ -259,7 +298,7 @@ fn sysctls(pod: &PodView) -> Vec<String> {
     sysctls
         .into_iter()
         .flatten()
-        .filter(|s| !SAFE_SYSCTLS.contains(&s.name.as_str()))
+        .filter(|s| !allowed_in(SAFE_SYSCTLS, &s.name, version))
         .map(|s| format!("pod sets unsafe sysctl {}", s.name))
         .collect()
 }

@@ -1,20 +1,25 @@
-//! The Pod Security Standards (latest version): the `baseline` and
-//! `restricted` controls, each a function returning its violations, and the
-//! highest level a pod template satisfies.
+//! The Pod Security Standards: the `baseline` and `restricted` controls,
+//! each a function returning its violations, and the highest level a pod
+//! template satisfies, for one version of the standard ([`PssVersion`]).
+//! The version history follows the apiserver's PodSecurity admission
+//! (`k8s.io/pod-security-admission/policy`).
 
 pub mod baseline;
 pub mod restricted;
+mod version;
+
+pub use version::PssVersion;
 
 use std::collections::BTreeMap;
 
 use k8s_openapi::api::core::v1::PodSpec;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::Outcome;
 use super::containers::{self, ContainerRef};
 
 /// A Pod Security Standards level, from least to most restrictive.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
     Privileged,
@@ -32,18 +37,26 @@ impl Level {
     }
 }
 
-/// What a control reads: the pod spec, its annotations and its containers.
+/// What a control reads: the pod spec, its annotations and its containers,
+/// and the version of the standard that applies.
 pub struct PodView<'a> {
     pub spec: &'a PodSpec,
     pub annotations: &'a BTreeMap<String, String>,
     pub containers: Vec<ContainerRef<'a>>,
+    pub version: PssVersion,
 }
 
 impl PodView<'_> {
     /// Pods that declare `os.name: windows` are exempt from the
-    /// Linux-only restricted controls.
-    pub fn is_windows(&self) -> bool {
-        self.spec.os.as_ref().is_some_and(|os| os.name == "windows")
+    /// Linux-only restricted controls since v1.25.
+    pub fn exempt_as_windows(&self) -> bool {
+        self.version.at_least(25) && self.spec.os.as_ref().is_some_and(|os| os.name == "windows")
+    }
+
+    /// Pods in their own user namespace (`hostUsers: false`) may run as
+    /// root in it and use any /proc mount at baseline, since v1.35.
+    pub fn relaxed_for_user_namespace(&self) -> bool {
+        self.version.at_least(35) && self.spec.host_users == Some(false)
     }
 
     /// The pod-level `seccompProfile.type`, if set.
@@ -71,8 +84,9 @@ pub fn profile_allowed(profile_type: &str) -> bool {
     matches!(profile_type, "RuntimeDefault" | "Localhost")
 }
 
-/// A control: its check id and the function that finds its violations.
-pub type Control = (&'static str, fn(&PodView) -> Vec<String>);
+/// A control: its check id, the first minor version of the standard that
+/// has it (`v1.<since>`), and the function that finds its violations.
+pub type Control = (&'static str, u32, fn(&PodView) -> Vec<String>);
 
 /// The result of evaluating every control.
 #[derive(Clone, Debug)]
@@ -81,17 +95,24 @@ pub struct Evaluation {
     pub outcomes: Vec<Outcome>,
 }
 
-/// Evaluates the baseline and restricted controls on a pod template.
-pub fn evaluate(spec: &PodSpec, annotations: &BTreeMap<String, String>) -> Evaluation {
+/// Evaluates the baseline and restricted controls of `version` on a pod
+/// template; controls the version does not have yet are left out.
+pub fn evaluate(
+    spec: &PodSpec,
+    annotations: &BTreeMap<String, String>,
+    version: PssVersion,
+) -> Evaluation {
     let view = PodView {
         spec,
         annotations,
         containers: containers::all(spec),
+        version,
     };
     let run = |controls: &[Control]| -> Vec<Outcome> {
         controls
             .iter()
-            .map(|(id, control)| Outcome::new(id, control(&view)))
+            .filter(|(_, since, _)| version.at_least(*since))
+            .map(|(id, _, control)| Outcome::new(id, control(&view)))
             .collect()
     };
     let baseline = run(baseline::CONTROLS);
@@ -110,8 +131,12 @@ pub fn evaluate(spec: &PodSpec, annotations: &BTreeMap<String, String>) -> Evalu
 }
 
 /// The highest Pod Security Standards level the pod template satisfies.
-pub fn pod_security_level(spec: &PodSpec, annotations: &BTreeMap<String, String>) -> Level {
-    evaluate(spec, annotations).level
+pub fn pod_security_level(
+    spec: &PodSpec,
+    annotations: &BTreeMap<String, String>,
+    version: PssVersion,
+) -> Level {
+    evaluate(spec, annotations, version).level
 }
 
 #[cfg(test)]

@@ -3,14 +3,19 @@
 
 use super::{Control, PodView};
 
-/// Every restricted control with its check id.
+/// Every restricted control with its check id and first version.
 pub const CONTROLS: &[Control] = &[
-    ("pss.restricted.volume-types", volume_types),
-    ("pss.restricted.privilege-escalation", privilege_escalation),
-    ("pss.restricted.run-as-non-root", run_as_non_root),
-    ("pss.restricted.run-as-user", run_as_non_root_user),
-    ("pss.restricted.seccomp", seccomp),
-    ("pss.restricted.capabilities", capabilities),
+    ("pss.restricted.volume-types", 0, volume_types),
+    (
+        "pss.restricted.privilege-escalation",
+        8,
+        privilege_escalation,
+    ),
+    ("pss.restricted.run-as-non-root", 0, run_as_non_root),
+    ("pss.restricted.run-as-user", 23, run_as_non_root_user),
+    ("pss.restricted.seccomp", 19, seccomp),
+    ("pss.restricted.capabilities", 22, capabilities),
+    ("pss.restricted.proc-mount", 35, proc_mount),
 ];
 
 /// Volume sources a restricted pod may use.
@@ -20,6 +25,7 @@ pub const ALLOWED_VOLUME_SOURCES: &[&str] = &[
     "downwardAPI",
     "emptyDir",
     "ephemeral",
+    "image",
     "persistentVolumeClaim",
     "projected",
     "secret",
@@ -44,7 +50,7 @@ fn volume_types(pod: &PodView) -> Vec<String> {
 }
 
 fn privilege_escalation(pod: &PodView) -> Vec<String> {
-    if pod.is_windows() {
+    if pod.exempt_as_windows() {
         return Vec::new();
     }
     pod.containers
@@ -59,6 +65,9 @@ fn privilege_escalation(pod: &PodView) -> Vec<String> {
 }
 
 fn run_as_non_root(pod: &PodView) -> Vec<String> {
+    if pod.relaxed_for_user_namespace() {
+        return Vec::new();
+    }
     let pod_level = pod
         .spec
         .security_context
@@ -83,6 +92,9 @@ fn run_as_non_root(pod: &PodView) -> Vec<String> {
 }
 
 fn run_as_non_root_user(pod: &PodView) -> Vec<String> {
+    if pod.relaxed_for_user_namespace() {
+        return Vec::new();
+    }
     let mut out = Vec::new();
     if pod
         .spec
@@ -102,7 +114,7 @@ fn run_as_non_root_user(pod: &PodView) -> Vec<String> {
 }
 
 fn seccomp(pod: &PodView) -> Vec<String> {
-    if pod.is_windows() {
+    if pod.exempt_as_windows() {
         return Vec::new();
     }
     let allowed = super::profile_allowed;
@@ -127,7 +139,7 @@ fn seccomp(pod: &PodView) -> Vec<String> {
 }
 
 fn capabilities(pod: &PodView) -> Vec<String> {
-    if pod.is_windows() {
+    if pod.exempt_as_windows() {
         return Vec::new();
     }
     let mut out = Vec::new();
@@ -150,4 +162,14 @@ fn capabilities(pod: &PodView) -> Vec<String> {
         }
     }
     out
+}
+
+/// Restricted refuses an unmasked /proc also to pods in their own user
+/// namespace, which baseline lets through since v1.35 (other pods already
+/// fail `pss.baseline.proc-mount`).
+fn proc_mount(pod: &PodView) -> Vec<String> {
+    if !pod.relaxed_for_user_namespace() {
+        return Vec::new();
+    }
+    super::baseline::unmasked_proc_mounts(pod)
 }
