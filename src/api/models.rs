@@ -21,6 +21,11 @@ pub async fn list_models(
             service::models(&state.access).await?,
             service::requests(&state.access).await?,
         );
+        // Each model's terms as the policy of its environment makes them.
+        let (models, rules): (Vec<_>, Vec<_>) = service::governed(&state.access, models)
+            .await
+            .into_iter()
+            .unzip();
         let mut levels = Vec::new();
         for model in &models {
             let namespace = kube::ResourceExt::namespace(model).unwrap_or_default();
@@ -45,8 +50,11 @@ pub async fn list_models(
         .await;
         let summaries = models
             .iter()
-            .map(|model| {
+            .zip(&rules)
+            .map(|(model, rules)| {
                 let mut summary = present::model_summary(model, &permits, &requests, &person, now);
+                summary.access_rules = rules.in_words();
+                summary.access_rule_sources = rules.sources_in_words();
                 summary.endpoint =
                     endpoints.remove(&format!("{}/{}", summary.namespace, summary.name));
                 summary
@@ -158,6 +166,11 @@ pub async fn load_model(namespace: String, name: String) -> Result<Option<ModelD
             Err(AccessError::ModelNotFound { .. }) => return Ok(None),
             Err(error) => return Err(error.into()),
         };
+        // The model's terms as the policy of its environment makes them:
+        // the form offers no longer duration than they allow.
+        let Some((model, rules)) = service::governed(&state.access, vec![model]).await.pop() else {
+            return Ok(None);
+        };
         let requests = service::requests(&state.access).await?;
         let levels: Vec<_> = model
             .spec
@@ -166,13 +179,15 @@ pub async fn load_model(namespace: String, name: String) -> Result<Option<ModelD
             .map(|level| (namespace.clone(), level.role(&name)))
             .collect();
         let permits = ssr::permits(&state, levels).await?;
-        let summary = present::model_summary(
+        let mut summary = present::model_summary(
             &model,
             &permits,
             &requests,
             &service::person(&session),
             jiff::Timestamp::now(),
         );
+        summary.access_rules = rules.in_words();
+        summary.access_rule_sources = rules.sources_in_words();
         Ok(Some(present::model_detail(summary)))
     })
     .await

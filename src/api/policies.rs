@@ -12,7 +12,10 @@ pub async fn governance_policies() -> Result<PoliciesView, ApiError> {
     crate::api::respond::signed_in(async move |state, session| {
         use crate::server::policy::page::{Reader, read};
         let user = state.kube.as_user(&session.kube).map_err(ApiError::from)?;
-        let at_admission = |check: &str| crate::engine::compliance::catalog::spec(check).is_some();
+        use crate::engine::compliance::catalog;
+        use crate::engine::policy::admission::cel::report_only_reason;
+        let at_admission =
+            |check: &str| catalog::spec(check).is_some() && report_only_reason(check).is_none();
         read(Reader {
             user: &user,
             portal: state.kube.portal(),

@@ -114,7 +114,9 @@ impl From<AccessError> for ApiError {
             }
             AccessError::ExtendsAnotherModel { .. } => ApiError::invalid(message),
             AccessError::RoleNotRecorded { .. } => ApiError::conflict(message),
-            AccessError::ClusterUnavailable => ApiError::unavailable(message),
+            AccessError::ClusterUnavailable | AccessError::PolicyUnavailable => {
+                ApiError::unavailable(message)
+            }
             AccessError::Contended => ApiError::conflict(message),
             AccessError::Kubernetes(_) => ApiError::failed(message),
         }

@@ -88,6 +88,12 @@ fn RequestPage(detail: RequestDetail) -> impl IntoView {
                 <div><dt>"Level"</dt><dd>{request.level.clone()}</dd></div>
                 <div><dt>"Duration"</dt><dd>{request.duration.clone()}</dd></div>
                 <div><dt>"Approvals"</dt><dd data-testid="approvals">{format!("{} of {}", request.approvals, request.required_approvals)}</dd></div>
+                {(request.phase == PhaseView::Pending).then(|| view! {
+                    <div><dt>"Still needed"</dt><dd data-testid="approvals-needed">{crate::components::access::card::approvals_needed(request.approvals, request.required_approvals)}</dd></div>
+                })}
+                {(!request.access_rules.is_empty()).then(|| view! {
+                    <div><dt>"Rules that apply"</dt><dd data-testid="access-rules">{request.access_rules.clone()}</dd></div>
+                })}
                 {(request.phase == PhaseView::Active).then(|| view! {
                     <div><dt>"Time left"</dt><dd><TimeLeft words=request.time_left_words.clone() expires_at=request.expires_at/></dd></div>
                 })}

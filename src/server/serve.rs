@@ -42,6 +42,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     let kube = KubeAccess::from_args(&args.kube).await?;
     let readiness = Arc::new(Readiness::default());
     let instance = instance_name();
+    let policy = super::policy::store::PolicyStore::start(kube.portal());
     let access = AccessContext::start(
         kube.portal().clone(),
         &args.workflow,
@@ -49,7 +50,8 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         auth.public_url.clone(),
         &instance,
     )?
-    .with_max_open_requests(args.limits.max_open_requests);
+    .with_max_open_requests(args.limits.max_open_requests)
+    .with_policy(policy.clone());
     if !args.workflow.no_reconciler {
         tokio::spawn(reconciler::run(
             access.clone(),
@@ -69,7 +71,6 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
             store: access.store.clone(),
         },
     ));
-    let policy = super::policy::store::PolicyStore::start(kube.portal());
     if !args.workflow.no_reconciler {
         tokio::spawn(super::policy::exceptions::expiry::run(
             kube.portal().clone(),

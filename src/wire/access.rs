@@ -112,6 +112,15 @@ pub struct ModelSummary {
     /// Whether the model's endpoint answers, as last checked.
     #[serde(default)]
     pub endpoint: Option<crate::wire::model_calls::EndpointState>,
+    /// The rules requests are held to, in a sentence that names the
+    /// environment and the governance policy that set them ("Production
+    /// namespace: 2 approvals, at most 8h, … — governance policy
+    /// ai-production"); the numbers above are those rules already.
+    #[serde(default)]
+    pub access_rules: String,
+    /// Each rule with who set it: the model or a governance policy.
+    #[serde(default)]
+    pub access_rule_sources: Vec<String>,
 }
 
 /// The catalog page: the models matching the filters, and the choices the
@@ -197,7 +206,13 @@ pub struct RequestSummary {
     pub time_left_seconds: Option<u64>,
     pub time_left_words: Option<String>,
     pub approvals: u32,
+    /// The approvals the rules that apply now ask for (the model's, or
+    /// more where the governance policy of its environment asks more).
     pub required_approvals: u32,
+    /// The rules that apply to the request now, in a sentence naming who
+    /// set them (see [`ModelSummary::access_rules`]).
+    #[serde(default)]
+    pub access_rules: String,
     pub reviews: Vec<ReviewView>,
     pub role_binding: Option<String>,
     pub actions: RequestActions,

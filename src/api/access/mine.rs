@@ -12,10 +12,15 @@ pub async fn load_my_access() -> Result<MyAccess, ApiError> {
     crate::api::respond::signed_in(async move |state, session| {
         use crate::present::access as present;
         use crate::server::access::service;
-        let (requests, models) = (
-            service::requests(&state.access).await?,
-            service::models(&state.access).await?,
-        );
+        let requests = service::requests(&state.access).await?;
+        // The approvals each pending request needs are those that apply
+        // now, under the policy of its model's environment.
+        let models: Vec<_> =
+            service::governed(&state.access, service::models(&state.access).await?)
+                .await
+                .into_iter()
+                .map(|(model, _)| model)
+                .collect();
         let mut mine = present::my_access(
             &requests,
             &models,
@@ -122,19 +127,24 @@ pub(crate) mod ssr {
         request: &AccessRequest,
     ) -> Result<RequestSummary, ApiError> {
         let namespace = kube::ResourceExt::namespace(request).unwrap_or_default();
-        let model = service::model(&state.access, &namespace, &request.spec.model)
-            .await
-            .ok();
+        let model = match service::model(&state.access, &namespace, &request.spec.model).await {
+            Ok(model) => service::governed(&state.access, vec![model]).await.pop(),
+            Err(_) => None,
+        };
         // The action was carried out: a manager whose reach cannot be asked
         // now is shown the request without a manager's actions.
         let person = service::person_in(&state.access, session, &namespace)
             .await
             .unwrap_or_else(|_| service::person(session));
-        Ok(present::request_summary(
+        let mut summary = present::request_summary(
             request,
-            model.as_ref(),
+            model.as_ref().map(|(model, _)| model),
             &person,
             jiff::Timestamp::now(),
-        ))
+        );
+        if let Some((_, rules)) = &model {
+            summary.access_rules = rules.in_words();
+        }
+        Ok(summary)
     }
 }

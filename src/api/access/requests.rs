@@ -28,13 +28,21 @@ pub async fn load_request(
             Err(AccessError::ModelNotFound { .. }) => None,
             Err(error) => return Err(error.into()),
         };
+        let governed = match model {
+            Some(model) => service::governed(&state.access, vec![model]).await.pop(),
+            None => None,
+        };
         let person = service::person_in(&state.access, &session, &namespace).await?;
-        Ok(present::request_detail(
+        let mut detail = present::request_detail(
             &request,
-            model.as_ref(),
+            governed.as_ref().map(|(model, _)| model),
             &person,
             jiff::Timestamp::now(),
-        ))
+        );
+        if let (Some(detail), Some((_, rules))) = (&mut detail, &governed) {
+            detail.request.access_rules = rules.in_words();
+        }
+        Ok(detail)
     })
     .await
 }

@@ -13,10 +13,14 @@ pub async fn inbox() -> Result<Vec<InboxItem>, ApiError> {
         use crate::present::access as present;
         use crate::server::access::service;
         let person = service::person(&session);
-        let (requests, models) = (
-            service::requests(&state.access).await?,
-            service::models(&state.access).await?,
-        );
+        let requests = service::requests(&state.access).await?;
+        // Each model as the policy of its environment makes it: its
+        // approvals and self-approval are those that apply now.
+        let (models, rules): (Vec<_>, Vec<_>) =
+            service::governed(&state.access, service::models(&state.access).await?)
+                .await
+                .into_iter()
+                .unzip();
         let items = present::reviewable(&requests, &models, &person);
         let mut levels = Vec::new();
         for (request, model) in &items {
@@ -32,7 +36,12 @@ pub async fn inbox() -> Result<Vec<InboxItem>, ApiError> {
         Ok(items
             .into_iter()
             .map(|(request, model)| {
-                present::inbox_item(request, model, &permits, &requests, &person, now)
+                let mut item =
+                    present::inbox_item(request, model, &permits, &requests, &person, now);
+                if let Some(at) = models.iter().position(|m| std::ptr::eq(m, model)) {
+                    item.request.access_rules = rules[at].in_words();
+                }
+                item
             })
             .collect())
     })

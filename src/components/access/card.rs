@@ -47,6 +47,10 @@ pub fn RequestCard(
                 <div><dt>"Duration"</dt><dd>{request.duration.clone()}</dd></div>
                 {(phase == PhaseView::Pending).then(|| view! {
                     <div><dt>"Approvals"</dt><dd data-testid="approvals">{format!("{} of {}", request.approvals, request.required_approvals)}</dd></div>
+                    <div><dt>"Still needed"</dt><dd data-testid="approvals-needed">{approvals_needed(request.approvals, request.required_approvals)}</dd></div>
+                    {(!request.access_rules.is_empty()).then(|| view! {
+                        <div><dt>"Rules that apply"</dt><dd data-testid="access-rules">{request.access_rules.clone()}</dd></div>
+                    })}
                 })}
                 {(phase == PhaseView::Active).then(|| view! {
                     <div><dt>"Time left"</dt><dd><TimeLeft words=request.time_left_words.clone() expires_at=request.expires_at/></dd></div>
@@ -71,5 +75,14 @@ pub fn RequestCard(
             </p>
             {forms}
         </article>
+    }
+}
+
+/// How many more approvals a pending request needs: "1 more approval".
+pub fn approvals_needed(approvals: u32, required: u32) -> String {
+    match required.saturating_sub(approvals) {
+        0 => "none".to_owned(),
+        1 => "1 more approval".to_owned(),
+        more => format!("{more} more approvals"),
     }
 }

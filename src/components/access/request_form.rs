@@ -92,6 +92,14 @@ pub fn RequestForm(detail: ModelDetail) -> impl IntoView {
                     })
                     .collect_view()}
             </fieldset>
+            {(!model.access_rules.is_empty()).then(|| view! {
+                <div class="notice access-rules" data-testid="access-rules">
+                    <p><strong>{model.access_rules.clone()}</strong></p>
+                    <ul class="muted" data-testid="access-rule-sources">
+                        {model.access_rule_sources.iter().map(|line| view! { <li>{line.clone()}</li> }).collect_view()}
+                    </ul>
+                </div>
+            })}
             <div class="field">
                 <label for="request-duration">"Duration"</label>
                 <select id="request-duration" name="duration" data-testid="duration" aria-describedby="duration-help">

@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use super::applied::AppliedRules;
 use super::refusal::Refusal;
 use super::transitions::check_text;
 use crate::crd::duration::{self, Human};
@@ -16,11 +17,28 @@ pub struct RequestForm<'a> {
     pub justification: &'a str,
 }
 
-/// Checks a new request against the model and the requester's other
-/// requests for it. `model_name` is used in messages.
+/// Checks a new request against the model's own rules and the requester's
+/// other requests for it. `model_name` is used in messages.
 pub fn validate_new(
     model_name: &str,
     model: &ModelSpec,
+    form: &RequestForm,
+    requester: &str,
+    existing: &[AccessRequest],
+) -> Result<Duration, Refusal> {
+    let rules = AppliedRules::of_model(model_name, model);
+    validate_new_under(model_name, model, &rules, form, requester, existing)
+}
+
+/// Checks a new request against the `rules` that apply to the model (its
+/// own settings made as strict as the governance policy of its namespace's
+/// environment, see [`super::applied`]): the longest grant and the
+/// justification are judged now, at filing, and a refusal names who set
+/// the rule.
+pub fn validate_new_under(
+    model_name: &str,
+    model: &ModelSpec,
+    rules: &AppliedRules,
     form: &RequestForm,
     requester: &str,
     existing: &[AccessRequest],
@@ -33,17 +51,19 @@ pub fn validate_new(
         });
     }
     let requested = duration::parse(form.duration)?;
-    let max = duration::parse(&model.max_duration)?;
+    let max = rules.max_duration.value;
     if requested > max {
         return Err(Refusal::DurationTooLong {
-            model: model_name.to_owned(),
+            by: rules.max_duration.source.words(),
             requested: Human(requested).to_string(),
             max: Human(max).to_string(),
         });
     }
     check_text("justification", form.justification)?;
-    if model.justification_required && form.justification.trim().is_empty() {
-        return Err(Refusal::JustificationRequired(model_name.to_owned()));
+    if rules.justification_required.value && form.justification.trim().is_empty() {
+        return Err(Refusal::JustificationRequired(
+            rules.justification_required.source.words(),
+        ));
     }
     if let Some(pending) = existing.iter().find(|request| {
         request.spec.requester == requester

@@ -25,13 +25,16 @@ pub enum Refusal {
     },
     #[error(transparent)]
     InvalidDuration(#[from] duration::InvalidDuration),
-    #[error("{requested} is longer than model {model} allows; choose at most {max}.")]
+    /// `by` names who set the longest grant: `model fraud-scorer`, or
+    /// `governance policy ai-production (production environment)`.
+    #[error("{requested} is longer than {by} allows; choose at most {max}.")]
     DurationTooLong {
-        model: String,
+        by: String,
         requested: String,
         max: String,
     },
-    #[error("Model {0} asks for a justification: say why you need access.")]
+    /// Holds who asks for it, as [`Refusal::DurationTooLong`]'s `by`.
+    #[error("A justification is required by {0}: say why you need access.")]
     JustificationRequired(String),
     #[error("The {field} is too long: at most {max} characters, this one has {actual}.")]
     TextTooLong {
@@ -62,7 +65,8 @@ pub enum Refusal {
     NotActive(&'static str),
     #[error("You are not an approver of model {0}.")]
     NotAnApprover(String),
-    #[error("You cannot approve your own request: model {0} does not allow self-approval.")]
+    /// Holds who forbids it, as [`Refusal::DurationTooLong`]'s `by`.
+    #[error("You cannot approve your own request: {0} does not allow self-approval.")]
     SelfApproval(String),
     #[error("You have already reviewed this request; each approver counts once.")]
     AlreadyReviewed,

@@ -165,7 +165,7 @@ fn self_approval_is_refused_unless_the_model_allows_it_and_then_recorded() {
             "",
             at(1)
         ),
-        Err(Refusal::SelfApproval("fraud-scorer".into()))
+        Err(Refusal::SelfApproval("model fraud-scorer".into()))
     );
     let status = transitions::review(
         "fraud-scorer",
@@ -331,7 +331,7 @@ fn a_new_request_must_name_an_offered_level_and_a_duration_within_the_maximum() 
     ));
     assert_eq!(
         transitions::validate_new("m", &spec, &form("viewer", "1h", "  "), "alice", &[]),
-        Err(Refusal::JustificationRequired("m".into()))
+        Err(Refusal::JustificationRequired("model m".into()))
     );
     let long = "x".repeat(2001);
     assert!(matches!(

@@ -19,10 +19,11 @@ pub const PORTAL_ACTOR: &str = "aigov";
 
 pub use super::refusal::Refusal;
 
+use super::applied::AppliedRules;
 use super::clock::add;
 pub use super::clock::{expire_if_due, next_deadline};
 use super::filing::offered_levels;
-pub use super::filing::{RequestForm, validate_new};
+pub use super::filing::{RequestForm, validate_new, validate_new_under};
 
 /// For a grant in force approved before the role was pinned at approval
 /// (no `grantedRoleRef`): records, once, the role its level names now,
@@ -98,11 +99,34 @@ pub fn requested(requester: &str, created: Timestamp, comment: &str) -> AccessRe
     }
 }
 
-/// An approval or denial. Any denial ends the request; the last approval
-/// needed grants access from `now` for the requested duration.
+/// An approval or denial under the model's own rules (see
+/// [`review_under`]).
 pub fn review(
     model_name: &str,
     model: &ModelSpec,
+    request: &AccessRequest,
+    person: &Person,
+    decision: Decision,
+    comment: &str,
+    now: Timestamp,
+) -> Result<AccessRequestStatus, Refusal> {
+    let rules = AppliedRules::of_model(model_name, model);
+    review_under(
+        model_name, model, &rules, request, person, decision, comment, now,
+    )
+}
+
+/// An approval or denial, under the `rules` that apply at the moment of
+/// the decision (the model's settings made as strict as the governance
+/// policy of its namespace's environment now): whether self-approval is
+/// allowed and how many approvals are needed. Any denial ends the request;
+/// the last approval needed grants access from `now` for the requested
+/// duration, never longer than the longest grant the rules allow.
+#[allow(clippy::too_many_arguments)]
+pub fn review_under(
+    model_name: &str,
+    model: &ModelSpec,
+    rules: &AppliedRules,
     request: &AccessRequest,
     person: &Person,
     decision: Decision,
@@ -118,8 +142,10 @@ pub fn review(
         return Err(Refusal::NotAnApprover(model_name.to_owned()));
     }
     let self_review = permissions::is_requester(request, person);
-    if self_review && decision == Decision::Approve && !model.allow_self_approval {
-        return Err(Refusal::SelfApproval(model_name.to_owned()));
+    if self_review && decision == Decision::Approve && !rules.allow_self_approval.value {
+        return Err(Refusal::SelfApproval(
+            rules.allow_self_approval.source.words(),
+        ));
     }
     if permissions::has_reviewed(request, person) {
         return Err(Refusal::AlreadyReviewed);
@@ -144,9 +170,9 @@ pub fn review(
     let mut after = status.phase;
     let approved = decision == Decision::Approve;
     let mut granted = false;
-    if approved && permissions::approvals_in(&status) >= model.required_approvals.max(1) as u32 {
+    if approved && permissions::approvals_in(&status) >= rules.min_approvals.value.max(1) {
         let length = duration::parse(&request.spec.duration)?;
-        let capped = length.min(duration::parse(&model.max_duration)?);
+        let capped = length.min(rules.max_duration.value);
         // The role is pinned now: the grant binds what was approved, also
         // when the model's level is changed later.
         let level = model

@@ -129,6 +129,8 @@ pub fn model_summary(
         my_grants,
         my_pending,
         endpoint: None,
+        access_rules: String::new(),
+        access_rule_sources: Vec::new(),
     }
 }
 
@@ -211,6 +213,7 @@ pub fn request_summary(
         time_left_words: time_left.map(|left| Human(left).to_string()),
         approvals: rules::approvals(request),
         required_approvals: spec.map_or(1, required_approvals),
+        access_rules: String::new(),
         reviews: status
             .reviews
             .iter()

@@ -14,6 +14,7 @@ use super::notify::Notifier;
 use super::store::AccessStore;
 use crate::server::cluster_cache::REVIEW_TTL;
 use crate::server::cluster_cache::access_review::AccessReviews;
+use crate::server::policy::store::PolicyStore;
 
 /// Default name of the Lease that elects the reconciling replica. Here,
 /// beside the setting it is the default of, rather than in the reconciler:
@@ -122,6 +123,10 @@ pub struct AccessContext {
     /// How many open (pending or in force) requests one person may have in
     /// the cluster (`--max-open-requests`).
     pub max_open_requests: usize,
+    /// The governance policies whose access rules requests are held to,
+    /// by the environment of the model's namespace. Without it, only each
+    /// model's own settings apply.
+    pub policy: Option<PolicyStore>,
 }
 
 impl AccessContext {
@@ -148,7 +153,15 @@ impl AccessContext {
             settled_retention: workflow.settled_retention,
             reconcile_namespace: workflow.reconcile_namespace.clone(),
             max_open_requests: crate::engine::access::open_requests::DEFAULT_MAX_OPEN_REQUESTS,
+            policy: None,
         })
+    }
+
+    /// The same context, holding requests to the access rules of the
+    /// governance policies `policy` keeps.
+    pub fn with_policy(mut self, policy: PolicyStore) -> Self {
+        self.policy = Some(policy);
+        self
     }
 
     /// The same context with a cap of `max` open requests per person.

@@ -50,6 +50,13 @@ pub enum AccessError {
     RoleNotRecorded { model: String, level: String },
     #[error("Kubernetes refused the change: {0}")]
     Kubernetes(String),
+    /// The governance policies, whose access rules a request is held to,
+    /// cannot be read: nothing is decided without them.
+    #[error(
+        "The governance policies could not be read, so the access rules of this namespace are \
+         not known; nothing was changed. Try again in a minute."
+    )]
+    PolicyUnavailable,
 }
 
 impl From<Refusal> for AccessError {

@@ -131,10 +131,16 @@ fn no_probe_host() -> String {
     each_container(&parts.join(" && "))
 }
 
+/// The apiserver enforces the latest Pod Security Standards here: every
+/// name of the versioned lists is allowed.
 fn selinux_ok(options: &str) -> String {
     format!(
         "{options}.?type.orValue('') in {} && {options}.?user.orValue('') == '' && {options}.?role.orValue('') == ''",
-        list(&[&[""], ALLOWED_SELINUX_TYPES].concat())
+        list(
+            &std::iter::once("")
+                .chain(ALLOWED_SELINUX_TYPES.iter().map(|(name, _)| *name))
+                .collect::<Vec<_>>()
+        )
     )
 }
 
@@ -202,7 +208,7 @@ pub fn form(check: &str, settings: &Settings) -> Form {
         ),
         "pss.baseline.sysctls" => format!(
             "variables.spec.?securityContext.?sysctls.orValue([]).all(s, s.name in {})",
-            list(SAFE_SYSCTLS)
+            list(&SAFE_SYSCTLS.iter().map(|(name, _)| *name).collect::<Vec<_>>())
         ),
         "pss.baseline.probe-host" => no_probe_host(),
         "pss.restricted.volume-types" => {

@@ -56,9 +56,13 @@ pub async fn submit(
         .filter(|request| request.namespace().as_deref() == Some(form.namespace.as_str()))
         .cloned()
         .collect();
-    transitions::validate_new(
+    // The longest grant and the justification are judged now, at filing,
+    // under the policy of the namespace's environment.
+    let rules = super::applied_rules(access, &model).await?;
+    transitions::validate_new_under(
         &form.model,
         &model.spec,
+        &rules,
         &RequestForm {
             level: &form.level,
             duration: form.duration.trim(),

@@ -1,0 +1,287 @@
+//! The access rules that apply to a request: the model's own settings,
+//! made at least as strict as the governance policies' access rules for
+//! the environment of the model's namespace. A Model in a production
+//! namespace cannot offer less than the policy asks there.
+//!
+//! Each rule is the stricter of the two, and remembers where it came from,
+//! so refusals and pages can name it:
+//! - approvals: the higher number;
+//! - the longest grant: the shorter duration;
+//! - a justification: required when either asks for one;
+//! - self-approval: only when both allow it. A policy's
+//!   `allowSelfApproval: true` permits, it never grants: a model that
+//!   forbids self-approval keeps forbidding it.
+//!
+//! Among several policies, the strictest value wins and the first policy
+//! (by name) that sets it is named.
+
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use crate::crd::ModelSpec;
+use crate::crd::duration::{self, Human};
+use crate::engine::policy::effective::Policy;
+use crate::engine::policy::{AccessRules, Environment};
+
+/// The access rules each policy sets for one environment.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnvironmentAccess {
+    /// The environment of the model's namespace; `None` when no policy
+    /// exists (then only the model's settings apply).
+    pub environment: Option<Environment>,
+    /// Each policy's rules for that environment, by policy name.
+    pub policies: Vec<(String, AccessRules)>,
+}
+
+impl EnvironmentAccess {
+    /// What `policies` ask of access requests in `environment`.
+    pub fn of(policies: &[Policy], environment: Environment) -> Self {
+        EnvironmentAccess {
+            environment: (!policies.is_empty()).then_some(environment),
+            policies: policies
+                .iter()
+                .filter_map(|p| {
+                    p.access
+                        .get(&environment)
+                        .map(|rules| (p.name.clone(), rules.clone()))
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Where an applied rule comes from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RuleSource {
+    /// The model's own setting.
+    Model(String),
+    /// A governance policy's rule for an environment, stricter than the
+    /// model's.
+    Policy {
+        policy: String,
+        environment: Environment,
+    },
+}
+
+impl RuleSource {
+    /// Who sets the rule, for messages: `model fraud-scorer`, or
+    /// `governance policy ai-production (production environment)`.
+    pub fn words(&self) -> String {
+        match self {
+            RuleSource::Model(model) => format!("model {model}"),
+            RuleSource::Policy {
+                policy,
+                environment,
+            } => format!(
+                "governance policy {policy} ({} environment)",
+                environment.as_str()
+            ),
+        }
+    }
+
+    pub fn is_policy(&self) -> bool {
+        matches!(self, RuleSource::Policy { .. })
+    }
+}
+
+/// One rule as it applies, and who set it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Applied<T> {
+    pub value: T,
+    pub source: RuleSource,
+}
+
+/// The rules a request for one model is held to.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppliedRules {
+    /// The environment of the model's namespace, when policies exist.
+    pub environment: Option<Environment>,
+    pub min_approvals: Applied<u32>,
+    /// The longest grant.
+    pub max_duration: Applied<Duration>,
+    pub justification_required: Applied<bool>,
+    pub allow_self_approval: Applied<bool>,
+}
+
+impl AppliedRules {
+    /// The model's own settings, with no governance policy. A maximum the
+    /// model writes unreadably allows nothing (the schema refuses one).
+    pub fn of_model(model_name: &str, model: &ModelSpec) -> Self {
+        fn from_model<T>(model_name: &str, value: T) -> Applied<T> {
+            Applied {
+                value,
+                source: RuleSource::Model(model_name.to_owned()),
+            }
+        }
+        AppliedRules {
+            environment: None,
+            min_approvals: from_model(model_name, model.required_approvals.max(1) as u32),
+            max_duration: from_model(
+                model_name,
+                duration::parse(&model.max_duration).unwrap_or(Duration::ZERO),
+            ),
+            justification_required: from_model(model_name, model.justification_required),
+            allow_self_approval: from_model(model_name, model.allow_self_approval),
+        }
+    }
+
+    /// The model's settings made at least as strict as every policy's
+    /// rules for the environment of its namespace.
+    pub fn apply(model_name: &str, model: &ModelSpec, access: &EnvironmentAccess) -> Self {
+        let mut rules = Self::of_model(model_name, model);
+        let Some(environment) = access.environment else {
+            return rules;
+        };
+        rules.environment = Some(environment);
+        for (policy, set) in &access.policies {
+            let source = || RuleSource::Policy {
+                policy: policy.clone(),
+                environment,
+            };
+            if let Some(min) = set.min_approvals
+                && min > rules.min_approvals.value
+            {
+                rules.min_approvals = Applied {
+                    value: min,
+                    source: source(),
+                };
+            }
+            if let Some(seconds) = set.max_duration_seconds
+                && Duration::from_secs(seconds) < rules.max_duration.value
+            {
+                rules.max_duration = Applied {
+                    value: Duration::from_secs(seconds),
+                    source: source(),
+                };
+            }
+            if set.justification_required == Some(true) && !rules.justification_required.value {
+                rules.justification_required = Applied {
+                    value: true,
+                    source: source(),
+                };
+            }
+            if set.allow_self_approval == Some(false) && rules.allow_self_approval.value {
+                rules.allow_self_approval = Applied {
+                    value: false,
+                    source: source(),
+                };
+            }
+        }
+        rules
+    }
+
+    /// The model as these rules make it: its settings replaced by the
+    /// applied ones, for the pages that show a model's terms.
+    pub fn governed(&self, model: &ModelSpec) -> ModelSpec {
+        let mut spec = model.clone();
+        spec.required_approvals = self.min_approvals.value as i32;
+        if self.max_duration.source.is_policy() {
+            spec.max_duration = Human(self.max_duration.value).to_string().replace(' ', "");
+        }
+        spec.justification_required = self.justification_required.value;
+        spec.allow_self_approval = self.allow_self_approval.value;
+        spec
+    }
+
+    /// The policies that made any rule stricter than the model's, by name.
+    pub fn policies(&self) -> Vec<String> {
+        let mut names: Vec<String> = [
+            &self.min_approvals.source,
+            &self.max_duration.source,
+            &self.justification_required.source,
+            &self.allow_self_approval.source,
+        ]
+        .into_iter()
+        .filter_map(|source| match source {
+            RuleSource::Policy { policy, .. } => Some(policy.clone()),
+            RuleSource::Model(_) => None,
+        })
+        .collect();
+        names.sort();
+        names.dedup();
+        names
+    }
+
+    /// The rules in a sentence, e.g. "Production namespace: 2 approvals, at
+    /// most 8h, justification required, no self-approval — governance
+    /// policy ai-production".
+    pub fn in_words(&self) -> String {
+        let approvals = match self.min_approvals.value {
+            1 => "1 approval".to_owned(),
+            n => format!("{n} approvals"),
+        };
+        let parts = [
+            approvals,
+            format!("at most {}", Human(self.max_duration.value)),
+            if self.justification_required.value {
+                "justification required".to_owned()
+            } else {
+                "justification optional".to_owned()
+            },
+            if self.allow_self_approval.value {
+                "self-approval allowed".to_owned()
+            } else {
+                "no self-approval".to_owned()
+            },
+        ];
+        let mut sentence = match self.environment {
+            Some(environment) => {
+                let env = environment.as_str();
+                let mut first = env[..1].to_uppercase();
+                first.push_str(&env[1..]);
+                format!("{first} namespace: ")
+            }
+            None => String::new(),
+        };
+        sentence.push_str(&parts.join(", "));
+        let policies = self.policies();
+        match policies.as_slice() {
+            [] => sentence.push_str(" — the model's own rules"),
+            [one] => sentence.push_str(&format!(" — governance policy {one}")),
+            many => sentence.push_str(&format!(" — governance policies {}", many.join(", "))),
+        }
+        sentence
+    }
+
+    /// Each rule with who set it, one line each, for the pages.
+    pub fn sources_in_words(&self) -> Vec<String> {
+        vec![
+            format!(
+                "{} (set by {})",
+                match self.min_approvals.value {
+                    1 => "1 approval".to_owned(),
+                    n => format!("{n} approvals"),
+                },
+                self.min_approvals.source.words()
+            ),
+            format!(
+                "at most {} (set by {})",
+                Human(self.max_duration.value),
+                self.max_duration.source.words()
+            ),
+            format!(
+                "justification {} (set by {})",
+                if self.justification_required.value {
+                    "required"
+                } else {
+                    "optional"
+                },
+                self.justification_required.source.words()
+            ),
+            format!(
+                "self-approval {} (set by {})",
+                if self.allow_self_approval.value {
+                    "allowed"
+                } else {
+                    "not allowed"
+                },
+                self.allow_self_approval.source.words()
+            ),
+        ]
+    }
+}
+
+#[cfg(test)]
+#[path = "applied_tests.rs"]
+mod tests;
