@@ -15,6 +15,7 @@ use crate::pages::{
     home::HomePage,
     models::{ModelCatalogPage, ModelDetailPage},
     namespace_compliance::NamespaceCompliancePage,
+    namespace_exceptions::NamespaceExceptionsPage,
     namespace_logs::NamespaceLogsPage,
     namespace_network::NamespaceNetworkPage,
     namespaces::NamespaceListPage,
@@ -75,6 +76,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/namespaces/:ns/network") view=NamespaceNetworkPage ssr=SsrMode::Async/>
                     <Route path=path!("/namespaces/:ns/compliance") view=NamespaceCompliancePage ssr=SsrMode::Async/>
                     <Route path=path!("/namespaces/:ns/logs") view=NamespaceLogsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/namespaces/:ns/exceptions") view=NamespaceExceptionsPage ssr=SsrMode::Async/>
                     <Route path=path!("/compliance") view=CompliancePage ssr=SsrMode::Async/>
                     <Route path=path!("/policies") view=PoliciesPage ssr=SsrMode::Async/>
                     <Route path=path!("/audit") view=AuditPage ssr=SsrMode::Async/>

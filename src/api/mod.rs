@@ -14,6 +14,7 @@ pub mod models;
 pub mod namespaces;
 pub mod oversight;
 pub mod policies;
+pub mod policy_exceptions;
 #[cfg(feature = "ssr")]
 pub mod respond;
 pub mod session;

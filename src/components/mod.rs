@@ -16,6 +16,7 @@ pub mod notice;
 pub mod oversight;
 pub mod page_header;
 pub mod policy_applied;
+pub mod policy_exceptions;
 pub mod policy_reports;
 pub mod theme;
 pub mod user_menu;

@@ -24,6 +24,7 @@ pub fn NamespaceTabs(namespace: String) -> impl IntoView {
                 {tab("network", "Network")}
                 {tab("compliance", "Compliance")}
                 {tab("logs", "Logs")}
+                {tab("exceptions", "Exceptions")}
             </ul>
         </nav>
     }

@@ -10,6 +10,7 @@ pub mod grants;
 pub mod home;
 pub mod models;
 pub mod namespace_compliance;
+pub mod namespace_exceptions;
 pub mod namespace_logs;
 pub mod namespace_network;
 pub mod namespaces;

@@ -12,11 +12,11 @@ use crate::components::namespace_tabs::{NamespaceTabs, namespace_param};
 use crate::components::notice::LoadFailed;
 use crate::components::page_header::PageHeader;
 use crate::components::policy_applied::PolicyAppliedPanel;
+use crate::components::policy_exceptions::check_item::CheckItem;
 use crate::components::policy_reports::NamespaceReportsSection;
 use crate::wire::namespace::{
     CheckRow, ComplianceFilter, ComplianceView, NamespaceRead, SEVERITIES, WorkloadCompliance,
 };
-use crate::wire::policy::enforcement_words;
 
 /// The filters in the address bar.
 fn filter_in_query() -> impl Fn() -> ComplianceFilter + Copy {
@@ -109,7 +109,10 @@ fn ComplianceBody(compliance: ComplianceView, filter: ComplianceFilter) -> impl 
                 </tr>
             </thead>
             <tbody>
-                {shown.into_iter().map(|(workload, checks)| view! { <WorkloadRow workload checks/> }).collect_view()}
+                {shown.into_iter().map(|(workload, checks)| {
+                    let namespace = namespace.clone();
+                    view! { <WorkloadRow namespace workload checks/> }
+                }).collect_view()}
             </tbody>
         </table>
     }
@@ -153,17 +156,24 @@ fn ComplianceFilterForm(check_ids: Vec<String>, filter: ComplianceFilter) -> imp
 }
 
 #[component]
-fn WorkloadRow(workload: WorkloadCompliance, checks: Vec<CheckRow>) -> impl IntoView {
+fn WorkloadRow(
+    namespace: String,
+    workload: WorkloadCompliance,
+    checks: Vec<CheckRow>,
+) -> impl IntoView {
+    // Exempted failures are failures: counted and badged as exempted.
     let failed: Vec<&CheckRow> = checks.iter().filter(|c| !c.passed).collect();
-    let summary = if failed.is_empty() {
-        format!("{} passed", checks.len())
-    } else {
-        format!("{} failed of {}", failed.len(), checks.len())
+    let exempted = failed.iter().filter(|c| c.exempted.is_some()).count();
+    let summary = match (failed.len(), exempted) {
+        (0, _) => format!("{} passed", checks.len()),
+        (all, 0) => format!("{all} failed of {}", checks.len()),
+        (all, exempted) => format!("{all} failed of {} ({exempted} exempted)", checks.len()),
     };
     let badges = failed
         .iter()
         .map(|c| {
-            view! { <span class=format!("badge severity-{}", c.severity)>{c.id.clone()}</span> }
+            let exempted = if c.exempted.is_some() { " badge-exempted" } else { "" };
+            view! { <span class=format!("badge severity-{}{exempted}", c.severity)>{c.id.clone()}</span> }
         })
         .collect_view();
     view! {
@@ -179,18 +189,9 @@ fn WorkloadRow(workload: WorkloadCompliance, checks: Vec<CheckRow>) -> impl Into
                 <details class="compliance-details">
                     <summary>{summary}</summary>
                     <ul class="compliance-checks">
-                        {checks.into_iter().map(|c| {
-                            let class = if c.passed { "check check-passed" } else { "check check-failed" };
-                            view! {
-                                <li class=class>
-                                    <span class="check-status">{if c.passed { "✓ passed" } else { "✗ failed" }}</span>
-                                    " "<code>{c.id}</code>" "
-                                    <span class=format!("badge severity-{}", c.severity)>{c.severity.clone()}</span>
-                                    {(!c.passed).then(|| view! { " "<span class=format!("badge enforcement-{}", c.enforcement.to_lowercase()) data-testid="enforcement">{enforcement_words(&c.enforcement)}</span> })}
-                                    <p>{c.message}</p>
-                                    {(!c.passed).then(|| view! { <p class="remediation"><strong>"How to fix: "</strong>{c.remediation}</p> })}
-                                </li>
-                            }
+                        {checks.into_iter().map(|check| {
+                            let (namespace, workload) = (namespace.clone(), workload.name.clone());
+                            view! { <CheckItem namespace workload check/> }
                         }).collect_view()}
                     </ul>
                 </details>

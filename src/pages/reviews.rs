@@ -10,6 +10,7 @@ use crate::components::access::card::RequestCard;
 use crate::components::access::live::LiveRefresh;
 use crate::components::notice::{LoadFailed, Notice};
 use crate::components::page_header::PageHeader;
+use crate::components::policy_exceptions::awaiting::ExceptionsAwaiting;
 use crate::wire::access::{InboxItem, count};
 
 /// Requests the signed-in person may review.
@@ -39,6 +40,7 @@ pub fn ReviewInboxPage() -> impl IntoView {
                 }
             })}
         </Transition>
+        <ExceptionsAwaiting/>
     }
 }
 

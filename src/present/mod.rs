@@ -9,4 +9,5 @@ pub mod model_use;
 pub mod model_workloads;
 pub mod network;
 pub mod policy;
+pub mod policy_exceptions;
 pub mod trend;

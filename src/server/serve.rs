@@ -71,6 +71,13 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
             store: access.store.clone(),
         },
     ));
+    if !args.workflow.no_reconciler {
+        tokio::spawn(super::policy::exceptions::expiry::run(
+            kube.portal().clone(),
+            policy.clone(),
+            args.workflow.reconcile_namespace.clone(),
+        ));
+    }
     // Compliance reports, on whichever replica holds their own Lease.
     tokio::spawn(
         Reporter::new(kube.portal().clone(), args.reports.settings())

@@ -15,6 +15,7 @@ pub mod model_calls;
 pub mod model_workloads;
 pub mod namespace;
 pub mod policy;
+pub mod policy_exceptions;
 pub mod policy_reports;
 pub mod time_words;
 pub mod url_words;

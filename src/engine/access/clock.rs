@@ -60,7 +60,7 @@ pub fn next_deadline(request: &AccessRequest, pending_timeout: Duration) -> Opti
     }
 }
 
-pub(super) fn add(at: Timestamp, length: Duration) -> Timestamp {
+pub fn add(at: Timestamp, length: Duration) -> Timestamp {
     let length = SignedDuration::try_from(length).unwrap_or(SignedDuration::MAX);
     at.checked_add(length).unwrap_or(Timestamp::MAX)
 }

@@ -365,7 +365,7 @@ pub(super) fn settle(
     status
 }
 
-pub(super) fn entry(
+pub fn entry(
     at: Timestamp,
     actor: &str,
     action: &str,

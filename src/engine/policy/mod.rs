@@ -17,6 +17,7 @@ pub mod admission;
 pub mod denials;
 pub mod effective;
 pub mod exception;
+pub mod exception_workflow;
 pub mod from_crd;
 pub mod in_force;
 

@@ -29,31 +29,38 @@ pub async fn oversight<'a>(
     if !session.user.is_manager {
         return Ok(Oversight::None);
     }
-    let reach = reach(&access.reviews, &access.client, session, namespace)
-        .await
-        .map_err(|error| match error {
-            KubeError::Unreachable(_) => AccessError::ClusterUnavailable,
-            other => AccessError::Kubernetes(other.to_string()),
-        })?;
+    let reach = reach(
+        &access.reviews,
+        &access.client,
+        session,
+        namespace,
+        ACCESS_REQUESTS,
+    )
+    .await
+    .map_err(|error| match error {
+        KubeError::Unreachable(_) => AccessError::ClusterUnavailable,
+        other => AccessError::Kubernetes(other.to_string()),
+    })?;
     Ok(reach)
 }
 
-async fn reach<'a>(
+/// Where `session`'s RBAC lets them `get` `resource`: every namespace,
+/// `namespace` alone, or neither. Asked as them, remembered briefly; the
+/// caller decides whether they are a manager at all.
+pub async fn reach<'a>(
     reviews: &AccessReviews,
     portal: &kube::Client,
     session: &Session,
     namespace: &'a str,
+    resource: ResourceName,
 ) -> Result<Oversight<'a>, KubeError> {
     let user = crate::server::kube::impersonating(portal, &session.kube)?;
     let identity = &session.kube;
-    if reviews
-        .may(&user, identity, "get", "", ACCESS_REQUESTS)
-        .await?
-    {
+    if reviews.may(&user, identity, "get", "", resource).await? {
         return Ok(Oversight::Everywhere);
     }
     if reviews
-        .may(&user, identity, "get", namespace, ACCESS_REQUESTS)
+        .may(&user, identity, "get", namespace, resource)
         .await?
     {
         return Ok(Oversight::In(namespace));

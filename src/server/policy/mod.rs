@@ -7,5 +7,6 @@
 
 pub mod admission;
 pub mod denials;
+pub mod exceptions;
 pub mod page;
 pub mod store;
