@@ -104,9 +104,20 @@ for (const javaScriptEnabled of [true, false]) {
       await expect(page).toHaveURL(/order=desc/);
       const header = page.getByTestId("overview-table").getByRole("columnheader", { name: /^Namespace/ });
       await expect(header).toHaveAttribute("aria-sort", "descending");
-      const names = await rowNames(page);
-      expect(names.length).toBeGreaterThan(2);
-      expect(names).toEqual([...names].sort().reverse());
+      // Namespaces are grouped by environment, production first; the
+      // chosen order holds within each group.
+      const groups = await page.getByTestId("environment-group").evaluateAll((groups) =>
+        groups.map((group) => ({
+          environment: group.getAttribute("data-environment") ?? "",
+          names: Array.from(group.querySelectorAll('[data-testid="overview-row"]')).map(
+            (row) => row.getAttribute("data-namespace") ?? "",
+          ),
+        })),
+      );
+      expect(groups.flatMap((group) => group.names).length).toBeGreaterThan(2);
+      expect(groups[0].environment).toBe("production");
+      expect(groups[0].names).toContain("fraud-detection");
+      for (const group of groups) expect(group.names).toEqual([...group.names].sort().reverse());
 
       await filters.getByLabel("Namespace contains").fill("fraud");
       await apply(page);

@@ -48,8 +48,8 @@ for (const javaScriptEnabled of [true, false]) {
       await expect(rows.filter({ hasText: "fraud-scorer" })).toBeVisible();
       expect(await rows.count()).toBeGreaterThan(1);
       // Details carry the remediation of failed checks.
-      const first = rows.first().locator("details");
-      await first.locator("summary").click();
+      const first = rows.first().locator("details.compliance-details");
+      await first.locator("> summary").click();
       await expect(first.locator(".check").first()).toBeVisible();
 
       const filters = page.getByTestId("compliance-filters");
