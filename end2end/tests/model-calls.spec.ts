@@ -12,7 +12,10 @@ import { signInAt, type DemoUser } from "./sign-in";
 // throughout. A namespace of its own keeps it apart from the demo data.
 
 const repo = path.resolve(__dirname, "../..");
-const namespace = `e2e-calls-${randomUUID().slice(0, 8)}`;
+// A new namespace each time the hooks run: Playwright may run this file's
+// hooks again in the same worker (after a failure elsewhere), while the
+// previous namespace is still being deleted.
+let namespace = "";
 const input = '{"instances": [{"amount": 640, "hour": 2, "merchant_risk": 0.7, "foreign": true, "card_present": false}]}';
 
 function kubectl(args: string[], stdin?: string): string {
@@ -45,6 +48,7 @@ function servedModel(name: string) {
 }
 
 test.beforeAll(() => {
+  namespace = `e2e-calls-${randomUUID().slice(0, 8)}`;
   kubectl(["create", "namespace", namespace]);
   kubectl(["apply", "-f", "-"], JSON.stringify(servedModel("fraud-scorer")));
   kubectl(["apply", "-f", "-"], JSON.stringify(servedModel("chargeback-risk")));
