@@ -7,6 +7,7 @@
 //! nothing else.
 
 mod filing;
+mod rules;
 
 use jiff::Timestamp;
 use kube::ResourceExt;
@@ -21,7 +22,7 @@ use super::requests::{self, Changed, change};
 use crate::crd::{
     AccessRequest, AccessRequestStatus, Decision, Model, ModelSpec, RoleKind, RoleRef,
 };
-use crate::engine::access::applied::{AppliedRules, EnvironmentAccess};
+use crate::engine::access::applied::AppliedRules;
 use crate::engine::access::bindable::RoleFound;
 use crate::engine::access::permissions::{Oversight, Person};
 use crate::engine::access::refusal::Refusal;
@@ -29,6 +30,7 @@ use crate::engine::access::rules_in_words::rules_in_words;
 use crate::engine::access::transitions;
 use crate::server::auth::session::Session;
 pub use filing::{NewRequest, extend, submit};
+pub use rules::{applied_rules, environment_access, governed};
 
 /// The person behind a session, for the rules, as they look at their own
 /// requests and their inbox: without a manager's powers, which reach only
@@ -56,75 +58,6 @@ pub async fn person_in<'a>(
 ) -> Result<Person<'a>, AccessError> {
     let oversight = oversight(access, session, namespace).await?;
     Ok(person_with(session, oversight))
-}
-
-/// What the governance policies ask of access requests in the environment
-/// of `namespace`, as the portal's caches hold them now (nothing when the
-/// context keeps no policies). A policy that cannot be read refuses the
-/// action: a request is never decided on rules that may be too lax.
-pub async fn environment_access(
-    access: &AccessContext,
-    namespace: &str,
-) -> Result<EnvironmentAccess, AccessError> {
-    let Some(policy) = &access.policy else {
-        return Ok(EnvironmentAccess::default());
-    };
-    let set = policy
-        .set()
-        .await
-        .map_err(|_| AccessError::PolicyUnavailable)?;
-    let environment = set.environment_of(&policy.namespace_labels(namespace));
-    Ok(EnvironmentAccess::of(&set.policies, environment))
-}
-
-/// The rules requests for `model` are held to now: its own settings made
-/// as strict as the policy of its namespace's environment.
-pub async fn applied_rules(
-    access: &AccessContext,
-    model: &Model,
-) -> Result<AppliedRules, AccessError> {
-    let namespace = model.namespace().unwrap_or_default();
-    let environment = environment_access(access, &namespace).await?;
-    Ok(AppliedRules::apply(
-        &model.name_any(),
-        &model.spec,
-        &environment,
-    ))
-}
-
-/// Each model as the rules that apply now make it (its settings replaced
-/// by the applied ones, so pages show what a request is held to), with
-/// those rules. When the policies cannot be read, the models' own rules:
-/// pages still show the models, and every action is judged by the server
-/// under the policy (and refused while it cannot be read).
-pub async fn governed(access: &AccessContext, models: Vec<Model>) -> Vec<(Model, AppliedRules)> {
-    let in_force = match &access.policy {
-        Some(policy) => match policy.set().await {
-            Ok(set) => Some((policy, set)),
-            Err(error) => {
-                tracing::warn!(%error, "access rules shown without the governance policies");
-                None
-            }
-        },
-        None => None,
-    };
-    models
-        .into_iter()
-        .map(|mut model| {
-            let name = model.name_any();
-            let rules = match &in_force {
-                Some((policy, set)) => {
-                    let namespace = model.namespace().unwrap_or_default();
-                    let environment = set.environment_of(&policy.namespace_labels(&namespace));
-                    let access = EnvironmentAccess::of(&set.policies, environment);
-                    AppliedRules::apply(&name, &model.spec, &access)
-                }
-                None => AppliedRules::of_model(&name, &model.spec),
-            };
-            model.spec = rules.governed(&model.spec);
-            (model, rules)
-        })
-        .collect()
 }
 
 /// Every model (from the cache).
