@@ -2,9 +2,11 @@
 
 use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, ReplicaSet, StatefulSet};
 use k8s_openapi::api::batch::v1::{CronJob, Job};
-use k8s_openapi::api::core::v1::{LimitRange, Namespace, Pod, ResourceQuota};
+use k8s_openapi::api::core::v1::{LimitRange, Namespace, Node, Pod, ResourceQuota};
 use k8s_openapi::api::networking::v1::NetworkPolicy;
 use serde_json::Value;
+
+use crate::engine::netpol::guardrails::{Guardrail, guardrail_of};
 
 /// An object of a kind that at least one engine reads.
 #[derive(Clone, Debug)]
@@ -20,6 +22,11 @@ pub enum KubeObject {
     Namespace(Box<Namespace>),
     LimitRange(Box<LimitRange>),
     ResourceQuota(Box<ResourceQuota>),
+    /// A Node, for the addresses network guardrails may name.
+    Node(Box<Node>),
+    /// An AdminNetworkPolicy, BaselineAdminNetworkPolicy or
+    /// ClusterNetworkPolicy.
+    Guardrail(Box<Guardrail>),
 }
 
 /// What one decoded document turned out to be.
@@ -128,11 +135,20 @@ fn typed(api_version: &str, kind: &str, name: &str, value: Value) -> Result<Deco
     // A missing apiVersion is tolerated (hand-written fixtures often omit
     // it); a different group means another API's kind of the same name,
     // such as Calico's NetworkPolicy, which this engine must not read.
+    if let Some(guardrail) = guardrail_of(api_version, kind, &value) {
+        let guardrail = guardrail.map_err(|message| DecodeError::Invalid {
+            kind: kind.to_string(),
+            name: name.to_string(),
+            message,
+        })?;
+        return Ok(Decoded::Object(KubeObject::Guardrail(Box::new(guardrail))));
+    }
     let group = group_of(api_version);
     let known = |expected: &str| api_version.is_empty() || group == expected;
     let object = match kind {
         "Pod" if known("") => KubeObject::Pod(de(kind, name, value)?),
         "Namespace" if known("") => KubeObject::Namespace(de(kind, name, value)?),
+        "Node" if known("") => KubeObject::Node(de(kind, name, value)?),
         "LimitRange" if known("") => KubeObject::LimitRange(de(kind, name, value)?),
         "ResourceQuota" if known("") => KubeObject::ResourceQuota(de(kind, name, value)?),
         "Deployment" if known("apps") => KubeObject::Deployment(de(kind, name, value)?),

@@ -80,6 +80,7 @@ fn NetworkBody(network: NetworkView, question: ReachQuestion) -> impl IntoView {
         picture,
         answer,
         left_out,
+        guardrails: _,
     } = network;
     let policy_count = policies.len();
     let workload_keys: Vec<String> = workloads.iter().map(|w| w.key.clone()).collect();

@@ -38,6 +38,43 @@ pub struct NetworkView {
     pub answer: Option<ReachAnswer>,
     /// Kinds the person may not list here, left out of the view.
     pub left_out: Vec<String>,
+    /// The cluster-wide guardrails that select pods of this namespace.
+    pub guardrails: GuardrailsView,
+}
+
+/// Cluster-wide network guardrails (AdminNetworkPolicy,
+/// BaselineAdminNetworkPolicy, ClusterNetworkPolicy) as one person sees
+/// them: their rules when they may read them, else only how many there are.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GuardrailsView {
+    /// Whether the person may list the guardrail kinds.
+    pub readable: bool,
+    /// How many guardrails apply (known even when not readable).
+    pub count: usize,
+    /// In evaluation order: Admin tier by priority, then Baseline tier.
+    /// Empty when not readable.
+    pub items: Vec<GuardrailView>,
+    /// What RBAC reading them needs, shown to a person who may not.
+    pub access_hint: Option<String>,
+}
+
+/// One guardrail, in words.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GuardrailView {
+    /// `Kind/name`.
+    pub name: String,
+    pub kind: String,
+    /// `Admin` or `Baseline`.
+    pub tier: String,
+    /// Within its tier, lower first; none for a BaselineAdminNetworkPolicy.
+    pub priority: Option<i32>,
+    /// Which pods it applies to, in words.
+    pub applies_to: String,
+    /// One sentence per rule, in evaluation order, naming the action.
+    pub sentences: Vec<String>,
+    pub yaml: String,
+    /// The namespaces whose pods it selects (that the portal knows of).
+    pub namespaces: Vec<String>,
 }
 
 /// How a direction is protected across the namespace.
@@ -117,6 +154,11 @@ pub struct ConnectionRow {
     pub from: String,
     pub to: String,
     pub ports: String,
+    /// Guardrails (`Kind/name`) that decided it, when any did.
+    pub guardrails: Vec<String>,
+    /// Stopped by a guardrail (listed so the page can show what the
+    /// guardrails take away); allowed otherwise.
+    pub denied: bool,
 }
 
 /// The connectivity picture, laid out on the server.
@@ -149,6 +191,10 @@ pub struct PictureEdge {
     pub path: String,
     /// `from → to: ports`, for the tooltip.
     pub title: String,
+    /// Decided by a guardrail rather than by NetworkPolicies.
+    pub guardrail: bool,
+    /// Stopped by a guardrail (drawn as a blocked edge).
+    pub denied: bool,
 }
 
 /// "Can A reach B on port P?" as the form asks it.
@@ -185,6 +231,12 @@ pub enum ReachAnswer {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SideVerdict {
     pub allowed: bool,
+    /// The deciding layer: `admin`, `networkPolicy`, `baseline`,
+    /// `default` or `outside`.
+    pub layer: String,
+    /// The guardrail rule that decided, in words, when one did (or "a
+    /// cluster guardrail" when the person may not read them).
+    pub guardrail: Option<String>,
     pub reason: String,
     /// The rules that allow it, e.g. `ingress rule #1 of policy ns/p`.
     pub rules: Vec<String>,

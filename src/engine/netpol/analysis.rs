@@ -53,6 +53,21 @@ pub struct Connection {
     pub from: Endpoint,
     pub to: Endpoint,
     pub ports: PortSet,
+    /// The guardrails (`Kind/name`) whose Allow rules decided some of these
+    /// ports, before any NetworkPolicy was consulted.
+    #[serde(rename = "allowedByGuardrails", skip_serializing_if = "Vec::is_empty")]
+    pub guardrails: Vec<String>,
+}
+
+/// A flow that a guardrail's Deny rule stops where, without the guardrail
+/// tiers, NetworkPolicies (or the default) would allow it.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct GuardrailDenial {
+    pub from: Endpoint,
+    pub to: Endpoint,
+    pub ports: PortSet,
+    /// The deciding guardrails, `Kind/name`.
+    pub guardrails: Vec<String>,
 }
 
 /// Which policies isolate a workload, per direction (empty: not isolated).
@@ -233,11 +248,18 @@ impl<'a> Analysis<'a> {
                 from: Endpoint::Workload(ids[from].clone()),
                 to: Endpoint::Workload(ids[to].clone()),
                 ports,
+                guardrails: Vec::new(),
             })
             .collect();
         connections.extend(self.external_connections());
         connections.sort();
         connections
+    }
+
+    /// Flows that a guardrail's Deny rule stops where the NetworkPolicies
+    /// and the default alone would allow them, sorted.
+    pub fn guardrail_denials(&self) -> Vec<GuardrailDenial> {
+        Vec::new()
     }
 
     /// For each workload, the policies isolating it per direction. A

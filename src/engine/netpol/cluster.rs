@@ -5,6 +5,8 @@ use std::collections::BTreeMap;
 
 use k8s_openapi::api::networking::v1::NetworkPolicy;
 
+use super::cidr::{Cidr, parse_cidr};
+use super::guardrails::Guardrail;
 use super::ports::Protocol;
 use crate::engine::objects::KubeObject;
 use crate::engine::workload::{WorkloadId, namespace_of, workload_of};
@@ -49,6 +51,20 @@ pub struct Cluster {
     /// Labels per namespace, always including [`NAMESPACE_NAME_LABEL`].
     pub namespaces: BTreeMap<String, BTreeMap<String, String>>,
     pub policies: Vec<NetworkPolicy>,
+    /// AdminNetworkPolicies, BaselineAdminNetworkPolicies and
+    /// ClusterNetworkPolicies, in any order.
+    pub guardrails: Vec<Guardrail>,
+    /// Nodes, for guardrail rules that name them.
+    pub nodes: Vec<NodeEndpoint>,
+}
+
+/// A Node as guardrails see it: its labels and addresses.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NodeEndpoint {
+    pub name: String,
+    pub labels: BTreeMap<String, String>,
+    /// The addresses in `status.addresses` that are IPs.
+    pub addresses: Vec<Cidr>,
 }
 
 impl Cluster {
@@ -64,6 +80,10 @@ impl Cluster {
                     labels.extend(ns.metadata.labels.clone().unwrap_or_default());
                     labels.insert(NAMESPACE_NAME_LABEL.into(), name);
                 }
+                KubeObject::Guardrail(guardrail) => {
+                    cluster.guardrails.push((**guardrail).clone());
+                }
+                KubeObject::Node(node) => cluster.nodes.push(node_endpoint(node)),
                 KubeObject::NetworkPolicy(policy) => {
                     cluster.namespace_labels(&namespace_of(&policy.metadata));
                     cluster.policies.push((**policy).clone());
@@ -112,4 +132,21 @@ fn named_ports(spec: &k8s_openapi::api::core::v1::PodSpec) -> Vec<NamedPort> {
             })
         })
         .collect()
+}
+
+fn node_endpoint(node: &k8s_openapi::api::core::v1::Node) -> NodeEndpoint {
+    let addresses = node
+        .status
+        .iter()
+        .flat_map(|s| s.addresses.iter().flatten())
+        .filter_map(|a| {
+            let bits = if a.address.contains(':') { 128 } else { 32 };
+            parse_cidr(&format!("{}/{bits}", a.address)).ok()
+        })
+        .collect();
+    NodeEndpoint {
+        name: node.metadata.name.clone().unwrap_or_default(),
+        labels: node.metadata.labels.clone().unwrap_or_default(),
+        addresses,
+    }
 }

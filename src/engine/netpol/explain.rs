@@ -4,6 +4,7 @@ use serde::Serialize;
 
 use super::analysis::{Analysis, Endpoint};
 use super::cidr::Cidr;
+use super::guardrails::Tier;
 use super::peers::{Direction, Peer};
 use super::ports::{PortSet, Protocol};
 use crate::engine::workload::WorkloadId;
@@ -28,10 +29,66 @@ impl std::fmt::Display for RuleRef {
     }
 }
 
+/// The layer that decided one side of a connection, in evaluation order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Layer {
+    /// An Admin-tier guardrail (AdminNetworkPolicy, or a
+    /// ClusterNetworkPolicy of tier Admin) allowed or denied it.
+    Admin,
+    /// NetworkPolicies isolate the pod and decided.
+    NetworkPolicy,
+    /// A Baseline-tier guardrail (BaselineAdminNetworkPolicy, or a
+    /// ClusterNetworkPolicy of tier Baseline) allowed or denied it.
+    Baseline,
+    /// Nothing decided: Kubernetes allows it.
+    Default,
+    /// This end is outside the cluster; nothing restricts its side.
+    Outside,
+}
+
+/// A rule of a guardrail, numbered from 1 in the order it lists them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct GuardrailRuleRef {
+    /// `Kind/name`.
+    pub guardrail: String,
+    pub tier: Tier,
+    pub priority: i32,
+    pub direction: Direction,
+    pub rule: usize,
+    /// The rule's own name, when it has one.
+    pub name: Option<String>,
+    /// The resource's word for the action (`Allow`, `Accept`, `Deny`, `Pass`).
+    pub action: &'static str,
+}
+
+impl std::fmt::Display for GuardrailRuleRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} rule #{}", self.direction.as_str(), self.rule)?;
+        if let Some(name) = &self.name {
+            write!(f, " ({name})")?;
+        }
+        write!(
+            f,
+            " of {} (priority {}): {}",
+            self.guardrail, self.priority, self.action
+        )
+    }
+}
+
 /// The verdict of one side: the source's egress or the destination's ingress.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct DirectionVerdict {
     pub allowed: bool,
+    /// The layer that decided.
+    pub layer: Layer,
+    /// The guardrail rule that decided, when a guardrail did.
+    #[serde(rename = "decidedBy", skip_serializing_if = "Option::is_none")]
+    pub decided_by: Option<GuardrailRuleRef>,
+    /// Admin-tier rules that passed it on (action Pass) before it was
+    /// decided.
+    #[serde(rename = "passedBy", skip_serializing_if = "Vec::is_empty")]
+    pub passed_by: Vec<GuardrailRuleRef>,
     /// Policies isolating the pod for this direction.
     pub policies: Vec<String>,
     /// Rules that admit the connection.
@@ -180,6 +237,9 @@ impl<'a> Analysis<'a> {
         if isolating.is_empty() {
             return DirectionVerdict {
                 allowed: true,
+                layer: Layer::Default,
+                decided_by: None,
+                passed_by: Vec::new(),
                 policies,
                 allowed_by: Vec::new(),
                 reason: format!(
@@ -228,6 +288,9 @@ impl<'a> Analysis<'a> {
         };
         DirectionVerdict {
             allowed: !allowed_by.is_empty(),
+            layer: Layer::NetworkPolicy,
+            decided_by: None,
+            passed_by: Vec::new(),
             policies,
             allowed_by,
             reason,
@@ -238,6 +301,9 @@ impl<'a> Analysis<'a> {
 fn outside(reason: &str) -> DirectionVerdict {
     DirectionVerdict {
         allowed: true,
+        layer: Layer::Outside,
+        decided_by: None,
+        passed_by: Vec::new(),
         policies: Vec::new(),
         allowed_by: Vec::new(),
         reason: format!("allowed: {reason}"),

@@ -75,6 +75,7 @@ impl Analysis<'_> {
                             from,
                             to,
                             ports: ports.clone(),
+                            guardrails: Vec::new(),
                         });
                     }
                 }

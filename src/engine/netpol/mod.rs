@@ -14,14 +14,15 @@ pub mod cidr;
 pub mod cluster;
 pub mod explain;
 pub mod external;
+pub mod guardrails;
 pub mod layout;
 pub mod peers;
 pub mod ports;
 pub mod selectors;
 
-pub use analysis::{Analysis, Connection, Endpoint, Isolation};
+pub use analysis::{Analysis, Connection, Endpoint, GuardrailDenial, Isolation};
 pub use cluster::{Cluster, PodEndpoint};
-pub use explain::{DirectionVerdict, Explanation, RuleRef};
+pub use explain::{DirectionVerdict, Explanation, GuardrailRuleRef, Layer, RuleRef};
 pub use ports::{PortSet, Protocol};
 
 #[cfg(test)]

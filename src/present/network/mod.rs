@@ -73,12 +73,15 @@ pub fn network_view(
                 from: label(&c.from),
                 to: label(&c.to),
                 ports: c.ports.to_string(),
+                guardrails: c.guardrails.clone(),
+                denied: false,
             })
             .collect(),
         picture: picture(&workloads, &governed),
         workloads,
         answer,
         left_out,
+        guardrails: Default::default(),
     }
 }
 

@@ -76,6 +76,8 @@ pub(super) fn picture(workloads: &[WorkloadNode], governed: &[Connection]) -> Pi
             Some(PictureEdge {
                 path: arrow_path(layout.nodes[a], layout.nodes[b]),
                 title: format!("{from} → {to}: {}", c.ports),
+                guardrail: !c.guardrails.is_empty(),
+                denied: false,
             })
         })
         .collect();

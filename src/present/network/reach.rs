@@ -65,6 +65,11 @@ pub(super) fn answer(
     };
     let side = |verdict: &crate::engine::netpol::DirectionVerdict| SideVerdict {
         allowed: verdict.allowed,
+        layer: serde_json::to_value(verdict.layer)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default(),
+        guardrail: verdict.decided_by.as_ref().map(ToString::to_string),
         reason: verdict.reason.clone(),
         rules: verdict.allowed_by.iter().map(ToString::to_string).collect(),
     };

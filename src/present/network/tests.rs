@@ -77,6 +77,8 @@ fn a_deny_all_policy_makes_the_direction_default_deny_and_rules_become_arrows() 
     assert_eq!(
         view.connections,
         [ConnectionRow {
+            guardrails: Vec::new(),
+            denied: false,
             from: "web (Deployment)".into(),
             to: "api (Deployment)".into(),
             ports: "TCP 8080".into(),

@@ -17,6 +17,7 @@ use k8s_openapi::api::core::v1::{LimitRange, Namespace, Pod, ResourceQuota};
 use k8s_openapi::api::networking::v1::NetworkPolicy;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
+use crate::engine::netpol::guardrails::Guardrail;
 use crate::engine::objects::KubeObject;
 
 /// What a person may see of one namespace. `None`: they may not list that
@@ -35,6 +36,11 @@ pub struct NamespaceObjects {
     pub network_policies: Option<Vec<Arc<NetworkPolicy>>>,
     pub limit_ranges: Option<Vec<Arc<LimitRange>>>,
     pub resource_quotas: Option<Vec<Arc<ResourceQuota>>>,
+    /// Every network guardrail of the cluster (they decide connectivity
+    /// whoever looks), and whether this person may read them: when not,
+    /// views show that they exist and how many, never their rules.
+    pub guardrails: Vec<Arc<Guardrail>>,
+    pub guardrails_readable: bool,
 }
 
 /// The controller named by the ownerReferences (as the engines decide it).
@@ -148,6 +154,11 @@ impl NamespaceObjects {
     pub fn network_inputs(&self) -> Vec<KubeObject> {
         let mut out = self.workloads();
         out.extend(each(&self.network_policies).map(|p| KubeObject::NetworkPolicy(Box::new(p))));
+        out.extend(
+            self.guardrails
+                .iter()
+                .map(|g| KubeObject::Guardrail(Box::new((**g).clone()))),
+        );
         if let Some(namespace) = &self.namespace {
             out.push(KubeObject::Namespace(Box::new((**namespace).clone())));
         }
