@@ -145,6 +145,7 @@ pub async fn read(scope: Scope<'_>) -> Result<ClusterRead, ReportError> {
                 network_policies: Some(Vec::new()),
                 limit_ranges: Some(Vec::new()),
                 resource_quotas: Some(Vec::new()),
+                ..NamespaceObjects::default()
             };
             (ns.name_any(), objects)
         })
