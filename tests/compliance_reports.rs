@@ -112,6 +112,7 @@ async fn engine_audit(admin: &Client, namespace: &str) -> aigov::engine::complia
         limit_ranges: Some(vec![]),
         resource_quotas: Some(vec![]),
         namespace: None,
+        ..NamespaceObjects::default()
     };
     assess(&objects.compliance_inputs(), &Config::default())
 }
