@@ -14,19 +14,41 @@ use aigov::engine::netpol::{Analysis, Cluster, Protocol};
 use serde::Deserialize;
 use serde_json::Value;
 
-/// The release of the API whose v1alpha1 conformance suite is checked.
-const MODULE: &str = "sigs.k8s.io/network-policy-api@v0.1.7";
+/// One generation of the API and the release whose conformance suite
+/// checks it.
+#[derive(Clone, Copy)]
+struct Suite {
+    module: &'static str,
+    /// The kind the suite writes Admin-tier policies as.
+    admin_kind: &'static str,
+    /// The folder of the Admin-tier scenarios.
+    admin_dir: &'static str,
+}
+
+/// AdminNetworkPolicy and BaselineAdminNetworkPolicy, `v1alpha1`.
+const V1ALPHA1: Suite = Suite {
+    module: "sigs.k8s.io/network-policy-api@v0.1.7",
+    admin_kind: "AdminNetworkPolicy",
+    admin_dir: "base/admin_network_policy",
+};
+
+/// ClusterNetworkPolicy in both tiers, `v1beta1` (also served as `v1alpha2`).
+const V1BETA1: Suite = Suite {
+    module: "sigs.k8s.io/network-policy-api@v0.3.0",
+    admin_kind: "ClusterNetworkPolicy",
+    admin_dir: "base/admin_tier",
+};
 
 /// The module's directory, downloaded from the Go module proxy when it is
 /// not in the module cache yet.
-fn module_dir() -> PathBuf {
+fn module_dir(module: &str) -> PathBuf {
     let output = Command::new("go")
-        .args(["mod", "download", "-json", MODULE])
+        .args(["mod", "download", "-json", module])
         .output()
         .expect("the go command runs (it fetches the network-policy API module)");
     assert!(
         output.status.success(),
-        "go mod download {MODULE} failed: {}",
+        "go mod download {module} failed: {}",
         String::from_utf8_lossy(&output.stdout)
     );
     let info: serde_json::Value = serde_json::from_slice(&output.stdout).expect("go prints JSON");
@@ -51,17 +73,26 @@ fn documents(dir: &Path, relative: &str) -> Vec<Value> {
 struct Scenario {
     base: Vec<Value>,
     documents: Vec<Value>,
-    file: &'static str,
+    file: String,
+    kind: &'static str,
 }
 
 impl Scenario {
-    fn new(file: &'static str) -> Scenario {
-        let dir = module_dir();
+    fn new(suite: Suite, file: &str) -> Scenario {
+        let dir = module_dir(suite.module);
+        let file = file.replace("{admin}", suite.admin_dir);
         Scenario {
             base: documents(&dir, "base/manifests.yaml"),
-            documents: documents(&dir, file),
-            file,
+            documents: documents(&dir, &file),
+            file: format!("{}: {file}", suite.module),
+            kind: suite.admin_kind,
         }
+    }
+
+    /// The Admin-tier policy named `name`.
+    fn admin(&mut self, name: &str) -> &mut Value {
+        let kind = self.kind;
+        self.object(kind, name)
     }
 
     /// The document of `kind` named `name`.
@@ -80,7 +111,12 @@ impl Scenario {
     fn cluster(&self) -> Cluster {
         let mut loaded = Loaded::default();
         let all: Vec<Value> = self.base.iter().chain(&self.documents).cloned().collect();
-        load_text(self.file, &Value::Array(all).to_string(), true, &mut loaded);
+        load_text(
+            &self.file,
+            &Value::Array(all).to_string(),
+            true,
+            &mut loaded,
+        );
         assert!(loaded.problems.is_empty(), "{:?}", loaded.problems);
         Cluster::from_objects(&loaded.objects)
     }
@@ -129,7 +165,16 @@ const INTEGRATION: &str = "base/api_integration/standard-anp-np-banp.yaml";
 
 #[test]
 fn integration_of_admin_network_policy_network_policy_and_baseline() {
-    let mut s = Scenario::new(INTEGRATION);
+    integration(V1ALPHA1);
+}
+
+#[test]
+fn integration_of_the_cluster_network_policy_tiers_and_network_policy() {
+    integration(V1BETA1);
+}
+
+fn integration(suite: Suite) {
+    let mut s = Scenario::new(suite, INTEGRATION);
     s.expect(
         "ANP denies",
         "slytherin",
@@ -142,14 +187,14 @@ fn integration_of_admin_network_policy_network_policy_and_baseline() {
         "slytherin",
         &[(80, false), (8080, false)],
     );
-    rules(s.object("AdminNetworkPolicy", "pass-example"), "ingress")[0]["action"] = "Pass".into();
+    rules(s.admin("pass-example"), "ingress")[0]["action"] = "Pass".into();
     s.expect(
         "ingress passed to NP",
         "slytherin",
         "gryffindor",
         &[(80, true), (8080, true)],
     );
-    rules(s.object("AdminNetworkPolicy", "pass-example"), "egress")[0]["action"] = "Pass".into();
+    rules(s.admin("pass-example"), "egress")[0]["action"] = "Pass".into();
     s.expect(
         "egress passed to NP",
         "gryffindor",
@@ -175,8 +220,17 @@ fn integration_of_admin_network_policy_network_policy_and_baseline() {
 }
 
 #[test]
-fn priority_field() {
-    let mut s = Scenario::new("base/admin_network_policy/standard-priority-field.yaml");
+fn priority_field_v1alpha1() {
+    priority_field(V1ALPHA1);
+}
+
+#[test]
+fn priority_field_v1beta1() {
+    priority_field(V1BETA1);
+}
+
+fn priority_field(suite: Suite) {
+    let mut s = Scenario::new(suite, "{admin}/standard-priority-field.yaml");
     s.expect(
         "priority 50 denies",
         "slytherin",
@@ -210,8 +264,9 @@ fn priority_field() {
 
 /// The upstream TCP rule tests, for ingress (`subject` is the server) or
 /// egress (the client): rule order, ports, Deny and Pass.
-fn tcp_rules(file: &'static str, name: &str, direction: &str) {
-    let mut s = Scenario::new(file);
+fn tcp_rules(suite: Suite, name: &str, direction: &str) {
+    let file = format!("{{admin}}/standard-{direction}-tcp-rules.yaml");
+    let mut s = Scenario::new(suite, &file);
     let probe = |s: &Scenario, step: &str, other: &str, ports: &[(u16, bool)]| {
         if direction == "ingress" {
             s.expect(step, other, "gryffindor", ports);
@@ -220,7 +275,7 @@ fn tcp_rules(file: &'static str, name: &str, direction: &str) {
         }
     };
     let swap = |s: &mut Scenario, a: usize, b: usize| {
-        rules(s.object("AdminNetworkPolicy", name), direction).swap(a, b);
+        rules(s.admin(name), direction).swap(a, b);
     };
     probe(&s, "allow first", "ravenclaw", &[(80, true), (8080, true)]);
     let hufflepuff_port = if direction == "ingress" { 80 } else { 8080 };
@@ -252,18 +307,12 @@ fn tcp_rules(file: &'static str, name: &str, direction: &str) {
 
 #[test]
 fn ingress_tcp_rules() {
-    tcp_rules(
-        "base/admin_network_policy/standard-ingress-tcp-rules.yaml",
-        "ingress-tcp",
-        "ingress",
-    );
+    tcp_rules(V1ALPHA1, "ingress-tcp", "ingress");
+    tcp_rules(V1BETA1, "ingress-tcp", "ingress");
 }
 
 #[test]
 fn egress_tcp_rules() {
-    tcp_rules(
-        "base/admin_network_policy/standard-egress-tcp-rules.yaml",
-        "egress-tcp",
-        "egress",
-    );
+    tcp_rules(V1ALPHA1, "egress-tcp", "egress");
+    tcp_rules(V1BETA1, "egress-tcp", "egress");
 }
