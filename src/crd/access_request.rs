@@ -38,7 +38,10 @@ pub const MAX_TEXT: usize = 2000;
     printcolumn(name = "Model", type_ = "string", json_path = ".spec.model"),
     printcolumn(name = "Level", type_ = "string", json_path = ".spec.level"),
     printcolumn(name = "Phase", type_ = "string", json_path = ".status.phase"),
-    printcolumn(name = "Expires", type_ = "date", json_path = ".status.expiresAt"),
+    printcolumn(name = "Role", type_ = "string", json_path = ".status.grantedRoleRef.name"),
+    // A `date` column prints `<invalid>` for a time still to come: the end
+    // of a grant is printed as the RFC 3339 time it is.
+    printcolumn(name = "Expires", type_ = "string", json_path = ".status.expiresAt"),
     printcolumn(
         name = "Age",
         type_ = "date",

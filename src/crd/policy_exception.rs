@@ -38,7 +38,8 @@ pub const MAX_DAYS: u64 = 90;
     printcolumn(name = "Requester", type_ = "string", json_path = ".spec.requester"),
     printcolumn(name = "Rules", type_ = "string", json_path = ".spec.rules"),
     printcolumn(name = "Phase", type_ = "string", json_path = ".status.phase"),
-    printcolumn(name = "Expires", type_ = "date", json_path = ".status.expiresAt"),
+    // A time still to come, so a string: a `date` column prints `<invalid>`.
+    printcolumn(name = "Expires", type_ = "string", json_path = ".status.expiresAt"),
     printcolumn(
         name = "Age",
         type_ = "date",

@@ -214,6 +214,8 @@ impl ReachQuestion {
 }
 
 /// The engine's answer.
+// One per page view: boxing the verdict would save nothing that matters.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ReachAnswer {
     Verdict {
