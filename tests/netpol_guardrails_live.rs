@@ -183,7 +183,8 @@ async fn the_network_view_lists_the_guardrails_that_apply_and_the_one_that_denie
         assert_eq!(egress.layer, "admin", "{who}: {egress:?}");
         let deciding = egress.guardrail.unwrap_or_default();
         assert!(
-            deciding.contains("AdminNetworkPolicy/model-egress") && deciding.contains("no-internet"),
+            deciding.contains("AdminNetworkPolicy/model-egress")
+                && deciding.contains("no-internet"),
             "{who}: {deciding}"
         );
     }
@@ -329,11 +330,8 @@ async fn mirror_pods_of_a_control_plane_node_are_each_their_own_workload() {
 
     let policy = aigov::server::policy::store::PolicyStore::start(portal.portal());
     let judged = policy.for_namespace(&namespace.name).await.unwrap();
-    let compliance = aigov::present::compliance::compliance_view(
-        &judged,
-        &objects.compliance_inputs(),
-        vec![],
-    );
+    let compliance =
+        aigov::present::compliance::compliance_view(&judged, &objects.compliance_inputs(), vec![]);
     let rows: Vec<String> = compliance
         .workloads
         .iter()

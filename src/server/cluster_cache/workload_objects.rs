@@ -70,7 +70,8 @@ impl NamespaceObjects {
                 .iter()
                 .flatten()
                 .filter(|job| {
-                    !(cron_jobs_listed && controller_kind(&job.metadata).as_deref() == Some("CronJob"))
+                    !(cron_jobs_listed
+                        && controller_kind(&job.metadata).as_deref() == Some("CronJob"))
                 })
                 .map(|job| KubeObject::Job(Box::new((**job).clone()))),
         );

@@ -237,7 +237,12 @@ fn decode(version: &str, object: &DynamicObject) -> Result<Guardrail, String> {
 }
 
 /// Keeps one kind's slot current, for as long as the store lives.
-async fn follow(client: kube::Client, resource: GuardrailResource, slot: usize, shared: Arc<Shared>) {
+async fn follow(
+    client: kube::Client,
+    resource: GuardrailResource,
+    slot: usize,
+    shared: Arc<Shared>,
+) {
     let kind = resource.kind.as_str();
     loop {
         let version = match served_version(&client, &resource).await {
@@ -280,7 +285,8 @@ async fn served_version(
 ) -> Result<&'static str, KindStatus> {
     let mut status = KindStatus::NotInstalled;
     for version in resource.versions {
-        let api: Api<DynamicObject> = Api::all_with(client.clone(), &resource.api_resource(version));
+        let api: Api<DynamicObject> =
+            Api::all_with(client.clone(), &resource.api_resource(version));
         match api.list_metadata(&ListParams::default().limit(1)).await {
             Ok(_) => return Ok(version),
             Err(kube::Error::Api(s)) if s.code == 404 => continue,
@@ -437,7 +443,12 @@ mod tests {
         assert_eq!(state.objects.keys().collect::<Vec<_>>(), ["ok"]);
         assert_eq!(state.unreadable.keys().collect::<Vec<_>>(), ["broken"]);
         // Fixed: read again, no longer counted.
-        apply(&mut state, "AdminNetworkPolicy", "v1alpha1", &anp("broken", 5));
+        apply(
+            &mut state,
+            "AdminNetworkPolicy",
+            "v1alpha1",
+            &anp("broken", 5),
+        );
         assert!(state.unreadable.is_empty());
         assert_eq!(state.objects.len(), 2);
     }
