@@ -117,6 +117,68 @@ async fn every_reader_gets_every_guardrail_and_only_readers_may_read_them() {
     }
 }
 
+#[tokio::test]
+async fn the_portal_reads_guardrails_and_nodes_but_cannot_write_them() {
+    let portal = support::portal::portal_access().await;
+    let client = portal.portal().clone();
+    Api::<Node>::all(client.clone())
+        .list(&Default::default())
+        .await
+        .expect("the portal lists nodes");
+    let resource = kube::api::ApiResource::from_gvk_with_plural(
+        &kube::api::GroupVersionKind::gvk(
+            "policy.networking.k8s.io",
+            "v1alpha1",
+            "AdminNetworkPolicy",
+        ),
+        "adminnetworkpolicies",
+    );
+    let anps: Api<kube::api::DynamicObject> = Api::all_with(client, &resource);
+    anps.list(&Default::default())
+        .await
+        .expect("the portal lists AdminNetworkPolicies");
+    let mut mine = kube::api::DynamicObject::new(&support::unique_name("portal-anp"), &resource);
+    mine.data = serde_json::json!({"spec": {"priority": 999, "subject": {"namespaces": {}}}});
+    match anps.create(&PostParams::default(), &mine).await {
+        Err(kube::Error::Api(status)) => assert_eq!(status.code, 403, "{status:?}"),
+        other => panic!("the portal must not write guardrails: {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn the_cluster_wide_view_gives_the_guardrails_the_namespaces_and_who_may_read_them() {
+    let state = support::portal::app_state().await;
+    for (who, groups, readable) in [
+        ("carol", &["governance"][..], true),
+        ("dave", &["llm-team"][..], false),
+    ] {
+        let identity = person(who, groups);
+        let user = state.kube.as_user(&identity).unwrap();
+        let view = support::wait_until(Duration::from_secs(15), "the namespaces", || async {
+            let view = aigov::server::guardrails::cluster_view(&state, &user, &identity)
+                .await
+                .unwrap();
+            (!view.namespaces.is_empty()).then_some(view)
+        })
+        .await;
+        assert_eq!(view.readable, readable, "{who}");
+        let names: BTreeSet<String> = view.guardrails.iter().map(|g| g.full_name()).collect();
+        for seeded in SEEDED {
+            assert!(names.contains(seeded), "{who}: {seeded}");
+        }
+        let labels = view
+            .namespaces
+            .iter()
+            .find(|(name, _)| name == "fraud-detection")
+            .map(|(_, labels)| labels.clone())
+            .expect("fraud-detection is known");
+        assert_eq!(
+            labels.get("aigov.dev/environment").map(String::as_str),
+            Some("production")
+        );
+    }
+}
+
 /// A server function call as the browser bundle makes it.
 async fn network(
     portal: &RunningPortal,
