@@ -12,6 +12,7 @@
 pub mod analysis;
 pub mod cidr;
 pub mod cluster;
+mod denials;
 pub mod explain;
 pub mod external;
 pub mod guardrails;
@@ -19,6 +20,8 @@ pub mod layout;
 pub mod peers;
 pub mod ports;
 pub mod selectors;
+pub mod tiers;
+mod verdict;
 
 pub use analysis::{Analysis, Connection, Endpoint, GuardrailDenial, Isolation};
 pub use cluster::{Cluster, PodEndpoint};
