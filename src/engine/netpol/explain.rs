@@ -48,6 +48,19 @@ pub enum Layer {
     Outside,
 }
 
+impl Layer {
+    /// The layer in words, for text output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Layer::Admin => "Admin tier",
+            Layer::NetworkPolicy => "NetworkPolicy",
+            Layer::Baseline => "Baseline tier",
+            Layer::Default => "default",
+            Layer::Outside => "outside",
+        }
+    }
+}
+
 /// A rule of a guardrail, numbered from 1 in the order it lists them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct GuardrailRuleRef {
@@ -119,8 +132,9 @@ impl std::fmt::Display for Explanation {
             "{} => {} {}/{}: {verdict}",
             self.from, self.to, self.protocol, self.port
         )?;
-        writeln!(f, "  egress:  {}", self.egress.reason)?;
-        writeln!(f, "  ingress: {}", self.ingress.reason)
+        let side = |verdict: &DirectionVerdict| format!("[{}] {}", verdict.layer.as_str(), verdict.reason);
+        writeln!(f, "  egress:  {}", side(&self.egress))?;
+        writeln!(f, "  ingress: {}", side(&self.ingress))
     }
 }
 

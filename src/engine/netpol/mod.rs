@@ -33,6 +33,12 @@ mod tests;
 #[cfg(test)]
 mod tests_external;
 #[cfg(test)]
+mod tests_guardrail_kinds;
+#[cfg(test)]
+mod tests_guardrail_peers;
+#[cfg(test)]
+mod tests_guardrails;
+#[cfg(test)]
 mod tests_hostile;
 #[cfg(test)]
 mod tests_ports;
