@@ -48,7 +48,13 @@ fn explain(from: &str, to: &str, port: &str, format: &str) -> Output {
 
 #[test]
 fn connlist_applies_the_guardrails_and_names_the_ones_that_allowed() {
-    let doc = json_of(&aigov(&["netpol", "connlist", "--format", "json", &fixture()]));
+    let doc = json_of(&aigov(&[
+        "netpol",
+        "connlist",
+        "--format",
+        "json",
+        &fixture(),
+    ]));
     assert_eq!(doc.as_object().unwrap().len(), 1, "only `connections`");
     let connections = &doc["connections"];
     let scrape = find(
@@ -65,21 +71,44 @@ fn connlist_applies_the_guardrails_and_names_the_ones_that_allowed() {
     let internet = json!({"cidr": "0.0.0.0/0"});
     assert!(find(connections, &workload("llm", "chat"), &internet).is_none());
     assert!(find(connections, &workload("llm", "egress-gateway"), &internet).is_some());
-    assert!(find(connections, &workload("sandbox", "notebook"), &workload("vision", "detector")).is_none());
+    assert!(
+        find(
+            connections,
+            &workload("sandbox", "notebook"),
+            &workload("vision", "detector")
+        )
+        .is_none()
+    );
 }
 
 #[test]
 fn connlist_explain_lists_what_the_guardrails_deny() {
     let doc = json_of(&aigov(&[
-        "netpol", "connlist", "--explain", "--format", "json", &fixture(),
+        "netpol",
+        "connlist",
+        "--explain",
+        "--format",
+        "json",
+        &fixture(),
     ]));
     let denials = &doc["guardrailDenials"];
-    let internet = find(denials, &workload("llm", "chat"), &json!({"cidr": "0.0.0.0/0"}))
-        .expect("the chat model's internet access is denied");
+    let internet = find(
+        denials,
+        &workload("llm", "chat"),
+        &json!({"cidr": "0.0.0.0/0"}),
+    )
+    .expect("the chat model's internet access is denied");
     assert_eq!(internet["ports"], "all");
-    assert_eq!(internet["guardrails"], json!(["AdminNetworkPolicy/model-egress"]));
-    let sandbox = find(denials, &workload("sandbox", "notebook"), &workload("vision", "detector"))
-        .expect("sandbox to vision is denied");
+    assert_eq!(
+        internet["guardrails"],
+        json!(["AdminNetworkPolicy/model-egress"])
+    );
+    let sandbox = find(
+        denials,
+        &workload("sandbox", "notebook"),
+        &workload("vision", "detector"),
+    )
+    .expect("sandbox to vision is denied");
     assert_eq!(
         sandbox["guardrails"],
         json!([
@@ -138,14 +167,24 @@ fn explain_names_the_baseline_rule_where_no_network_policy_isolates() {
 
 #[test]
 fn explain_shows_the_network_policy_deciding_after_the_admin_tier() {
-    let e = json_of(&explain("vision/detector", "fraud-detection/scorer", "8080", "json"));
+    let e = json_of(&explain(
+        "vision/detector",
+        "fraud-detection/scorer",
+        "8080",
+        "json",
+    ));
     assert_eq!(e["allowed"], true);
     assert_eq!(e["ingress"]["layer"], "networkPolicy");
     assert_eq!(
         e["ingress"]["allowedBy"],
         json!([{"policy": "fraud-detection/scorer", "direction": "ingress", "rule": 1}])
     );
-    let scrape = json_of(&explain("vision/detector", "fraud-detection/scorer", "9090", "json"));
+    let scrape = json_of(&explain(
+        "vision/detector",
+        "fraud-detection/scorer",
+        "9090",
+        "json",
+    ));
     assert_eq!(scrape["allowed"], false);
     assert_eq!(scrape["ingress"]["layer"], "admin");
     assert_eq!(scrape["ingress"]["decidedBy"]["name"], "no-other-scrapers");

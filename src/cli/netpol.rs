@@ -95,10 +95,11 @@ fn connlist(options: &ConnlistOptions) -> anyhow::Result<ExitCode> {
     let cluster = Cluster::from_objects(&loaded.objects);
     let analysis = Analysis::new(&cluster);
     let connections = analysis.connections();
-    let denials = options
-        .explain
-        .then(|| analysis.guardrail_denials())
-        .unwrap_or_default();
+    let denials = if options.explain {
+        analysis.guardrail_denials()
+    } else {
+        Vec::new()
+    };
     match args.format {
         ConnlistFormat::Json => {
             let mut doc = serde_json::json!({ "connections": connections });

@@ -60,8 +60,7 @@ impl Analysis<'_> {
                 if workload[from] == workload[to] {
                     continue;
                 }
-                if !self.guarded(from, Direction::Egress) && !self.guarded(to, Direction::Ingress)
-                {
+                if !self.guarded(from, Direction::Egress) && !self.guarded(to, Direction::Ingress) {
                     continue;
                 }
                 let outcome = memo.entry((class[from], class[to])).or_insert_with(|| {

@@ -132,7 +132,8 @@ impl std::fmt::Display for Explanation {
             "{} => {} {}/{}: {verdict}",
             self.from, self.to, self.protocol, self.port
         )?;
-        let side = |verdict: &DirectionVerdict| format!("[{}] {}", verdict.layer.as_str(), verdict.reason);
+        let side =
+            |verdict: &DirectionVerdict| format!("[{}] {}", verdict.layer.as_str(), verdict.reason);
         writeln!(f, "  egress:  {}", side(&self.egress))?;
         writeln!(f, "  ingress: {}", side(&self.ingress))
     }

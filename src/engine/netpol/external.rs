@@ -5,9 +5,9 @@
 use std::collections::BTreeMap;
 
 use super::analysis::{Analysis, Connection, Endpoint};
+use super::cidr::{Family, IpRange, cidrs_of, elementary_ranges, merge};
 use super::cluster::NamedPort;
 use super::guardrails::Tier;
-use super::cidr::{Family, IpRange, cidrs_of, elementary_ranges, merge};
 use super::peers::{Direction, Peer};
 use super::ports::PortSet;
 use crate::engine::workload::WorkloadId;

@@ -8,6 +8,11 @@
 //! connection between two pods needs both the source's egress and the
 //! destination's ingress to allow it. `ipBlock` peers describe addresses
 //! outside the cluster (pod addresses are not known offline).
+//!
+//! Cluster-wide guardrails (AdminNetworkPolicy, BaselineAdminNetworkPolicy,
+//! ClusterNetworkPolicy; see [`guardrails`]) wrap the NetworkPolicies: each
+//! side goes through the Admin tier, the NetworkPolicies when they isolate
+//! the pod, else the Baseline tier, else the default ([`tiers`]).
 
 pub mod analysis;
 pub mod cidr;
@@ -16,6 +21,7 @@ mod denials;
 pub mod explain;
 pub mod external;
 pub mod guardrails;
+mod isolation;
 pub mod layout;
 pub mod peers;
 pub mod ports;

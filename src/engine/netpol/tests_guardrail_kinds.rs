@@ -125,7 +125,9 @@ fn accept_and_allow_are_named_as_each_resource_names_them() {
         Analysis::new(c)
             .connections()
             .into_iter()
-            .find(|conn| conn.from.to_string() == "b/client[Pod]" && conn.to.to_string() == "a/web[Pod]")
+            .find(|conn| {
+                conn.from.to_string() == "b/client[Pod]" && conn.to.to_string() == "a/web[Pod]"
+            })
             .unwrap()
             .guardrails
     };

@@ -19,7 +19,10 @@ fn egress_rule(action: &str, to: &str) -> String {
 
 fn workload(c: &Cluster, name: &str) -> Target {
     let (ns, n) = name.split_once('/').unwrap();
-    let pod = c.pods.iter().find(|p| p.workload.namespace == ns && p.workload.name == n);
+    let pod = c
+        .pods
+        .iter()
+        .find(|p| p.workload.namespace == ns && p.workload.name == n);
     Target::Workload(pod.unwrap().workload.clone())
 }
 
@@ -50,8 +53,14 @@ fn a_narrower_network_matches_only_outside_addresses() {
     let c = world(&egress_rule("Deny", "{networks: [10.0.0.0/8]}"));
     assert!(ports(&c, "a/web", "b/client").is_all());
     let egress = web_egress(&c);
-    assert!(!egress.iter().any(|e| e.starts_with("10.0.0.0/8")), "{egress:?}");
-    assert!(egress.contains(&"11.0.0.0/8 All Connections".to_string()), "{egress:?}");
+    assert!(
+        !egress.iter().any(|e| e.starts_with("10.0.0.0/8")),
+        "{egress:?}"
+    );
+    assert!(
+        egress.contains(&"11.0.0.0/8 All Connections".to_string()),
+        "{egress:?}"
+    );
     let denials = Analysis::new(&c).guardrail_denials();
     assert!(denials.iter().any(|d| d.to.to_string() == "10.0.0.0/8"
         && d.ports.is_all()
@@ -68,7 +77,11 @@ fn node_peers_match_the_addresses_of_the_selected_nodes() {
     assert!(!to_control.unwrap().allowed);
     let to_worker = analysis.explain(&web, &address("172.18.0.3"), Protocol::Tcp, 10250);
     assert!(to_worker.unwrap().allowed);
-    assert!(!web_egress(&c).iter().any(|e| e.starts_with("172.18.0.2/32")));
+    assert!(
+        !web_egress(&c)
+            .iter()
+            .any(|e| e.starts_with("172.18.0.2/32"))
+    );
     assert!(ports(&c, "a/web", "b/client").is_all());
 }
 
@@ -88,7 +101,12 @@ fn an_invalid_network_fails_closed() {
     assert!(ports(&deny, "a/web", "b/client").is_empty());
     assert!(web_egress(&deny).is_empty());
     let pass = egress_rule("Pass", "{networks: [10.0.0.0/33]}")
-        + &anp("later", 20, "a", "  egress: [{action: Deny, to: [{namespaces: {}}]}]\n");
+        + &anp(
+            "later",
+            20,
+            "a",
+            "  egress: [{action: Deny, to: [{namespaces: {}}]}]\n",
+        );
     assert!(ports(&world(&pass), "a/web", "b/client").is_all());
 }
 
@@ -98,11 +116,20 @@ fn domain_names_never_match_offline_and_explain_says_so() {
     let c = world(cnp);
     let analysis = Analysis::new(&c);
     let e = analysis
-        .explain(&workload(&c, "a/web"), &address("203.0.113.9"), Protocol::Tcp, 443)
+        .explain(
+            &workload(&c, "a/web"),
+            &address("203.0.113.9"),
+            Protocol::Tcp,
+            443,
+        )
         .unwrap();
     assert!(!e.allowed);
     assert_eq!(e.egress.layer, Layer::Admin);
-    assert!(e.egress.reason.contains("not resolved offline"), "{}", e.egress.reason);
+    assert!(
+        e.egress.reason.contains("not resolved offline"),
+        "{}",
+        e.egress.reason
+    );
 }
 
 #[test]
@@ -110,7 +137,12 @@ fn explain_names_the_admin_rule_that_decided() {
     let c = world(&anp("p", 10, "a", &ingress_from("Deny", "b", "")));
     let analysis = Analysis::new(&c);
     let e = analysis
-        .explain(&workload(&c, "b/client"), &workload(&c, "a/web"), Protocol::Tcp, 8080)
+        .explain(
+            &workload(&c, "b/client"),
+            &workload(&c, "a/web"),
+            Protocol::Tcp,
+            8080,
+        )
         .unwrap();
     assert!(!e.allowed && e.egress.allowed);
     assert_eq!(e.ingress.layer, Layer::Admin);
@@ -129,7 +161,12 @@ fn explain_shows_a_pass_then_the_network_policy_rule() {
     let c = world(&(anp("pass", 10, "a", &ingress_from("Pass", "b", "")) + policy));
     let analysis = Analysis::new(&c);
     let e = analysis
-        .explain(&workload(&c, "b/client"), &workload(&c, "a/web"), Protocol::Tcp, 8080)
+        .explain(
+            &workload(&c, "b/client"),
+            &workload(&c, "a/web"),
+            Protocol::Tcp,
+            8080,
+        )
         .unwrap();
     assert!(e.allowed);
     assert_eq!(e.ingress.layer, Layer::NetworkPolicy);
@@ -146,7 +183,12 @@ fn explain_names_the_baseline_rule_and_why_it_applied() {
     let c = world(&banp("a", &ingress_from("Deny", "b", "")));
     let analysis = Analysis::new(&c);
     let e = analysis
-        .explain(&workload(&c, "b/client"), &workload(&c, "a/web"), Protocol::Tcp, 8080)
+        .explain(
+            &workload(&c, "b/client"),
+            &workload(&c, "a/web"),
+            Protocol::Tcp,
+            8080,
+        )
         .unwrap();
     assert_eq!(e.ingress.layer, Layer::Baseline);
     assert_eq!(

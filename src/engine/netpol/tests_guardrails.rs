@@ -94,7 +94,10 @@ fn baseline_decides_only_where_no_network_policy_isolates_the_pod() {
 #[test]
 fn baseline_allow_keeps_ports_open_that_a_later_baseline_rule_denies() {
     let rules = "  ingress:\n  - {action: Allow, from: [{namespaces: {}}], ports: [{portNumber: {port: 443}}]}\n  - {action: Deny, from: [{namespaces: {}}]}\n";
-    assert_eq!(ports(&world(&banp("a", rules)), "b/client", "a/web"), tcp(443));
+    assert_eq!(
+        ports(&world(&banp("a", rules)), "b/client", "a/web"),
+        tcp(443)
+    );
 }
 
 #[test]
@@ -184,19 +187,35 @@ fn connections_name_the_guardrails_whose_allow_decided_them() {
     };
     let allowed = find("b/client[Pod]", "a/web[Pod]").unwrap();
     assert_eq!(allowed.guardrails, ["AdminNetworkPolicy/allow"]);
-    assert!(find("a/web[Pod]", "b/client[Pod]").unwrap().guardrails.is_empty());
+    assert!(
+        find("a/web[Pod]", "b/client[Pod]")
+            .unwrap()
+            .guardrails
+            .is_empty()
+    );
 }
 
 #[test]
 fn guardrail_denials_list_flows_the_policies_alone_would_allow() {
     let c = world(
-        &(anp("deny", 10, "a", &ingress_from("Deny", "b", ", ports: [{portNumber: {port: 8080}}]"))
-            + ALLOW_8080_INGRESS),
+        &(anp(
+            "deny",
+            10,
+            "a",
+            &ingress_from("Deny", "b", ", ports: [{portNumber: {port: 8080}}]"),
+        ) + ALLOW_8080_INGRESS),
     );
     let denials = Analysis::new(&c).guardrail_denials();
     let rows: Vec<(String, String, String, Vec<String>)> = denials
         .iter()
-        .map(|d| (d.from.to_string(), d.to.to_string(), d.ports.to_string(), d.guardrails.clone()))
+        .map(|d| {
+            (
+                d.from.to_string(),
+                d.to.to_string(),
+                d.ports.to_string(),
+                d.guardrails.clone(),
+            )
+        })
         .collect();
     let row = |to: &str| {
         (
@@ -208,5 +227,9 @@ fn guardrail_denials_list_flows_the_policies_alone_would_allow() {
     };
     assert_eq!(rows, [row("a/client[Pod]"), row("a/web[Pod]")]);
     // Ports the NetworkPolicy denies anyway are not the guardrail's doing.
-    assert!(Analysis::new(&world(ALLOW_8080_INGRESS)).guardrail_denials().is_empty());
+    assert!(
+        Analysis::new(&world(ALLOW_8080_INGRESS))
+            .guardrail_denials()
+            .is_empty()
+    );
 }

@@ -98,7 +98,14 @@ impl Analysis<'_> {
         }
         let mut side = Side::default();
         let mut open = start.clone();
-        self.run_tier(Tier::Admin, pod, direction, peer, &mut open, &mut side.steps);
+        self.run_tier(
+            Tier::Admin,
+            pod,
+            direction,
+            peer,
+            &mut open,
+            &mut side.steps,
+        );
         for step in &side.steps {
             match step.action {
                 Action::Allow => side.allowed.union_with(&step.ports),
@@ -115,7 +122,14 @@ impl Analysis<'_> {
             return side;
         }
         let first = side.steps.len();
-        self.run_tier(Tier::Baseline, pod, direction, peer, &mut open, &mut side.steps);
+        self.run_tier(
+            Tier::Baseline,
+            pod,
+            direction,
+            peer,
+            &mut open,
+            &mut side.steps,
+        );
         for step in &side.steps[first..] {
             if step.action != Action::Deny {
                 side.allowed.union_with(&step.ports);

@@ -5,7 +5,9 @@ use std::collections::BTreeMap;
 
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 
-use super::{Action, GuardPeer, GuardPort, GuardRule, Guardrail, GuardrailKind, PodsSelection, Tier};
+use super::{
+    Action, GuardPeer, GuardPort, GuardRule, Guardrail, GuardrailKind, PodsSelection, Tier,
+};
 use crate::engine::netpol::cidr::{IpRange, parse_cidr};
 use crate::engine::netpol::cluster::Cluster;
 use crate::engine::netpol::peers::{Direction, Peer, RulePorts};
@@ -264,5 +266,9 @@ fn range(protocol: &str, start: i32, end: i32) -> Option<(Protocol, u16, u16)> {
     if !valid.contains(&start) || !valid.contains(&end) || start > end {
         return None;
     }
-    Some((protocol, u16::try_from(start).ok()?, u16::try_from(end).ok()?))
+    Some((
+        protocol,
+        u16::try_from(start).ok()?,
+        u16::try_from(end).ok()?,
+    ))
 }
