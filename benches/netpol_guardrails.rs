@@ -20,11 +20,12 @@ const APPS: usize = 40;
 
 fn workload(i: usize) -> Value {
     let app = format!("app-{}", i % APPS);
+    let tier = ["web", "api", "data"][i % 3];
     json!({
         "apiVersion": "apps/v1", "kind": "Deployment",
         "metadata": {"name": format!("w-{i}"), "namespace": format!("team-{}", i % NAMESPACES)},
         "spec": {"selector": {"matchLabels": {"app": app}}, "template": {
-            "metadata": {"labels": {"app": app, "tier": ["web", "api", "data"][i % 3]}},
+            "metadata": {"labels": {"app": app, "tier": tier}},
             "spec": {"containers": [{"name": "main", "image": "x",
                 "ports": [{"name": "http", "containerPort": 8000 + (i % 5) as i32}, {"name": "metrics", "containerPort": 9090}]}]}}}
     })
