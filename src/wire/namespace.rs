@@ -58,6 +58,22 @@ pub struct GuardrailsView {
     pub access_hint: Option<String>,
 }
 
+/// How a guardrail is named to a person who may not read guardrails.
+pub const HIDDEN_GUARDRAIL: &str = "a cluster guardrail";
+
+/// The layer that decided one side of a connection, in words
+/// ([`SideVerdict::layer`]).
+pub fn layer_words(layer: &str) -> &'static str {
+    match layer {
+        "admin" => "a cluster guardrail of the Admin tier (before NetworkPolicies)",
+        "networkPolicy" => "the namespace's NetworkPolicies",
+        "baseline" => "a cluster guardrail of the Baseline tier (after NetworkPolicies)",
+        "default" => "no rule: Kubernetes allows what nothing restricts",
+        "outside" => "nothing: this end is outside the cluster",
+        _ => "an unknown layer",
+    }
+}
+
 /// One guardrail, in words.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GuardrailView {
