@@ -262,8 +262,8 @@ fn ReachAnswerBox(answer: ReachAnswer) -> impl IntoView {
             view! {
                 <div class=class role="status" data-testid="reach-answer">
                     <p class="netpol-verdict"><strong>{verdict}</strong>": "{question}</p>
-                    <SideLine label="Egress" side=egress/>
-                    <SideLine label="Ingress" side=ingress/>
+                    <SideLine label="Egress" side=*egress/>
+                    <SideLine label="Ingress" side=*ingress/>
                 </div>
             }
             .into_any()

@@ -236,8 +236,8 @@ pub enum ReachAnswer {
         allowed: bool,
         /// e.g. `fraud-scorer → fraud-feature-api on TCP/8080`.
         question: String,
-        egress: SideVerdict,
-        ingress: SideVerdict,
+        egress: Box<SideVerdict>,
+        ingress: Box<SideVerdict>,
     },
     /// The question could not be asked (unknown workload, bad port).
     Invalid { message: String },

@@ -82,7 +82,7 @@ pub(super) fn answer(
             explanation.protocol,
             explanation.port
         ),
-        egress: side(&explanation.egress),
-        ingress: side(&explanation.ingress),
+        egress: Box::new(side(&explanation.egress)),
+        ingress: Box::new(side(&explanation.ingress)),
     }
 }

@@ -475,3 +475,34 @@ fn managers_see_each_guardrail_once_with_the_namespaces_it_selects() {
     assert!(hidden.guardrails.items.is_empty());
     assert!(hidden.guardrails.access_hint.is_some());
 }
+
+#[test]
+fn the_picture_draws_blocked_flows_and_names_the_guardrail_only_to_readers() {
+    use crate::wire::namespace::WorkloadNode;
+    let workloads = [WorkloadNode {
+        key: "Deployment/fraud-scorer".into(),
+        name: "fraud-scorer".into(),
+        kind: "Deployment".into(),
+        ingress_isolated: true,
+        egress_isolated: true,
+    }];
+    let drawn = super::picture::picture("fraud-detection", &workloads, &[], &denials(), true);
+    assert_eq!(drawn.nodes.len(), 2, "the workload and 0.0.0.0/0");
+    assert_eq!(drawn.edges.len(), 1);
+    let edge = &drawn.edges[0];
+    assert!(edge.denied && edge.guardrail);
+    assert!(
+        edge.title
+            .ends_with("blocked by AdminNetworkPolicy/model-egress"),
+        "{}",
+        edge.title
+    );
+    let hidden = super::picture::picture("fraud-detection", &workloads, &[], &denials(), false);
+    assert!(
+        hidden.edges[0]
+            .title
+            .ends_with("blocked by a cluster guardrail"),
+        "{}",
+        hidden.edges[0].title
+    );
+}
