@@ -43,7 +43,7 @@ for (const javaScriptEnabled of [true, false]) {
     test("dave sees only how many guardrails apply to llm, and what reading them needs", async ({ page }) => {
       await signInAt(page, "dave", "/namespaces/llm/network");
       const hidden = page.getByTestId("guardrails-hidden");
-      await expect(hidden).toContainText(/\d+ cluster guardrails? appl(y|ies) to this namespace; you may not read them/);
+      await expect(hidden).toContainText(/[1-9]\d* cluster guardrails? appl(y|ies) to this namespace; you may not read them/);
       await expect(hidden).toContainText("aigov-network-guardrails-reader");
       await expect(page.getByTestId("guardrail")).toHaveCount(0);
       const body = await page.locator("main").innerText();
@@ -55,6 +55,7 @@ for (const javaScriptEnabled of [true, false]) {
     test("carol, a manager, sees every guardrail once with its namespaces", async ({ page }) => {
       await signInAt(page, "carol", "/network-guardrails");
       await expect(page.getByRole("heading", { level: 1 })).toHaveText("Network guardrails");
+      await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Network guardrails" })).toHaveAttribute("href", "/network-guardrails");
       const guardrails = page.getByTestId("guardrail");
       await expect(guardrails).toHaveCount(4);
       await expect(guardrails.nth(1).getByRole("heading")).toHaveText("ClusterNetworkPolicy/sandbox-never-reaches-production");
@@ -67,6 +68,7 @@ for (const javaScriptEnabled of [true, false]) {
       const response = await page.goto("/network-guardrails");
       expect(response?.status()).toBe(403);
       await expect(page.getByTestId("guardrail")).toHaveCount(0);
+      await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Network guardrails" })).toHaveCount(0);
     });
   });
 }
