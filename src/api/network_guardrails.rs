@@ -72,10 +72,14 @@ mod reading {
                     KubeError::Forbidden { .. } => {
                         readable = false;
                         let portal = list(state.kube.portal().clone());
-                        portal
-                            .list(&ListParams::default())
-                            .await
-                            .map_or(Vec::new(), |l| l.items)
+                        match portal.list(&ListParams::default()).await {
+                            Ok(items) => items.items,
+                            Err(_) => {
+                                return Err(ApiError::failed(format!(
+                                    "The portal may not list {plural} to count them: its ClusterRole needs get and list on them."
+                                )));
+                            }
+                        }
                     }
                     other => return Err(other.into()),
                 },
