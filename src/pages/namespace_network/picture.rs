@@ -105,21 +105,17 @@ pub fn ConnectivityPicture(picture: Picture, namespace: String) -> impl IntoView
                 <span class="netpol-legend-item"><span class="netpol-key netpol-key-isolated"></span>"workload isolated for ingress"</span>
                 <span class="netpol-legend-item"><span class="netpol-key netpol-key-unprotected"></span>"not isolated: accepts traffic from anywhere"</span>
                 <span class="netpol-legend-item"><span class="netpol-key netpol-key-external"></span>"addresses outside the cluster"</span>
-                <span class="netpol-legend-item"><LineKey class="netpol-edge"/>"flow a policy allows (hover for ports)"</span>
-                <span class="netpol-legend-item"><LineKey class="netpol-edge netpol-edge-guardrail"/>"long dashes: a cluster guardrail allows it"</span>
-                <span class="netpol-legend-item"><LineKey class="netpol-edge netpol-edge-denied"/>"dotted, ending in a bar: a cluster guardrail blocks it"</span>
+                <span class="netpol-legend-item"><LineKey class="netpol-line-policy"/>"flow a policy allows (hover for ports)"</span>
+                <span class="netpol-legend-item"><LineKey class="netpol-line-guardrail"/>"long dashes: a cluster guardrail allows it"</span>
+                <span class="netpol-legend-item"><LineKey class="netpol-line-denied"/>"dotted, ending in a bar: a cluster guardrail blocks it"</span>
             </figcaption>
         </figure>
     }
     .into_any()
 }
 
-/// A short line in the legend, drawn like the edges it stands for.
+/// A short line in the legend, styled like the edges it stands for.
 #[component]
 fn LineKey(class: &'static str) -> impl IntoView {
-    view! {
-        <svg class="netpol-line-key" width="28" height="10" viewBox="0 0 28 10" aria-hidden="true">
-            <path class=class d="M1,5 L27,5"></path>
-        </svg>
-    }
+    view! { <span class=format!("netpol-line-key {class}") aria-hidden="true"></span> }
 }
