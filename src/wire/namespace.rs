@@ -69,7 +69,7 @@ pub fn layer_words(layer: &str) -> &'static str {
         "networkPolicy" => "the namespace's NetworkPolicies",
         "baseline" => "a cluster guardrail of the Baseline tier (after NetworkPolicies)",
         "default" => "no rule: Kubernetes allows what nothing restricts",
-        "outside" => "nothing: this end is outside the cluster",
+        "outside" => "nothing on this side (this end is outside the cluster)",
         _ => "an unknown layer",
     }
 }
@@ -372,6 +372,13 @@ mod tests {
             pod_security: "baseline".into(),
             score: 50,
             checks,
+        }
+    }
+
+    #[test]
+    fn every_layer_the_engine_names_has_words() {
+        for layer in ["admin", "networkPolicy", "baseline", "default", "outside"] {
+            assert_ne!(layer_words(layer), layer_words("made-up"), "{layer}");
         }
     }
 
