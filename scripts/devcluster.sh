@@ -4,11 +4,13 @@
 # See tools/devcluster/README.md.
 #
 #   scripts/devcluster.sh build            build the binaries (cached), print the bin dir
-#   scripts/devcluster.sh up [--fresh]     build if needed, start if not running, seed,
-#                                          write .dev/devcluster.env
+#   scripts/devcluster.sh up [--fresh]     build if needed, start if not running, install
+#                                          the network-policy API's CRDs, seed, write
+#                                          .dev/devcluster.env
 #   scripts/devcluster.sh down             stop (data is kept in .dev/devcluster)
 #   scripts/devcluster.sh status           show processes and health (exit 1 unless healthy)
-#   scripts/devcluster.sh seed             apply the demo data again (idempotent)
+#   scripts/devcluster.sh seed             apply the demo data again (idempotent; installs
+#                                          the network-policy API's CRDs first)
 #   scripts/devcluster.sh log-append NS POD CONTAINER [LINE...]   append to a pod's log
 #   scripts/devcluster.sh kubectl ARGS...  kubectl against the devcluster
 #   scripts/devcluster.sh bin-dir          print the bin dir (building if needed)
@@ -112,6 +114,8 @@ case "$cmd" in
     up_args=(--dir "$dev_dir")
     [[ -n "${DEVCLUSTER_PORT_BASE:-}" ]] && up_args+=(--port-base "$DEVCLUSTER_PORT_BASE")
     devcluster up "${up_args[@]}" "$@"
+    # The seed's network guardrails need the network-policy API's CRDs.
+    "$repo/scripts/network-policy-api.sh"
     devcluster seed --dir "$dev_dir"
     write_env
     log "ready: KUBECONFIG=$dev_dir/kubeconfig (also in $dev_dir/devcluster.env)"
@@ -123,6 +127,7 @@ case "$cmd" in
     devcluster status --dir "$dev_dir" "$@"
     ;;
   seed)
+    "$repo/scripts/network-policy-api.sh"
     devcluster seed --dir "$dev_dir" "$@"
     ;;
   log-append)

@@ -9,3 +9,11 @@ wasm_bindgen_version="$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/[^0-9.]/, 
 # helm renders and checks the chart (deploy/helm/aigov); built from the Go
 # module proxy by scripts/setup.sh.
 helm_version="3.22.0"
+# The Kubernetes network-policy API (sigs.k8s.io/network-policy-api), whose
+# CRDs the devcluster serves (scripts/network-policy-api.sh): the last
+# release with AdminNetworkPolicy and BaselineAdminNetworkPolicy (v1alpha1),
+# and the release with ClusterNetworkPolicy (v1alpha2, v1beta1) that replaces
+# them. Both generations are installed, as in a cluster in transition.
+network_policy_api_module="sigs.k8s.io/network-policy-api"
+network_policy_api_anp_version="v0.1.7"
+network_policy_api_cnp_version="v0.3.0"

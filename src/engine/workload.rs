@@ -2,7 +2,9 @@
 //!
 //! A Deployment, StatefulSet, DaemonSet, ReplicaSet, Job or CronJob is a
 //! workload with its pod template. A Pod owned by a controller (through its
-//! `ownerReferences`) is reported as that controller; a bare Pod as itself.
+//! `ownerReferences`) is reported as that controller; a bare Pod as itself,
+//! and so is a Pod whose owner is no workload controller: the mirror of a
+//! static pod, owned by its Node, or an owner reference without a kind.
 //! Objects without a namespace are in `default`.
 
 use std::collections::BTreeMap;
@@ -74,7 +76,7 @@ pub fn workload_of(object: &KubeObject) -> Option<Workload> {
     match object {
         KubeObject::Pod(pod) => {
             let namespace = namespace_of(&pod.metadata);
-            let id = match controller_of(&pod.metadata) {
+            let id = match workload_controller_of(&pod.metadata) {
                 Some((kind, name)) => WorkloadId {
                     namespace,
                     name,
@@ -166,14 +168,25 @@ pub fn unique(workloads: Vec<Workload>) -> Vec<Workload> {
     by_id.into_values().collect()
 }
 
-/// The controller named by the ownerReferences: the one marked
-/// `controller: true`, else the only owner there is.
-fn controller_of(meta: &ObjectMeta) -> Option<(String, String)> {
+/// Owner kinds that own pods without being workload controllers: a Node
+/// owns the mirror pods of the static pods its kubelet runs (etcd,
+/// kube-apiserver, …), each a workload of its own.
+const NOT_WORKLOAD_CONTROLLERS: [&str; 1] = ["Node"];
+
+/// The workload controller named by the ownerReferences, as (kind, name):
+/// the owner marked `controller: true`, else the only owner there is —
+/// unless that owner is no workload controller (a Node, or a reference
+/// without a kind), when the object stands for itself.
+pub fn workload_controller_of(meta: &ObjectMeta) -> Option<(String, String)> {
     let owners = meta.owner_references.as_ref()?;
     let owner = owners
         .iter()
         .find(|o| o.controller == Some(true))
         .or_else(|| (owners.len() == 1).then(|| &owners[0]))?;
+    let kind = owner.kind.trim();
+    if kind.is_empty() || NOT_WORKLOAD_CONTROLLERS.contains(&kind) {
+        return None;
+    }
     Some((owner.kind.clone(), owner.name.clone()))
 }
 
@@ -228,6 +241,63 @@ mod tests {
                 kind: "ReplicaSet".into()
             }
         );
+    }
+
+    fn pod_owned_by(name: &str, owner: serde_json::Value) -> KubeObject {
+        object(json!({"apiVersion": "v1", "kind": "Pod", "metadata": {
+            "name": name, "namespace": "kube-system", "labels": {"tier": "control-plane"},
+            "ownerReferences": [owner]},
+            "spec": {"containers": [{"name": "c"}]}}))
+    }
+
+    #[test]
+    fn mirror_pods_of_a_node_are_each_their_own_workload() {
+        let node = |pod: &str| {
+            pod_owned_by(
+                pod,
+                json!({"apiVersion": "v1", "kind": "Node", "name": "cp-1",
+                    "uid": "n", "controller": true}),
+            )
+        };
+        let pods = [
+            node("etcd-cp-1"),
+            node("kube-apiserver-cp-1"),
+            node("kube-scheduler-cp-1"),
+        ];
+        let ids: Vec<String> = unique(workloads(&pods))
+            .into_iter()
+            .map(|w| w.id.to_string())
+            .collect();
+        assert_eq!(
+            ids,
+            [
+                "kube-system/etcd-cp-1[Pod]",
+                "kube-system/kube-apiserver-cp-1[Pod]",
+                "kube-system/kube-scheduler-cp-1[Pod]",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_pod_whose_owner_reference_has_no_kind_is_itself() {
+        let pod = pod_owned_by(
+            "runner-7",
+            json!({"apiVersion": "v1", "kind": "", "name": "shared", "uid": "x",
+                "controller": true}),
+        );
+        let w = workload_of(&pod).unwrap();
+        assert_eq!(w.id.to_string(), "kube-system/runner-7[Pod]");
+    }
+
+    #[test]
+    fn a_pod_of_a_custom_controller_is_still_reported_as_its_controller() {
+        let pod = pod_owned_by(
+            "nightly-abc",
+            json!({"apiVersion": "argoproj.io/v1alpha1", "kind": "Workflow",
+                "name": "nightly", "uid": "w", "controller": true}),
+        );
+        let w = workload_of(&pod).unwrap();
+        assert_eq!(w.id.to_string(), "kube-system/nightly[Workflow]");
     }
 
     #[test]

@@ -8,6 +8,7 @@ pub mod cluster_cache;
 pub mod cluster_compliance;
 pub mod config;
 pub mod exports;
+pub mod guardrails;
 pub mod health;
 pub mod kube;
 pub mod leader;

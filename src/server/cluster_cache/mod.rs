@@ -20,6 +20,12 @@
 //!   [`REVIEW_TTL`] per (identity, namespace, kind), so a permission that is
 //!   revoked stops being honoured within that time, as a person's own
 //!   `kubectl` watch would not.
+//! - **Guardrails are cluster-wide.** The network-policy API's
+//!   AdminNetworkPolicies, BaselineAdminNetworkPolicies and
+//!   ClusterNetworkPolicies are watched once for the whole cluster (from the
+//!   first network view on) and counted into every network analysis; their
+//!   names and rules reach only people who may list them
+//!   ([`crate::server::guardrails`]).
 //! - **Idle caches stop.** A namespace whose caches nobody read for
 //!   [`IDLE_AFTER`] has its watches stopped and its memory freed; the next
 //!   view starts them again.
@@ -47,6 +53,7 @@ use std::time::Duration;
 
 use self::access_review::AccessReviews;
 use self::namespace_store::NamespaceStore;
+use crate::server::guardrails::store::{GuardrailStore, LazyGuardrails};
 
 /// How long an access review's answer is trusted.
 pub const REVIEW_TTL: Duration = Duration::from_secs(30);
@@ -60,6 +67,9 @@ pub struct ClusterCache {
     portal: kube::Client,
     namespaces: Mutex<HashMap<String, Arc<NamespaceStore>>>,
     reviews: AccessReviews,
+    /// The cluster's network guardrails, watched from the first network
+    /// view on (`crate::server::guardrails`).
+    guardrails: LazyGuardrails,
 }
 
 /// The task that stops idle caches every [`SWEEP_EVERY`]; it stops when
@@ -81,6 +91,7 @@ impl ClusterCache {
             portal,
             namespaces: Mutex::new(HashMap::new()),
             reviews: AccessReviews::new(REVIEW_TTL),
+            guardrails: LazyGuardrails::default(),
         }
     }
 
@@ -95,6 +106,12 @@ impl ClusterCache {
     /// The remembered access reviews.
     pub fn reviews(&self) -> &AccessReviews {
         &self.reviews
+    }
+
+    /// The cluster's network guardrails, their watches started on first
+    /// use. Needs a tokio runtime.
+    pub fn guardrails(&self) -> &GuardrailStore {
+        self.guardrails.get(&self.portal)
     }
 
     /// The caches of `namespace`, created (without starting any watch) on

@@ -13,7 +13,9 @@ use super::ClusterCache;
 use super::kinds::CachedKind;
 use super::namespace_store::{NamespaceStore, WatchStatus};
 use super::workload_objects::NamespaceObjects;
+use crate::engine::netpol::guardrails::Guardrail;
 use crate::server::auth::claims::KubeIdentity;
+use crate::server::guardrails;
 use crate::server::kube::error::KubeError;
 
 /// How long a page waits for a cache's first list before it lists directly.
@@ -22,7 +24,8 @@ const FIRST_LIST_PATIENCE: Duration = Duration::from_secs(20);
 /// What a page needs besides pods and workloads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum View {
-    /// NetworkPolicies and the namespace's labels.
+    /// NetworkPolicies, the namespace's labels and the cluster's network
+    /// guardrails.
     Network,
     /// LimitRanges and ResourceQuotas.
     Compliance,
@@ -82,10 +85,15 @@ impl Reader<'_> {
             ..Default::default()
         };
         if view.reads_policies() {
-            let (policies, namespace_object) =
-                futures::try_join!(self.kind(store), self.namespace_object(store))?;
+            let (policies, namespace_object, (guardrails, readable)) = futures::try_join!(
+                self.kind(store),
+                self.namespace_object(store),
+                self.guardrails()
+            )?;
             objects.network_policies = policies;
             objects.namespace = namespace_object;
+            objects.guardrails = guardrails;
+            objects.guardrails_readable = readable;
         }
         if view.reads_limits() {
             let (limit_ranges, quotas) = futures::try_join!(self.kind(store), self.kind(store))?;
@@ -96,6 +104,16 @@ impl Reader<'_> {
             return Err(KubeError::Forbidden { what: what() });
         }
         Ok(objects)
+    }
+
+    /// Every network guardrail of the cluster (they decide connectivity
+    /// whoever looks), and whether the person may read them.
+    async fn guardrails(&self) -> Result<(Vec<Arc<Guardrail>>, bool), KubeError> {
+        let snapshot = guardrails::all(self.cache).await;
+        let readable =
+            guardrails::may_read(self.cache, self.user, self.identity, &snapshot.guardrails)
+                .await?;
+        Ok((snapshot.guardrails, readable))
     }
 
     /// Every `K` of the namespace, or `None` when the person may not list

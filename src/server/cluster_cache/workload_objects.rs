@@ -7,6 +7,8 @@
 //! controller the person may list; a pod stands for itself only when no
 //! such controller does (a bare pod, or one of a controller kind the
 //! engines do not know), and then one pod per (owner, labels) is enough.
+//! A pod whose owner is no workload controller — the mirror of a static
+//! pod, owned by its Node — is always a workload of its own.
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -19,6 +21,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
 use crate::engine::netpol::guardrails::Guardrail;
 use crate::engine::objects::KubeObject;
+use crate::engine::workload::workload_controller_of;
 
 /// What a person may see of one namespace. `None`: they may not list that
 /// kind there, so it is left out.
@@ -43,14 +46,10 @@ pub struct NamespaceObjects {
     pub guardrails_readable: bool,
 }
 
-/// The controller named by the ownerReferences (as the engines decide it).
-fn controller_kind(meta: &ObjectMeta) -> Option<&str> {
-    let owners = meta.owner_references.as_ref()?;
-    owners
-        .iter()
-        .find(|o| o.controller == Some(true))
-        .or_else(|| (owners.len() == 1).then(|| &owners[0]))
-        .map(|owner| owner.kind.as_str())
+/// The kind of the workload controller named by the ownerReferences (as
+/// the engines decide it).
+fn controller_kind(meta: &ObjectMeta) -> Option<String> {
+    workload_controller_of(meta).map(|(kind, _)| kind)
 }
 
 fn each<T: Clone>(list: &Option<Vec<Arc<T>>>) -> impl Iterator<Item = T> + '_ {
@@ -71,7 +70,8 @@ impl NamespaceObjects {
                 .iter()
                 .flatten()
                 .filter(|job| {
-                    !(cron_jobs_listed && controller_kind(&job.metadata) == Some("CronJob"))
+                    !(cron_jobs_listed
+                        && controller_kind(&job.metadata).as_deref() == Some("CronJob"))
                 })
                 .map(|job| KubeObject::Job(Box::new((**job).clone()))),
         );
@@ -81,14 +81,15 @@ impl NamespaceObjects {
                 .iter()
                 .flatten()
                 .filter(|rs| {
-                    !(deployments_listed && controller_kind(&rs.metadata) == Some("Deployment"))
+                    !(deployments_listed
+                        && controller_kind(&rs.metadata).as_deref() == Some("Deployment"))
                 })
                 .map(|rs| KubeObject::ReplicaSet(Box::new((**rs).clone()))),
         );
         let mut seen = BTreeSet::new();
         for pod in self.pods.iter().flatten() {
-            let owner = controller_kind(&pod.metadata);
-            let represented = match owner {
+            let owner = workload_controller_of(&pod.metadata);
+            let represented = match owner.as_ref().map(|(kind, _)| kind.as_str()) {
                 Some("ReplicaSet") => self.replica_sets.is_some() || deployments_listed,
                 Some("StatefulSet") => self.stateful_sets.is_some(),
                 Some("DaemonSet") => self.daemon_sets.is_some(),
@@ -100,14 +101,7 @@ impl NamespaceObjects {
             }
             // Pods of one owner with equal labels are alike to every check
             // and every policy.
-            let owner_name = pod
-                .metadata
-                .owner_references
-                .iter()
-                .flatten()
-                .find(|o| o.controller == Some(true))
-                .map(|o| (o.kind.clone(), o.name.clone()));
-            let key = match owner_name {
+            let key = match owner {
                 Some(owner) => (owner, pod.metadata.labels.clone()),
                 None => (
                     (
@@ -257,6 +251,28 @@ mod tests {
         let inputs = objects.workloads();
         assert_eq!(inputs.len(), 1);
         assert_eq!(names(&inputs), ["ns/nightly[Workflow]"]);
+    }
+
+    #[test]
+    fn mirror_pods_of_a_node_are_each_a_workload() {
+        let objects = NamespaceObjects {
+            pods: Some(
+                ["etcd-cp-1", "kube-apiserver-cp-1", "kube-scheduler-cp-1"]
+                    .into_iter()
+                    .map(|name| owned_pod(name, "Node", "cp-1"))
+                    .collect(),
+            ),
+            deployments: Some(vec![]),
+            ..Default::default()
+        };
+        assert_eq!(
+            names(&objects.workloads()),
+            [
+                "ns/etcd-cp-1[Pod]",
+                "ns/kube-apiserver-cp-1[Pod]",
+                "ns/kube-scheduler-cp-1[Pod]"
+            ]
+        );
     }
 
     #[test]
