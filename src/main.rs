@@ -3,7 +3,7 @@
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
-use aigov::cli::{access, audit, netpol, policy};
+use aigov::cli::{access, audit, kube_login, netpol, policy};
 use aigov::server::config::ServeArgs;
 
 /// aigov: a governance portal for AI workloads on Kubernetes.
@@ -58,6 +58,12 @@ enum Command {
     Revoke(access::DecisionArgs),
     /// List your requests and grants, or with --reviews those you may review.
     List(access::ListArgs),
+    /// Sign in at the identity provider and write a kubeconfig whose user
+    /// runs `aigov token`, so kubectl acts as you.
+    Kubeconfig(kube_login::KubeconfigArgs),
+    /// Print the ExecCredential kubectl asks for: the cached ID token,
+    /// refreshed (or signed in again) when it ends.
+    Token(kube_login::TokenArgs),
 }
 
 fn main() -> ExitCode {
@@ -75,6 +81,8 @@ fn main() -> ExitCode {
         Some(Command::Deny(args)) => access::review(&args, "deny"),
         Some(Command::Revoke(args)) => access::revoke(&args),
         Some(Command::List(args)) => access::list(&args),
+        Some(Command::Kubeconfig(args)) => kube_login::kubeconfig(&args),
+        Some(Command::Token(args)) => kube_login::token(&args),
     };
     match result {
         Ok(code) => code,

@@ -10,6 +10,7 @@
 pub mod access;
 pub mod audit;
 pub mod audit_policy;
+pub mod kube_login;
 pub mod manifests;
 pub mod netpol;
 pub mod policy;

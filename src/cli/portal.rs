@@ -14,12 +14,17 @@ use crate::wire::error::ApiError;
 /// Where `aigov login` keeps the session: `$AIGOV_CONFIG_DIR` or
 /// `~/.config/aigov`, file `session.json`, readable only by its owner.
 pub fn session_file() -> PathBuf {
-    let dir = std::env::var_os("AIGOV_CONFIG_DIR")
+    config_dir().join("session.json")
+}
+
+/// `$AIGOV_CONFIG_DIR`, else `$XDG_CONFIG_HOME/aigov`, else
+/// `~/.config/aigov`.
+pub fn config_dir() -> PathBuf {
+    std::env::var_os("AIGOV_CONFIG_DIR")
         .map(PathBuf::from)
         .or_else(|| std::env::var_os("XDG_CONFIG_HOME").map(|dir| PathBuf::from(dir).join("aigov")))
         .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".config/aigov")))
-        .unwrap_or_else(|| PathBuf::from(".aigov"));
-    dir.join("session.json")
+        .unwrap_or_else(|| PathBuf::from(".aigov"))
 }
 
 /// A saved sign-in to one portal.
@@ -56,28 +61,31 @@ impl SavedSession {
         Ok(path)
     }
 
-    /// Writes the session to a new file that only its owner may read from
-    /// the moment it exists, then puts it in place of `path`. So the token
-    /// is never readable by others, not even for an instant or after a
-    /// failed write, and nothing already at `path` (a link planted there)
-    /// is written through.
+    /// Writes the session privately (see [`write_private`]).
     fn save_to(&self, path: &Path) -> anyhow::Result<()> {
-        let dir = path.parent().unwrap_or(Path::new("."));
-        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-        let text = serde_json::to_vec_pretty(self)?;
-        let temporary = dir.join(format!(".session-{}.json", uuid::Uuid::new_v4().simple()));
-        let written = private_file(&temporary)
-            .and_then(|mut file| {
-                file.write_all(&text)?;
-                file.sync_all()
-            })
-            .and_then(|()| std::fs::rename(&temporary, path));
-        if let Err(error) = written {
-            let _ = std::fs::remove_file(&temporary);
-            return Err(error).with_context(|| format!("writing {}", path.display()));
-        }
-        Ok(())
+        write_private(path, &serde_json::to_vec_pretty(self)?)
     }
+}
+
+/// Writes `bytes` to a new file that only its owner may read from the
+/// moment it exists, then puts it in place of `path`: a secret is never
+/// readable by others, not even for an instant or after a failed write, and
+/// nothing already at `path` (a link planted there) is written through.
+pub(super) fn write_private(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    let temporary = dir.join(format!(".aigov-{}.tmp", uuid::Uuid::new_v4().simple()));
+    let written = private_file(&temporary)
+        .and_then(|mut file| {
+            file.write_all(bytes)?;
+            file.sync_all()
+        })
+        .and_then(|()| std::fs::rename(&temporary, path));
+    if let Err(error) = written {
+        let _ = std::fs::remove_file(&temporary);
+        return Err(error).with_context(|| format!("writing {}", path.display()));
+    }
+    Ok(())
 }
 
 /// A new file (never an existing one), readable and writable by its owner

@@ -6,7 +6,9 @@ import * as fs from 'node:fs';
 import * as https from 'node:https';
 import * as path from 'node:path';
 
-import { createProvider, clientFromEnv, PORTAL_CLIENT_ID } from './provider.mjs';
+import {
+  createProvider, clientFromEnv, CLI_CLIENT_ID, PORTAL_CLIENT_ID,
+} from './provider.mjs';
 import {
   loadSigningKeys, persistentSecret, rotateSigningKeys, storeSecret, writeAtomic,
 } from './state.mjs';
@@ -15,7 +17,7 @@ import { ensureCertificates } from './tls.mjs';
 import * as views from './views.mjs';
 
 /** Clients whose consent is granted without asking (first-party). */
-const TRUSTED_CLIENTS = new Set([PORTAL_CLIENT_ID]);
+const TRUSTED_CLIENTS = new Set([PORTAL_CLIENT_ID, CLI_CLIENT_ID]);
 
 const MAX_BODY = 64 * 1024;
 
@@ -282,6 +284,7 @@ export async function startIdp({
     AIGOV_IDP_URL: issuer,
     AIGOV_OIDC_ISSUER: issuer,
     AIGOV_OIDC_CLIENT_ID: PORTAL_CLIENT_ID,
+    AIGOV_OIDC_CLI_CLIENT_ID: CLI_CLIENT_ID,
     AIGOV_OIDC_CLIENT_SECRET: clientSecret,
     AIGOV_OIDC_CA_FILE: path.resolve(tls.files.caCert),
     AIGOV_IDP_TLS_SPKI_SHA256: tls.spkiSha256,

@@ -7,6 +7,12 @@ import * as views from './views.mjs';
 
 export const PORTAL_CLIENT_ID = 'aigov-portal';
 
+/** The public client of command-line tools (`aigov kubeconfig`, kubectl). */
+export const CLI_CLIENT_ID = 'aigov-cli';
+
+/** The OAuth 2.0 device authorization grant (RFC 8628). */
+export const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
+
 /** Hosts treated as loopback for the development redirect rule. */
 export const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
@@ -84,6 +90,26 @@ export function portalClient({ secret, extraRedirectUris = [], extraPostLogoutRe
   };
 }
 
+/**
+ * The command-line client: public (no secret; PKCE is required of every
+ * client), redirecting to a loopback port of its own choosing, or the
+ * device flow where no browser can come back to it.
+ */
+export function cliClient() {
+  return {
+    client_id: CLI_CLIENT_ID,
+    client_name: 'aigov command line',
+    application_type: 'native',
+    token_endpoint_auth_method: 'none',
+    grant_types: ['authorization_code', 'refresh_token', DEVICE_CODE_GRANT],
+    response_types: ['code'],
+    id_token_signed_response_alg: 'RS256',
+    scope: 'openid profile email groups offline_access',
+    redirect_uris: ['http://127.0.0.1/callback', 'http://localhost/callback'],
+    [LOOPBACK_METADATA]: true,
+  };
+}
+
 export function clientFromEnv(env, secret) {
   return portalClient({
     secret,
@@ -123,7 +149,7 @@ export function createProvider({
 
   const provider = new Provider(issuer, {
     adapter,
-    clients: [client],
+    clients: [client, cliClient()],
     clientDefaults: {
       grant_types: ['authorization_code'],
       id_token_signed_response_alg: 'RS256',
@@ -175,6 +201,26 @@ export function createProvider({
       revocation: { enabled: true },
       introspection: { enabled: true },
       userinfo: { enabled: true },
+      deviceFlow: {
+        enabled: true,
+        charset: 'base-20',
+        mask: '****-****',
+        async userCodeInputSource(ctx, form, out, err) {
+          ctx.set('Content-Security-Policy', views.PAGE_CSP);
+          ctx.type = 'html';
+          ctx.body = views.deviceCodePage({ form, error: err ? (out?.error_description ?? err.message) : undefined });
+        },
+        async userCodeConfirmSource(ctx, form, client, deviceInfo, userCode) {
+          ctx.set('Content-Security-Policy', views.PAGE_CSP);
+          ctx.type = 'html';
+          ctx.body = views.deviceConfirmPage({ form, clientName: client.clientName || client.clientId, userCode });
+        },
+        async successSource(ctx) {
+          ctx.set('Content-Security-Policy', views.PAGE_CSP);
+          ctx.type = 'html';
+          ctx.body = views.deviceDonePage({ clientName: clientName(ctx) });
+        },
+      },
       rpInitiatedLogout: {
         enabled: true,
         async logoutSource(ctx, form) {
