@@ -12,12 +12,11 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
-use aigov::crd::{AccessRequest, Model};
+use aigov::crd::AccessRequest;
 use aigov::server::auth::config::AuthArgs;
 use clap::Parser;
-use kube::api::PostParams;
 use reqwest::header::{ACCEPT, ORIGIN};
-use serde_json::{Value, json};
+use serde_json::Value;
 use support::kube_login::{ConfigDir, Provider, claims, credential};
 use support::running_portal::RunningPortal;
 use support::{devcluster, wait_until};
@@ -163,33 +162,6 @@ async fn kubectl_names_each_person_as_the_portal_does() {
     }
 }
 
-/// A model in `namespace` that the fraud leads (bob) approve.
-async fn model(namespace: &support::TestNamespace) {
-    let model: Model = serde_json::from_value(json!({
-        "apiVersion": "aigov.dev/v1alpha1",
-        "kind": "Model",
-        "metadata": {"name": "fraud-scorer"},
-        "spec": {
-            "displayName": "Fraud scorer",
-            "ownerTeam": "fraud",
-            "dataClassification": "Confidential",
-            "accessLevels": [
-                {"name": "viewer", "roleRef": {"kind": "ClusterRole", "name": "aigov-model-viewer"}}
-            ],
-            "approvers": {"groups": ["fraud-leads"]},
-            "requiredApprovals": 1,
-            "maxDuration": "8h",
-            "justificationRequired": true
-        }
-    }))
-    .unwrap();
-    namespace
-        .api::<Model>()
-        .create(&PostParams::default(), &model)
-        .await
-        .expect("creating the model");
-}
-
 /// Posts a form to one of the portal's server functions as a browser does.
 async fn post(
     browser: &reqwest::Client,
@@ -219,7 +191,7 @@ fn forbidden(output: &Output) -> bool {
 async fn alices_kubectl_works_while_her_grant_does_and_not_after() {
     let idp = Provider::dev();
     let namespace = devcluster().namespace("fraud-detection").await;
-    model(&namespace).await;
+    support::models::create_viewer_model(&namespace).await;
     let config = ConfigDir::new();
     let cluster = cluster(config.path());
     let kubeconfig = cluster.kubeconfig(&idp, "alice", config.path()).await;

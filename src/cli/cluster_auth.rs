@@ -4,8 +4,7 @@
 //! `aigov serve` — so the cluster and the portal cannot name a person
 //! differently.
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
@@ -48,7 +47,7 @@ pub fn run(args: &ClusterAuthArgs) -> ExitCode {
                 print!("{yaml}");
                 ExitCode::SUCCESS
             }
-            Some(path) => match write_atomically(path, yaml.as_bytes()) {
+            Some(path) => match super::portal::write_replacing(path, yaml.as_bytes(), 0o644) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(error) => fail(&error),
             },
@@ -147,24 +146,4 @@ fn in_reading_order(value: serde_json::Value) -> serde_yaml_ng::Value {
         serde_json::Value::String(text) => Yaml::String(text.replace("\r\n", "\n")),
         other => serde_yaml_ng::to_value(other).unwrap_or(Yaml::Null),
     }
-}
-
-fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-    let temporary = dir.join(format!(".aigov-{}.tmp", uuid::Uuid::new_v4().simple()));
-    let written = std::fs::File::create(&temporary)
-        .and_then(|mut file| {
-            file.write_all(bytes)?;
-            file.sync_all()
-        })
-        .and_then(|()| std::fs::rename(&temporary, path));
-    if let Err(error) = written {
-        let _ = std::fs::remove_file(&temporary);
-        return Err(error).with_context(|| format!("writing {}", path.display()));
-    }
-    Ok(())
 }

@@ -72,10 +72,20 @@ impl SavedSession {
 /// readable by others, not even for an instant or after a failed write, and
 /// nothing already at `path` (a link planted there) is written through.
 pub(super) fn write_private(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
+    write_replacing(path, bytes, 0o600)
+}
+
+/// Writes `bytes` to a new file of permissions `mode` beside `path`, then
+/// renames it over `path`: a reader (an apiserver watching the file, a
+/// person) sees the old content or the new, never half of it.
+pub(super) fn write_replacing(path: &Path, bytes: &[u8], mode: u32) -> anyhow::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     let temporary = dir.join(format!(".aigov-{}.tmp", uuid::Uuid::new_v4().simple()));
-    let written = private_file(&temporary)
+    let written = new_file(&temporary, mode)
         .and_then(|mut file| {
             file.write_all(bytes)?;
             file.sync_all()
@@ -88,16 +98,18 @@ pub(super) fn write_private(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// A new file (never an existing one), readable and writable by its owner
-/// only from its creation.
-fn private_file(path: &Path) -> std::io::Result<std::fs::File> {
+/// A new file (never an existing one) with permissions `mode` from its
+/// creation.
+fn new_file(path: &Path, mode: u32) -> std::io::Result<std::fs::File> {
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
+        options.mode(mode);
     }
+    #[cfg(not(unix))]
+    let _ = mode;
     options.open(path)
 }
 
