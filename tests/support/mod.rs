@@ -8,6 +8,8 @@
 //! test panics), so tests can run in parallel.
 #![allow(dead_code)]
 
+pub mod kube_login;
+pub mod login_form;
 pub mod models;
 pub mod outage;
 pub mod portal;
