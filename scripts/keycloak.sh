@@ -163,14 +163,39 @@ EOF
   mv "$env_file.tmp" "$env_file"
 }
 
+realm_hash() {
+  sha256sum "$realm_file" | cut -c1-64
+}
+
+# A Keycloak started by a checkout that no longer exists (e.g. a removed CI
+# clone) holds the port; stop it. Anything else is left alone.
+stop_orphan_on_port() {
+  command -v ss >/dev/null 2>&1 || return 0
+  local pid cmdline other_import
+  pid="$(ss -Hltnp "sport = :$port" 2>/dev/null | sed -n 's/.*pid=\([0-9]*\).*/\1/p' | head -n1)"
+  [[ -n "$pid" && -r "/proc/$pid/cmdline" ]] || return 0
+  cmdline="$(tr '\0' '\n' <"/proc/$pid/cmdline")"
+  other_import="$(sed -n 's/^-Dkeycloak.migration.dir=//p' <<<"$cmdline" | head -n1)"
+  [[ -n "$other_import" && "$other_import" == */keycloak/import && ! -d "$other_import" ]] || return 0
+  log "stopping an orphaned Keycloak (pid $pid; its folder $other_import is gone)"
+  kill "$pid" 2>/dev/null || true
+  for _ in $(seq 1 60); do port_in_use "$port" || return 0; sleep 0.25; done
+}
+
 up() {
   local pid
   if pid="$(running_pid)"; then
-    healthy || die "running (pid $pid) but $issuer does not answer; see 'scripts/keycloak.sh logs', or run 'down' and 'up'"
-    write_env
-    log "already running at $url (pid $pid); wrote $env_file"
-    return 0
+    if [[ "$(cat "$state/realm.sha256" 2>/dev/null)" != "$(realm_hash)" ]]; then
+      log "$realm_file changed since Keycloak started; restarting to import it"
+      down
+    else
+      healthy || die "running (pid $pid) but $issuer does not answer; see 'scripts/keycloak.sh logs', or run 'down' and 'up'"
+      write_env
+      log "already running at $url (pid $pid); wrote $env_file"
+      return 0
+    fi
   fi
+  port_in_use "$port" && stop_orphan_on_port
   if port_in_use "$port"; then
     die "port $port on 127.0.0.1 is in use by another process; stop it or choose AIGOV_KEYCLOAK_PORT=<port>"
   fi
@@ -184,6 +209,7 @@ up() {
   rm -rf "$state/import"
   mkdir -p "$state/import"
   cp "$realm_file" "$state/import/realm-aigov.json"
+  realm_hash >"$state/realm.sha256"
   echo "---- $(date -u +%Y-%m-%dT%H:%M:%SZ) starting on $url with Java at $java" >>"$log_file"
   local launcher=()
   command -v setsid >/dev/null 2>&1 && launcher=(setsid)
