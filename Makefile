@@ -23,13 +23,14 @@ help: ## List the targets
 setup: ## Install the tools a fresh machine lacks (idempotent)
 	@scripts/setup.sh
 
-stack: setup ## Start the devcluster, the identity provider and the model server; write .dev/env
+stack: setup ## Start the devcluster, the identity provider and the model server; write .dev/env; the apiserver trusts the provider
 	@mkdir -p $(DEV_DIR)
 	scripts/devcluster.sh up
 	scripts/dev-idp.sh up
 	scripts/model-server.sh up
 	scripts/portal-identity.sh
 	scripts/write-dev-env.sh
+	scripts/cluster-auth.sh
 
 dev: stack ## The whole local stack, and the portal at http://127.0.0.1:3000 with live reload
 	@echo
@@ -85,6 +86,8 @@ idp-test: ## Tests of the development identity provider
 
 keycloak-test: setup stack ## Sign in to the portal and kubectl through Keycloak (downloaded and started on demand)
 	scripts/keycloak.sh up
+	# The devcluster's apiserver trusts Keycloak too, beside the dev provider.
+	AIGOV_CLUSTER_AUTH_ENV=$(DEV_DIR)/keycloak.env scripts/cluster-auth.sh
 	set -a; . $(DEV_DIR)/env; set +a; \
 	  cargo test --features ssr --test keycloak_sign_in -- --include-ignored
 

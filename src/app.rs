@@ -19,6 +19,7 @@ use crate::pages::{
     namespace_logs::NamespaceLogsPage,
     namespace_network::NamespaceNetworkPage,
     namespaces::NamespaceListPage,
+    network_guardrails::NetworkGuardrailsPage,
     not_found::NotFoundPage,
     policies::PoliciesPage,
     requests::RequestDetailPage,
@@ -81,6 +82,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/policies") view=PoliciesPage ssr=SsrMode::Async/>
                     <Route path=path!("/audit") view=AuditPage ssr=SsrMode::Async/>
                     <Route path=path!("/grants") view=GrantsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/network-guardrails") view=NetworkGuardrailsPage ssr=SsrMode::Async/>
                 </Routes>
             </AppLayout>
         </Router>

@@ -3,7 +3,7 @@
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
-use aigov::cli::{access, audit, kube_login, netpol, policy};
+use aigov::cli::{access, audit, cluster_auth, kube_login, netpol, policy};
 use aigov::server::config::ServeArgs;
 
 /// aigov: a governance portal for AI workloads on Kubernetes.
@@ -64,6 +64,9 @@ enum Command {
     /// Print the ExecCredential kubectl asks for: the cached ID token,
     /// refreshed (or signed in again) when it ends.
     Token(kube_login::TokenArgs),
+    /// Print the kube-apiserver's AuthenticationConfiguration that trusts
+    /// the portal's identity provider with the portal's own claim mapping.
+    ClusterAuthConfig(Box<cluster_auth::ClusterAuthArgs>),
 }
 
 fn main() -> ExitCode {
@@ -83,6 +86,7 @@ fn main() -> ExitCode {
         Some(Command::List(args)) => access::list(&args),
         Some(Command::Kubeconfig(args)) => kube_login::kubeconfig(&args),
         Some(Command::Token(args)) => kube_login::token(&args),
+        Some(Command::ClusterAuthConfig(args)) => Ok(cluster_auth::run(&args)),
     };
     match result {
         Ok(code) => code,

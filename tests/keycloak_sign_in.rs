@@ -16,11 +16,10 @@ use std::path::PathBuf;
 use serde_json::{Value, json};
 
 use support::kube_login::{
-    ConfigDir, claims, credential, end_cached_token, sign_in, sign_in_with, start_kubeconfig,
-    token, token_files,
+    ConfigDir, Provider, Walk, claims, cluster, credential, end_cached_token, token_files,
 };
-use support::login_form::{Provider, Walk, walk};
 use support::running_portal::{RunningPortal, SignIn};
+use support::wait_until;
 
 const NEEDS_KEYCLOAK: &str = "needs Keycloak: make keycloak-test";
 
@@ -46,12 +45,14 @@ fn keycloak_env() -> HashMap<String, String> {
         .collect()
 }
 
+/// Keycloak's realm `aigov`; its command-line client is `aigov-cli`, the
+/// default of `aigov kubeconfig`.
 fn keycloak() -> Provider {
     let env = keycloak_env();
+    assert_eq!(env["AIGOV_OIDC_CLI_CLIENT_ID"], "aigov-cli");
     Provider {
         issuer: env["AIGOV_OIDC_ISSUER"].clone(),
-        ca_file: env["AIGOV_OIDC_CA_FILE"].clone().into(),
-        cli_client_id: env["AIGOV_OIDC_CLI_CLIENT_ID"].clone(),
+        ca_file: env["AIGOV_OIDC_CA_FILE"].clone(),
     }
 }
 
@@ -139,7 +140,7 @@ async fn people_sign_in_to_the_portal_through_keycloak_with_their_groups() {
         ("bob", "Bob Berger", json!(["fraud-leads", "fraud-team"]), false),
         ("carol", "Carol Chen", json!(["governance"]), true),
     ] {
-        let SignIn::Landed(browser) = portal.sign_in(user, &provider.ca_file).await else {
+        let SignIn::Landed(browser) = portal.sign_in(user, provider.ca_file.as_ref()).await else {
             panic!("{user} was not signed in through Keycloak");
         };
         let me = whoami(&portal, &browser).await;
@@ -164,8 +165,9 @@ async fn keycloak_refuses_a_wrong_password_and_a_disabled_person() {
         ("mallory", "mallory", "Account is disabled"),
     ] {
         let browser = provider.browser();
-        let Walk::Stayed { status, html } =
-            walk(&provider, &browser, &login, (user, password), |_| None).await
+        let Walk::Stayed { status, html } = provider
+            .walk_as(&browser, &login, (user, password), |_| None)
+            .await
         else {
             panic!("Keycloak let {user} in with {password}");
         };
@@ -181,11 +183,11 @@ async fn keycloak_refuses_a_wrong_password_and_a_disabled_person() {
 async fn kubectl_gets_alices_token_through_keycloak_and_it_is_refreshed() {
     let provider = keycloak();
     let config = ConfigDir::new();
-    let kubeconfig = sign_in(&provider, "alice", config.path()).await;
+    let kubeconfig = provider.sign_in("alice", config.path()).await;
     let written = std::fs::read_to_string(&kubeconfig).unwrap();
     assert!(written.contains(&provider.issuer), "the plugin asks Keycloak");
 
-    let first = credential(&token(&provider, config.path()));
+    let first = credential(&provider.token(config.path()));
     let id_token = first["status"]["token"].as_str().unwrap().to_owned();
     let who = claims(&id_token);
     assert_eq!(who["iss"], provider.issuer.as_str());
@@ -204,7 +206,7 @@ async fn kubectl_gets_alices_token_through_keycloak_and_it_is_refreshed() {
     );
 
     let before = end_cached_token(config.path()).await;
-    let refreshed = credential(&token(&provider, config.path()));
+    let refreshed = credential(&provider.token(config.path()));
     let renewed = refreshed["status"]["token"].as_str().unwrap();
     assert_ne!(renewed, before, "a new ID token, without a new sign-in");
     let who = claims(renewed);
@@ -221,7 +223,9 @@ async fn the_command_line_asks_for_the_scopes_it_is_told_and_keeps_asking_for_th
     let provider = keycloak();
     let config = ConfigDir::new();
     let scopes = "openid offline_access";
-    let kubeconfig = sign_in_with(&provider, "dave", config.path(), &["--scopes", scopes]).await;
+    let kubeconfig = provider
+        .sign_in_with("dave", config.path(), &["--scopes", scopes])
+        .await;
     let written: Value =
         serde_yaml_ng::from_str(&std::fs::read_to_string(&kubeconfig).unwrap()).unwrap();
     let args = &written["users"][0]["user"]["exec"]["args"];
@@ -233,7 +237,7 @@ async fn the_command_line_asks_for_the_scopes_it_is_told_and_keeps_asking_for_th
         .expect("the plugin is told the scopes");
     assert_eq!(args[at + 1], scopes);
     let who = claims(
-        credential(&token(&provider, config.path()))["status"]["token"]
+        credential(&provider.token(config.path()))["status"]["token"]
             .as_str()
             .unwrap(),
     );
@@ -246,17 +250,12 @@ async fn the_command_line_asks_for_the_scopes_it_is_told_and_keeps_asking_for_th
 async fn a_disabled_person_gets_no_kubectl_token_from_keycloak() {
     let provider = keycloak();
     let config = ConfigDir::new();
-    let (mut child, address, kubeconfig) = start_kubeconfig(&provider, config.path(), &[], |line| {
+    let (mut child, address, kubeconfig) = provider.start_kubeconfig(config.path(), &[], |line| {
         line.starts_with(&provider.issuer).then(|| line.to_owned())
     });
-    let end = walk(
-        &provider,
-        &provider.browser(),
-        &address,
-        ("mallory", "mallory"),
-        |_| None,
-    )
-    .await;
+    let end = provider
+        .walk_as(&provider.browser(), &address, ("mallory", "mallory"), |_| None)
+        .await;
     let _ = child.kill();
     let _ = child.wait();
     let Walk::Stayed { html, .. } = end else {
@@ -265,4 +264,44 @@ async fn a_disabled_person_gets_no_kubectl_token_from_keycloak() {
     assert!(html.contains("Account is disabled"), "{html}");
     assert!(!kubeconfig.exists(), "no kubeconfig");
     assert!(token_files(config.path()).is_empty(), "no token");
+}
+
+#[tokio::test]
+#[ignore = "needs Keycloak: make keycloak-test"]
+async fn the_devcluster_knows_alice_by_her_keycloak_token_as_the_portal_does() {
+    // `make keycloak-test` has the devcluster's apiserver trust Keycloak
+    // beside the development provider (scripts/cluster-auth.sh with
+    // AIGOV_CLUSTER_AUTH_ENV=.dev/keycloak.env).
+    let provider = keycloak();
+    let config = ConfigDir::new();
+    let cluster = cluster(config.path());
+    let kubeconfig = cluster.kubeconfig(&provider, "alice", config.path()).await;
+    let review: Value = wait_until(
+        std::time::Duration::from_secs(90),
+        "kubectl auth whoami with alice's Keycloak token",
+        || {
+            let output = cluster.kubectl(
+                &kubeconfig,
+                config.path(),
+                &["auth", "whoami", "-o", "json"],
+            );
+            async move {
+                output
+                    .status
+                    .success()
+                    .then(|| serde_json::from_slice(&output.stdout).unwrap())
+            }
+        },
+    )
+    .await;
+    let info = &review["status"]["userInfo"];
+    assert_eq!(info["username"], "oidc:alice", "{review}");
+    let groups: Vec<&str> = info["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_str)
+        .filter(|g| *g != "system:authenticated")
+        .collect();
+    assert_eq!(groups, ["oidc:fraud-team"], "{review}");
 }

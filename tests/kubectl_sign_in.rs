@@ -7,19 +7,24 @@
 
 mod support;
 
-use serde_json::Value;
+use std::path::Path;
 
+use serde_json::Value;
 use support::kube_login::{
-    ConfigDir, claims, credential, end_cached_token, finished, sign_in, start_kubeconfig, token,
-    token_files,
+    ConfigDir, Provider, claims, credential, end_cached_token, finished, hidden, token_files,
 };
-use support::login_form::{Provider, hidden, walk};
+
+#[cfg(unix)]
+fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
 
 #[tokio::test]
 async fn alice_signs_in_once_and_kubectl_gets_her_token() {
-    let provider = Provider::from_env();
+    let idp = Provider::dev();
     let config = ConfigDir::new();
-    let kubeconfig = sign_in(&provider, "alice", config.path()).await;
+    let kubeconfig = idp.sign_in("alice", config.path()).await;
 
     let written: Value =
         serde_yaml_ng::from_str(&std::fs::read_to_string(&kubeconfig).unwrap()).unwrap();
@@ -34,12 +39,11 @@ async fn alice_signs_in_once_and_kubectl_gets_her_token() {
     assert_eq!(files.len(), 1, "one cached sign-in");
     #[cfg(unix)]
     {
-        use support::kube_login::mode;
         assert_eq!(mode(&files[0]), 0o600, "the token cache is private");
         assert_eq!(mode(&kubeconfig), 0o600);
     }
 
-    let first = credential(&token(&provider, config.path()));
+    let first = credential(&idp.token(config.path()));
     assert_eq!(first["kind"], "ExecCredential");
     let id_token = first["status"]["token"].as_str().unwrap().to_owned();
     let who = claims(&id_token);
@@ -53,7 +57,7 @@ async fn alice_signs_in_once_and_kubectl_gets_her_token() {
             .ends_with('Z')
     );
 
-    let again = credential(&token(&provider, config.path()));
+    let again = credential(&idp.token(config.path()));
     assert_eq!(
         again["status"]["token"], first["status"]["token"],
         "served from the cache"
@@ -62,12 +66,12 @@ async fn alice_signs_in_once_and_kubectl_gets_her_token() {
 
 #[tokio::test]
 async fn an_ended_token_is_refreshed_without_a_new_sign_in() {
-    let provider = Provider::from_env();
+    let idp = Provider::dev();
     let config = ConfigDir::new();
-    sign_in(&provider, "bob", config.path()).await;
+    idp.sign_in("bob", config.path()).await;
     let before = end_cached_token(config.path()).await;
 
-    let refreshed = credential(&token(&provider, config.path()));
+    let refreshed = credential(&idp.token(config.path()));
     let id_token = refreshed["status"]["token"].as_str().unwrap();
     assert_ne!(id_token, before, "a new ID token");
     assert_eq!(claims(id_token)["preferred_username"], "bob");
@@ -83,9 +87,9 @@ async fn an_ended_token_is_refreshed_without_a_new_sign_in() {
 
 #[tokio::test]
 async fn without_a_sign_in_kubectl_is_told_to_sign_in() {
-    let provider = Provider::from_env();
+    let idp = Provider::dev();
     let config = ConfigDir::new();
-    let output = token(&provider, config.path());
+    let output = idp.token(config.path());
     assert!(!output.status.success());
     assert!(output.stdout.is_empty(), "no credential");
     let said = String::from_utf8_lossy(&output.stderr);
@@ -94,19 +98,15 @@ async fn without_a_sign_in_kubectl_is_told_to_sign_in() {
 
 #[tokio::test]
 async fn a_terminal_without_a_browser_signs_in_with_a_device_code() {
-    let provider = Provider::from_env();
+    let idp = Provider::dev();
     let config = ConfigDir::new();
-    let (child, code, _) = start_kubeconfig(&provider, config.path(), &["--device"], |line| {
+    let (child, code, _) = idp.start_kubeconfig(config.path(), &["--device"], |line| {
         line.split("enter the code ").nth(1).map(str::to_owned)
     });
-    let page = format!("{}/device", provider.issuer);
+    let page = format!("{}/device", idp.issuer);
     let code_for_page = code.clone();
-    let end = walk(
-        &provider,
-        &provider.browser(),
-        &page,
-        ("carol", "carol"),
-        move |html| {
+    let end = idp
+        .walk(&idp.browser(), &page, "carol", move |html| {
             let xsrf = hidden(html, "xsrf")?;
             let mut fields = vec![("xsrf".to_owned(), xsrf)];
             match hidden(html, "user_code") {
@@ -124,16 +124,12 @@ async fn a_terminal_without_a_browser_signs_in_with_a_device_code() {
                 None => return None,
             }
             Some(fields)
-        },
-    )
-    .await;
-    assert!(
-        end.left().is_none(),
-        "the device flow ends on the provider's page"
-    );
+        })
+        .await;
+    assert!(end.is_none(), "the device flow ends on the provider's page");
     finished(child).await;
     let who = claims(
-        credential(&token(&provider, config.path()))["status"]["token"]
+        credential(&idp.token(config.path()))["status"]["token"]
             .as_str()
             .unwrap(),
     );

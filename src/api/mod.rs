@@ -12,6 +12,7 @@ pub mod model_use;
 pub mod model_workloads;
 pub mod models;
 pub mod namespaces;
+pub mod network_guardrails;
 pub mod oversight;
 pub mod policies;
 pub mod policy_exceptions;

@@ -10,6 +10,7 @@
 pub mod access;
 pub mod audit;
 pub mod audit_policy;
+pub mod cluster_auth;
 pub mod kube_login;
 pub mod manifests;
 pub mod netpol;

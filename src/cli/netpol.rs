@@ -14,7 +14,7 @@ use crate::engine::workload::WorkloadId;
 pub enum NetpolCommand {
     /// List the effective allowed connections between workloads, and
     /// between workloads and address blocks outside the cluster.
-    Connlist(ConnlistArgs),
+    Connlist(ConnlistOptions),
     /// Explain why one connection is allowed or denied.
     Explain(ExplainArgs),
     /// Show which policies isolate each workload, per direction, and which
@@ -38,6 +38,18 @@ pub struct ConnlistArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = ConnlistFormat::Txt)]
     pub format: ConnlistFormat,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct ConnlistOptions {
+    #[command(flatten)]
+    pub input: ConnlistArgs,
+    /// Also name the guardrails (AdminNetworkPolicy,
+    /// BaselineAdminNetworkPolicy, ClusterNetworkPolicy) that allowed each
+    /// connection, and list the flows a guardrail's Deny rule stops that
+    /// the NetworkPolicies alone would allow.
+    #[arg(long)]
+    pub explain: bool,
 }
 
 #[derive(clap::Args, Debug)]
@@ -75,22 +87,51 @@ pub fn run(command: &NetpolCommand) -> anyhow::Result<ExitCode> {
     }
 }
 
-fn connlist(args: &ConnlistArgs) -> anyhow::Result<ExitCode> {
+fn connlist(options: &ConnlistOptions) -> anyhow::Result<ExitCode> {
+    let args = &options.input;
     let Some(loaded) = load_or_report(&args.paths) else {
         return Ok(input_error());
     };
     let cluster = Cluster::from_objects(&loaded.objects);
-    let connections = Analysis::new(&cluster).connections();
+    let analysis = Analysis::new(&cluster);
+    let connections = analysis.connections();
+    let denials = if options.explain {
+        analysis.guardrail_denials()
+    } else {
+        Vec::new()
+    };
     match args.format {
         ConnlistFormat::Json => {
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&serde_json::json!({ "connections": connections }))?
-            )
+            let mut doc = serde_json::json!({ "connections": connections });
+            if options.explain {
+                doc["guardrailDenials"] = serde_json::to_value(&denials)?;
+            }
+            println!("{}", serde_json::to_string_pretty(&doc)?)
         }
         ConnlistFormat::Txt => {
             for c in &connections {
-                println!("{} => {} : {}", c.from, c.to, c.ports);
+                print!("{} => {} : {}", c.from, c.to, c.ports);
+                if options.explain && !c.guardrails.is_empty() {
+                    print!("  (allowed by {})", c.guardrails.join(", "));
+                }
+                println!();
+            }
+            if options.explain {
+                println!();
+                if denials.is_empty() {
+                    println!("No guardrail denies a flow that the NetworkPolicies allow.");
+                } else {
+                    println!("Denied by guardrails where the NetworkPolicies alone would allow:");
+                }
+                for d in &denials {
+                    println!(
+                        "{} => {} : {}  (denied by {})",
+                        d.from,
+                        d.to,
+                        d.ports,
+                        d.guardrails.join(", ")
+                    );
+                }
             }
         }
     }

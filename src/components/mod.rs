@@ -4,6 +4,7 @@
 pub mod access;
 pub mod charts;
 pub mod error_page;
+pub mod guardrails;
 pub mod layout;
 pub mod logs;
 pub mod managers_only;

@@ -82,6 +82,13 @@ pub const SECTIONS: &[Section] = &[
         for_managers: true,
     },
     Section {
+        path: "/network-guardrails",
+        label: "Network guardrails",
+        summary: "The cluster-wide network rules set for every namespace, in the order they apply, and the namespaces each covers.",
+        group: SectionGroup::Governance,
+        for_managers: true,
+    },
+    Section {
         path: "/audit",
         label: "Audit trail",
         summary: "Every access decision, who made it and when; export it.",
@@ -120,6 +127,7 @@ mod tests {
         let everyone: Vec<_> = sections_for(false).map(|section| section.path).collect();
         assert!(!everyone.contains(&"/compliance") && !everyone.contains(&"/audit"));
         assert!(!everyone.contains(&"/grants"));
+        assert!(!everyone.contains(&"/network-guardrails"));
         assert!(everyone.contains(&"/models"));
         assert_eq!(sections_for(true).count(), SECTIONS.len());
     }

@@ -14,6 +14,7 @@ pub mod namespace_exceptions;
 pub mod namespace_logs;
 pub mod namespace_network;
 pub mod namespaces;
+pub mod network_guardrails;
 pub mod not_found;
 pub mod policies;
 pub mod requests;

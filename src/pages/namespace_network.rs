@@ -9,13 +9,15 @@ use leptos_router::hooks::use_query_map;
 
 use self::picture::ConnectivityPicture;
 use crate::api::namespaces::network::namespace_network;
+use crate::components::guardrails::GuardrailList;
 pub use crate::components::namespace_access::LeftOut;
 use crate::components::namespace_access::NamespaceAccessNotice;
 use crate::components::namespace_tabs::{NamespaceTabs, namespace_param};
 use crate::components::notice::{LoadFailed, Notice};
 use crate::components::page_header::PageHeader;
 use crate::wire::namespace::{
-    DefaultDeny, NamespaceRead, NetworkView, PolicyView, ReachAnswer, ReachQuestion, SideVerdict,
+    ConnectionRow, DefaultDeny, NamespaceRead, NetworkView, PolicyView, ReachAnswer, ReachQuestion,
+    SideVerdict, layer_words,
 };
 
 /// The question in the address bar.
@@ -80,8 +82,9 @@ fn NetworkBody(network: NetworkView, question: ReachQuestion) -> impl IntoView {
         picture,
         answer,
         left_out,
-        guardrails: _,
+        guardrails,
     } = network;
+    let guardrail_count = guardrails.count;
     let policy_count = policies.len();
     let workload_keys: Vec<String> = workloads.iter().map(|w| w.key.clone()).collect();
     let flows = connections.len();
@@ -119,20 +122,49 @@ fn NetworkBody(network: NetworkView, question: ReachQuestion) -> impl IntoView {
                 }.into_any()
             }}
         </section>
+        <section class="netpol-section" aria-labelledby="netpol-guardrails">
+            <h2 id="netpol-guardrails">{format!("Cluster guardrails ({guardrail_count})")}</h2>
+            <GuardrailList guardrails scope="this namespace" with_namespaces=false/>
+        </section>
         <section class="netpol-section" aria-labelledby="netpol-flows">
-            <h2 id="netpol-flows">{format!("Flows decided by policies ({flows})")}</h2>
-            <p class="table-caption">"Flows between workloads that no policy isolates are all allowed and not listed; the default-deny cards name those workloads."</p>
+            <h2 id="netpol-flows">{format!("Flows decided by policies and guardrails ({flows})")}</h2>
+            <p class="table-caption">"Flows between workloads that no policy or guardrail isolates are all allowed and not listed; the default-deny cards name those workloads. Flows a cluster guardrail stops are listed as denied."</p>
             {(!connections.is_empty()).then(|| view! {
                 <table class="data-table" data-testid="netpol-flows">
-                    <thead><tr><th scope="col">"From"</th><th scope="col">"To"</th><th scope="col">"Ports"</th></tr></thead>
+                    <thead><tr><th scope="col">"From"</th><th scope="col">"To"</th><th scope="col">"Ports"</th><th scope="col">"Verdict"</th></tr></thead>
                     <tbody>
-                        {connections.into_iter().map(|c| view! {
-                            <tr><td>{c.from}</td><td>{c.to}</td><td>{c.ports}</td></tr>
-                        }).collect_view()}
+                        {connections.into_iter().map(|c| view! { <FlowRow flow=c/> }).collect_view()}
                     </tbody>
                 </table>
             })}
         </section>
+    }
+}
+
+#[component]
+fn FlowRow(flow: ConnectionRow) -> impl IntoView {
+    let verdict = flow_verdict(&flow);
+    let (class, testid) = if flow.denied {
+        ("netpol-flow-denied", "flow-denied")
+    } else {
+        ("netpol-flow-allowed", "flow-allowed")
+    };
+    view! {
+        <tr class=class data-testid=testid>
+            <td>{flow.from}</td><td>{flow.to}</td><td>{flow.ports}</td><td>{verdict}</td>
+        </tr>
+    }
+}
+
+/// "Allowed by NetworkPolicies", "Allowed by AdminNetworkPolicy/x",
+/// "Denied by …".
+fn flow_verdict(flow: &ConnectionRow) -> String {
+    let guardrails = flow.guardrails.join(", ");
+    match (flow.denied, guardrails.is_empty()) {
+        (true, true) => "Denied by a cluster guardrail".to_owned(),
+        (true, false) => format!("Denied by {guardrails}"),
+        (false, true) => "Allowed by NetworkPolicies".to_owned(),
+        (false, false) => format!("Allowed by {guardrails}"),
     }
 }
 
@@ -230,8 +262,8 @@ fn ReachAnswerBox(answer: ReachAnswer) -> impl IntoView {
             view! {
                 <div class=class role="status" data-testid="reach-answer">
                     <p class="netpol-verdict"><strong>{verdict}</strong>": "{question}</p>
-                    <SideLine label="Source's egress" side=egress/>
-                    <SideLine label="Destination's ingress" side=ingress/>
+                    <SideLine label="Egress" side=*egress/>
+                    <SideLine label="Ingress" side=*ingress/>
                 </div>
             }
             .into_any()
@@ -242,10 +274,18 @@ fn ReachAnswerBox(answer: ReachAnswer) -> impl IntoView {
 #[component]
 fn SideLine(label: &'static str, side: SideVerdict) -> impl IntoView {
     let mark = if side.allowed { "✓" } else { "✗" };
+    let text = match &side.guardrail {
+        Some(rule) => format!(
+            "{} by {rule}.",
+            if side.allowed { "allowed" } else { "denied" }
+        ),
+        None => because(&side.reason),
+    };
     view! {
         <p class="netpol-side">
             <span aria-hidden="true">{mark}" "</span>
-            <strong>{label}</strong>": "{because(&side.reason)}
+            <strong>{label}</strong>": "{text}
+            <span class="netpol-layer">" Decided by "{layer_words(&side.layer)}"."</span>
         </p>
     }
 }
@@ -293,7 +333,27 @@ fn PolicyCard(policy: PolicyView) -> impl IntoView {
 
 #[cfg(test)]
 mod tests {
-    use super::because;
+    use super::{ConnectionRow, because, flow_verdict};
+
+    #[test]
+    fn a_flow_says_what_decided_it() {
+        let row = |guardrails: &[&str], denied| ConnectionRow {
+            from: "a (Deployment)".into(),
+            to: "0.0.0.0/0".into(),
+            ports: "all".into(),
+            guardrails: guardrails.iter().map(|g| g.to_string()).collect(),
+            denied,
+        };
+        assert_eq!(flow_verdict(&row(&[], false)), "Allowed by NetworkPolicies");
+        assert_eq!(
+            flow_verdict(&row(&["AdminNetworkPolicy/model-egress"], true)),
+            "Denied by AdminNetworkPolicy/model-egress"
+        );
+        assert_eq!(
+            flow_verdict(&row(&["a cluster guardrail"], false)),
+            "Allowed by a cluster guardrail"
+        );
+    }
 
     #[test]
     fn engine_reasons_read_as_because_sentences() {

@@ -14,6 +14,7 @@ pub mod logs;
 pub mod model_calls;
 pub mod model_workloads;
 pub mod namespace;
+pub mod network_guardrails;
 pub mod policy;
 pub mod policy_exceptions;
 pub mod policy_reports;

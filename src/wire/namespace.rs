@@ -58,6 +58,22 @@ pub struct GuardrailsView {
     pub access_hint: Option<String>,
 }
 
+/// How a guardrail is named to a person who may not read guardrails.
+pub const HIDDEN_GUARDRAIL: &str = "a cluster guardrail";
+
+/// The layer that decided one side of a connection, in words
+/// ([`SideVerdict::layer`]).
+pub fn layer_words(layer: &str) -> &'static str {
+    match layer {
+        "admin" => "a cluster guardrail of the Admin tier (before NetworkPolicies)",
+        "networkPolicy" => "the namespace's NetworkPolicies",
+        "baseline" => "a cluster guardrail of the Baseline tier (after NetworkPolicies)",
+        "default" => "no rule: Kubernetes allows what nothing restricts",
+        "outside" => "nothing on this side (this end is outside the cluster)",
+        _ => "an unknown layer",
+    }
+}
+
 /// One guardrail, in words.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GuardrailView {
@@ -222,8 +238,8 @@ pub enum ReachAnswer {
         allowed: bool,
         /// e.g. `fraud-scorer → fraud-feature-api on TCP/8080`.
         question: String,
-        egress: SideVerdict,
-        ingress: SideVerdict,
+        egress: Box<SideVerdict>,
+        ingress: Box<SideVerdict>,
     },
     /// The question could not be asked (unknown workload, bad port).
     Invalid { message: String },
@@ -358,6 +374,13 @@ mod tests {
             pod_security: "baseline".into(),
             score: 50,
             checks,
+        }
+    }
+
+    #[test]
+    fn every_layer_the_engine_names_has_words() {
+        for layer in ["admin", "networkPolicy", "baseline", "default", "outside"] {
+            assert_ne!(layer_words(layer), layer_words("made-up"), "{layer}");
         }
     }
 

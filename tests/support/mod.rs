@@ -9,7 +9,6 @@
 #![allow(dead_code)]
 
 pub mod kube_login;
-pub mod login_form;
 pub mod models;
 pub mod outage;
 pub mod portal;

@@ -10,6 +10,7 @@ use serde::ser::{SerializeMap, Serializer};
 
 use super::cidr::Cidr;
 use super::cluster::{Cluster, NamedPort};
+use super::guardrails::{CompiledGuardrail, Tier, compile_guardrails};
 use super::peers::{CompiledPolicy, Direction, Peer, compile};
 use super::ports::PortSet;
 use crate::engine::workload::WorkloadId;
@@ -86,9 +87,27 @@ pub struct Analysis<'a> {
     pub policies: Vec<CompiledPolicy>,
     /// Per pod: the policies isolating it for ingress / egress.
     isolating: [Vec<Vec<usize>>; 2],
+    /// The guardrails, in evaluation order.
+    pub guardrails: Vec<CompiledGuardrail>,
+    /// Per tier (Admin, Baseline), direction and pod: the guardrails that
+    /// select the pod and have rules for the direction, in order.
+    pub(super) guarding: [[Vec<Vec<usize>>; 2]; 2],
 }
 
-fn slot(direction: Direction) -> usize {
+/// Pods grouped for the pair loops: workloads by number, and classes of
+/// pods alike to every policy and guardrail.
+pub(super) struct Classes<'c> {
+    /// The workloads, sorted.
+    pub ids: Vec<&'c WorkloadId>,
+    /// Per pod: its workload's number in `ids`.
+    pub workload: Vec<usize>,
+    /// Per pod: its class.
+    pub class: Vec<usize>,
+    /// Per class: one pod of it.
+    pub representative: Vec<usize>,
+}
+
+pub(super) fn slot(direction: Direction) -> usize {
     match direction {
         Direction::Ingress => 0,
         Direction::Egress => 1,
@@ -118,10 +137,25 @@ impl<'a> Analysis<'a> {
                 }
             }
         }
+        let guardrails = compile_guardrails(cluster);
+        let empty = || vec![Vec::new(); cluster.pods.len()];
+        let mut guarding = [[empty(), empty()], [empty(), empty()]];
+        for (index, guardrail) in guardrails.iter().enumerate() {
+            let tier = usize::from(guardrail.tier == Tier::Baseline);
+            for (pod, selected) in guardrail.selects.iter().enumerate() {
+                for direction in [Direction::Ingress, Direction::Egress] {
+                    if *selected && !guardrail.rules(direction).is_empty() {
+                        guarding[tier][slot(direction)][pod].push(index);
+                    }
+                }
+            }
+        }
         Analysis {
             cluster,
             policies,
             isolating,
+            guardrails,
+            guarding,
         }
     }
 
@@ -151,11 +185,7 @@ impl<'a> Analysis<'a> {
         if isolating.is_empty() {
             return PortSet::all();
         }
-        let destination = match (direction, peer) {
-            (Direction::Ingress, _) => Some(&self.cluster.pods[pod]),
-            (Direction::Egress, Peer::Pod(other)) => Some(&self.cluster.pods[other]),
-            (Direction::Egress, Peer::External(_)) => None,
-        };
+        let destination = self.destination(pod, direction, peer);
         let mut ports = PortSet::empty();
         for &index in isolating {
             let rules = self.policies[index].rules(direction).unwrap_or_default();
@@ -172,34 +202,37 @@ impl<'a> Analysis<'a> {
         ports
     }
 
-    /// Ports from pod `from` to pod `to`: egress and ingress must agree.
+    /// Ports from pod `from` to pod `to`: egress and ingress must agree,
+    /// each through the guardrail tiers and the NetworkPolicies.
     pub fn pod_to_pod(&self, from: usize, to: usize) -> PortSet {
-        if self.isolating(from, Direction::Egress).is_empty()
-            && self.isolating(to, Direction::Ingress).is_empty()
-        {
-            return PortSet::all();
-        }
-        let egress = self.allowed(from, Direction::Egress, Peer::Pod(to), None);
-        if egress.is_empty() {
-            return egress;
-        }
-        egress.intersection(&self.allowed(to, Direction::Ingress, Peer::Pod(from), None))
+        self.pair_ports(from, to).0
     }
 
-    /// Every allowed connection, sorted. Connections within one workload
-    /// (between its own replicas) are not listed.
-    pub fn connections(&self) -> Vec<Connection> {
+    /// [`Analysis::pod_pair`], with a shortcut when nothing restricts
+    /// either side.
+    fn pair_ports(&self, from: usize, to: usize) -> (PortSet, Vec<usize>) {
+        if self.isolating(from, Direction::Egress).is_empty()
+            && self.isolating(to, Direction::Ingress).is_empty()
+            && !self.guarded(from, Direction::Egress)
+            && !self.guarded(to, Direction::Ingress)
+        {
+            return (PortSet::all(), Vec::new());
+        }
+        self.pod_pair(from, to)
+    }
+
+    /// Workloads by number, so that pair loops compare integers, and pods
+    /// alike in namespace, labels and container ports — alike to every
+    /// policy and guardrail — grouped into classes.
+    pub(super) fn classes(&self) -> Classes<'a> {
         let pods = &self.cluster.pods;
-        // Workloads by number, so that the pair loop compares integers.
         let mut ids: Vec<&WorkloadId> = pods.iter().map(|p| &p.workload).collect();
         ids.sort();
         ids.dedup();
-        let index: Vec<usize> = pods
+        let workload: Vec<usize> = pods
             .iter()
             .map(|p| ids.binary_search(&&p.workload).unwrap_or_default())
             .collect();
-        // Pods alike in namespace, labels and container ports are alike to
-        // every policy: compute each pair of such classes once.
         let mut classes: BTreeMap<PodClass, usize> = BTreeMap::new();
         let mut representative = Vec::new();
         let class: Vec<usize> = pods
@@ -215,28 +248,51 @@ impl<'a> Analysis<'a> {
                     })
             })
             .collect();
+        Classes {
+            ids,
+            workload,
+            class,
+            representative,
+        }
+    }
+
+    /// Every allowed connection, sorted. Connections within one workload
+    /// (between its own replicas) are not listed.
+    pub fn connections(&self) -> Vec<Connection> {
+        let pods = &self.cluster.pods;
+        let Classes {
+            ids,
+            workload: index,
+            class,
+            representative,
+        } = self.classes();
         // Remembering class pairs only pays when classes are shared.
         let use_memo = representative.len() * 2 <= pods.len();
-        let mut memo: HashMap<(usize, usize), PortSet> = HashMap::new();
-        let mut between: HashMap<(usize, usize), PortSet> = HashMap::new();
+        type Answer = (PortSet, Vec<usize>);
+        let mut memo: HashMap<(usize, usize), Answer> = HashMap::new();
+        let mut between: HashMap<(usize, usize), Answer> = HashMap::new();
         for from in 0..pods.len() {
             for to in 0..pods.len() {
                 if index[from] == index[to] {
                     continue;
                 }
-                let ports = if use_memo {
+                let answer = if use_memo {
                     let pair = (class[from], class[to]);
                     Cow::Borrowed(&*memo.entry(pair).or_insert_with(|| {
-                        self.pod_to_pod(representative[pair.0], representative[pair.1])
+                        self.pair_ports(representative[pair.0], representative[pair.1])
                     }))
                 } else {
-                    Cow::Owned(self.pod_to_pod(from, to))
+                    Cow::Owned(self.pair_ports(from, to))
                 };
-                if !ports.is_empty() {
+                if !answer.0.is_empty() {
                     match between.entry((index[from], index[to])) {
-                        Entry::Occupied(mut e) => e.get_mut().union_with(&ports),
+                        Entry::Occupied(mut e) => {
+                            let (ports, guardrails) = e.get_mut();
+                            ports.union_with(&answer.0);
+                            guardrails.extend_from_slice(&answer.1);
+                        }
                         Entry::Vacant(e) => {
-                            e.insert(ports.into_owned());
+                            e.insert(answer.into_owned());
                         }
                     }
                 }
@@ -244,11 +300,11 @@ impl<'a> Analysis<'a> {
         }
         let mut connections: Vec<Connection> = between
             .into_iter()
-            .map(|((from, to), ports)| Connection {
+            .map(|((from, to), (ports, guardrails))| Connection {
                 from: Endpoint::Workload(ids[from].clone()),
                 to: Endpoint::Workload(ids[to].clone()),
                 ports,
-                guardrails: Vec::new(),
+                guardrails: self.guardrail_names(guardrails),
             })
             .collect();
         connections.extend(self.external_connections());
@@ -256,51 +312,14 @@ impl<'a> Analysis<'a> {
         connections
     }
 
-    /// Flows that a guardrail's Deny rule stops where the NetworkPolicies
-    /// and the default alone would allow them, sorted.
-    pub fn guardrail_denials(&self) -> Vec<GuardrailDenial> {
-        Vec::new()
-    }
-
-    /// For each workload, the policies isolating it per direction. A
-    /// workload counts as isolated only if every one of its pods is.
-    pub fn isolation(&self) -> Vec<Isolation> {
-        let mut by_workload: BTreeMap<&WorkloadId, [Option<Vec<String>>; 2]> = BTreeMap::new();
-        for (pod, endpoint) in self.cluster.pods.iter().enumerate() {
-            let entry = by_workload.entry(&endpoint.workload).or_default();
-            for direction in [Direction::Ingress, Direction::Egress] {
-                let names: Vec<String> = self
-                    .isolating(pod, direction)
-                    .iter()
-                    .map(|&i| self.policies[i].full_name())
-                    .collect();
-                let slot = &mut entry[slot(direction)];
-                *slot = Some(match slot.take() {
-                    None => names,
-                    Some(_) if names.is_empty() => Vec::new(),
-                    Some(mut existing) if !existing.is_empty() => {
-                        existing.extend(names);
-                        existing
-                    }
-                    Some(existing) => existing,
-                });
-            }
-        }
-        by_workload
+    /// `Kind/name` of guardrails by index, sorted, each once.
+    pub(super) fn guardrail_names(&self, indices: impl IntoIterator<Item = usize>) -> Vec<String> {
+        let mut names: Vec<String> = indices
             .into_iter()
-            .map(|(workload, [ingress, egress])| {
-                let tidy = |names: Option<Vec<String>>| {
-                    let mut names = names.unwrap_or_default();
-                    names.sort();
-                    names.dedup();
-                    names
-                };
-                Isolation {
-                    workload: workload.clone(),
-                    ingress_policies: tidy(ingress),
-                    egress_policies: tidy(egress),
-                }
-            })
-            .collect()
+            .map(|i| self.guardrails[i].full_name.clone())
+            .collect();
+        names.sort();
+        names.dedup();
+        names
     }
 }

@@ -7,6 +7,7 @@ use super::cidr::Cidr;
 use super::guardrails::Tier;
 use super::peers::{Direction, Peer};
 use super::ports::{PortSet, Protocol};
+use super::verdict::outside;
 use crate::engine::workload::WorkloadId;
 
 /// A rule of a policy, numbered from 1 in the order the policy lists them.
@@ -47,6 +48,19 @@ pub enum Layer {
     Outside,
 }
 
+impl Layer {
+    /// The layer in words, for text output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Layer::Admin => "Admin tier",
+            Layer::NetworkPolicy => "NetworkPolicy",
+            Layer::Baseline => "Baseline tier",
+            Layer::Default => "default",
+            Layer::Outside => "outside",
+        }
+    }
+}
+
 /// A rule of a guardrail, numbered from 1 in the order it lists them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct GuardrailRuleRef {
@@ -68,11 +82,12 @@ impl std::fmt::Display for GuardrailRuleRef {
         if let Some(name) = &self.name {
             write!(f, " ({name})")?;
         }
-        write!(
-            f,
-            " of {} (priority {}): {}",
-            self.guardrail, self.priority, self.action
-        )
+        write!(f, " of {}", self.guardrail)?;
+        // A BaselineAdminNetworkPolicy has no priority of its own.
+        if !self.guardrail.starts_with("BaselineAdminNetworkPolicy/") {
+            write!(f, " (priority {})", self.priority)?;
+        }
+        write!(f, ": {}", self.action)
     }
 }
 
@@ -117,8 +132,10 @@ impl std::fmt::Display for Explanation {
             "{} => {} {}/{}: {verdict}",
             self.from, self.to, self.protocol, self.port
         )?;
-        writeln!(f, "  egress:  {}", self.egress.reason)?;
-        writeln!(f, "  ingress: {}", self.ingress.reason)
+        let side =
+            |verdict: &DirectionVerdict| format!("[{}] {}", verdict.layer.as_str(), verdict.reason);
+        writeln!(f, "  egress:  {}", side(&self.egress))?;
+        writeln!(f, "  ingress: {}", side(&self.ingress))
     }
 }
 
@@ -218,94 +235,5 @@ impl<'a> Analysis<'a> {
             egress,
             ingress,
         })
-    }
-
-    fn verdict(
-        &self,
-        pod: usize,
-        direction: Direction,
-        peer: Peer,
-        wanted: &PortSet,
-        what: &str,
-    ) -> DirectionVerdict {
-        let subject = &self.cluster.pods[pod].workload;
-        let isolating = self.isolating(pod, direction);
-        let policies: Vec<String> = isolating
-            .iter()
-            .map(|&i| self.policies[i].full_name())
-            .collect();
-        if isolating.is_empty() {
-            return DirectionVerdict {
-                allowed: true,
-                layer: Layer::Default,
-                decided_by: None,
-                passed_by: Vec::new(),
-                policies,
-                allowed_by: Vec::new(),
-                reason: format!(
-                    "allowed: no NetworkPolicy selects {subject} for {}, so it is not isolated",
-                    direction.as_str()
-                ),
-            };
-        }
-        let mut hits = Vec::new();
-        let mut allowed_by = Vec::new();
-        let mut other_ports = Vec::new();
-        let _ = self.allowed(pod, direction, peer, Some(&mut hits));
-        for (policy, rule) in hits {
-            let rule_ref = RuleRef {
-                policy: self.policies[policy].full_name(),
-                direction,
-                rule: rule + 1,
-            };
-            let single = &self.policies[policy].rules(direction).unwrap_or_default()[rule];
-            let destination = match (direction, peer) {
-                (Direction::Ingress, _) => Some(&self.cluster.pods[pod]),
-                (Direction::Egress, Peer::Pod(other)) => Some(&self.cluster.pods[other]),
-                (Direction::Egress, Peer::External(_)) => None,
-            };
-            let admitted = single.ports.towards(destination);
-            if !admitted.intersection(wanted).is_empty() {
-                allowed_by.push(rule_ref);
-            } else {
-                other_ports.push(format!("{rule_ref} admits this peer only on {}", *admitted));
-            }
-        }
-        let reason = if allowed_by.is_empty() {
-            let mut reason = format!(
-                "denied: {subject} is isolated for {} by {} and no rule of {} allows {what}",
-                direction.as_str(),
-                policies.join(", "),
-                if policies.len() == 1 { "it" } else { "them" },
-            );
-            if !other_ports.is_empty() {
-                reason += &format!(" ({})", other_ports.join("; "));
-            }
-            reason
-        } else {
-            let rules: Vec<String> = allowed_by.iter().map(ToString::to_string).collect();
-            format!("allowed by {}", rules.join("; "))
-        };
-        DirectionVerdict {
-            allowed: !allowed_by.is_empty(),
-            layer: Layer::NetworkPolicy,
-            decided_by: None,
-            passed_by: Vec::new(),
-            policies,
-            allowed_by,
-            reason,
-        }
-    }
-}
-
-fn outside(reason: &str) -> DirectionVerdict {
-    DirectionVerdict {
-        allowed: true,
-        layer: Layer::Outside,
-        decided_by: None,
-        passed_by: Vec::new(),
-        policies: Vec::new(),
-        allowed_by: Vec::new(),
-        reason: format!("allowed: {reason}"),
     }
 }

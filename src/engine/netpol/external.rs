@@ -6,20 +6,23 @@ use std::collections::BTreeMap;
 
 use super::analysis::{Analysis, Connection, Endpoint};
 use super::cidr::{Family, IpRange, cidrs_of, elementary_ranges, merge};
+use super::cluster::NamedPort;
+use super::guardrails::Tier;
 use super::peers::{Direction, Peer};
 use super::ports::PortSet;
 use crate::engine::workload::WorkloadId;
 
 impl Analysis<'_> {
     /// The address space outside the cluster, cut at every block edge that
-    /// any policy mentions. IPv4 always; IPv6 only when a policy names an
-    /// IPv6 block.
+    /// any policy mentions, every guardrail network and every node address
+    /// a guardrail names. IPv4 always; IPv6 only when one of them is IPv6.
     pub fn external_ranges(&self) -> Vec<IpRange> {
         let edges: Vec<IpRange> = self
             .policies
             .iter()
             .flat_map(|p| p.blocks())
             .flat_map(|b| b.edges())
+            .chain(self.guardrails.iter().flat_map(|g| g.edges()))
             .collect();
         let mut universes = vec![IpRange::universe(Family::V4)];
         if edges.iter().any(|r| r.family == Family::V6) {
@@ -32,36 +35,45 @@ impl Analysis<'_> {
         let ranges = self.external_ranges();
         let mut out = Vec::new();
         for direction in [Direction::Egress, Direction::Ingress] {
-            let mut per_workload: BTreeMap<&WorkloadId, Vec<PortSet>> = BTreeMap::new();
-            // Pods isolated by the same policies with the same container
-            // ports see the outside alike: compute each such group once.
-            let mut by_signature: BTreeMap<(&[usize], String), Vec<PortSet>> = BTreeMap::new();
+            let mut per_workload: BTreeMap<&WorkloadId, Vec<Answer>> = BTreeMap::new();
+            // Pods isolated by the same policies, selected by the same
+            // guardrails, with the same container ports see the outside
+            // alike: compute each such group once.
+            let mut by_signature: BTreeMap<Signature, Vec<Answer>> = BTreeMap::new();
             for (pod, endpoint) in self.cluster.pods.iter().enumerate() {
-                let signature = (
-                    self.isolating(pod, direction),
-                    format!("{:?}", endpoint.named_ports),
-                );
-                let allowed = by_signature.entry(signature).or_insert_with(|| {
-                    ranges
-                        .iter()
-                        .map(|range| self.allowed(pod, direction, Peer::External(*range), None))
-                        .collect()
-                });
+                let allowed = by_signature
+                    .entry(self.signature(pod, direction))
+                    .or_insert_with(|| {
+                        let all = PortSet::all();
+                        ranges
+                            .iter()
+                            .map(|range| {
+                                let side = self.side(pod, direction, Peer::External(*range), &all);
+                                let mut guardrails: Vec<usize> =
+                                    side.allowed_by(&side.allowed).collect();
+                                guardrails.sort_unstable();
+                                guardrails.dedup();
+                                (side.allowed, guardrails)
+                            })
+                            .collect()
+                    });
                 let slots = per_workload
                     .entry(&endpoint.workload)
-                    .or_insert_with(|| vec![PortSet::empty(); ranges.len()]);
-                for (slot, ports) in slots.iter_mut().zip(allowed.iter()) {
-                    slot.union_with(ports);
+                    .or_insert_with(|| vec![Answer::default(); ranges.len()]);
+                for (slot, (ports, guardrails)) in slots.iter_mut().zip(allowed.iter()) {
+                    slot.0.union_with(ports);
+                    slot.1.extend_from_slice(guardrails);
                 }
             }
             for (workload, slots) in per_workload {
-                let mut by_ports: BTreeMap<PortSet, Vec<IpRange>> = BTreeMap::new();
-                for (ports, range) in slots.into_iter().zip(&ranges) {
+                let mut by_ports: BTreeMap<(PortSet, Vec<String>), Vec<IpRange>> = BTreeMap::new();
+                for ((ports, guardrails), range) in slots.into_iter().zip(&ranges) {
                     if !ports.is_empty() {
-                        by_ports.entry(ports).or_default().push(*range);
+                        let names = self.guardrail_names(guardrails);
+                        by_ports.entry((ports, names)).or_default().push(*range);
                     }
                 }
-                for (ports, ranges) in by_ports {
+                for ((ports, guardrails), ranges) in by_ports {
                     for cidr in merge(ranges).into_iter().flat_map(cidrs_of) {
                         let (workload, external) = (
                             Endpoint::Workload(workload.clone()),
@@ -75,7 +87,7 @@ impl Analysis<'_> {
                             from,
                             to,
                             ports: ports.clone(),
-                            guardrails: Vec::new(),
+                            guardrails: guardrails.clone(),
                         });
                     }
                 }
@@ -83,4 +95,21 @@ impl Analysis<'_> {
         }
         out
     }
+
+    /// What decides how `pod` sees the outside in `direction`.
+    pub(super) fn signature(&self, pod: usize, direction: Direction) -> Signature<'_> {
+        (
+            self.isolating(pod, direction),
+            self.tier_of(Tier::Admin, pod, direction),
+            self.tier_of(Tier::Baseline, pod, direction),
+            &self.cluster.pods[pod].named_ports,
+        )
+    }
 }
+
+/// Ports and the guardrails whose Allow rules decided some of them.
+type Answer = (PortSet, Vec<usize>);
+
+/// The isolating policies, the Admin and Baseline guardrails, and the
+/// container ports of a pod.
+pub(super) type Signature<'a> = (&'a [usize], &'a [usize], &'a [usize], &'a [NamedPort]);

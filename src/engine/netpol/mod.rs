@@ -8,17 +8,26 @@
 //! connection between two pods needs both the source's egress and the
 //! destination's ingress to allow it. `ipBlock` peers describe addresses
 //! outside the cluster (pod addresses are not known offline).
+//!
+//! Cluster-wide guardrails (AdminNetworkPolicy, BaselineAdminNetworkPolicy,
+//! ClusterNetworkPolicy; see [`guardrails`]) wrap the NetworkPolicies: each
+//! side goes through the Admin tier, the NetworkPolicies when they isolate
+//! the pod, else the Baseline tier, else the default ([`tiers`]).
 
 pub mod analysis;
 pub mod cidr;
 pub mod cluster;
+mod denials;
 pub mod explain;
 pub mod external;
 pub mod guardrails;
+mod isolation;
 pub mod layout;
 pub mod peers;
 pub mod ports;
 pub mod selectors;
+pub mod tiers;
+mod verdict;
 
 pub use analysis::{Analysis, Connection, Endpoint, GuardrailDenial, Isolation};
 pub use cluster::{Cluster, PodEndpoint};
@@ -29,6 +38,12 @@ pub use ports::{PortSet, Protocol};
 mod tests;
 #[cfg(test)]
 mod tests_external;
+#[cfg(test)]
+mod tests_guardrail_kinds;
+#[cfg(test)]
+mod tests_guardrail_peers;
+#[cfg(test)]
+mod tests_guardrails;
 #[cfg(test)]
 mod tests_hostile;
 #[cfg(test)]

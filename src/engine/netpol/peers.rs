@@ -73,6 +73,11 @@ pub struct RulePorts {
 }
 
 impl RulePorts {
+    /// Fixed ports plus container-port names to resolve per destination.
+    pub fn new(fixed: PortSet, named: Vec<(Protocol, String)>) -> RulePorts {
+        RulePorts { fixed, named }
+    }
+
     fn compile(ports: Option<&[NetworkPolicyPort]>) -> RulePorts {
         let mut rule = RulePorts {
             fixed: PortSet::empty(),

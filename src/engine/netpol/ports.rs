@@ -129,6 +129,26 @@ impl PortSet {
         out
     }
 
+    /// The ports of `self` that are not in `other`.
+    pub fn difference(&self, other: &PortSet) -> PortSet {
+        let mut out = PortSet::empty();
+        for (i, (mine, theirs)) in self.ranges.iter().zip(&other.ranges).enumerate() {
+            for &(lo, hi) in mine {
+                let mut start = u32::from(lo);
+                for &(tlo, thi) in theirs.iter().filter(|&&(a, b)| a <= hi && lo <= b) {
+                    if u32::from(tlo) > start {
+                        out.ranges[i].push((start as u16, tlo - 1));
+                    }
+                    start = u32::from(thi) + 1;
+                }
+                if start <= u32::from(hi) {
+                    out.ranges[i].push((start as u16, hi));
+                }
+            }
+        }
+        out
+    }
+
     /// Each range with its protocol, in protocol then port order.
     pub fn iter(&self) -> impl Iterator<Item = (Protocol, u16, u16)> + '_ {
         Protocol::ALL.into_iter().flat_map(move |p| {
@@ -219,6 +239,23 @@ mod tests {
             PortSet::single(Protocol::Udp, 53)
                 .intersection(&PortSet::single(Protocol::Tcp, 53))
                 .is_empty()
+        );
+    }
+
+    #[test]
+    fn difference_takes_out_ranges_within_and_across_protocols() {
+        let mut a = PortSet::range(Protocol::Tcp, 1, 100);
+        a.add_range(Protocol::Udp, 53, 53);
+        let mut b = PortSet::range(Protocol::Tcp, 10, 20);
+        b.add_range(Protocol::Tcp, 90, 200);
+        b.add_range(Protocol::Udp, 53, 53);
+        let mut expected = PortSet::range(Protocol::Tcp, 1, 9);
+        expected.add_range(Protocol::Tcp, 21, 89);
+        assert_eq!(a.difference(&b), expected);
+        assert!(PortSet::all().difference(&PortSet::all()).is_empty());
+        assert_eq!(
+            PortSet::all_of(Protocol::Tcp).difference(&PortSet::single(Protocol::Tcp, 1)),
+            PortSet::range(Protocol::Tcp, 2, 65535)
         );
     }
 

@@ -6,7 +6,9 @@ use leptos::prelude::*;
 use crate::wire::namespace::Picture;
 
 /// Workloads as circles (dashed red when not isolated for ingress),
-/// address blocks outside the cluster as squares, allowed flows as arrows.
+/// address blocks outside the cluster as squares, allowed flows as arrows
+/// (long dashes when a guardrail allows them), flows a guardrail blocks as
+/// dotted lines ending in a bar.
 #[component]
 pub fn ConnectivityPicture(picture: Picture, namespace: String) -> impl IntoView {
     if let Some(reason) = picture.omitted {
@@ -17,8 +19,13 @@ pub fn ConnectivityPicture(picture: Picture, namespace: String) -> impl IntoView
         .edges
         .into_iter()
         .map(|edge| {
+            let (class, marker) = match (edge.denied, edge.guardrail) {
+                (true, _) => ("netpol-edge netpol-edge-denied", "url(#netpol-blocked)"),
+                (false, true) => ("netpol-edge netpol-edge-guardrail", "url(#netpol-arrow)"),
+                (false, false) => ("netpol-edge", "url(#netpol-arrow)"),
+            };
             view! {
-                <path class="netpol-edge" d=edge.path marker-end="url(#netpol-arrow)">
+                <path class=class d=edge.path marker-end=marker>
                     <title>{edge.title}</title>
                 </path>
             }
@@ -64,7 +71,7 @@ pub fn ConnectivityPicture(picture: Picture, namespace: String) -> impl IntoView
                     width=width
                     height=height
                     role="img"
-                    aria-label=format!("Allowed flows between the workloads of {namespace}")
+                    aria-label=format!("Flows between the workloads of {namespace}, allowed and blocked")
                 >
                     <defs>
                         <marker
@@ -78,6 +85,17 @@ pub fn ConnectivityPicture(picture: Picture, namespace: String) -> impl IntoView
                         >
                             <path d="M0,0 L10,5 L0,10 z"></path>
                         </marker>
+                        <marker
+                            id="netpol-blocked"
+                            viewBox="0 0 10 10"
+                            refX="5"
+                            refY="5"
+                            markerWidth="8"
+                            markerHeight="8"
+                            orient="auto"
+                        >
+                            <path d="M5,0 L5,10"></path>
+                        </marker>
                     </defs>
                     <g class="netpol-edges">{edges}</g>
                     <g class="netpol-nodes">{nodes}</g>
@@ -87,9 +105,17 @@ pub fn ConnectivityPicture(picture: Picture, namespace: String) -> impl IntoView
                 <span class="netpol-legend-item"><span class="netpol-key netpol-key-isolated"></span>"workload isolated for ingress"</span>
                 <span class="netpol-legend-item"><span class="netpol-key netpol-key-unprotected"></span>"not isolated: accepts traffic from anywhere"</span>
                 <span class="netpol-legend-item"><span class="netpol-key netpol-key-external"></span>"addresses outside the cluster"</span>
-                <span class="netpol-legend-item">"Arrows: flows a policy allows (hover for ports)."</span>
+                <span class="netpol-legend-item"><LineKey class="netpol-line-policy"/>"flow a policy allows (hover for ports)"</span>
+                <span class="netpol-legend-item"><LineKey class="netpol-line-guardrail"/>"long dashes: a cluster guardrail allows it"</span>
+                <span class="netpol-legend-item"><LineKey class="netpol-line-denied"/>"dotted, ending in a bar: a cluster guardrail blocks it"</span>
             </figcaption>
         </figure>
     }
     .into_any()
+}
+
+/// A short line in the legend, styled like the edges it stands for.
+#[component]
+fn LineKey(class: &'static str) -> impl IntoView {
+    view! { <span class=format!("netpol-line-key {class}") aria-hidden="true"></span> }
 }

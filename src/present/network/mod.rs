@@ -2,10 +2,14 @@
 //! the engine's analysis, policies in words, default-deny status, the
 //! picture's layout and the answer to "can A reach B?".
 
+pub mod guardrail_words;
+pub mod guardrails;
 mod picture;
 mod reach;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_guardrails;
 pub mod words;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -54,34 +58,41 @@ pub fn network_view(
         })
         .collect();
     let policies = policies_of(objects);
+    let readable = objects.guardrails_readable;
     let governed: Vec<Connection> = analysis
         .connections()
         .into_iter()
-        .filter(|c| is_governed(c, &isolated))
+        .filter(|c| is_governed(c, &isolated) || !c.guardrails.is_empty())
         .collect();
+    let denials = analysis.guardrail_denials();
+    let denied = guardrails::denied_rows(&denials, namespace, readable);
     let answer = question
         .is_asked()
-        .then(|| answer(&analysis, namespace, &workloads, question));
+        .then(|| answer(&analysis, namespace, &workloads, question, readable));
+    let mut connections: Vec<ConnectionRow> = governed
+        .iter()
+        .map(|c| ConnectionRow {
+            from: label(&c.from),
+            to: label(&c.to),
+            ports: c.ports.to_string(),
+            guardrails: guardrails::names(&c.guardrails, readable),
+            denied: false,
+        })
+        .collect();
     NetworkView {
         namespace: namespace.to_owned(),
         ingress: default_deny(&policies, &workloads, "Ingress"),
         egress: default_deny(&policies, &workloads, "Egress"),
         policies: policy_views(&analysis, objects, &policies),
-        connections: governed
-            .iter()
-            .map(|c| ConnectionRow {
-                from: label(&c.from),
-                to: label(&c.to),
-                ports: c.ports.to_string(),
-                guardrails: c.guardrails.clone(),
-                denied: false,
-            })
-            .collect(),
-        picture: picture(&workloads, &governed),
+        picture: picture(namespace, &workloads, &governed, &denials, readable),
+        connections: {
+            connections.extend(denied);
+            connections
+        },
         workloads,
         answer,
         left_out,
-        guardrails: Default::default(),
+        guardrails: guardrails::namespace_guardrails(namespace, &cluster, readable),
     }
 }
 

@@ -3,12 +3,30 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use super::guardrails::names;
 use super::{LABEL_CHARACTERS, MOST_WORKLOADS_DRAWN, label};
 use crate::engine::netpol::layout::{LabelSide, arrow_path, circular};
-use crate::engine::netpol::{Connection, Endpoint};
+use crate::engine::netpol::{Connection, Endpoint, GuardrailDenial};
 use crate::wire::namespace::{Picture, PictureEdge, PictureNode, WorkloadNode};
 
-pub(super) fn picture(workloads: &[WorkloadNode], governed: &[Connection]) -> Picture {
+/// One arrow: a flow, the guardrails that decided it, whether they stop it.
+struct Flow<'a> {
+    from: &'a Endpoint,
+    to: &'a Endpoint,
+    ports: String,
+    guardrails: &'a [String],
+    denied: bool,
+}
+
+/// The picture of the governed flows, and of the flows a guardrail stops
+/// (`denials`, with an end in `namespace`).
+pub(super) fn picture(
+    namespace: &str,
+    workloads: &[WorkloadNode],
+    governed: &[Connection],
+    denials: &[GuardrailDenial],
+    readable: bool,
+) -> Picture {
     if workloads.len() > MOST_WORKLOADS_DRAWN {
         return Picture {
             width: 0.0,
@@ -21,9 +39,32 @@ pub(super) fn picture(workloads: &[WorkloadNode], governed: &[Connection]) -> Pi
             )),
         };
     }
-    let externals: Vec<String> = governed
+    let here = |end: &Endpoint| matches!(end, Endpoint::Workload(id) if id.namespace == namespace);
+    let flows: Vec<Flow> = governed
         .iter()
-        .flat_map(|c| [&c.from, &c.to])
+        .map(|c| Flow {
+            from: &c.from,
+            to: &c.to,
+            ports: c.ports.to_string(),
+            guardrails: &c.guardrails,
+            denied: false,
+        })
+        .chain(
+            denials
+                .iter()
+                .filter(|d| here(&d.from) || here(&d.to))
+                .map(|d| Flow {
+                    from: &d.from,
+                    to: &d.to,
+                    ports: d.ports.to_string(),
+                    guardrails: &d.guardrails,
+                    denied: true,
+                }),
+        )
+        .collect();
+    let externals: Vec<String> = flows
+        .iter()
+        .flat_map(|c| [c.from, c.to])
         .filter_map(|end| match end {
             Endpoint::External(cidr) => Some(cidr.to_string()),
             Endpoint::Workload(_) => None,
@@ -68,16 +109,16 @@ pub(super) fn picture(workloads: &[WorkloadNode], governed: &[Connection]) -> Pi
             label_left: false,
         });
     }
-    let edges = governed
+    let edges = flows
         .iter()
         .filter_map(|c| {
-            let (from, to) = (label(&c.from), label(&c.to));
+            let (from, to) = (label(c.from), label(c.to));
             let (a, b) = (*index.get(&from)?, *index.get(&to)?);
             Some(PictureEdge {
                 path: arrow_path(layout.nodes[a], layout.nodes[b]),
-                title: format!("{from} → {to}: {}", c.ports),
+                title: edge_title(&from, &to, c, readable),
                 guardrail: !c.guardrails.is_empty(),
-                denied: false,
+                denied: c.denied,
             })
         })
         .collect();
@@ -87,6 +128,15 @@ pub(super) fn picture(workloads: &[WorkloadNode], governed: &[Connection]) -> Pi
         nodes,
         edges,
         omitted: None,
+    }
+}
+
+fn edge_title(from: &str, to: &str, flow: &Flow, readable: bool) -> String {
+    let deciding = names(flow.guardrails, readable).join(", ");
+    match (flow.denied, deciding.is_empty()) {
+        (true, _) => format!("{from} → {to}: {} blocked by {deciding}", flow.ports),
+        (false, true) => format!("{from} → {to}: {}", flow.ports),
+        (false, false) => format!("{from} → {to}: {} allowed by {deciding}", flow.ports),
     }
 }
 

@@ -1,18 +1,20 @@
 //! The answer to "can A reach B?" on the network page, with the rule that
 //! decides it on each side.
 
+use super::guardrails::side_verdict;
 use super::label;
 use crate::engine::netpol::cidr::parse_cidr;
 use crate::engine::netpol::explain::Target;
 use crate::engine::netpol::{Analysis, Protocol};
 use crate::engine::workload::WorkloadId;
-use crate::wire::namespace::{ReachAnswer, ReachQuestion, SideVerdict, WorkloadNode};
+use crate::wire::namespace::{ReachAnswer, ReachQuestion, WorkloadNode};
 
 pub(super) fn answer(
     analysis: &Analysis,
     namespace: &str,
     workloads: &[WorkloadNode],
     question: &ReachQuestion,
+    readable: bool,
 ) -> ReachAnswer {
     let invalid = |message: String| ReachAnswer::Invalid { message };
     let target = |text: &str| -> Result<Target, String> {
@@ -63,16 +65,14 @@ pub(super) fn answer(
     let Some(explanation) = analysis.explain(&from, &to, protocol, port) else {
         return invalid("At least one end must be a workload of this namespace.".into());
     };
-    let side = |verdict: &crate::engine::netpol::DirectionVerdict| SideVerdict {
-        allowed: verdict.allowed,
-        layer: serde_json::to_value(verdict.layer)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_default(),
-        guardrail: verdict.decided_by.as_ref().map(ToString::to_string),
-        reason: verdict.reason.clone(),
-        rules: verdict.allowed_by.iter().map(ToString::to_string).collect(),
-    };
+    let all: Vec<String> = analysis
+        .cluster
+        .guardrails
+        .iter()
+        .map(|g| g.full_name())
+        .collect();
+    let side =
+        |verdict: &crate::engine::netpol::DirectionVerdict| side_verdict(verdict, readable, &all);
     ReachAnswer::Verdict {
         allowed: explanation.allowed,
         question: format!(
@@ -82,7 +82,7 @@ pub(super) fn answer(
             explanation.protocol,
             explanation.port
         ),
-        egress: side(&explanation.egress),
-        ingress: side(&explanation.ingress),
+        egress: Box::new(side(&explanation.egress)),
+        ingress: Box::new(side(&explanation.ingress)),
     }
 }

@@ -69,7 +69,7 @@ pub fn sentences(policy: &NetworkPolicy) -> Vec<String> {
     out
 }
 
-fn pods(selector: &LabelSelector, everything: &str) -> String {
+pub(super) fn pods(selector: &LabelSelector, everything: &str) -> String {
     match describe(selector).as_str() {
         "all" => everything.to_owned(),
         labels => format!("pods with {labels}"),

@@ -3,6 +3,7 @@
 
 pub mod claims;
 pub mod cli_login;
+pub mod cluster_config;
 pub mod config;
 pub mod error;
 pub mod gate;

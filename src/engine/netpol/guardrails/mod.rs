@@ -9,11 +9,13 @@
 //! the namespace's NetworkPolicies, then the Baseline tier, then the
 //! Kubernetes default (allowed).
 
+mod compile;
 mod parse;
 
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use serde::Serialize;
 
+pub use compile::{CompiledGuardRule, CompiledGuardrail, compile_guardrails};
 pub use parse::{API_GROUP, guardrail_of};
 
 /// Which resource a guardrail was written as.

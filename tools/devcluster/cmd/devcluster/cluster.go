@@ -165,7 +165,7 @@ func components(l *layout, p ports) []component {
 				"--profiling=false",
 				"--event-ttl=2h",
 				"--v=1",
-			}, auditArgs(l)...),
+			}, append(auditArgs(l), authnArgs(l)...)...),
 			port:   p.APIServer,
 			health: fmt.Sprintf("https://127.0.0.1:%d/readyz", p.APIServer),
 		},
@@ -503,6 +503,9 @@ func cmdUp(args []string) error {
 	if err := writeAuditConfig(l, p); err != nil {
 		return fmt.Errorf("audit webhook: %w", err)
 	}
+	if err := writeAuthnConfig(l); err != nil {
+		return fmt.Errorf("authentication configuration: %w", err)
+	}
 
 	started := time.Now()
 	startOne := func(c component) error {
@@ -723,6 +726,8 @@ func cmdEnv(args []string) error {
 	for _, line := range auditEnv(l, l.loadPorts()) {
 		fmt.Println(line)
 	}
+	// Where the portal writes the apiserver's authentication configuration.
+	fmt.Printf("AIGOV_DEVCLUSTER_AUTHN_CONFIG=%s\n", l.authnConfigFile())
 	return nil
 }
 
