@@ -211,11 +211,15 @@ up() {
   cp "$realm_file" "$state/import/realm-aigov.json"
   realm_hash >"$state/realm.sha256"
   echo "---- $(date -u +%Y-%m-%dT%H:%M:%SZ) starting on $url with Java at $java" >>"$log_file"
+  # On Java 24 and later, JBoss Threads' thread-local reset needs java.lang
+  # opened, or worker threads die with IllegalAccessError.
+  local java_opens="--add-opens=java.base/java.lang=ALL-UNNAMED"
   local launcher=()
   command -v setsid >/dev/null 2>&1 && launcher=(setsid)
   AIGOV_KEYCLOAK_PORTAL_SECRET="$(secret portal-client-secret)" \
     KC_BOOTSTRAP_ADMIN_USERNAME=admin KC_BOOTSTRAP_ADMIN_PASSWORD="$(secret admin-password)" \
     JAVA_HOME="$java" JAVA_OPTS_KC_HEAP="${AIGOV_KEYCLOAK_HEAP:--Xms64m -Xmx768m}" \
+    JAVA_OPTS_APPEND="$java_opens" \
     nohup "${launcher[@]}" "$home/bin/kc.sh" start --optimized \
     "-Dkeycloak.migration.dir=$state/import" --import-realm \
     --cache=local --hostname="$url" --http-enabled=false --http-host=127.0.0.1 --https-port="$port" \
