@@ -72,7 +72,7 @@ async fn portal_at_keycloak() -> RunningPortal {
     .await
 }
 
-/// Who the portal says is signed in on `browser` (null for nobody).
+/// Who the portal says is signed in on `browser`.
 async fn whoami(portal: &RunningPortal, browser: &reqwest::Client) -> Value {
     let answer = browser
         .post(format!("{}/api/whoami", portal.url))
@@ -174,7 +174,13 @@ async fn keycloak_refuses_a_wrong_password_and_a_disabled_person() {
         assert_eq!(status, 200, "Keycloak shows its login form again");
         assert!(html.contains(said), "{user}: {html}");
         assert!(html.contains("name=\"password\""), "the form, to try again");
-        assert_eq!(whoami(&portal, &browser).await, Value::Null, "{user}");
+        let session = browser
+            .post(format!("{}/api/whoami", portal.url))
+            .header("origin", &portal.url)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(session.status(), 401, "{user} has no session at the portal");
     }
 }
 

@@ -130,10 +130,10 @@ impl Provider {
         panic!("the provider's pages did not end");
     }
 
-    /// The `aigov` of this build with this provider's settings and `config`
+    /// The `aigov` of this build (or `AIGOV_TEST_BINARY`) with this provider's settings and `config`
     /// as its configuration directory.
     pub fn aigov(&self, config: &Path) -> Command {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_aigov"));
+        let mut command = Command::new(super::running_portal::aigov_binary());
         command
             .env("AIGOV_CONFIG_DIR", config)
             .env("AIGOV_OIDC_ISSUER", &self.issuer)
