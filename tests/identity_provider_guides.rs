@@ -223,7 +223,13 @@ fn a_broken_configuration_is_refused_and_its_problem_named() {
     let said = String::from_utf8_lossy(&output.stderr);
     assert!(said.contains("unknown-field.yaml: decoding:"), "{said}");
     assert!(said.contains("claimMapping"), "{said}");
-    assert!(said.contains("no-prefix.yaml: jwt[0].claimMappings.username.prefix"), "{said}");
-    assert!(said.contains("plain-http.yaml: jwt[0].issuer.url"), "{said}");
+    assert!(
+        said.contains("no-prefix.yaml: jwt[0].claimMappings.username.prefix"),
+        "{said}"
+    );
+    assert!(
+        said.contains("plain-http.yaml: jwt[0].issuer.url"),
+        "{said}"
+    );
     assert!(said.contains("3 of 3 files"), "{said}");
 }

@@ -5,7 +5,7 @@
 //! a wrong password and a disabled person are refused.
 //!
 //! The tests that need Keycloak running are ignored by a plain `cargo test`;
-//! `make keycloak-test` starts Keycloak and runs them with `--ignored`.
+//! `make keycloak-test` starts Keycloak and runs them with `--include-ignored`.
 #![cfg(feature = "ssr")]
 
 mod support;
@@ -21,8 +21,6 @@ use support::kube_login::{
 use support::running_portal::{RunningPortal, SignIn};
 use support::wait_until;
 
-const NEEDS_KEYCLOAK: &str = "needs Keycloak: make keycloak-test";
-
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
@@ -35,7 +33,8 @@ fn keycloak_env() -> HashMap<String, String> {
     let file = dev_dir.join("keycloak.env");
     let text = std::fs::read_to_string(&file).unwrap_or_else(|error| {
         panic!(
-            "{} is missing ({error}): Keycloak is not running; these tests {NEEDS_KEYCLOAK}",
+            "{} is missing ({error}): Keycloak is not running; run `make keycloak-test`, \
+             which starts it and runs these tests",
             file.display()
         )
     });
@@ -107,7 +106,11 @@ fn the_realm_holds_the_development_providers_people_and_a_disabled_one() {
         assert_eq!(user["groups"], json!(groups), "{name}'s groups");
         assert_eq!(user["email"], person["email"], "{name}'s email");
         assert_eq!(user["emailVerified"], person["email_verified"], "{name}");
-        let full = format!("{} {}", user["firstName"].as_str().unwrap(), user["lastName"].as_str().unwrap());
+        let full = format!(
+            "{} {}",
+            user["firstName"].as_str().unwrap(),
+            user["lastName"].as_str().unwrap()
+        );
         assert_eq!(full, person["name"].as_str().unwrap(), "{name}'s name");
         assert_eq!(user["enabled"], true, "{name}");
         assert_eq!(user["credentials"][0]["value"], name, "{name}'s password");
@@ -137,7 +140,12 @@ async fn people_sign_in_to_the_portal_through_keycloak_with_their_groups() {
     let portal = portal_at_keycloak().await;
     for (user, name, groups, manager) in [
         ("alice", "Alice Anders", json!(["fraud-team"]), false),
-        ("bob", "Bob Berger", json!(["fraud-leads", "fraud-team"]), false),
+        (
+            "bob",
+            "Bob Berger",
+            json!(["fraud-leads", "fraud-team"]),
+            false,
+        ),
         ("carol", "Carol Chen", json!(["governance"]), true),
     ] {
         let SignIn::Landed(browser) = portal.sign_in(user, provider.ca_file.as_ref()).await else {
@@ -191,7 +199,10 @@ async fn kubectl_gets_alices_token_through_keycloak_and_it_is_refreshed() {
     let config = ConfigDir::new();
     let kubeconfig = provider.sign_in("alice", config.path()).await;
     let written = std::fs::read_to_string(&kubeconfig).unwrap();
-    assert!(written.contains(&provider.issuer), "the plugin asks Keycloak");
+    assert!(
+        written.contains(&provider.issuer),
+        "the plugin asks Keycloak"
+    );
 
     let first = credential(&provider.token(config.path()));
     let id_token = first["status"]["token"].as_str().unwrap().to_owned();
@@ -260,7 +271,12 @@ async fn a_disabled_person_gets_no_kubectl_token_from_keycloak() {
         line.starts_with(&provider.issuer).then(|| line.to_owned())
     });
     let end = provider
-        .walk_as(&provider.browser(), &address, ("mallory", "mallory"), |_| None)
+        .walk_as(
+            &provider.browser(),
+            &address,
+            ("mallory", "mallory"),
+            |_| None,
+        )
         .await;
     let _ = child.kill();
     let _ = child.wait();

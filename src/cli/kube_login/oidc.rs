@@ -231,7 +231,10 @@ impl Provider {
         let response = self
             .http
             .post(device_endpoint.clone())
-            .form(&[("client_id", self.client_id.as_str()), ("scope", self.scopes.as_str())])
+            .form(&[
+                ("client_id", self.client_id.as_str()),
+                ("scope", self.scopes.as_str()),
+            ])
             .send()
             .await
             .context("reaching the identity provider's device endpoint")?;
