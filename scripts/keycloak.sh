@@ -50,10 +50,12 @@ find_java() {
       best="$candidate"; best_version="$version"
     fi
   done
+  if [[ -z "$best" && -n "${AIGOV_KEYCLOAK_JAVA_HOME:-}" ]]; then
+    die "AIGOV_KEYCLOAK_JAVA_HOME=$AIGOV_KEYCLOAK_JAVA_HOME is not a JDK $keycloak_java_min or later, which Keycloak $keycloak_version needs"
+  fi
   [[ -n "$best" ]] || die "Keycloak $keycloak_version needs Java $keycloak_java_min or later, and none was found \
-(looked at ${AIGOV_KEYCLOAK_JAVA_HOME:+AIGOV_KEYCLOAK_JAVA_HOME, }JAVA_HOME and /usr/lib/jvm/*). Install a JDK 21+ \
-(e.g. Debian's openjdk-21-jdk-headless where available, or Temurin 21/25 from packages.adoptium.net) \
-or point AIGOV_KEYCLOAK_JAVA_HOME at one."
+(looked at JAVA_HOME and /usr/lib/jvm/*). Install a JDK $keycloak_java_min+ (Debian 13: openjdk-21-jdk-headless; \
+Debian 12: Temurin 21 or 25 from packages.adoptium.net) or point AIGOV_KEYCLOAK_JAVA_HOME at one."
   echo "$best"
 }
 
@@ -63,6 +65,8 @@ install() {
   local stamp="$home/.aigov-build" want
   want="${build_options[*]}"
   if [[ -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then return 0; fi
+  local java
+  java="$(find_java)"
   mkdir -p "$tools"
   exec 8>"$tools/.keycloak-$keycloak_version.lock"
   flock 8
@@ -83,8 +87,7 @@ install() {
     log "downloaded and unpacked into $home in $((SECONDS - started)) s"
   fi
   if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$want" ]]; then
-    local java started=$SECONDS
-    java="$(find_java)"
+    local started=$SECONDS
     log "building Keycloak with ${build_options[*]} (once per install; Java at $java)"
     JAVA_HOME="$java" "$home/bin/kc.sh" build "${build_options[@]}" >"$home/.aigov-build.log" 2>&1 \
       || { tail -n 30 "$home/.aigov-build.log" >&2; die "kc.sh build failed"; }
