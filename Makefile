@@ -84,9 +84,10 @@ model-test: ## The model server's answers against ones computed independently (P
 idp-test: ## Tests of the development identity provider
 	cd tools/dev-idp && npm test
 
+# Keycloak (scripts/keycloak.sh); the devcluster's apiserver trusts it too,
+# beside the development provider, for the suite's kubectl test.
 keycloak-test: setup stack ## Sign in to the portal and kubectl through Keycloak (downloaded and started on demand)
 	scripts/keycloak.sh up
-	# The devcluster's apiserver trusts Keycloak too, beside the dev provider.
 	AIGOV_CLUSTER_AUTH_ENV=$(DEV_DIR)/keycloak.env scripts/cluster-auth.sh
 	set -a; . $(DEV_DIR)/env; set +a; \
 	  cargo test --features ssr --test keycloak_sign_in -- --include-ignored
