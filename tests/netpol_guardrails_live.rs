@@ -220,11 +220,11 @@ async fn the_network_view_lists_the_guardrails_that_apply_and_the_one_that_denie
         assert!(guardrails.readable, "{who} may read guardrails");
         assert!(guardrails.count >= 3, "{who}: {guardrails:?}");
         let names: BTreeSet<&str> = guardrails.items.iter().map(|g| g.name.as_str()).collect();
-        for applies in ["model-egress", "monitoring-scrapes-models", "default"] {
+        for applies in [SEEDED[0], SEEDED[1], SEEDED[3]] {
             assert!(names.contains(applies), "{who}: {applies} in {names:?}");
         }
         assert!(
-            !names.contains("sandbox-never-reaches-production"),
+            !names.contains(SEEDED[2]),
             "selects only the sandbox: {names:?}"
         );
 

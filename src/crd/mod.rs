@@ -162,7 +162,15 @@ mod tests {
             .collect();
         assert_eq!(
             columns,
-            ["Requester", "Model", "Level", "Phase", "Expires", "Age"]
+            [
+                "Requester",
+                "Model",
+                "Level",
+                "Phase",
+                "Role",
+                "Expires",
+                "Age"
+            ]
         );
         assert_eq!(
             crd.spec.names.short_names,
