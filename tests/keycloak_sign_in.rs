@@ -16,7 +16,8 @@ use std::path::PathBuf;
 use serde_json::{Value, json};
 
 use support::kube_login::{
-    ConfigDir, Provider, Walk, claims, cluster, credential, end_cached_token, token_files,
+    ConfigDir, Provider, Walk, claims, cluster, credential, end_cached_token, finished, hidden,
+    token_files,
 };
 use support::running_portal::{RunningPortal, SignIn};
 use support::wait_until;
@@ -260,6 +261,43 @@ async fn the_command_line_asks_for_the_scopes_it_is_told_and_keeps_asking_for_th
     );
     assert_eq!(who["preferred_username"], "dave");
     assert_eq!(who["groups"], json!(["llm-team"]));
+}
+
+#[tokio::test]
+#[ignore = "needs Keycloak: make keycloak-test"]
+async fn a_terminal_without_a_browser_signs_in_at_keycloak_with_a_device_code() {
+    let provider = keycloak();
+    let config = ConfigDir::new();
+    let (child, page, _) = provider.start_kubeconfig(config.path(), &["--device"], |line| {
+        line.strip_prefix("(or open ")
+            .and_then(|rest| rest.strip_suffix(')'))
+            .map(str::to_owned)
+    });
+    assert!(page.contains("/device?user_code="), "{page}");
+    // Keycloak's pages: its login form, then "Do you grant these access
+    // privileges?", then the device flow's end.
+    let end = provider
+        .walk_as(&provider.browser(), &page, ("erin", "erin"), |html| {
+            html.contains("name=\"accept\"").then(|| {
+                vec![
+                    ("code".to_owned(), hidden(html, "code").unwrap()),
+                    ("accept".to_owned(), "Yes".to_owned()),
+                ]
+            })
+        })
+        .await;
+    let Walk::Stayed { html, .. } = end else {
+        panic!("the device flow ends on Keycloak's page: {end:?}");
+    };
+    assert!(!html.contains("name=\"password\""), "signed in: {html}");
+    finished(child).await;
+    let who = claims(
+        credential(&provider.token(config.path()))["status"]["token"]
+            .as_str()
+            .unwrap(),
+    );
+    assert_eq!(who["preferred_username"], "erin");
+    assert_eq!(who["groups"].as_array().unwrap().len(), 2, "{who}");
 }
 
 #[tokio::test]

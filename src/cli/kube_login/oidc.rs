@@ -228,18 +228,28 @@ impl Provider {
                 "the identity provider does not offer the device flow; sign in with the browser instead (without --device)"
             );
         };
+        // PKCE as in the browser flow: providers that require it for the
+        // client (Keycloak) require it here too; others ignore it.
+        let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
         let response = self
             .http
             .post(device_endpoint.clone())
             .form(&[
                 ("client_id", self.client_id.as_str()),
                 ("scope", self.scopes.as_str()),
+                ("code_challenge", challenge.as_str()),
+                ("code_challenge_method", "S256"),
             ])
             .send()
             .await
             .context("reaching the identity provider's device endpoint")?;
-        if !response.status().is_success() {
-            bail!("the device endpoint answered {}", response.status());
+        let status = response.status();
+        if !status.is_success() {
+            let body = response.bytes().await.unwrap_or_default();
+            match serde_json::from_slice::<ErrorResponse>(&body) {
+                Ok(error) => bail!("the device endpoint refused: {}", describe(&error)),
+                Err(_) => bail!("the device endpoint answered {status}"),
+            }
         }
         let device: DeviceAuthorization = response.json().await?;
         eprintln!(
@@ -254,6 +264,7 @@ impl Provider {
         let form = [
             ("grant_type", "urn:ietf:params:oauth:grant-type:device_code"),
             ("device_code", device.device_code.as_str()),
+            ("code_verifier", verifier.secret().as_str()),
         ];
         while Instant::now() < deadline {
             tokio::time::sleep(interval).await;
