@@ -192,7 +192,21 @@ async fn the_pages_show_policies_a_picture_an_explanation_and_compliance_to_alic
     )
     .await;
     assert!(html.contains("netpol-answer-denied"), "denied");
-    assert!(html.contains("denied because"));
+    // The seeded guardrail keeps scrapes (TCP 9090) to monitoring.
+    assert!(
+        html.contains("monitoring-scrapes-models") && html.contains("no-other-scrapers"),
+        "the deciding guardrail rule is named: {html}"
+    );
+    let (_, html) = page(
+        &alice,
+        format!("{base}/network?from=Deployment%2Ffraud-scorer&to=Deployment%2Ffraud-feature-api&port=5432&protocol=TCP"),
+    )
+    .await;
+    assert!(html.contains("netpol-answer-denied"), "denied");
+    assert!(
+        html.contains("denied because"),
+        "a NetworkPolicy decides: {html}"
+    );
 
     let (status, html) = page(&alice, format!("{base}/compliance")).await;
     assert_eq!(status, 200);

@@ -95,7 +95,58 @@ pub fn make(args: &ClusterAuthArgs) -> anyhow::Result<String> {
         mapping: args.auth.claim_mapping(),
     };
     let config = authentication_config(&issuer, existing)?;
-    Ok(serde_yaml_ng::to_string(&config)?)
+    Ok(serde_yaml_ng::to_string(&in_reading_order(config))?)
+}
+
+/// The keys in the order the Kubernetes documentation shows them (others
+/// after them, alphabetically), and PEM text with plain line ends, so the
+/// file reads as a person would write it.
+fn in_reading_order(value: serde_json::Value) -> serde_yaml_ng::Value {
+    const ORDER: [&str; 17] = [
+        "apiVersion",
+        "kind",
+        "jwt",
+        "anonymous",
+        "issuer",
+        "url",
+        "discoveryURL",
+        "certificateAuthority",
+        "audiences",
+        "audienceMatchPolicy",
+        "claimValidationRules",
+        "claimMappings",
+        "username",
+        "groups",
+        "claim",
+        "prefix",
+        "userValidationRules",
+    ];
+    use serde_yaml_ng::Value as Yaml;
+    match value {
+        serde_json::Value::Object(map) => {
+            let mut entries: Vec<(String, serde_json::Value)> = map.into_iter().collect();
+            entries.sort_by_key(|(key, _)| {
+                (
+                    ORDER
+                        .iter()
+                        .position(|k| *k == key.as_str())
+                        .unwrap_or(ORDER.len()),
+                    key.clone(),
+                )
+            });
+            Yaml::Mapping(
+                entries
+                    .into_iter()
+                    .map(|(key, value)| (Yaml::String(key), in_reading_order(value)))
+                    .collect(),
+            )
+        }
+        serde_json::Value::Array(items) => {
+            Yaml::Sequence(items.into_iter().map(in_reading_order).collect())
+        }
+        serde_json::Value::String(text) => Yaml::String(text.replace("\r\n", "\n")),
+        other => serde_yaml_ng::to_value(other).unwrap_or(Yaml::Null),
+    }
 }
 
 fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
