@@ -233,3 +233,36 @@ fn a_broken_configuration_is_refused_and_its_problem_named() {
     );
     assert!(said.contains("3 of 3 files"), "{said}");
 }
+
+#[test]
+fn the_configuration_the_portal_prints_passes_the_apiservers_checks() {
+    let scratch = Scratch::new();
+    let mut files = Vec::new();
+    for (name, extra) in [
+        ("defaults", &[][..]),
+        ("by-email", &["--username-claim", "email"][..]),
+    ] {
+        let printed = Command::new(env!("CARGO_BIN_EXE_aigov"))
+            .env_clear()
+            .args(["cluster-auth-config", "--oidc-issuer"])
+            .arg("https://keycloak.example.com/realms/aigov")
+            .args(extra)
+            .output()
+            .expect("running aigov cluster-auth-config");
+        assert!(
+            printed.status.success(),
+            "{}",
+            String::from_utf8_lossy(&printed.stderr)
+        );
+        files.push(scratch.write(
+            &format!("{name}.yaml"),
+            &String::from_utf8(printed.stdout).unwrap(),
+        ));
+    }
+    let output = check(&files.iter().map(PathBuf::as_path).collect::<Vec<_>>());
+    assert!(
+        output.status.success(),
+        "the apiserver refuses what `aigov cluster-auth-config` prints:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
