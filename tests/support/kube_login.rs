@@ -130,8 +130,8 @@ impl Provider {
         panic!("the provider's pages did not end");
     }
 
-    /// The `aigov` of this build (or `AIGOV_TEST_BINARY`) with this provider's settings and `config`
-    /// as its configuration directory.
+    /// The `aigov` of this build (or `AIGOV_TEST_BINARY`) with this
+    /// provider's settings and `config` as its configuration directory.
     pub fn aigov(&self, config: &Path) -> Command {
         let mut command = Command::new(super::running_portal::aigov_binary());
         command
