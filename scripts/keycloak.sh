@@ -7,6 +7,7 @@
 #   scripts/keycloak.sh up        download and build once (cached), start unless running,
 #                                 wait for the realm's discovery, write .dev/keycloak.env
 #   scripts/keycloak.sh down      stop it
+#   scripts/keycloak.sh restart   down, then up
 #   scripts/keycloak.sh status    process and health (exit 1 unless healthy)
 #   scripts/keycloak.sh logs      the log's tail
 #   scripts/keycloak.sh install   only download and build (e.g. to warm a cache)
@@ -299,7 +300,7 @@ case "$cmd" in
     tail -n "${LINES_TO_SHOW:-100}" "$log_file"
     ;;
   *)
-    sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,/^set -euo/p' "$0" | sed -n 's/^# \{0,1\}//p'
     [[ -z "$cmd" || "$cmd" == -h || "$cmd" == --help || "$cmd" == help ]] || exit 2
     ;;
 esac
