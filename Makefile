@@ -15,10 +15,10 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
 DEV_DIR := .dev
 
-.PHONY: help setup stack dev build dist dist-test test lint fmt unit idp-test model-test e2e down clean
+.PHONY: help setup stack dev build dist dist-test test lint fmt unit idp-test model-test e2e keycloak-test down clean
 
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
 setup: ## Install the tools a fresh machine lacks (idempotent)
 	@scripts/setup.sh
@@ -43,6 +43,7 @@ dev: stack ## The whole local stack, and the portal at http://127.0.0.1:3000 wit
 	set -a; . $(DEV_DIR)/env; set +a; cargo leptos watch
 
 down: ## Stop the local stack (data is kept)
+	-scripts/keycloak.sh down
 	-scripts/model-server.sh down
 	-scripts/dev-idp.sh down
 	-scripts/devcluster.sh down
@@ -60,7 +61,8 @@ dist: build ## The container image's file tree in dist/aigov (app/aigov, app/sit
 dist-test: dist stack ## Run the portal from dist/aigov as the image would, and check it serves
 	set -a; . $(DEV_DIR)/env; set +a; scripts/dist-smoke.sh dist/aigov
 
-test: setup lint stack unit idp-test model-test e2e dist-test ## Run every check and test
+# Keycloak's suite comes last, so that a failure there names itself.
+test: setup lint stack unit idp-test model-test e2e dist-test keycloak-test ## Run every check and test
 
 fmt: ## Format the code
 	cargo fmt --all
@@ -81,6 +83,14 @@ model-test: ## The model server's answers against ones computed independently (P
 
 idp-test: ## Tests of the development identity provider
 	cd tools/dev-idp && npm test
+
+# Keycloak (scripts/keycloak.sh); the devcluster's apiserver trusts it too,
+# beside the development provider, for the suite's kubectl test.
+keycloak-test: setup stack ## Sign in to the portal and kubectl through Keycloak (downloaded and started on demand)
+	scripts/keycloak.sh up
+	AIGOV_CLUSTER_AUTH_ENV=$(DEV_DIR)/keycloak.env scripts/cluster-auth.sh
+	set -a; . $(DEV_DIR)/env; set +a; \
+	  cargo test --features ssr --test keycloak_sign_in -- --include-ignored
 
 e2e: ## Browser tests against a freshly built server on a free port
 	cargo leptos build

@@ -17,3 +17,7 @@ helm_version="3.22.0"
 network_policy_api_module="sigs.k8s.io/network-policy-api"
 network_policy_api_anp_version="v0.1.7"
 network_policy_api_cnp_version="v0.3.0"
+# Keycloak, the second real identity provider (scripts/keycloak.sh), from
+# Maven Central (org.keycloak:keycloak-quarkus-dist). It needs Java 21 or later.
+keycloak_version="26.5.6"
+keycloak_java_min="21"

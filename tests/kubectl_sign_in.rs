@@ -7,21 +7,17 @@
 
 mod support;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde_json::Value;
-use support::kube_login::{ConfigDir, Provider, claims, credential, finished, hidden};
+use support::kube_login::{
+    ConfigDir, Provider, claims, credential, end_cached_token, finished, hidden, token_files,
+};
 
 #[cfg(unix)]
 fn mode(path: &Path) -> u32 {
     use std::os::unix::fs::PermissionsExt;
     std::fs::metadata(path).unwrap().permissions().mode() & 0o777
-}
-
-fn token_files(config: &Path) -> Vec<PathBuf> {
-    std::fs::read_dir(config.join("kube-tokens"))
-        .map(|dir| dir.map(|e| e.unwrap().path()).collect())
-        .unwrap_or_default()
 }
 
 #[tokio::test]
@@ -73,18 +69,13 @@ async fn an_ended_token_is_refreshed_without_a_new_sign_in() {
     let idp = Provider::dev();
     let config = ConfigDir::new();
     idp.sign_in("bob", config.path()).await;
-    let file = &token_files(config.path())[0];
-    let mut cached: Value = serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap();
-    let before = cached["idToken"].as_str().unwrap().to_owned();
-    cached["expiresAt"] = 1.into();
-    std::fs::write(file, cached.to_string()).unwrap();
-    // A token issued in another second differs from the first.
-    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let before = end_cached_token(config.path()).await;
 
     let refreshed = credential(&idp.token(config.path()));
     let id_token = refreshed["status"]["token"].as_str().unwrap();
     assert_ne!(id_token, before, "a new ID token");
     assert_eq!(claims(id_token)["preferred_username"], "bob");
+    let file = &token_files(config.path())[0];
     let stored: Value = serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap();
     assert_eq!(stored["idToken"], id_token, "the cache holds the new token");
     assert_eq!(

@@ -8,7 +8,6 @@
 
 mod support;
 
-use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
@@ -17,62 +16,9 @@ use aigov::server::auth::config::AuthArgs;
 use clap::Parser;
 use reqwest::header::{ACCEPT, ORIGIN};
 use serde_json::Value;
-use support::kube_login::{ConfigDir, Provider, claims, credential};
+use support::kube_login::{ConfigDir, Provider, claims, cluster, credential};
 use support::running_portal::RunningPortal;
 use support::{devcluster, wait_until};
-
-/// The devcluster's address and its CA, as a person's kubeconfig needs.
-struct Cluster {
-    server: String,
-    ca_file: PathBuf,
-    kubectl: PathBuf,
-}
-
-fn cluster(config: &Path) -> Cluster {
-    let cluster = devcluster();
-    let admin: Value =
-        serde_yaml_ng::from_str(&std::fs::read_to_string(&cluster.kubeconfig).unwrap()).unwrap();
-    let entry = &admin["clusters"][0]["cluster"];
-    let ca_file = config.join("cluster-ca.pem");
-    use base64::Engine;
-    let ca = base64::engine::general_purpose::STANDARD
-        .decode(entry["certificate-authority-data"].as_str().unwrap())
-        .unwrap();
-    std::fs::write(&ca_file, ca).unwrap();
-    let bin_dir = Command::new(cluster.repo.join("scripts/devcluster.sh"))
-        .arg("bin-dir")
-        .output()
-        .unwrap();
-    let bin_dir = String::from_utf8(bin_dir.stdout).unwrap();
-    Cluster {
-        server: entry["server"].as_str().unwrap().to_owned(),
-        ca_file,
-        kubectl: PathBuf::from(bin_dir.trim()).join("kubectl"),
-    }
-}
-
-impl Cluster {
-    /// `user` signs in once with `aigov kubeconfig`.
-    async fn kubeconfig(&self, idp: &Provider, user: &str, config: &Path) -> PathBuf {
-        let ca = self.ca_file.to_str().unwrap();
-        idp.sign_in_with(
-            user,
-            config,
-            &["--server", &self.server, "--certificate-authority", ca],
-        )
-        .await
-    }
-
-    /// kubectl as the person of `kubeconfig`: it runs `aigov token`.
-    fn kubectl(&self, kubeconfig: &Path, config: &Path, args: &[&str]) -> Output {
-        Command::new(&self.kubectl)
-            .env("KUBECONFIG", kubeconfig)
-            .env("AIGOV_CONFIG_DIR", config)
-            .args(args)
-            .output()
-            .unwrap()
-    }
-}
 
 /// `aigov serve`'s sign-in settings, from the environment (`.dev/env`).
 #[derive(Parser)]

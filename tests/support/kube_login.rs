@@ -72,28 +72,51 @@ impl Provider {
         user: &str,
         answer: impl Fn(&str) -> Option<Vec<(String, String)>>,
     ) -> Option<String> {
+        self.walk_as(browser, start, (user, user), answer)
+            .await
+            .left()
+    }
+
+    /// [`Provider::walk`] with a password of its own, telling where the
+    /// walk ended: `start` may also be a portal that sends the browser to
+    /// the provider. The login form shown again after the credentials were
+    /// posted is a refusal (a wrong password, a disabled account): the walk
+    /// stays there.
+    pub async fn walk_as(
+        &self,
+        browser: &reqwest::Client,
+        start: &str,
+        (user, password): (&str, &str),
+        answer: impl Fn(&str) -> Option<Vec<(String, String)>>,
+    ) -> Walk {
         let issuer = &self.issuer;
         let mut current: url::Url = start.parse().unwrap();
         let mut response = browser.get(current.clone()).send().await.unwrap();
+        let mut posted_credentials = false;
         for _ in 0..20 {
             if let Some(location) = response.headers().get(reqwest::header::LOCATION) {
                 current = current.join(location.to_str().unwrap()).unwrap();
                 if !current.as_str().starts_with(issuer.as_str()) {
-                    return Some(current.to_string());
+                    return Walk::Left(current.to_string());
                 }
                 response = browser.get(current.clone()).send().await.unwrap();
                 continue;
             }
+            let status = response.status().as_u16();
             let html = response.text().await.unwrap();
             let fields = if html.contains("name=\"password\"") {
+                if posted_credentials {
+                    return Walk::Stayed { status, html };
+                }
+                posted_credentials = true;
                 vec![
                     ("username".to_owned(), user.to_owned()),
-                    ("password".to_owned(), user.to_owned()),
+                    ("password".to_owned(), password.to_owned()),
                 ]
             } else {
                 match answer(&html) {
                     Some(fields) => fields,
-                    None => return None,
+                    None => return Walk::Stayed { status, html },
                 }
             };
             current = current.join(&form_action(&html)).unwrap();
@@ -107,10 +130,10 @@ impl Provider {
         panic!("the provider's pages did not end");
     }
 
-    /// The `aigov` of this build with this provider's settings and `config`
-    /// as its configuration directory.
+    /// The `aigov` of this build (or `AIGOV_TEST_BINARY`) with this
+    /// provider's settings and `config` as its configuration directory.
     pub fn aigov(&self, config: &Path) -> Command {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_aigov"));
+        let mut command = Command::new(super::running_portal::aigov_binary());
         command
             .env("AIGOV_CONFIG_DIR", config)
             .env("AIGOV_OIDC_ISSUER", &self.issuer)
@@ -187,6 +210,100 @@ impl Provider {
         .output()
         .unwrap()
     }
+}
+
+/// The devcluster's address and its CA, as a person's kubeconfig needs.
+pub struct Cluster {
+    pub server: String,
+    pub ca_file: PathBuf,
+    pub kubectl: PathBuf,
+}
+
+/// The devcluster (started if needed), with its CA written into `config`.
+pub fn cluster(config: &Path) -> Cluster {
+    let cluster = super::devcluster();
+    let admin: Value =
+        serde_yaml_ng::from_str(&std::fs::read_to_string(&cluster.kubeconfig).unwrap()).unwrap();
+    let entry = &admin["clusters"][0]["cluster"];
+    let ca_file = config.join("cluster-ca.pem");
+    use base64::Engine;
+    let ca = base64::engine::general_purpose::STANDARD
+        .decode(entry["certificate-authority-data"].as_str().unwrap())
+        .unwrap();
+    std::fs::write(&ca_file, ca).unwrap();
+    let bin_dir = Command::new(cluster.repo.join("scripts/devcluster.sh"))
+        .arg("bin-dir")
+        .output()
+        .unwrap();
+    let bin_dir = String::from_utf8(bin_dir.stdout).unwrap();
+    Cluster {
+        server: entry["server"].as_str().unwrap().to_owned(),
+        ca_file,
+        kubectl: PathBuf::from(bin_dir.trim()).join("kubectl"),
+    }
+}
+
+impl Cluster {
+    /// `user` signs in once with `aigov kubeconfig`.
+    pub async fn kubeconfig(&self, idp: &Provider, user: &str, config: &Path) -> PathBuf {
+        let ca = self.ca_file.to_str().unwrap();
+        idp.sign_in_with(
+            user,
+            config,
+            &["--server", &self.server, "--certificate-authority", ca],
+        )
+        .await
+    }
+
+    /// kubectl as the person of `kubeconfig`: it runs `aigov token`.
+    pub fn kubectl(&self, kubeconfig: &Path, config: &Path, args: &[&str]) -> Output {
+        Command::new(&self.kubectl)
+            .env("KUBECONFIG", kubeconfig)
+            .env("AIGOV_CONFIG_DIR", config)
+            .args(args)
+            .output()
+            .unwrap()
+    }
+}
+
+/// Where a walk through the provider's pages ended.
+#[derive(Debug)]
+pub enum Walk {
+    /// The provider sent the browser to this address outside itself.
+    Left(String),
+    /// The provider answered with a page of its own that nothing answers
+    /// (the login form again after a refusal, or the device flow's end).
+    Stayed { status: u16, html: String },
+}
+
+impl Walk {
+    /// The address the provider sent the browser to, if it did.
+    pub fn left(self) -> Option<String> {
+        match self {
+            Walk::Left(address) => Some(address),
+            Walk::Stayed { .. } => None,
+        }
+    }
+}
+
+/// The sign-ins `aigov` has cached in `config`.
+pub fn token_files(config: &Path) -> Vec<PathBuf> {
+    std::fs::read_dir(config.join("kube-tokens"))
+        .map(|dir| dir.map(|e| e.unwrap().path()).collect())
+        .unwrap_or_default()
+}
+
+/// Makes the one cached ID token look ended, so that the next `aigov token`
+/// must renew it; returns the token that was cached.
+pub async fn end_cached_token(config: &Path) -> String {
+    let file = &token_files(config)[0];
+    let mut cached: Value = serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap();
+    let before = cached["idToken"].as_str().unwrap().to_owned();
+    cached["expiresAt"] = 1.into();
+    std::fs::write(file, cached.to_string()).unwrap();
+    // A token issued in another second differs from the first.
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    before
 }
 
 /// The value of `name` in the first `<input … name="name" value="…">`.

@@ -31,6 +31,11 @@ pub struct ProviderArgs {
     /// The provider's public client for command-line tools.
     #[arg(long, env = "AIGOV_OIDC_CLI_CLIENT_ID", default_value = "aigov-cli")]
     pub client_id: String,
+    /// The scopes to ask for, separated by spaces: the ID token must carry
+    /// the username and groups claims, and `offline_access` (where the
+    /// provider knows it) brings a refresh token.
+    #[arg(long, env = "AIGOV_OIDC_CLI_SCOPES", default_value = oidc::SCOPES)]
+    pub scopes: String,
     /// A CA bundle (PEM) to trust for the provider, besides the system's.
     #[arg(long, env = "AIGOV_OIDC_CA_FILE", value_name = "FILE")]
     pub ca_file: Option<PathBuf>,
@@ -108,7 +113,12 @@ fn tokens(args: &ProviderArgs, may_sign_in: bool) -> anyhow::Result<TokenSet> {
     {
         return Ok(tokens.clone());
     }
-    let provider = Provider::new(issuer, &args.client_id, args.ca_file.as_deref())?;
+    let provider = Provider::new(
+        issuer,
+        &args.client_id,
+        &args.scopes,
+        args.ca_file.as_deref(),
+    )?;
     let fresh = runtime()?.block_on(async {
         let endpoints = provider.discover().await?;
         if let Some(refresh_token) = cached.as_ref().and_then(|t| t.refresh_token.as_deref()) {
@@ -179,6 +189,9 @@ pub fn kubeconfig(args: &KubeconfigArgs) -> anyhow::Result<ExitCode> {
         "--client-id".to_owned(),
         provider.client_id.clone(),
     ];
+    if provider.scopes != oidc::SCOPES {
+        plugin_args.extend(["--scopes".to_owned(), provider.scopes.clone()]);
+    }
     if let Some(ca_file) = &provider.ca_file {
         let absolute = std::path::absolute(ca_file)?;
         plugin_args.extend(["--ca-file".to_owned(), absolute.display().to_string()]);

@@ -13,8 +13,9 @@ use serde::Deserialize;
 
 use super::cache::{TokenSet, claims_of};
 
-/// The scopes asked for: the ID token must carry the username and groups,
-/// and `offline_access` brings a refresh token.
+/// The scopes asked for unless `--scopes` says otherwise: the ID token must
+/// carry the username and groups, and `offline_access` brings a refresh
+/// token.
 pub const SCOPES: &str = "openid profile email groups offline_access";
 
 /// How long a person has to finish signing in.
@@ -32,6 +33,8 @@ pub struct Endpoints {
 pub struct Provider {
     pub issuer: String,
     pub client_id: String,
+    /// The scopes asked for, separated by spaces.
+    pub scopes: String,
     http: reqwest::Client,
 }
 
@@ -59,7 +62,12 @@ struct DeviceAuthorization {
 
 impl Provider {
     /// A client for `issuer`, trusting `ca_file` besides the system's roots.
-    pub fn new(issuer: &str, client_id: &str, ca_file: Option<&Path>) -> anyhow::Result<Self> {
+    pub fn new(
+        issuer: &str,
+        client_id: &str,
+        scopes: &str,
+        ca_file: Option<&Path>,
+    ) -> anyhow::Result<Self> {
         crate::server::kube::install_crypto_provider();
         let mut builder = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
@@ -75,6 +83,7 @@ impl Provider {
         Ok(Self {
             issuer: issuer.trim_end_matches('/').to_owned(),
             client_id: client_id.to_owned(),
+            scopes: scopes.to_owned(),
             http: builder.build()?,
         })
     }
@@ -181,7 +190,7 @@ impl Provider {
             .append_pair("response_type", "code")
             .append_pair("client_id", &self.client_id)
             .append_pair("redirect_uri", &redirect)
-            .append_pair("scope", SCOPES)
+            .append_pair("scope", &self.scopes)
             .append_pair("state", state.secret())
             .append_pair("code_challenge", challenge.as_str())
             .append_pair("code_challenge_method", "S256");
@@ -219,15 +228,28 @@ impl Provider {
                 "the identity provider does not offer the device flow; sign in with the browser instead (without --device)"
             );
         };
+        // PKCE as in the browser flow: providers that require it for the
+        // client (Keycloak) require it here too; others ignore it.
+        let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
         let response = self
             .http
             .post(device_endpoint.clone())
-            .form(&[("client_id", self.client_id.as_str()), ("scope", SCOPES)])
+            .form(&[
+                ("client_id", self.client_id.as_str()),
+                ("scope", self.scopes.as_str()),
+                ("code_challenge", challenge.as_str()),
+                ("code_challenge_method", "S256"),
+            ])
             .send()
             .await
             .context("reaching the identity provider's device endpoint")?;
-        if !response.status().is_success() {
-            bail!("the device endpoint answered {}", response.status());
+        let status = response.status();
+        if !status.is_success() {
+            let body = response.bytes().await.unwrap_or_default();
+            match serde_json::from_slice::<ErrorResponse>(&body) {
+                Ok(error) => bail!("the device endpoint refused: {}", describe(&error)),
+                Err(_) => bail!("the device endpoint answered {status}"),
+            }
         }
         let device: DeviceAuthorization = response.json().await?;
         eprintln!(
@@ -242,6 +264,7 @@ impl Provider {
         let form = [
             ("grant_type", "urn:ietf:params:oauth:grant-type:device_code"),
             ("device_code", device.device_code.as_str()),
+            ("code_verifier", verifier.secret().as_str()),
         ];
         while Instant::now() < deadline {
             tokio::time::sleep(interval).await;

@@ -9,6 +9,7 @@
 //	devcluster seed [--dir .dev]
 //	devcluster log-append [--dir .dev] [--stderr] [--previous] NS POD CONTAINER [LINE...]
 //	devcluster env [--dir .dev]
+//	devcluster check-auth-config FILE...
 package main
 
 import (
@@ -30,6 +31,9 @@ Usage:
         append lines (arguments, or stdin) to a pod container's log
   devcluster env [--dir .dev]           print KUBECONFIG=... and AIGOV_APISERVER_AUDIT_*=...
         (where the portal receives the apiserver's audit events)
+  devcluster check-auth-config FILE...
+        decode and validate each file as kube-apiserver's --authentication-config
+        (AuthenticationConfiguration, apiserver.config.k8s.io/v1); exit 1 naming each error
 `)
 }
 
@@ -58,6 +62,8 @@ func main() {
 		err = cmdEnv(args)
 	case "etcd":
 		err = runEtcd(args)
+	case "check-auth-config":
+		err = cmdCheckAuthConfig(args)
 	case "-h", "--help", "help":
 		usage()
 	default:
