@@ -37,7 +37,10 @@ for (const javaScriptEnabled of [true, false]) {
 
       await ask(page, "Deployment/fraud-scorer", "Deployment/fraud-feature-api", "9090");
       await expect(answer).toContainText("Denied");
+      // The namespace's NetworkPolicies deny the egress; the seeded guardrail
+      // that keeps scrapes to monitoring denies the ingress.
       await expect(answer).toContainText("denied because");
+      await expect(answer).toContainText("no-other-scrapers");
     });
 
     test("the compliance view lists workloads, a score, and filters", async ({ page }) => {

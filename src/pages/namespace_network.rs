@@ -293,6 +293,26 @@ fn SideLine(label: &'static str, side: SideVerdict) -> impl IntoView {
 /// The engine's reason as a sentence: "allowed because …" / "denied
 /// because …".
 fn because(reason: &str) -> String {
+    // "passed on by RULE: Pass; " before the reason: a guardrail that handed
+    // the decision on, said after it.
+    let mut reason = reason;
+    let mut passes = Vec::new();
+    while let Some(rest) = reason.strip_prefix("passed on by ") {
+        let Some((rule, after)) = rest.split_once("; ") else {
+            break;
+        };
+        passes.push(rule);
+        reason = after;
+    }
+    let sentence = because_sentence(reason);
+    if passes.is_empty() {
+        sentence
+    } else {
+        format!("{sentence} Passed on first by {}.", passes.join(", then "))
+    }
+}
+
+fn because_sentence(reason: &str) -> String {
     if let Some(rest) = reason.strip_prefix("allowed: ") {
         format!("allowed because {rest}.")
     } else if let Some(rest) = reason.strip_prefix("denied: ") {
@@ -352,6 +372,16 @@ mod tests {
         assert_eq!(
             flow_verdict(&row(&["a cluster guardrail"], false)),
             "Allowed by a cluster guardrail"
+        );
+    }
+
+    #[test]
+    fn a_pass_before_the_reason_is_said_after_it() {
+        assert_eq!(
+            because(
+                "passed on by egress rule #1 (in-cluster) of AdminNetworkPolicy/m (priority 10): Pass; denied: x is isolated"
+            ),
+            "denied because x is isolated. Passed on first by egress rule #1 (in-cluster) of AdminNetworkPolicy/m (priority 10): Pass."
         );
     }
 
