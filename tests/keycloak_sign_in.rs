@@ -20,7 +20,6 @@ use support::kube_login::{
     token_files,
 };
 use support::running_portal::{RunningPortal, SignIn};
-use support::wait_until;
 
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -336,24 +335,7 @@ async fn the_devcluster_knows_alice_by_her_keycloak_token_as_the_portal_does() {
     let config = ConfigDir::new();
     let cluster = cluster(config.path());
     let kubeconfig = cluster.kubeconfig(&provider, "alice", config.path()).await;
-    let review: Value = wait_until(
-        std::time::Duration::from_secs(90),
-        "kubectl auth whoami with alice's Keycloak token",
-        || {
-            let output = cluster.kubectl(
-                &kubeconfig,
-                config.path(),
-                &["auth", "whoami", "-o", "json"],
-            );
-            async move {
-                output
-                    .status
-                    .success()
-                    .then(|| serde_json::from_slice(&output.stdout).unwrap())
-            }
-        },
-    )
-    .await;
+    let review = cluster.whoami(&kubeconfig, config.path()).await;
     let info = &review["status"]["userInfo"];
     assert_eq!(info["username"], "oidc:alice", "{review}");
     let groups: Vec<&str> = info["groups"]

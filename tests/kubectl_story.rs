@@ -79,21 +79,7 @@ async fn kubectl_names_each_person_as_the_portal_does() {
             .unwrap();
         let portal_names = mapping.kube_identity(&portal_user);
 
-        // The apiserver reloads its configuration within a minute of a change.
-        let review: Value = wait_until(Duration::from_secs(90), "kubectl auth whoami", || {
-            let output = cluster.kubectl(
-                &kubeconfig,
-                config.path(),
-                &["auth", "whoami", "-o", "json"],
-            );
-            async move {
-                output
-                    .status
-                    .success()
-                    .then(|| serde_json::from_slice(&output.stdout).unwrap())
-            }
-        })
-        .await;
+        let review = cluster.whoami(&kubeconfig, config.path()).await;
         let info = &review["status"]["userInfo"];
         assert_eq!(info["username"], portal_names.username.as_str(), "{user}");
         let mut groups: Vec<String> = info["groups"]

@@ -5,7 +5,7 @@
 
 use leptos::prelude::*;
 
-use crate::wire::namespace::{GuardrailView, GuardrailsView};
+use crate::wire::network_guardrails::{GuardrailView, GuardrailsView};
 
 /// What guardrails are, in one line.
 pub const WHAT_GUARDRAILS_ARE: &str = "Cluster guardrails are network rules a platform team sets for \

@@ -2,6 +2,7 @@
 //! and as a picture, default-deny status, and "can A reach B on port P?".
 
 mod picture;
+mod reach_words;
 
 use leptos::prelude::*;
 use leptos_router::components::Form;
@@ -17,8 +18,9 @@ use crate::components::notice::{LoadFailed, Notice};
 use crate::components::page_header::PageHeader;
 use crate::wire::namespace::{
     ConnectionRow, DefaultDeny, NamespaceRead, NetworkView, PolicyView, ReachAnswer, ReachQuestion,
-    SideVerdict, layer_words,
+    SideVerdict,
 };
+use crate::wire::network_guardrails::layer_words;
 
 /// The question in the address bar.
 fn question_in_query() -> impl Fn() -> ReachQuestion + Copy {
@@ -279,7 +281,7 @@ fn SideLine(label: &'static str, side: SideVerdict) -> impl IntoView {
             "{} by {rule}.",
             if side.allowed { "allowed" } else { "denied" }
         ),
-        None => because(&side.reason),
+        None => reach_words::because(&side.reason),
     };
     view! {
         <p class="netpol-side">
@@ -287,40 +289,6 @@ fn SideLine(label: &'static str, side: SideVerdict) -> impl IntoView {
             <strong>{label}</strong>": "{text}
             <span class="netpol-layer">" Decided by "{layer_words(&side.layer)}"."</span>
         </p>
-    }
-}
-
-/// The engine's reason as a sentence: "allowed because …" / "denied
-/// because …".
-fn because(reason: &str) -> String {
-    // "passed on by RULE: Pass; " before the reason: a guardrail that handed
-    // the decision on, said after it.
-    let mut reason = reason;
-    let mut passes = Vec::new();
-    while let Some(rest) = reason.strip_prefix("passed on by ") {
-        let Some((rule, after)) = rest.split_once("; ") else {
-            break;
-        };
-        passes.push(rule);
-        reason = after;
-    }
-    let sentence = because_sentence(reason);
-    if passes.is_empty() {
-        sentence
-    } else {
-        format!("{sentence} Passed on first by {}.", passes.join(", then "))
-    }
-}
-
-fn because_sentence(reason: &str) -> String {
-    if let Some(rest) = reason.strip_prefix("allowed: ") {
-        format!("allowed because {rest}.")
-    } else if let Some(rest) = reason.strip_prefix("denied: ") {
-        format!("denied because {rest}.")
-    } else if let Some(rest) = reason.strip_prefix("allowed by ") {
-        format!("allowed because of {rest}.")
-    } else {
-        reason.to_owned()
     }
 }
 
@@ -353,7 +321,7 @@ fn PolicyCard(policy: PolicyView) -> impl IntoView {
 
 #[cfg(test)]
 mod tests {
-    use super::{ConnectionRow, because, flow_verdict};
+    use super::{ConnectionRow, flow_verdict};
 
     #[test]
     fn a_flow_says_what_decided_it() {
@@ -372,30 +340,6 @@ mod tests {
         assert_eq!(
             flow_verdict(&row(&["a cluster guardrail"], false)),
             "Allowed by a cluster guardrail"
-        );
-    }
-
-    #[test]
-    fn a_pass_before_the_reason_is_said_after_it() {
-        assert_eq!(
-            because(
-                "passed on by egress rule #1 (in-cluster) of AdminNetworkPolicy/m (priority 10): Pass; denied: x is isolated"
-            ),
-            "denied because x is isolated. Passed on first by egress rule #1 (in-cluster) of AdminNetworkPolicy/m (priority 10): Pass."
-        );
-    }
-
-    #[test]
-    fn engine_reasons_read_as_because_sentences() {
-        assert_eq!(
-            because("allowed by ingress rule #1 of policy ns/p"),
-            "allowed because of ingress rule #1 of policy ns/p."
-        );
-        assert_eq!(
-            because(
-                "denied: ns/a[Deployment] is isolated for egress by ns/deny and no rule of it allows TCP/80 to ns/b[Deployment]"
-            ),
-            "denied because ns/a[Deployment] is isolated for egress by ns/deny and no rule of it allows TCP/80 to ns/b[Deployment]."
         );
     }
 }

@@ -264,6 +264,26 @@ impl Cluster {
             .output()
             .unwrap()
     }
+
+    /// The apiserver's SelfSubjectReview of the person of `kubeconfig`
+    /// (`kubectl auth whoami`), waiting up to 90 s: the apiserver reloads
+    /// its authentication configuration within a minute of a change.
+    pub async fn whoami(&self, kubeconfig: &Path, config: &Path) -> Value {
+        super::wait_until(
+            std::time::Duration::from_secs(90),
+            "kubectl auth whoami",
+            || {
+                let output = self.kubectl(kubeconfig, config, &["auth", "whoami", "-o", "json"]);
+                async move {
+                    output
+                        .status
+                        .success()
+                        .then(|| serde_json::from_slice(&output.stdout).unwrap())
+                }
+            },
+        )
+        .await
+    }
 }
 
 /// Where a walk through the provider's pages ended.

@@ -10,10 +10,10 @@ use super::label;
 use crate::engine::netpol::guardrails::{Guardrail, GuardrailKind, PodsSelection, Tier};
 use crate::engine::netpol::selectors::selects;
 use crate::engine::netpol::{Cluster, DirectionVerdict, Endpoint, GuardrailDenial};
-use crate::wire::namespace::{
-    ConnectionRow, GuardrailView, GuardrailsView, HIDDEN_GUARDRAIL, SideVerdict,
+use crate::wire::namespace::{ConnectionRow, SideVerdict};
+use crate::wire::network_guardrails::{
+    ClusterGuardrails, GuardrailView, GuardrailsView, HIDDEN_GUARDRAIL,
 };
-use crate::wire::network_guardrails::ClusterGuardrails;
 
 /// What reading guardrails needs, for a person who may not.
 pub const ACCESS_HINT: &str = "Reading cluster guardrails needs get and list on \

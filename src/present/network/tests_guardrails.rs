@@ -22,7 +22,8 @@ use crate::engine::netpol::{
 use crate::engine::objects::KubeObject;
 use crate::engine::workload::WorkloadId;
 use crate::server::cluster_cache::workload_objects::NamespaceObjects;
-use crate::wire::namespace::{HIDDEN_GUARDRAIL, ReachQuestion};
+use crate::wire::namespace::ReachQuestion;
+use crate::wire::network_guardrails::HIDDEN_GUARDRAIL;
 
 fn guardrail(api_version: &str, kind: &str, name: &str, spec: Value) -> Guardrail {
     guardrail_of(
