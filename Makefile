@@ -15,7 +15,7 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
 DEV_DIR := .dev
 
-.PHONY: help setup stack dev build dist dist-test test lint fmt unit idp-test model-test e2e keycloak-test down clean
+.PHONY: help setup stack dev build dist dist-test budget test lint fmt unit idp-test model-test e2e keycloak-test down clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -40,7 +40,7 @@ dev: stack ## The whole local stack, and the portal at http://127.0.0.1:3000 wit
 	@echo "demo logins:       alice/alice bob/bob carol/carol dave/dave erin/erin"
 	@echo "cluster:           export KUBECONFIG=$(CURDIR)/$(DEV_DIR)/kubeconfig   (all settings: $(DEV_DIR)/env)"
 	@echo
-	set -a; . $(DEV_DIR)/env; set +a; cargo leptos watch
+	set -a; . $(DEV_DIR)/env; set +a; cargo leptos watch --split
 
 down: ## Stop the local stack (data is kept)
 	-scripts/keycloak.sh down
@@ -48,21 +48,26 @@ down: ## Stop the local stack (data is kept)
 	-scripts/dev-idp.sh down
 	-scripts/devcluster.sh down
 
-build: setup ## Build the release binary and site (optimised wasm)
-	cargo leptos build --release
+# --split: each page's view is a chunk of its own (src/routes.rs);
+# --precompress: brotli and gzip copies of the site's files, served as they are.
+build: setup ## Build the release binary and site (optimised wasm, split per route, precompressed)
+	cargo leptos build --release --split --precompress
 	@echo "binary: $(CARGO_TARGET_DIR)/release/aigov  site: target/site"
 
 dist: build ## The container image's file tree in dist/aigov (app/aigov, app/site)
 	rm -rf dist/aigov && mkdir -p dist/aigov/app
-	cp $(CARGO_TARGET_DIR)/release/aigov dist/aigov/app/aigov
+	cp $(CARGO_TARGET_DIR)/release/aigov $(CARGO_TARGET_DIR)/release/hash.txt dist/aigov/app/
 	cp -R target/site dist/aigov/app/site
 	@echo "dist/aigov: the tree the Dockerfile copies into its runtime image"
 
 dist-test: dist stack ## Run the portal from dist/aigov as the image would, and check it serves
 	set -a; . $(DEV_DIR)/env; set +a; scripts/dist-smoke.sh dist/aigov
 
+budget: dist ## Check the release bundle's sizes against bundle-budgets.toml
+	scripts/bundle-budget.py dist/aigov/app/site/pkg
+
 # Keycloak's suite comes last, so that a failure there names itself.
-test: setup lint stack unit idp-test model-test e2e dist-test keycloak-test ## Run every check and test
+test: setup lint stack unit idp-test model-test e2e dist-test budget keycloak-test ## Run every check and test
 
 fmt: ## Format the code
 	cargo fmt --all
@@ -92,8 +97,12 @@ keycloak-test: setup stack ## Sign in to the portal and kubectl through Keycloak
 	set -a; . $(DEV_DIR)/env; set +a; \
 	  cargo test --features ssr --test keycloak_sign_in -- --include-ignored
 
+# The server is the one `make unit` built (`cargo build` and `cargo test`
+# resolve the same features, so this is no new build); only the browser
+# bundle is built here.
 e2e: ## Browser tests against a freshly built server on a free port
-	cargo leptos build
+	cargo build --features ssr --bin aigov
+	cargo leptos build --split --frontend-only
 	set -a; . $(DEV_DIR)/env; set +a; \
 	  port=$$(python3 scripts/free-port.py); \
 	  cd end2end && AIGOV_E2E_PORT=$$port AIGOV_PUBLIC_URL=http://127.0.0.1:$$port \

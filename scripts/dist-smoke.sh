@@ -57,10 +57,25 @@ grep -q "kubernetes: ok" <<<"$ready" || fail "readyz: $ready"
 status() { curl -s -o /dev/null -w '%{http_code} %{content_type} %{redirect_url}' "$url$1"; }
 page="$(status /models)"
 [[ "$page" == 303* && "$page" == *"/auth/login?next=%2Fmodels"* ]] || fail "GET /models: $page"
-wasm="$(status /pkg/aigov.wasm)"
-[[ "$wasm" == "200 application/wasm"* ]] || fail "GET /pkg/aigov.wasm: $wasm"
-css="$(status /pkg/aigov.css)"
-[[ "$css" == "200 text/css"* ]] || fail "GET /pkg/aigov.css: $css"
+# The site's files carry a content hash in their names (hash.txt, beside
+# the binary, lists them), come precompressed, and may be kept for good.
+hashed() { sed -n "s/^$1: *//p" "$work/app/hash.txt"; }
+[ -f "$work/app/hash.txt" ] || fail "no hash.txt beside the binary"
+asset() { # path, content type, encoding the browser accepts
+  local headers
+  headers="$(curl -s -o /dev/null -D - -H "Accept-Encoding: $3" "$url$1" | tr -d '\r')"
+  grep -q "^HTTP/1.1 200" <<<"$headers" || fail "GET $1: $(head -1 <<<"$headers")"
+  grep -qi "^content-type: $2" <<<"$headers" || fail "GET $1: not $2"
+  grep -qi "^content-encoding: $3" <<<"$headers" || fail "GET $1 (accepting $3): not sent as $3"
+  grep -qi "^cache-control: .*immutable" <<<"$headers" || fail "GET $1: not cached as immutable"
+}
+asset "/pkg/aigov.$(hashed wasm).wasm" application/wasm br
+asset "/pkg/aigov.$(hashed wasm).wasm" application/wasm gzip
+asset "/pkg/aigov.$(hashed js).js" text/javascript br
+asset "/pkg/aigov.$(hashed css).css" text/css br
+# Pages outside the app's shell (a sign-in error here) link the hashed stylesheet too.
+error_page="$(curl -s "$url/auth/callback?code=forged&state=forged")"
+grep -q "/pkg/aigov.$(hashed css).css" <<<"$error_page" || fail "the sign-in error page does not link the hashed stylesheet"
 # Read whole before matching: `grep -q` stops at the first match, and curl,
 # still writing, would fail the pipeline.
 metrics="$(curl -fsS "http://127.0.0.1:$metrics_port/metrics")" || fail "GET /metrics on the metrics port"
@@ -76,4 +91,4 @@ kill -0 "$pid" 2>/dev/null && fail "still running 10 s after SIGTERM"
 wait "$pid" && code=0 || code=$?
 pid=""
 [ "$code" = 0 ] || fail "exit code $code after SIGTERM"
-echo "dist-smoke: ok (ready, bundle and stylesheet served, sign-in redirect, metrics, clean stop)"
+echo "dist-smoke: ok (ready, hashed and precompressed bundle and stylesheet served as immutable, sign-in redirect, metrics, clean stop)"

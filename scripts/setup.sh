@@ -14,10 +14,19 @@ if ! grep -qx wasm32-unknown-unknown <<<"$(rustup target list --installed)"; the
   rustup target add wasm32-unknown-unknown
 fi
 
+# The build tools are compiled without link-time optimisation and in
+# parallel codegen units: their release profiles ask for whole-program LTO
+# in one unit, which makes the install several minutes longer on two cores
+# for a tool that runs for seconds.
+fast_install() {
+  CARGO_PROFILE_RELEASE_LTO=off CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
+    CARGO_PROFILE_RELEASE_DEBUG=false cargo install "$@"
+}
+
 cargo_leptos="$tools/cargo-leptos-$cargo_leptos_version/bin/cargo-leptos"
 if [ ! -x "$cargo_leptos" ]; then
-  say "installing cargo-leptos $cargo_leptos_version (about 12 minutes on 2 cores)"
-  cargo install cargo-leptos --version "$cargo_leptos_version" --locked \
+  say "installing cargo-leptos $cargo_leptos_version (several minutes on 2 cores)"
+  fast_install cargo-leptos --version "$cargo_leptos_version" --locked \
     --features no_downloads --root "$tools/cargo-leptos-$cargo_leptos_version"
 fi
 
@@ -25,7 +34,7 @@ wasm_bindgen="$tools/wasm-bindgen-$wasm_bindgen_version/bin/wasm-bindgen"
 if [ ! -x "$wasm_bindgen" ]; then
   say "installing wasm-bindgen-cli $wasm_bindgen_version (the version in Cargo.lock)"
   # Without --locked: its lockfile names a crate version the registry lacks.
-  cargo install wasm-bindgen-cli --version "$wasm_bindgen_version" \
+  fast_install wasm-bindgen-cli --version "$wasm_bindgen_version" \
     --root "$tools/wasm-bindgen-$wasm_bindgen_version"
 fi
 

@@ -1,30 +1,15 @@
 //! The HTML shell and the routes of the portal.
 
 use leptos::prelude::*;
-use leptos_meta::{Link, MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_meta::{HashedStylesheet, Link, MetaTags, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{SsrMode, path};
+use leptos_router::{Lazy, SsrMode, path};
 
 use crate::components::layout::AppLayout;
 use crate::components::theme::THEME_BOOT_SCRIPT;
-use crate::pages::{
-    access::MyAccessPage,
-    audit::AuditPage,
-    compliance::CompliancePage,
-    grants::GrantsPage,
-    home::HomePage,
-    models::{ModelCatalogPage, ModelDetailPage},
-    namespace_compliance::NamespaceCompliancePage,
-    namespace_exceptions::NamespaceExceptionsPage,
-    namespace_logs::NamespaceLogsPage,
-    namespace_network::NamespaceNetworkPage,
-    namespaces::NamespaceListPage,
-    network_guardrails::NetworkGuardrailsPage,
-    not_found::NotFoundPage,
-    policies::PoliciesPage,
-    requests::RequestDetailPage,
-    reviews::ReviewInboxPage,
-};
+use crate::pages::models::ModelDetailPage;
+use crate::pages::not_found::NotFoundPage;
+use crate::routes::*;
 
 /// The document around every page. Rendered on the server only; the browser
 /// bundle hydrates the `<body>`.
@@ -40,6 +25,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="description" content="aigov: governed, time-bound access to AI models on Kubernetes"/>
                 <script nonce=nonce inner_html=THEME_BOOT_SCRIPT></script>
                 <AutoReload options=options.clone()/>
+                <HashedStylesheet id="leptos" options=options.clone()/>
                 <HydrationScripts options/>
                 <MetaTags/>
             </head>
@@ -56,7 +42,6 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
 
     view! {
-        <Stylesheet id="leptos" href="/pkg/aigov.css"/>
         <Link rel="icon" type_="image/svg+xml" href="/favicon.svg"/>
         <Title formatter=|page: String| {
             if page.is_empty() { "aigov".to_owned() } else { format!("{page} · aigov") }
@@ -67,22 +52,22 @@ pub fn App() -> impl IntoView {
         <Router>
             <AppLayout>
                 <Routes fallback=NotFoundPage>
-                    <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
-                    <Route path=path!("/models") view=ModelCatalogPage ssr=SsrMode::Async/>
+                    <Route path=path!("/") view={Lazy::<HomeRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/models") view={Lazy::<ModelCatalogRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/models/:ns/:name") view=ModelDetailPage ssr=SsrMode::Async/>
-                    <Route path=path!("/access") view=MyAccessPage ssr=SsrMode::Async/>
-                    <Route path=path!("/reviews") view=ReviewInboxPage ssr=SsrMode::Async/>
-                    <Route path=path!("/requests/:ns/:name") view=RequestDetailPage ssr=SsrMode::Async/>
-                    <Route path=path!("/namespaces") view=NamespaceListPage ssr=SsrMode::Async/>
-                    <Route path=path!("/namespaces/:ns/network") view=NamespaceNetworkPage ssr=SsrMode::Async/>
-                    <Route path=path!("/namespaces/:ns/compliance") view=NamespaceCompliancePage ssr=SsrMode::Async/>
-                    <Route path=path!("/namespaces/:ns/logs") view=NamespaceLogsPage ssr=SsrMode::Async/>
-                    <Route path=path!("/namespaces/:ns/exceptions") view=NamespaceExceptionsPage ssr=SsrMode::Async/>
-                    <Route path=path!("/compliance") view=CompliancePage ssr=SsrMode::Async/>
-                    <Route path=path!("/policies") view=PoliciesPage ssr=SsrMode::Async/>
-                    <Route path=path!("/audit") view=AuditPage ssr=SsrMode::Async/>
-                    <Route path=path!("/grants") view=GrantsPage ssr=SsrMode::Async/>
-                    <Route path=path!("/network-guardrails") view=NetworkGuardrailsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/access") view={Lazy::<MyAccessRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/reviews") view={Lazy::<ReviewInboxRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/requests/:ns/:name") view={Lazy::<RequestDetailRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/namespaces") view={Lazy::<NamespaceListRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/namespaces/:ns/network") view={Lazy::<NamespaceNetworkRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/namespaces/:ns/compliance") view={Lazy::<NamespaceComplianceRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/namespaces/:ns/logs") view={Lazy::<NamespaceLogsRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/namespaces/:ns/exceptions") view={Lazy::<NamespaceExceptionsRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/compliance") view={Lazy::<ComplianceRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/policies") view={Lazy::<PoliciesRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/audit") view={Lazy::<AuditRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/grants") view={Lazy::<GrantsRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/network-guardrails") view={Lazy::<NetworkGuardrailsRoute>::new()} ssr=SsrMode::Async/>
                 </Routes>
             </AppLayout>
         </Router>

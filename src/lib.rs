@@ -13,6 +13,7 @@ pub mod app;
 pub mod components;
 pub mod identity;
 pub mod pages;
+pub mod routes;
 pub mod wire;
 
 #[cfg(feature = "ssr")]
@@ -35,5 +36,7 @@ mod hostile;
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    // Waits for the current route's chunk before hydrating, so the
+    // server's HTML stays as it is until then.
+    leptos::mount::hydrate_lazy(app::App);
 }

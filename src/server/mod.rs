@@ -25,6 +25,7 @@ pub mod router;
 pub mod security_headers;
 pub mod serve;
 pub mod state;
+pub mod static_files;
 pub mod telemetry;
 pub mod usage;
 

@@ -21,7 +21,7 @@ use super::auth::gate::gate;
 use super::auth::routes::auth_routes;
 use super::limits::{body, rate};
 use super::state::AppState;
-use super::{health, metrics, security_headers, telemetry};
+use super::{health, metrics, security_headers, static_files, telemetry};
 use crate::app::{App, shell};
 
 /// The pages of the app, found by rendering it once without loading data.
@@ -40,11 +40,15 @@ fn page_routes() -> Vec<AxumRouteListing> {
 pub fn build_router(state: AppState) -> Router {
     let routes = page_routes();
     let limits = state.limits.clone();
+    let options = &state.leptos_options;
+    let pkg = format!("/{}", options.site_pkg_dir);
+    let pkg_files = static_files::pkg_router(&options.site_root, &options.site_pkg_dir);
     let mut router = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(metrics_elsewhere))
         .route("/api/live", get(live::live))
+        .nest_service(&pkg, pkg_files)
         .merge(cli_login_routes())
         .merge(super::logs::log_routes())
         .merge(super::exports::export_routes())

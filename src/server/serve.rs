@@ -219,15 +219,20 @@ fn instance_name() -> String {
 fn site_options() -> anyhow::Result<LeptosOptions> {
     let built_by_cargo_leptos = option_env!("LEPTOS_OUTPUT_NAME").is_some()
         || std::env::var_os("LEPTOS_OUTPUT_NAME").is_some();
-    if built_by_cargo_leptos {
-        Ok(get_configuration(None)
+    let mut options = if built_by_cargo_leptos {
+        get_configuration(None)
             .context("reading the site configuration (LEPTOS_* variables)")?
-            .leptos_options)
+            .leptos_options
     } else {
-        Ok(LeptosOptions::builder()
+        LeptosOptions::builder()
             .output_name(env!("CARGO_PKG_NAME"))
-            .build())
-    }
+            .build()
+    };
+    // Decided by the file the build writes beside the binary (`make dist`
+    // copies it), not by build-time settings, so one binary serves a hashed
+    // or a plain site correctly.
+    options.hash_files = super::static_files::hash_file_beside_binary(&options.hash_file).is_some();
+    Ok(options)
 }
 
 async fn shutdown_signal() {

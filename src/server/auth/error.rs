@@ -125,7 +125,7 @@ fn page_html(
                 {first_meta}
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <title>{format!("{title} · aigov")}</title>
-                <link rel="stylesheet" href="/pkg/aigov.css"/>
+                <link rel="stylesheet" href=crate::server::static_files::stylesheet_href()/>
             </head>
             <body>
                 <main id="main" class="standalone">

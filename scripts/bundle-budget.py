@@ -1,0 +1,114 @@
+#!/usr/bin/env python3
+"""Checks the browser bundle against the size budgets in bundle-budgets.toml.
+
+For the built site (a `pkg` folder of a split build), it measures the gzipped
+size (gzip -9) of
+- the shell: the main wasm module every page loads first, and
+- each route's first load: the shell plus the chunks of that route's lazily
+  loaded view, as listed in the split manifest the page shell preloads,
+and fails, naming the route, when one outgrows its budget. A route of the
+manifest without a budget, or a budget without its route, fails too, so a
+new page gets a budget when it is added.
+
+    scripts/bundle-budget.py dist/aigov/app/site/pkg [--budgets bundle-budgets.toml] [--json]
+"""
+
+import argparse
+import glob
+import gzip
+import json
+import os
+import sys
+import tomllib
+
+KIB = 1024
+
+
+def gz_size(path, cache={}):
+    if path not in cache:
+        with open(path, "rb") as f:
+            cache[path] = len(gzip.compress(f.read(), 9, mtime=0))
+    return cache[path]
+
+
+def one(pkg, pattern):
+    found = sorted(glob.glob(os.path.join(pkg, pattern)))
+    if len(found) != 1:
+        sys.exit(f"bundle-budget: expected one {pattern} in {pkg}, found {len(found)}")
+    return found[0]
+
+
+def main_wasm(pkg, output_name):
+    """The main module: `<name>.wasm` or `<name>.<hash>.wasm`, never a chunk."""
+    names = [
+        p
+        for p in glob.glob(os.path.join(pkg, f"{output_name}*.wasm"))
+        if os.path.basename(p).count(".") <= 2 and "_bg" not in os.path.basename(p)
+    ]
+    if len(names) != 1:
+        sys.exit(f"bundle-budget: expected one main module {output_name}[.hash].wasm in {pkg}, found {names}")
+    return names[0]
+
+
+def measure(pkg, output_name):
+    manifest = json.load(open(one(pkg, "__wasm_split_manifest*.json")))
+    shell = gz_size(main_wasm(pkg, output_name))
+    routes = {}
+    for key, chunks in manifest.items():
+        size = shell
+        for chunk in chunks:
+            size += gz_size(os.path.join(pkg, f"{chunk}.wasm"))
+        routes[key] = {"bytes": size, "chunks": len(chunks)}
+    return shell, routes
+
+
+def route_key(routes, name):
+    """The manifest key of the lazy view of route `name` (`__<name>_view_<hash>`)."""
+    prefix = f"__{name}_view_"
+    keys = [k for k in routes if k.startswith(prefix)]
+    return keys[0] if len(keys) == 1 else None
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("pkg", help="the site's pkg folder of a split build")
+    parser.add_argument("--budgets", default=os.path.join(os.path.dirname(__file__), "..", "bundle-budgets.toml"))
+    parser.add_argument("--json", action="store_true", help="print the measurements as JSON")
+    args = parser.parse_args()
+
+    budgets = tomllib.load(open(args.budgets, "rb"))
+    shell, routes = measure(args.pkg, budgets.get("output_name", "aigov"))
+    failures = []
+    rows = [("shell (main module)", shell, budgets["shell_kib"] * KIB, 0)]
+    if shell > budgets["shell_kib"] * KIB:
+        failures.append(f"the shell is {shell / KIB:.1f} KiB, over its budget of {budgets['shell_kib']} KiB")
+    seen = set()
+    for path, route in budgets["routes"].items():
+        key = route_key(routes, route["view"])
+        if key is None:
+            failures.append(f"{path}: no lazily loaded view `{route['view']}` in the split manifest")
+            continue
+        seen.add(key)
+        size, limit = routes[key]["bytes"], route["kib"] * KIB
+        rows.append((path, size, limit, routes[key]["chunks"]))
+        if size > limit:
+            failures.append(f"{path}: first load {size / KIB:.1f} KiB, over its budget of {route['kib']} KiB")
+    for key in sorted(set(routes) - seen):
+        if "_route_view_" in key:
+            failures.append(f"{key}: a lazily loaded route without a budget in {os.path.basename(args.budgets)}")
+
+    if args.json:
+        print(json.dumps([{"route": r, "gzip_bytes": s, "budget_bytes": b, "chunks": c} for r, s, b, c in rows], indent=2))
+    else:
+        print(f"{'first load (wasm, gzip -9)':<32} {'KiB':>8} {'budget':>8} {'chunks':>7}")
+        for name, size, limit, chunks in rows:
+            print(f"{name:<32} {size / KIB:>8.1f} {limit / KIB:>8.0f} {chunks:>7}")
+    if failures:
+        for failure in failures:
+            print(f"bundle-budget: {failure}", file=sys.stderr)
+        sys.exit(1)
+    print("bundle-budget: every route within its budget")
+
+
+if __name__ == "__main__":
+    main()
