@@ -7,7 +7,6 @@ use leptos_router::{Lazy, SsrMode, path};
 
 use crate::components::layout::AppLayout;
 use crate::components::theme::THEME_BOOT_SCRIPT;
-use crate::pages::models::ModelDetailPage;
 use crate::pages::not_found::NotFoundPage;
 use crate::routes::*;
 
@@ -54,7 +53,7 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFoundPage>
                     <Route path=path!("/") view={Lazy::<HomeRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/models") view={Lazy::<ModelCatalogRoute>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/models/:ns/:name") view=ModelDetailPage ssr=SsrMode::Async/>
+                    <Route path=path!("/models/:ns/:name") view={Lazy::<ModelDetailRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/access") view={Lazy::<MyAccessRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/reviews") view={Lazy::<ReviewInboxRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/requests/:ns/:name") view={Lazy::<RequestDetailRoute>::new()} ssr=SsrMode::Async/>

@@ -7,10 +7,10 @@
 //! page keeps the server's HTML until its chunk has loaded, then hydrates.
 //! On the server a lazy route renders like any other.
 //!
-//! The model page (`/models/:ns/:name`) is not split: loaded lazily, its
-//! nested sections (the endpoint and use, the workloads) failed to hydrate,
-//! the browser reading one section's server data for another's; it is part
-//! of the shell until that is understood.
+//! A page hydrated lazily reads the data the server sent in the order it
+//! makes its resources, section by section: a page must make every resource
+//! before awaiting any, or in an order that does not depend on which data
+//! arrives first (see the model page's "Try it" answer).
 
 use leptos::prelude::*;
 use leptos_router::{LazyRoute, lazy_route};
@@ -46,6 +46,10 @@ lazy_page!(
 lazy_page!(
     /// `/models`
     ModelCatalogRoute => pages::models::ModelCatalogPage
+);
+lazy_page!(
+    /// `/models/:ns/:name`
+    ModelDetailRoute => pages::models::ModelDetailPage
 );
 lazy_page!(
     /// `/access`

@@ -19,14 +19,29 @@ pub struct TryItState {
     input: RwSignal<Option<(String, String)>>,
     /// The model (`namespace/name`) of the latest call.
     called: RwSignal<String>,
+    /// The answer of a call posted without JavaScript (`?call=ID`). Made
+    /// with the page, before the page's other data: the browser reads each
+    /// piece of data the server sent in the order it is made, so it must
+    /// not depend on which section's data arrives first.
+    posted: Resource<Option<CallAnswer>>,
 }
 
 impl TryItState {
     fn new() -> Self {
+        let query = use_query_map();
         Self {
             call: ServerAction::<InvokeModel>::new(),
             input: RwSignal::new(None),
             called: RwSignal::new(String::new()),
+            posted: Resource::new(
+                move || query.read().get("call"),
+                |id| async move {
+                    match id {
+                        Some(id) => model_call_answer(id).await.ok().flatten(),
+                        None => None,
+                    }
+                },
+            ),
         }
     }
 }
@@ -58,16 +73,7 @@ pub fn TryIt(
     Effect::new(move |_| {
         state.input.set(Some((remember.clone(), input.get())));
     });
-    let query = use_query_map();
-    let posted = Resource::new(
-        move || query.read().get("call"),
-        |id| async move {
-            match id {
-                Some(id) => model_call_answer(id).await.ok().flatten(),
-                None => None,
-            }
-        },
-    );
+    let posted = state.posted;
     let (ns, name) = (namespace.clone(), model.clone());
     let on_submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
