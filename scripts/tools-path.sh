@@ -2,8 +2,6 @@
 # Prints the PATH entries of the build tools that scripts/setup.sh installs.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/versions.sh"
-# tools/build/bin (a wasm-opt that skips tiny modules) before binaryen's own.
-printf '%s:%s:%s:%s:%s' "$tools/cargo-leptos-$cargo_leptos_version/bin" \
-  "$tools/wasm-bindgen-$wasm_bindgen_version/bin" "$aigov_root/tools/build/bin" \
-  "$aigov_root/tools/build/node_modules/.bin" \
+printf '%s:%s:%s:%s' "$tools/cargo-leptos-$cargo_leptos_version/bin" \
+  "$tools/wasm-bindgen-$wasm_bindgen_version/bin" "$aigov_root/tools/build/node_modules/.bin" \
   "$tools/helm-$helm_version/bin"
