@@ -204,6 +204,7 @@ async fn the_apiserver_enforces_a_governance_policy_with_its_exceptions_and_chan
 
     let deny = format!("aigov-policy-{policy}-production-deny");
     let warn = format!("aigov-policy-{policy}-sandbox-warn");
+    // The policies are written before their bindings: wait for both.
     wait_until(
         Duration::from_secs(30),
         "the rendered admission objects",
@@ -212,7 +213,10 @@ async fn the_apiserver_enforces_a_governance_policy_with_its_exceptions_and_chan
             let (policy, deny, warn) = (policy.clone(), deny.clone(), warn.clone());
             async move {
                 let names = rendered_names(&admin, &policy).await;
-                (names.contains(&deny) && names.contains(&warn)).then_some(())
+                let bindings = Api::<ValidatingAdmissionPolicyBinding>::all(admin.clone());
+                let bound = bindings.get_opt(&deny).await.ok().flatten().is_some()
+                    && bindings.get_opt(&warn).await.ok().flatten().is_some();
+                (names.contains(&deny) && names.contains(&warn) && bound).then_some(())
             }
         },
     )
