@@ -33,21 +33,31 @@ function recordRouteChunks(page: Page): string[] {
   return fetched;
 }
 
-/** Element removals under <main> from the first byte on: hydration must adopt
- *  the server's HTML, never replace it. */
+/** Element removals under <main> from the first byte until the page has
+ *  hydrated (the theme toggle is unhidden, which only the bundle does):
+ *  hydration must adopt the server's HTML, never replace it. Later changes,
+ *  such as a live refresh of the page's data, are not counted. */
 async function watchForReplacedElements(page: Page): Promise<void> {
   await page.addInitScript(() => {
     const removed: string[] = [];
     (window as unknown as { removedElements: string[] }).removedElements = removed;
-    new MutationObserver((records) => {
+    const observer = new MutationObserver((records) => {
       for (const record of records) {
-        const inMain = (record.target as Element).closest?.("main");
-        if (!inMain) continue;
+        const target = record.target as Element;
+        if (record.type === "attributes") {
+          if (target.getAttribute("data-testid") === "theme-toggle" && !target.hasAttribute("hidden")) {
+            observer.disconnect();
+            return;
+          }
+          continue;
+        }
+        if (!target.closest?.("main")) continue;
         record.removedNodes.forEach((node) => {
           if (node.nodeType === Node.ELEMENT_NODE) removed.push((node as Element).outerHTML.slice(0, 120));
         });
       }
-    }).observe(document, { childList: true, subtree: true });
+    });
+    observer.observe(document, { childList: true, subtree: true, attributes: true, attributeFilter: ["hidden"] });
   });
 }
 
