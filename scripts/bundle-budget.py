@@ -14,6 +14,7 @@ new page gets a budget when it is added.
 """
 
 import argparse
+import functools
 import glob
 import gzip
 import json
@@ -24,11 +25,11 @@ import tomllib
 KIB = 1024
 
 
-def gz_size(path, cache={}):
-    if path not in cache:
-        with open(path, "rb") as f:
-            cache[path] = len(gzip.compress(f.read(), 9, mtime=0))
-    return cache[path]
+@functools.cache
+def gz_size(path):
+    """gzip -9 size of a file; chunks shared by several routes are read once."""
+    with open(path, "rb") as f:
+        return len(gzip.compress(f.read(), 9, mtime=0))
 
 
 def one(pkg, pattern):

@@ -31,8 +31,7 @@ macro_rules! lazy_page {
                 $route
             }
 
-            fn view(this: Self) -> AnyView {
-                let $route = this;
+            fn view(_this: Self) -> AnyView {
                 $page().into_any()
             }
         }

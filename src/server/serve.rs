@@ -213,21 +213,13 @@ fn instance_name() -> String {
         .unwrap_or_else(|_| format!("aigov-{}", std::process::id()))
 }
 
-/// The site settings: from the `LEPTOS_*` variables that cargo-leptos sets at
-/// build and run time, or the defaults of this crate when it was built by
-/// plain cargo (then only the flags of `aigov serve` change them).
+/// The site settings: from the `LEPTOS_*` variables that cargo-leptos sets,
+/// else Leptos' defaults (every build of this repository names the bundle,
+/// `.cargo/config.toml`); the flags of `aigov serve` change them.
 fn site_options() -> anyhow::Result<LeptosOptions> {
-    let built_by_cargo_leptos = option_env!("LEPTOS_OUTPUT_NAME").is_some()
-        || std::env::var_os("LEPTOS_OUTPUT_NAME").is_some();
-    let mut options = if built_by_cargo_leptos {
-        get_configuration(None)
-            .context("reading the site configuration (LEPTOS_* variables)")?
-            .leptos_options
-    } else {
-        LeptosOptions::builder()
-            .output_name(env!("CARGO_PKG_NAME"))
-            .build()
-    };
+    let mut options = get_configuration(None)
+        .context("reading the site configuration (LEPTOS_* variables)")?
+        .leptos_options;
     // Decided by the file the build writes beside the binary (`make dist`
     // copies it), not by build-time settings, so one binary serves a hashed
     // or a plain site correctly.
