@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod load;
+pub mod process_cpu;
 
 use std::time::Duration;
 

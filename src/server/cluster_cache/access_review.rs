@@ -2,8 +2,8 @@
 //! and remembered briefly.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use k8s_openapi::api::authorization::v1::{
@@ -11,6 +11,7 @@ use k8s_openapi::api::authorization::v1::{
 };
 use kube::Api;
 use kube::api::PostParams;
+use tokio::sync::OnceCell;
 
 use crate::server::auth::claims::KubeIdentity;
 use crate::server::kube::error::KubeError;
@@ -33,7 +34,7 @@ impl std::fmt::Display for ResourceName {
 }
 
 /// Who asks: the impersonated user name and groups, as one key.
-fn identity_key(identity: &KubeIdentity) -> String {
+pub(super) fn identity_key(identity: &KubeIdentity) -> String {
     let mut groups = identity.groups.clone();
     groups.sort();
     format!("{}\u{0}{}", identity.username, groups.join("\u{0}"))
@@ -42,10 +43,19 @@ fn identity_key(identity: &KubeIdentity) -> String {
 /// Who, where, which verb, which kind.
 type Key = (String, String, &'static str, ResourceName);
 
+/// One question as asked at `asked_at`: its answer once the apiserver gave
+/// it. Requests of the same person that need the same answer meanwhile
+/// wait for this one instead of asking again.
+#[derive(Clone)]
+struct Question {
+    asked_at: Instant,
+    answer: Arc<OnceCell<bool>>,
+}
+
 /// Answers of SelfSubjectAccessReviews, each trusted for a while.
 pub struct AccessReviews {
     ttl: Duration,
-    answers: Mutex<HashMap<Key, (bool, Instant)>>,
+    questions: Mutex<HashMap<Key, Question>>,
     asked: AtomicU64,
 }
 
@@ -53,7 +63,7 @@ impl AccessReviews {
     pub fn new(ttl: Duration) -> AccessReviews {
         AccessReviews {
             ttl,
-            answers: Mutex::new(HashMap::new()),
+            questions: Mutex::new(HashMap::new()),
             asked: AtomicU64::new(0),
         }
     }
@@ -83,11 +93,11 @@ impl AccessReviews {
         resource: ResourceName,
     ) -> Option<bool> {
         let key = (identity_key(identity), namespace.to_owned(), verb, resource);
-        let answers = self.answers.lock().expect("access reviews");
-        answers
+        let questions = self.questions.lock().expect("access reviews");
+        questions
             .get(&key)
-            .filter(|(_, at)| at.elapsed() < self.ttl)
-            .map(|(allowed, _)| *allowed)
+            .filter(|question| question.asked_at.elapsed() < self.ttl)
+            .and_then(|question| question.answer.get().copied())
     }
 
     /// Remembers an answer about `list`.
@@ -111,10 +121,31 @@ impl AccessReviews {
         allowed: bool,
     ) {
         let key = (identity_key(identity), namespace.to_owned(), verb, resource);
-        self.answers
+        let question = Question {
+            asked_at: Instant::now(),
+            answer: Arc::new(OnceCell::new_with(Some(allowed))),
+        };
+        self.questions
             .lock()
             .expect("access reviews")
-            .insert(key, (allowed, Instant::now()));
+            .insert(key, question);
+    }
+
+    /// The question about `key` still fresh, or a new one, unanswered.
+    fn question(&self, key: Key) -> Question {
+        let mut questions = self.questions.lock().expect("access reviews");
+        let fresh = questions
+            .get(&key)
+            .filter(|question| question.asked_at.elapsed() < self.ttl)
+            .cloned();
+        fresh.unwrap_or_else(|| {
+            let question = Question {
+                asked_at: Instant::now(),
+                answer: Arc::new(OnceCell::new()),
+            };
+            questions.insert(key, question.clone());
+            question
+        })
     }
 
     /// Whether `identity` may `list` `resource` in `namespace`: remembered,
@@ -130,7 +161,9 @@ impl AccessReviews {
     }
 
     /// Whether `identity` may `verb` `resource` in `namespace` (every
-    /// namespace when it is empty): remembered, or asked with `user`.
+    /// namespace when it is empty): remembered, or asked with `user`. While
+    /// the apiserver answers, the same person's other requests for the same
+    /// answer wait for it; when asking fails, the next one asks again.
     pub async fn may(
         &self,
         user: &kube::Client,
@@ -139,22 +172,43 @@ impl AccessReviews {
         namespace: &str,
         resource: ResourceName,
     ) -> Result<bool, KubeError> {
-        if let Some(allowed) = self.remembered_verb(identity, verb, namespace, resource) {
-            return Ok(allowed);
-        }
-        self.asked.fetch_add(1, Ordering::Relaxed);
-        let allowed = review(user, verb, namespace, resource).await?;
-        self.remember_verb(identity, verb, namespace, resource, allowed);
-        Ok(allowed)
+        let key = (identity_key(identity), namespace.to_owned(), verb, resource);
+        let question = self.question(key);
+        let allowed = question
+            .answer
+            .get_or_try_init(|| {
+                self.asked.fetch_add(1, Ordering::Relaxed);
+                review(user, verb, namespace, resource)
+            })
+            .await?;
+        Ok(*allowed)
+    }
+
+    /// Asks about `list` of every one of `resources` in `namespace` at
+    /// once, so that the reads that follow find the answers remembered.
+    pub async fn ask_list_all(
+        &self,
+        user: &kube::Client,
+        identity: &KubeIdentity,
+        namespace: &str,
+        resources: &[ResourceName],
+    ) -> Result<(), KubeError> {
+        futures::future::try_join_all(
+            resources
+                .iter()
+                .map(|resource| self.may_list(user, identity, namespace, *resource)),
+        )
+        .await?;
+        Ok(())
     }
 
     /// Drops answers past their time.
     pub fn forget_expired(&self) {
         let ttl = self.ttl;
-        self.answers
+        self.questions
             .lock()
             .expect("access reviews")
-            .retain(|_, (_, at)| at.elapsed() < ttl);
+            .retain(|_, question| question.asked_at.elapsed() < ttl);
     }
 }
 
@@ -255,7 +309,51 @@ mod tests {
         reviews.remember(&bob, "ns", PODS, true);
         assert_eq!(reviews.remembered(&bob, "ns", PODS), None);
         reviews.forget_expired();
-        assert!(reviews.answers.lock().unwrap().is_empty());
+        assert!(reviews.questions.lock().unwrap().is_empty());
+    }
+
+    /// A client whose apiserver allows everything after `delay`, counting
+    /// the reviews it was asked.
+    fn allowing_apiserver(delay: Duration) -> (kube::Client, Arc<AtomicU64>) {
+        let asked = Arc::new(AtomicU64::new(0));
+        let counter = asked.clone();
+        let service = tower::service_fn(move |_: http::Request<kube::client::Body>| {
+            counter.fetch_add(1, Ordering::Relaxed);
+            async move {
+                tokio::time::sleep(delay).await;
+                let answer = br#"{"apiVersion":"authorization.k8s.io/v1","kind":"SelfSubjectAccessReview","spec":{},"status":{"allowed":true}}"#;
+                Ok::<_, std::convert::Infallible>(http::Response::new(kube::client::Body::from(
+                    answer.to_vec(),
+                )))
+            }
+        });
+        (kube::Client::new(service, "default"), asked)
+    }
+
+    #[tokio::test]
+    async fn one_persons_concurrent_requests_ask_the_apiserver_once() {
+        let (client, asked) = allowing_apiserver(Duration::from_millis(50));
+        let reviews = AccessReviews::new(Duration::from_secs(30));
+        let carol = person("oidc:carol", &["oidc:governance"]);
+        let answers = futures::future::join_all(
+            (0..8).map(|_| reviews.may_list(&client, &carol, "ns", PODS)),
+        )
+        .await;
+        assert!(answers.into_iter().all(|answer| answer.unwrap()));
+        assert_eq!(asked.load(Ordering::Relaxed), 1);
+        assert_eq!(reviews.asked(), 1);
+    }
+
+    #[tokio::test]
+    async fn another_person_asks_for_themselves() {
+        let (client, asked) = allowing_apiserver(Duration::ZERO);
+        let reviews = AccessReviews::new(Duration::from_secs(30));
+        let carol = person("oidc:carol", &["oidc:governance"]);
+        let dave = person("oidc:dave", &["oidc:llm-team"]);
+        reviews.may_list(&client, &carol, "ns", PODS).await.unwrap();
+        reviews.may_list(&client, &dave, "ns", PODS).await.unwrap();
+        reviews.may_list(&client, &carol, "ns", PODS).await.unwrap();
+        assert_eq!(asked.load(Ordering::Relaxed), 2);
     }
 
     #[test]

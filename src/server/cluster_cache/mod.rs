@@ -10,8 +10,10 @@
 //! - **One watch per (namespace, kind), shared by everybody.** The first
 //!   page view of a namespace starts a `kube::runtime` reflector for the
 //!   kinds it needs, with the **portal's own identity**; it lists once and
-//!   then follows the watch, so later views read memory. Managed fields are
-//!   dropped before objects are stored.
+//!   then follows the watch, so later views read memory. What no view
+//!   reads is dropped before objects are stored: managed fields, kubectl's
+//!   last-applied copy, and a pod's status but its phase
+//!   ([`kinds::CachedKind::keep_what_views_read`]).
 //! - **Nothing is served without the person's permission.** Before a kind is
 //!   read from a cache, a SelfSubjectAccessReview made **as the person**
 //!   (impersonated) asks whether they may `list` that kind in that namespace;
@@ -20,6 +22,11 @@
 //!   [`REVIEW_TTL`] per (identity, namespace, kind), so a permission that is
 //!   revoked stops being honoured within that time, as a person's own
 //!   `kubectl` watch would not.
+//! - **What the portal does not watch is read as the person, kept for
+//!   them briefly.** A namespace's PolicyReports are listed with the
+//!   person's identity, and so are the managers' overview's namespaces and
+//!   reports; each answer is reused for that same identity only, for
+//!   [`personal_reads::PERSONAL_READ_TTL`] ([`personal_reads`]).
 //! - **Guardrails are cluster-wide.** The network-policy API's
 //!   AdminNetworkPolicies, BaselineAdminNetworkPolicies and
 //!   ClusterNetworkPolicies are watched once for the whole cluster (from the
@@ -44,6 +51,7 @@
 pub mod access_review;
 pub mod kinds;
 pub mod namespace_store;
+pub mod personal_reads;
 pub mod snapshot;
 pub mod workload_objects;
 
@@ -53,7 +61,10 @@ use std::time::Duration;
 
 use self::access_review::AccessReviews;
 use self::namespace_store::NamespaceStore;
+use self::personal_reads::{PERSONAL_READ_TTL, PersonalReads};
+use crate::server::cluster_compliance::ClusterReads;
 use crate::server::guardrails::store::{GuardrailStore, LazyGuardrails};
+use crate::wire::policy_reports::NamespaceReports;
 
 /// How long an access review's answer is trusted.
 pub const REVIEW_TTL: Duration = Duration::from_secs(30);
@@ -67,6 +78,11 @@ pub struct ClusterCache {
     portal: kube::Client,
     namespaces: Mutex<HashMap<String, Arc<NamespaceStore>>>,
     reviews: AccessReviews,
+    /// Each person's PolicyReports of a namespace, as they listed them
+    /// (`None`: they may not).
+    policy_reports: PersonalReads<Option<NamespaceReports>>,
+    /// Each manager's reads for the compliance overview.
+    overview_reads: PersonalReads<Arc<ClusterReads>>,
     /// The cluster's network guardrails, watched from the first network
     /// view on (`crate::server::guardrails`).
     guardrails: LazyGuardrails,
@@ -91,6 +107,8 @@ impl ClusterCache {
             portal,
             namespaces: Mutex::new(HashMap::new()),
             reviews: AccessReviews::new(REVIEW_TTL),
+            policy_reports: PersonalReads::new(PERSONAL_READ_TTL),
+            overview_reads: PersonalReads::new(PERSONAL_READ_TTL),
             guardrails: LazyGuardrails::default(),
         }
     }
@@ -106,6 +124,16 @@ impl ClusterCache {
     /// The remembered access reviews.
     pub fn reviews(&self) -> &AccessReviews {
         &self.reviews
+    }
+
+    /// The PolicyReports of a namespace as each person listed them.
+    pub fn policy_reports(&self) -> &PersonalReads<Option<NamespaceReports>> {
+        &self.policy_reports
+    }
+
+    /// What each manager read for the compliance overview.
+    pub fn overview_reads(&self) -> &PersonalReads<Arc<ClusterReads>> {
+        &self.overview_reads
     }
 
     /// The cluster's network guardrails, their watches started on first
@@ -146,7 +174,7 @@ impl ClusterCache {
     }
 
     /// Stops the caches nobody read for [`IDLE_AFTER`], and forgets expired
-    /// reviews.
+    /// reviews and reads.
     pub fn sweep(&self) {
         self.stop_idle(IDLE_AFTER);
     }
@@ -162,6 +190,8 @@ impl ClusterCache {
         });
         drop(namespaces);
         self.reviews.forget_expired();
+        self.policy_reports.forget_expired();
+        self.overview_reads.forget_expired();
     }
 }
 

@@ -5,7 +5,6 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use futures::StreamExt;
-use kube::ResourceExt;
 use kube::runtime::reflector::{self, Store};
 use kube::runtime::{WatchStreamExt, watcher};
 use tokio::sync::watch;
@@ -48,7 +47,7 @@ impl<K: CachedKind> KindStore<K> {
         let namespace = namespace.to_owned();
         let events = watcher(api, config)
             .default_backoff()
-            .modify(|object: &mut K| object.managed_fields_mut().clear());
+            .modify(K::keep_what_views_read);
         let task = tokio::spawn(async move {
             let mut events = std::pin::pin!(reflector::reflector(writer, events));
             while let Some(event) = events.next().await {

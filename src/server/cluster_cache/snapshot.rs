@@ -5,11 +5,15 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use k8s_openapi::api::core::v1::{Namespace, Pod};
+use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, ReplicaSet, StatefulSet};
+use k8s_openapi::api::batch::v1::{CronJob, Job};
+use k8s_openapi::api::core::v1::{LimitRange, Namespace, Pod, ResourceQuota};
+use k8s_openapi::api::networking::v1::NetworkPolicy;
 use kube::Api;
 use kube::api::ListParams;
 
 use super::ClusterCache;
+use super::access_review::ResourceName;
 use super::kinds::CachedKind;
 use super::namespace_store::{NamespaceStore, WatchStatus};
 use super::workload_objects::NamespaceObjects;
@@ -42,6 +46,26 @@ impl View {
     fn reads_limits(self) -> bool {
         matches!(self, View::Compliance | View::Model)
     }
+
+    /// Every namespaced kind the view reads, as access reviews name them.
+    fn kinds_read(self) -> Vec<ResourceName> {
+        let mut kinds = vec![
+            Pod::RESOURCE,
+            ReplicaSet::RESOURCE,
+            Deployment::RESOURCE,
+            StatefulSet::RESOURCE,
+            DaemonSet::RESOURCE,
+            Job::RESOURCE,
+            CronJob::RESOURCE,
+        ];
+        if self.reads_policies() {
+            kinds.push(NetworkPolicy::RESOURCE);
+        }
+        if self.reads_limits() {
+            kinds.extend([LimitRange::RESOURCE, ResourceQuota::RESOURCE]);
+        }
+        kinds
+    }
 }
 
 /// Someone reading a namespace: their impersonating client and identity.
@@ -57,6 +81,11 @@ impl Reader<'_> {
     pub async fn read(&self, namespace: &str, view: View) -> Result<NamespaceObjects, KubeError> {
         let what = || format!("namespace {namespace}");
         let reviews = self.cache.reviews();
+        // Every review this view needs goes out at once, in one round
+        // trip; the checks below then find the answers remembered.
+        reviews
+            .ask_list_all(self.user, self.identity, namespace, &view.kinds_read())
+            .await?;
         if !reviews
             .may_list(self.user, self.identity, namespace, Pod::RESOURCE)
             .await?

@@ -6,19 +6,20 @@
 pub mod read;
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use std::time::Duration;
 
 use jiff::Timestamp;
 use kube::api::ObjectMeta;
 
-use self::read::OtherFindings;
+use self::read::{AigovReports, OtherFindings};
 use crate::crd::policy_report::annotations;
 use crate::engine::cluster_compliance::{filter_and_sort, headline};
 use crate::present::trend::{average_by_bucket, bucket_width};
 use crate::server::auth::claims::KubeIdentity;
 use crate::server::auth::session::Session;
 use crate::server::kube::error::KubeError;
-use crate::server::kube::namespaces::visible_namespaces;
+use crate::server::kube::namespaces::{VisibleNamespace, visible_namespaces};
 use crate::server::reports::trend;
 use crate::server::state::AppState;
 use crate::wire::cluster_compliance::{
@@ -61,12 +62,39 @@ pub async fn overview(
         .map_err(|_| ClusterComplianceError::TimedOut)?
 }
 
+/// What the overview reads as the person: the namespaces they may see,
+/// aigov's reports, other tools' findings, and notes on how they were read.
+#[derive(Clone, Debug)]
+pub struct ClusterReads {
+    namespaces: Vec<VisibleNamespace>,
+    reports: AigovReports,
+    findings: OtherFindings,
+    notes: Vec<String>,
+}
+
 async fn read_all(
     state: &AppState,
     user: &kube::Client,
     identity: &KubeIdentity,
     filter: &ClusterFilter,
 ) -> Result<ClusterCompliance, ClusterComplianceError> {
+    // The person's own reads, reused for them alone for a few seconds:
+    // sorting, filtering and exporting read the same.
+    let (reads, _) = state
+        .cluster_cache
+        .overview_reads()
+        .get_or_read(identity, "", || async {
+            read_as_person(state, user, identity).await.map(Arc::new)
+        })
+        .await?;
+    Ok(assemble(&reads, filter, Timestamp::now()))
+}
+
+async fn read_as_person(
+    state: &AppState,
+    user: &kube::Client,
+    identity: &KubeIdentity,
+) -> Result<ClusterReads, ClusterComplianceError> {
     // The cluster-wide reads go out together; the per-namespace fallbacks
     // need the namespaces first.
     let (namespaces, cluster_wide, others) = futures::join!(
@@ -97,11 +125,25 @@ async fn read_all(
             OtherFindings::new()
         }
     };
+    Ok(ClusterReads {
+        namespaces,
+        reports,
+        findings,
+        notes,
+    })
+}
 
-    let now = Timestamp::now();
+/// The overview of `reads` at `now`, filtered and sorted.
+fn assemble(reads: &ClusterReads, filter: &ClusterFilter, now: Timestamp) -> ClusterCompliance {
+    let ClusterReads {
+        namespaces,
+        reports,
+        findings,
+        notes,
+    } = reads;
     let mut rows = BTreeMap::new();
     let mut trends = BTreeMap::new();
-    for namespace in &namespaces {
+    for namespace in namespaces {
         rows.insert(
             namespace.name.clone(),
             ClusterRow {
@@ -115,6 +157,7 @@ async fn read_all(
         );
     }
     for (namespace, report) in reports {
+        let namespace = namespace.clone();
         let row = rows.entry(namespace.clone()).or_insert_with(|| ClusterRow {
             namespace: namespace.clone(),
             team: None,
@@ -125,7 +168,7 @@ async fn read_all(
         });
         match report {
             Ok(metadata) => {
-                row.report = report_state(&metadata);
+                row.report = report_state(metadata);
                 if let Some(summary) = row.summary().cloned() {
                     row.report_age_seconds =
                         Some((now.as_second() - summary.generated_at.as_second()).max(0));
@@ -135,9 +178,13 @@ async fn read_all(
                         row.environment = Some(summary.policy.environment);
                     }
                 }
-                trends.insert(namespace, trend_series(&metadata));
+                trends.insert(namespace, trend_series(metadata));
             }
-            Err(reason) => row.report = ReportState::Unreadable { reason },
+            Err(reason) => {
+                row.report = ReportState::Unreadable {
+                    reason: reason.clone(),
+                }
+            }
         }
     }
     attach_findings(&mut rows, findings);
@@ -151,14 +198,14 @@ async fn read_all(
         .iter()
         .filter_map(|row| trends.remove(&row.namespace))
         .collect();
-    Ok(ClusterCompliance {
+    ClusterCompliance {
         headline: headline(&shown),
         trend: trend_buckets(&series),
         rows: shown,
         total,
         teams,
-        notes,
-    })
+        notes: notes.clone(),
+    }
 }
 
 /// The report's summary, or why it cannot be read.
@@ -212,13 +259,16 @@ pub fn trend_buckets(series: &[Vec<(i64, u32)>]) -> Vec<TrendBucket> {
         .collect()
 }
 
-fn attach_findings(rows: &mut BTreeMap<String, ClusterRow>, findings: OtherFindings) {
+fn attach_findings(rows: &mut BTreeMap<String, ClusterRow>, findings: &OtherFindings) {
     for (namespace, by_source) in findings {
-        if let Some(row) = rows.get_mut(&namespace) {
+        if let Some(row) = rows.get_mut(namespace) {
             row.other_tools = by_source
-                .into_iter()
-                .filter(|(_, failed)| *failed > 0)
-                .map(|(source, failed)| ToolFindings { source, failed })
+                .iter()
+                .filter(|(_, failed)| **failed > 0)
+                .map(|(source, failed)| ToolFindings {
+                    source: source.clone(),
+                    failed: *failed,
+                })
                 .collect();
         }
     }
