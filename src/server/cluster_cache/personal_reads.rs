@@ -19,7 +19,7 @@ use super::access_review::identity_key;
 use crate::server::auth::claims::KubeIdentity;
 
 /// How long an answer read as a person is reused for them.
-pub const PERSONAL_READ_TTL: Duration = Duration::from_secs(10);
+pub const PERSONAL_READ_TTL: Duration = Duration::from_secs(3);
 
 /// Who read it, and where.
 type Key = (String, String);
