@@ -4,11 +4,12 @@
 For the built site (a `pkg` folder of a split build), it measures the gzipped
 size (gzip -9) of
 - the shell: the main wasm module every page loads first, and
-- each route's first load: the shell plus the chunks of that route's lazily
-  loaded view, as listed in the split manifest the page shell preloads,
-and fails, naming the route, when one outgrows its budget. A route of the
-manifest without a budget, or a budget without its route, fails too, so a
-new page gets a budget when it is added.
+- each area's first load: the shell plus the chunks of the area's split
+  point (the lazily loaded function that draws its pages, src/routes.rs),
+  as listed in the split manifest the page shell preloads,
+and fails, naming the area and its pages, when one outgrows its budget. An
+area of the manifest without a budget, or a budget without its area, fails
+too, so a new area gets a budget when it is added.
 
     scripts/bundle-budget.py dist/aigov/app/site/pkg [--budgets bundle-budgets.toml] [--json]
 """
@@ -27,7 +28,7 @@ KIB = 1024
 
 @functools.cache
 def gz_size(path):
-    """gzip -9 size of a file; chunks shared by several routes are read once."""
+    """gzip -9 size of a file; chunks shared by several areas are read once."""
     with open(path, "rb") as f:
         return len(gzip.compress(f.read(), 9, mtime=0))
 
@@ -54,20 +55,25 @@ def main_wasm(pkg, output_name):
 def measure(pkg, output_name):
     manifest = json.load(open(one(pkg, "__wasm_split_manifest*.json")))
     shell = gz_size(main_wasm(pkg, output_name))
-    routes = {}
+    splits = {}
     for key, chunks in manifest.items():
         size = shell
         for chunk in chunks:
             size += gz_size(os.path.join(pkg, f"{chunk}.wasm"))
-        routes[key] = {"bytes": size, "chunks": len(chunks)}
-    return shell, routes
+        splits[key] = {"bytes": size, "chunks": len(chunks)}
+    return shell, splits
 
 
-def route_key(routes, name):
-    """The manifest key of the lazy view of route `name` (`__<name>_view_<hash>`)."""
-    prefix = f"__{name}_view_"
-    keys = [k for k in routes if k.startswith(prefix)]
+def split_key(splits, name):
+    """The manifest key of the split point `name` (`<name>_<hash>`)."""
+    keys = [k for k in splits if k.startswith(f"{name}_") and k[len(name) + 1 :].isdigit()]
     return keys[0] if len(keys) == 1 else None
+
+
+def is_area(key):
+    """Whether a manifest key is an area's split point (`<area>_area_<hash>`)."""
+    name, _, digits = key.rpartition("_")
+    return name.endswith("_area") and digits.isdigit()
 
 
 def main():
@@ -78,37 +84,40 @@ def main():
     args = parser.parse_args()
 
     budgets = tomllib.load(open(args.budgets, "rb"))
-    shell, routes = measure(args.pkg, budgets.get("output_name", "aigov"))
+    shell, splits = measure(args.pkg, budgets.get("output_name", "aigov"))
     failures = []
     rows = [("shell (main module)", shell, budgets["shell_kib"] * KIB, 0)]
     if shell > budgets["shell_kib"] * KIB:
         failures.append(f"the shell is {shell / KIB:.1f} KiB, over its budget of {budgets['shell_kib']} KiB")
     seen = set()
-    for path, route in budgets["routes"].items():
-        key = route_key(routes, route["view"])
+    for name, area in budgets["areas"].items():
+        key = split_key(splits, area["split"])
         if key is None:
-            failures.append(f"{path}: no lazily loaded view `{route['view']}` in the split manifest")
+            failures.append(f"area {name}: no split point `{area['split']}` in the split manifest")
             continue
         seen.add(key)
-        size, limit = routes[key]["bytes"], route["kib"] * KIB
-        rows.append((path, size, limit, routes[key]["chunks"]))
+        size, limit = splits[key]["bytes"], area["kib"] * KIB
+        rows.append((f"{name}: {', '.join(area['pages'])}", size, limit, splits[key]["chunks"]))
         if size > limit:
-            failures.append(f"{path}: first load {size / KIB:.1f} KiB, over its budget of {route['kib']} KiB")
-    for key in sorted(set(routes) - seen):
-        if "_route_view_" in key:
-            failures.append(f"{key}: a lazily loaded route without a budget in {os.path.basename(args.budgets)}")
+            failures.append(
+                f"area {name} ({', '.join(area['pages'])}): first load {size / KIB:.1f} KiB, "
+                f"over its budget of {area['kib']} KiB"
+            )
+    for key in sorted(set(splits) - seen):
+        if is_area(key):
+            failures.append(f"{key}: an area without a budget in {os.path.basename(args.budgets)}")
 
     if args.json:
-        print(json.dumps([{"route": r, "gzip_bytes": s, "budget_bytes": b, "chunks": c} for r, s, b, c in rows], indent=2))
+        print(json.dumps([{"first_load": r, "gzip_bytes": s, "budget_bytes": b, "chunks": c} for r, s, b, c in rows], indent=2))
     else:
-        print(f"{'first load (wasm, gzip -9)':<32} {'KiB':>8} {'budget':>8} {'chunks':>7}")
+        print(f"{'KiB':>8} {'budget':>8} {'chunks':>7}  first load (wasm, gzip -9)")
         for name, size, limit, chunks in rows:
-            print(f"{name:<32} {size / KIB:>8.1f} {limit / KIB:>8.0f} {chunks:>7}")
+            print(f"{size / KIB:>8.1f} {limit / KIB:>8.0f} {chunks:>7}  {name}")
     if failures:
         for failure in failures:
             print(f"bundle-budget: {failure}", file=sys.stderr)
         sys.exit(1)
-    print("bundle-budget: every route within its budget")
+    print("bundle-budget: every area within its budget")
 
 
 if __name__ == "__main__":

@@ -1,104 +1,197 @@
 //! Each page's view, loaded with its route.
 //!
-//! In the browser bundle every page below is split into a chunk of its own
-//! (`cargo leptos build --split`): the first load of a page is the shell
-//! (layout, navigation, sign-in state, theme) and that page's chunk, and the
-//! next page's chunk is fetched when a link to it is followed. A server-rendered
-//! page keeps the server's HTML until its chunk has loaded, then hydrates.
-//! On the server a lazy route renders like any other.
+//! In the browser bundle the pages are split by area (`cargo leptos build
+//! --split`): the first load of a page is the shell (layout, navigation,
+//! sign-in state, theme) and its area's chunk, and another area's chunk is
+//! fetched when a link into it is followed. A server-rendered page keeps the
+//! server's HTML until its chunk has loaded, then hydrates. On the server a
+//! lazy route renders like any other.
+//!
+//! Why areas and not a chunk per page: the splitter makes a chunk of every
+//! set of split points that share code, so sixteen pages came as 11 to 260
+//! chunks each, mostly under 2 KB, and instantiating that many modules made
+//! the larger pages slower to become interactive than one bundle for every
+//! page (BENCHMARKS.md). The pages of an area share most of their code.
 //!
 //! A page hydrated lazily reads the data the server sent in the order it
 //! makes its resources, section by section: a page must make every resource
 //! before awaiting any, or in an order that does not depend on which data
 //! arrives first (see the model page's "Try it" answer).
 
+use leptos::lazy;
 use leptos::prelude::*;
-use leptos_router::{LazyRoute, lazy_route};
+use leptos_router::LazyRoute;
 
 use crate::pages;
 
-/// A lazily loaded route named `$route` whose view is the page `$page`.
-/// Pages load their own data (in `Resource`s the server fills), so the
-/// route's data is empty.
+/// A lazily loaded route named `$route`, drawn by the area function `$area`
+/// (a split point) as `$page`. Pages load their own data (in `Resource`s
+/// the server fills), so the route's data is empty.
 macro_rules! lazy_page {
-    ($(#[$doc:meta])* $route:ident => $page:path) => {
+    ($(#[$doc:meta])* $route:ident => $area:ident($page:expr), $preload:ident) => {
         $(#[$doc])*
         pub struct $route;
 
-        #[lazy_route]
         impl LazyRoute for $route {
             fn data() -> Self {
                 $route
             }
 
-            fn view(_this: Self) -> AnyView {
-                $page().into_any()
+            async fn view(_this: Self) -> AnyView {
+                $area($page).await
+            }
+
+            async fn preload() {
+                #[cfg(target_arch = "wasm32")]
+                $preload().await;
             }
         }
     };
 }
 
+/// The overview.
+#[derive(Clone, Copy)]
+pub enum HomePage {
+    Overview,
+}
+
+#[lazy]
+fn home_area(page: HomePage) -> AnyView {
+    match page {
+        HomePage::Overview => pages::home::HomePage().into_any(),
+    }
+}
+
+/// Models and the access workflow: requesting, reviewing, one's own access.
+#[derive(Clone, Copy)]
+pub enum AccessPage {
+    ModelCatalog,
+    ModelDetail,
+    MyAccess,
+    ReviewInbox,
+    RequestDetail,
+}
+
+#[lazy]
+fn access_area(page: AccessPage) -> AnyView {
+    match page {
+        AccessPage::ModelCatalog => pages::models::ModelCatalogPage().into_any(),
+        AccessPage::ModelDetail => pages::models::ModelDetailPage().into_any(),
+        AccessPage::MyAccess => pages::access::MyAccessPage().into_any(),
+        AccessPage::ReviewInbox => pages::reviews::ReviewInboxPage().into_any(),
+        AccessPage::RequestDetail => pages::requests::RequestDetailPage().into_any(),
+    }
+}
+
+/// A team's namespaces and what is in them.
+#[derive(Clone, Copy)]
+pub enum NamespacePage {
+    List,
+    Network,
+    Compliance,
+    Logs,
+    Exceptions,
+}
+
+#[lazy]
+fn namespace_area(page: NamespacePage) -> AnyView {
+    match page {
+        NamespacePage::List => pages::namespaces::NamespaceListPage().into_any(),
+        NamespacePage::Network => pages::namespace_network::NamespaceNetworkPage().into_any(),
+        NamespacePage::Compliance => {
+            pages::namespace_compliance::NamespaceCompliancePage().into_any()
+        }
+        NamespacePage::Logs => pages::namespace_logs::NamespaceLogsPage().into_any(),
+        NamespacePage::Exceptions => {
+            pages::namespace_exceptions::NamespaceExceptionsPage().into_any()
+        }
+    }
+}
+
+/// Managers' and auditors' views across the cluster.
+#[derive(Clone, Copy)]
+pub enum OversightPage {
+    Compliance,
+    Policies,
+    Audit,
+    Grants,
+    NetworkGuardrails,
+}
+
+#[lazy]
+fn oversight_area(page: OversightPage) -> AnyView {
+    match page {
+        OversightPage::Compliance => pages::compliance::CompliancePage().into_any(),
+        OversightPage::Policies => pages::policies::PoliciesPage().into_any(),
+        OversightPage::Audit => pages::audit::AuditPage().into_any(),
+        OversightPage::Grants => pages::grants::GrantsPage().into_any(),
+        OversightPage::NetworkGuardrails => {
+            pages::network_guardrails::NetworkGuardrailsPage().into_any()
+        }
+    }
+}
+
 lazy_page!(
     /// `/`
-    HomeRoute => pages::home::HomePage
+    HomeRoute => home_area(HomePage::Overview), __preload_home_area
 );
 lazy_page!(
     /// `/models`
-    ModelCatalogRoute => pages::models::ModelCatalogPage
+    ModelCatalogRoute => access_area(AccessPage::ModelCatalog), __preload_access_area
 );
 lazy_page!(
     /// `/models/:ns/:name`
-    ModelDetailRoute => pages::models::ModelDetailPage
+    ModelDetailRoute => access_area(AccessPage::ModelDetail), __preload_access_area
 );
 lazy_page!(
     /// `/access`
-    MyAccessRoute => pages::access::MyAccessPage
+    MyAccessRoute => access_area(AccessPage::MyAccess), __preload_access_area
 );
 lazy_page!(
     /// `/reviews`
-    ReviewInboxRoute => pages::reviews::ReviewInboxPage
+    ReviewInboxRoute => access_area(AccessPage::ReviewInbox), __preload_access_area
 );
 lazy_page!(
     /// `/requests/:ns/:name`
-    RequestDetailRoute => pages::requests::RequestDetailPage
+    RequestDetailRoute => access_area(AccessPage::RequestDetail), __preload_access_area
 );
 lazy_page!(
     /// `/namespaces`
-    NamespaceListRoute => pages::namespaces::NamespaceListPage
+    NamespaceListRoute => namespace_area(NamespacePage::List), __preload_namespace_area
 );
 lazy_page!(
     /// `/namespaces/:ns/network`
-    NamespaceNetworkRoute => pages::namespace_network::NamespaceNetworkPage
+    NamespaceNetworkRoute => namespace_area(NamespacePage::Network), __preload_namespace_area
 );
 lazy_page!(
     /// `/namespaces/:ns/compliance`
-    NamespaceComplianceRoute => pages::namespace_compliance::NamespaceCompliancePage
+    NamespaceComplianceRoute => namespace_area(NamespacePage::Compliance), __preload_namespace_area
 );
 lazy_page!(
     /// `/namespaces/:ns/logs`
-    NamespaceLogsRoute => pages::namespace_logs::NamespaceLogsPage
+    NamespaceLogsRoute => namespace_area(NamespacePage::Logs), __preload_namespace_area
 );
 lazy_page!(
     /// `/namespaces/:ns/exceptions`
-    NamespaceExceptionsRoute => pages::namespace_exceptions::NamespaceExceptionsPage
+    NamespaceExceptionsRoute => namespace_area(NamespacePage::Exceptions), __preload_namespace_area
 );
 lazy_page!(
     /// `/compliance`
-    ComplianceRoute => pages::compliance::CompliancePage
+    ComplianceRoute => oversight_area(OversightPage::Compliance), __preload_oversight_area
 );
 lazy_page!(
     /// `/policies`
-    PoliciesRoute => pages::policies::PoliciesPage
+    PoliciesRoute => oversight_area(OversightPage::Policies), __preload_oversight_area
 );
 lazy_page!(
     /// `/audit`
-    AuditRoute => pages::audit::AuditPage
+    AuditRoute => oversight_area(OversightPage::Audit), __preload_oversight_area
 );
 lazy_page!(
     /// `/grants`
-    GrantsRoute => pages::grants::GrantsPage
+    GrantsRoute => oversight_area(OversightPage::Grants), __preload_oversight_area
 );
 lazy_page!(
     /// `/network-guardrails`
-    NetworkGuardrailsRoute => pages::network_guardrails::NetworkGuardrailsPage
+    NetworkGuardrailsRoute => oversight_area(OversightPage::NetworkGuardrails), __preload_oversight_area
 );

@@ -1,33 +1,33 @@
 import { expect, type Page, test } from "@playwright/test";
 import { signInAt } from "./sign-in";
 
-// Every page's view is a chunk of its own (src/routes.rs), loaded with its
-// route: `split___<route>_view_<hash>.<content hash>.wasm`.
-const pages: { path: string; view: string; heading: RegExp }[] = [
-  { path: "/", view: "home_route", heading: /Overview/ },
-  { path: "/models", view: "model_catalog_route", heading: /Models/ },
-  { path: "/models/fraud-detection/fraud-scorer", view: "model_detail_route", heading: /.+/ },
-  { path: "/access", view: "my_access_route", heading: /My access/ },
-  { path: "/reviews", view: "review_inbox_route", heading: /Reviews/ },
-  { path: "/requests/fraud-detection/does-not-exist", view: "request_detail_route", heading: /.+/ },
-  { path: "/namespaces", view: "namespace_list_route", heading: /Namespaces/ },
-  { path: "/namespaces/fraud-detection/network", view: "namespace_network_route", heading: /.+/ },
-  { path: "/namespaces/fraud-detection/compliance", view: "namespace_compliance_route", heading: /.+/ },
-  { path: "/namespaces/fraud-detection/logs", view: "namespace_logs_route", heading: /.+/ },
-  { path: "/namespaces/fraud-detection/exceptions", view: "namespace_exceptions_route", heading: /.+/ },
-  { path: "/compliance", view: "compliance_route", heading: /Compliance/ },
-  { path: "/policies", view: "policies_route", heading: /polic/i },
-  { path: "/audit", view: "audit_route", heading: /Audit/ },
-  { path: "/grants", view: "grants_route", heading: /Access overview/ },
-  { path: "/network-guardrails", view: "network_guardrails_route", heading: /guardrails/i },
+// Pages are split by area (src/routes.rs): each page loads its area's chunk,
+// `split_<area>_<hash>.<content hash>.wasm`, with its route.
+const pages: { path: string; area: string; heading: RegExp }[] = [
+  { path: "/", area: "home_area", heading: /Overview/ },
+  { path: "/models", area: "access_area", heading: /Models/ },
+  { path: "/models/fraud-detection/fraud-scorer", area: "access_area", heading: /.+/ },
+  { path: "/access", area: "access_area", heading: /My access/ },
+  { path: "/reviews", area: "access_area", heading: /Reviews/ },
+  { path: "/requests/fraud-detection/does-not-exist", area: "access_area", heading: /.+/ },
+  { path: "/namespaces", area: "namespace_area", heading: /Namespaces/ },
+  { path: "/namespaces/fraud-detection/network", area: "namespace_area", heading: /.+/ },
+  { path: "/namespaces/fraud-detection/compliance", area: "namespace_area", heading: /.+/ },
+  { path: "/namespaces/fraud-detection/logs", area: "namespace_area", heading: /.+/ },
+  { path: "/namespaces/fraud-detection/exceptions", area: "namespace_area", heading: /.+/ },
+  { path: "/compliance", area: "oversight_area", heading: /Compliance/ },
+  { path: "/policies", area: "oversight_area", heading: /polic/i },
+  { path: "/audit", area: "oversight_area", heading: /Audit/ },
+  { path: "/grants", area: "oversight_area", heading: /Access overview/ },
+  { path: "/network-guardrails", area: "oversight_area", heading: /guardrails/i },
 ];
 
-/** The names of the route chunks the page has fetched so far, in order. */
+/** The areas whose chunks the page has fetched so far, in order. */
 function recordRouteChunks(page: Page): string[] {
   const fetched: string[] = [];
   page.on("request", (request) => {
     const name = new URL(request.url()).pathname.split("/").pop() ?? "";
-    const match = name.match(/^split___(.+)_view_\d+\./);
+    const match = name.match(/^split_(\w+?_area)_\d+\./);
     if (match) fetched.push(match[1]);
   });
   return fetched;
@@ -74,8 +74,8 @@ async function expectHydrated(page: Page): Promise<void> {
 }
 
 test.describe("lazily loaded pages", () => {
-  for (const { path, view, heading } of pages) {
-    test(`${path} loads its own chunk and hydrates in place`, async ({ page }) => {
+  for (const { path, area, heading } of pages) {
+    test(`${path} loads its area's chunk and hydrates in place`, async ({ page }) => {
       const problems: string[] = [];
       page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
       await watchForReplacedElements(page);
@@ -85,20 +85,20 @@ test.describe("lazily loaded pages", () => {
       await expect(page.getByRole("heading", { level: 1 })).toHaveText(heading);
       await expectHydrated(page);
 
-      // Its own chunk, once. (Under concurrent requests the server now and
-      // then also preloads a chunk another request rendered.)
-      expect(chunks.filter((chunk) => chunk === view), "the page's chunk fetched once").toHaveLength(1);
+      // Its area's chunk, once. (Under concurrent requests the server now
+      // and then also preloads a chunk another request rendered.)
+      expect(chunks.filter((chunk) => chunk === area), "the area's chunk fetched once").toHaveLength(1);
       const replaced = await page.evaluate(() => (window as unknown as { removedElements: string[] }).removedElements);
       expect(replaced, "elements of the server's HTML replaced while hydrating").toEqual([]);
       expect(problems).toEqual([]);
     });
   }
 
-  test("navigating between two pages loads the second page's chunk once", async ({ page }) => {
+  test("navigating loads another area's chunk once, and a page of the same area nothing more", async ({ page }) => {
     const chunks = recordRouteChunks(page);
     await signInAt(page, "carol", "/");
     await expectHydrated(page);
-    expect(chunks).toContain("home_route");
+    expect(chunks).toContain("home_area");
 
     const nav = page.getByRole("navigation", { name: "Main" });
     await nav.getByRole("link", { name: "Models" }).click();
@@ -107,9 +107,12 @@ test.describe("lazily loaded pages", () => {
     await expect(page.getByRole("heading", { level: 1 })).toHaveText(/Overview/);
     await nav.getByRole("link", { name: "Models" }).click();
     await expect(page.getByRole("heading", { level: 1 })).toHaveText(/Models/);
+    await nav.getByRole("link", { name: "My access" }).click();
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText(/My access/);
 
-    const count = (view: string) => chunks.filter((chunk) => chunk === view).length;
-    expect(count("home_route"), "the first page's chunk, fetched once").toBe(1);
-    expect(count("model_catalog_route"), "the second page's chunk, fetched once").toBe(1);
+    const count = (area: string) => chunks.filter((chunk) => chunk === area).length;
+    expect(count("home_area"), "the first page's area, fetched once").toBe(1);
+    expect(count("access_area"), "the models' area, fetched once for two of its pages").toBe(1);
+    expect(chunks.filter((chunk) => chunk !== "home_area" && chunk !== "access_area")).toEqual([]);
   });
 });
