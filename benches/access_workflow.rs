@@ -15,6 +15,8 @@
 #[path = "../tests/support/mod.rs"]
 mod support;
 
+mod common;
+
 use std::time::{Duration, Instant};
 
 use aigov::crd::{AccessRequest, AccessRequestSpec, Decision, Model};
@@ -33,11 +35,7 @@ const ROUNDS: usize = 5;
 const PEOPLE: usize = 50;
 
 fn main() {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    runtime.block_on(run());
+    common::on_tokio(run());
 }
 
 async fn run() {

@@ -47,11 +47,7 @@ const SAMPLES: usize = 30;
 const PREFIX: &str = "bench-ovw";
 
 fn main() {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    runtime.block_on(run());
+    common::on_tokio(run());
 }
 
 fn namespace(i: usize) -> String {

@@ -41,11 +41,7 @@ const PREFIX: &str = "bench-reports";
 const RUNS: usize = 5;
 
 fn main() {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    runtime.block_on(run());
+    common::on_tokio(run());
 }
 
 fn namespace(i: usize) -> String {

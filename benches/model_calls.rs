@@ -50,11 +50,7 @@ const CALL: &str = r#"{"instances":[{"amount":912.5,"hour":3,"merchant_risk":0.8
 const MODEL: &str = "fraud-scorer";
 
 fn main() {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    runtime.block_on(run());
+    common::on_tokio(run());
 }
 
 /// Where the callers send their calls, and with which client.

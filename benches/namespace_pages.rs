@@ -50,11 +50,7 @@ const PEOPLE: [(&str, &str); 5] = [
 ];
 
 fn main() {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    runtime.block_on(run());
+    common::on_tokio(run());
 }
 
 async fn run() {

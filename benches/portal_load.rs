@@ -56,11 +56,7 @@ const IDENTITIES: [(&str, &str); 5] = [
 const REPLICAS: usize = 20;
 
 fn main() {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    runtime.block_on(run());
+    common::on_tokio(run());
 }
 
 /// One of the people: a browser signed in as one of the demo identities,

@@ -6,10 +6,20 @@
 pub mod load;
 pub mod process_cpu;
 
+use std::future::Future;
 use std::time::Duration;
 
 use kube::Api;
 use kube::api::{Patch, PatchParams};
+
+/// Runs a benchmark's body on a multi-threaded tokio runtime.
+pub fn on_tokio<F: Future>(body: F) -> F::Output {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(body)
+}
 
 /// Server-side applies `value` as `name` (field manager `aigov-bench`).
 pub async fn apply<K>(api: &Api<K>, name: &str, value: serde_json::Value)

@@ -12,11 +12,10 @@
 //
 //   set -a; . .dev/env; set +a
 //   AIGOV_URL=http://127.0.0.1:3000 node end2end/bench/interactive.mjs [runs]
-import { chromium } from "@playwright/test";
+import { launchChromium, signIn } from "./browser.mjs";
 
 const base = process.env.AIGOV_URL ?? "http://127.0.0.1:3000";
 const runs = Number(process.argv[2] ?? "20");
-const spki = process.env.AIGOV_IDP_TLS_SPKI_SHA256;
 const namespace = process.env.AIGOV_BENCH_NAMESPACE ?? "fraud-detection";
 const paths = ["/", "/models", `/namespaces/${namespace}/network`];
 const networks = [
@@ -27,25 +26,13 @@ const networks = [
   },
 ];
 
-const browser = await chromium.launch({
-  executablePath: process.env.AIGOV_CHROMIUM ?? "/usr/bin/chromium",
-  args: [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-    ...(spki ? [`--ignore-certificate-errors-spki-list=${spki}`] : []),
-  ],
-});
+const browser = await launchChromium();
 
 // Sign in once; every measured context starts from these cookies.
-const signIn = await browser.newContext();
-const first = await signIn.newPage();
-await first.goto(`${base}/`);
-await first.getByLabel("Username").fill("alice");
-await first.getByLabel("Password").fill("alice");
-await first.getByRole("button", { name: "Sign in" }).click();
-await first.getByTestId("user-name").waitFor();
-const storageState = await signIn.storageState();
-await signIn.close();
+const signedIn = await browser.newContext();
+await signIn(await signedIn.newPage(), base);
+const storageState = await signedIn.storageState();
+await signedIn.close();
 
 /** Records, from the first byte on, when the theme toggle is unhidden. */
 function markInteractive() {

@@ -4,26 +4,14 @@
 // for a static page-less fetch, so figures read as ratios.
 //
 //   set -a; . .dev/env; set +a; node end2end/bench/shell-timing.mjs [runs]
-import { chromium } from "@playwright/test";
+import { launchChromium, signIn } from "./browser.mjs";
 
 const base = process.env.AIGOV_URL ?? "http://127.0.0.1:3000";
 const runs = Number(process.argv[2] ?? "20");
-const spki = process.env.AIGOV_IDP_TLS_SPKI_SHA256;
 
-const browser = await chromium.launch({
-  executablePath: process.env.AIGOV_CHROMIUM ?? "/usr/bin/chromium",
-  args: [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-    ...(spki ? [`--ignore-certificate-errors-spki-list=${spki}`] : []),
-  ],
-});
+const browser = await launchChromium();
 const page = await browser.newPage();
-await page.goto(`${base}/`);
-await page.getByLabel("Username").fill("alice");
-await page.getByLabel("Password").fill("alice");
-await page.getByRole("button", { name: "Sign in" }).click();
-await page.getByTestId("user-name").waitFor();
+await signIn(page, base);
 
 const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
