@@ -1,18 +1,16 @@
 //! Whether a person may list (or get) a kind in a namespace, asked as them
 //! and remembered briefly.
 
-use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use k8s_openapi::api::authorization::v1::{
     ResourceAttributes, SelfSubjectAccessReview, SelfSubjectAccessReviewSpec,
 };
 use kube::Api;
 use kube::api::PostParams;
-use tokio::sync::OnceCell;
 
+use super::kept::Kept;
 use crate::server::auth::claims::KubeIdentity;
 use crate::server::kube::error::KubeError;
 
@@ -43,27 +41,18 @@ pub(super) fn identity_key(identity: &KubeIdentity) -> String {
 /// Who, where, which verb, which kind.
 type Key = (String, String, &'static str, ResourceName);
 
-/// One question as asked at `asked_at`: its answer once the apiserver gave
-/// it. Requests of the same person that need the same answer meanwhile
-/// wait for this one instead of asking again.
-#[derive(Clone)]
-struct Question {
-    asked_at: Instant,
-    answer: Arc<OnceCell<bool>>,
-}
-
-/// Answers of SelfSubjectAccessReviews, each trusted for a while.
+/// Answers of SelfSubjectAccessReviews, each trusted for a while. While
+/// the apiserver answers one, the same person's requests that need the same
+/// answer wait for it instead of asking again.
 pub struct AccessReviews {
-    ttl: Duration,
-    questions: Mutex<HashMap<Key, Question>>,
+    answers: Kept<Key, bool>,
     asked: AtomicU64,
 }
 
 impl AccessReviews {
     pub fn new(ttl: Duration) -> AccessReviews {
         AccessReviews {
-            ttl,
-            questions: Mutex::new(HashMap::new()),
+            answers: Kept::new(ttl),
             asked: AtomicU64::new(0),
         }
     }
@@ -93,11 +82,7 @@ impl AccessReviews {
         resource: ResourceName,
     ) -> Option<bool> {
         let key = (identity_key(identity), namespace.to_owned(), verb, resource);
-        let questions = self.questions.lock().expect("access reviews");
-        questions
-            .get(&key)
-            .filter(|question| question.asked_at.elapsed() < self.ttl)
-            .and_then(|question| question.answer.get().copied())
+        self.answers.peek(&key)
     }
 
     /// Remembers an answer about `list`.
@@ -121,31 +106,7 @@ impl AccessReviews {
         allowed: bool,
     ) {
         let key = (identity_key(identity), namespace.to_owned(), verb, resource);
-        let question = Question {
-            asked_at: Instant::now(),
-            answer: Arc::new(OnceCell::new_with(Some(allowed))),
-        };
-        self.questions
-            .lock()
-            .expect("access reviews")
-            .insert(key, question);
-    }
-
-    /// The question about `key` still fresh, or a new one, unanswered.
-    fn question(&self, key: Key) -> Question {
-        let mut questions = self.questions.lock().expect("access reviews");
-        let fresh = questions
-            .get(&key)
-            .filter(|question| question.asked_at.elapsed() < self.ttl)
-            .cloned();
-        fresh.unwrap_or_else(|| {
-            let question = Question {
-                asked_at: Instant::now(),
-                answer: Arc::new(OnceCell::new()),
-            };
-            questions.insert(key, question.clone());
-            question
-        })
+        self.answers.insert(key, allowed);
     }
 
     /// Whether `identity` may `list` `resource` in `namespace`: remembered,
@@ -173,15 +134,14 @@ impl AccessReviews {
         resource: ResourceName,
     ) -> Result<bool, KubeError> {
         let key = (identity_key(identity), namespace.to_owned(), verb, resource);
-        let question = self.question(key);
-        let allowed = question
-            .answer
-            .get_or_try_init(|| {
+        let (allowed, _) = self
+            .answers
+            .get_or_ask(key, || {
                 self.asked.fetch_add(1, Ordering::Relaxed);
                 review(user, verb, namespace, resource)
             })
             .await?;
-        Ok(*allowed)
+        Ok(allowed)
     }
 
     /// Asks about `list` of every one of `resources` in `namespace` at
@@ -204,11 +164,7 @@ impl AccessReviews {
 
     /// Drops answers past their time.
     pub fn forget_expired(&self) {
-        let ttl = self.ttl;
-        self.questions
-            .lock()
-            .expect("access reviews")
-            .retain(|_, question| question.asked_at.elapsed() < ttl);
+        self.answers.forget_expired();
     }
 }
 
@@ -241,6 +197,8 @@ async fn review(
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Arc;
+
     use super::*;
 
     const PODS: ResourceName = ResourceName {
@@ -309,7 +267,7 @@ mod tests {
         reviews.remember(&bob, "ns", PODS, true);
         assert_eq!(reviews.remembered(&bob, "ns", PODS), None);
         reviews.forget_expired();
-        assert!(reviews.questions.lock().unwrap().is_empty());
+        assert!(reviews.answers.is_empty());
     }
 
     /// A client whose apiserver allows everything after `delay`, counting

@@ -49,6 +49,7 @@
 //! their own cache.
 
 pub mod access_review;
+pub mod kept;
 pub mod kinds;
 pub mod namespace_store;
 pub mod personal_reads;

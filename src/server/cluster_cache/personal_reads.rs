@@ -8,39 +8,26 @@
 //! requests that need it meanwhile wait for the one read in progress.
 //! Nobody is ever given an answer read with another identity.
 
-use std::collections::HashMap;
 use std::future::Future;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
-
-use tokio::sync::OnceCell;
+use std::time::Duration;
 
 use super::access_review::identity_key;
+use super::kept::Kept;
 use crate::server::auth::claims::KubeIdentity;
 
 /// How long an answer read as a person is reused for them.
 pub const PERSONAL_READ_TTL: Duration = Duration::from_secs(3);
 
-/// Who read it, and where.
-type Key = (String, String);
-
-/// One read started at `read_at`, and its answer once it came.
-struct Read<T> {
-    read_at: Instant,
-    answer: Arc<OnceCell<T>>,
-}
-
-/// Answers read as each person, each kept for a while.
+/// Answers read as each person, per (person, namespace), each kept for a
+/// while.
 pub struct PersonalReads<T> {
-    ttl: Duration,
-    reads: Mutex<HashMap<Key, Read<T>>>,
+    reads: Kept<(String, String), T>,
 }
 
 impl<T: Clone> PersonalReads<T> {
     pub fn new(ttl: Duration) -> PersonalReads<T> {
         PersonalReads {
-            ttl,
-            reads: Mutex::new(HashMap::new()),
+            reads: Kept::new(ttl),
         }
     }
 
@@ -57,34 +44,13 @@ impl<T: Clone> PersonalReads<T> {
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<T, E>>,
     {
-        let (answer, read_at) = self.slot((identity_key(identity), namespace.to_owned()));
-        let value = answer.get_or_try_init(read).await?.clone();
-        Ok((value, read_at.elapsed()))
-    }
-
-    fn slot(&self, key: Key) -> (Arc<OnceCell<T>>, Instant) {
-        let mut reads = self.reads.lock().expect("personal reads");
-        match reads.get(&key) {
-            Some(read) if read.read_at.elapsed() < self.ttl => (read.answer.clone(), read.read_at),
-            _ => {
-                let read = Read {
-                    read_at: Instant::now(),
-                    answer: Arc::new(OnceCell::new()),
-                };
-                let slot = (read.answer.clone(), read.read_at);
-                reads.insert(key, read);
-                slot
-            }
-        }
+        let key = (identity_key(identity), namespace.to_owned());
+        self.reads.get_or_ask(key, read).await
     }
 
     /// Drops answers past their time.
     pub fn forget_expired(&self) {
-        let ttl = self.ttl;
-        self.reads
-            .lock()
-            .expect("personal reads")
-            .retain(|_, read| read.read_at.elapsed() < ttl);
+        self.reads.forget_expired();
     }
 }
 
@@ -108,19 +74,6 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn one_persons_requests_share_one_read() {
-        let kept = PersonalReads::new(Duration::from_secs(10));
-        let reads = AtomicU32::new(0);
-        let alice = person("oidc:alice");
-        let answers = futures::future::join_all(
-            (0..5).map(|_| kept.get_or_read(&alice, "ns", || counted(&reads, "alice's"))),
-        )
-        .await;
-        assert!(answers.iter().all(|a| a.as_ref().unwrap().0 == "alice's"));
-        assert_eq!(reads.load(Ordering::Relaxed), 1);
-    }
-
-    #[tokio::test]
     async fn another_person_or_namespace_is_read_anew() {
         let kept = PersonalReads::new(Duration::from_secs(10));
         let reads = AtomicU32::new(0);
@@ -137,31 +90,5 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(reads.load(Ordering::Relaxed), 3);
-    }
-
-    #[tokio::test]
-    async fn an_expired_or_failed_read_is_made_again() {
-        let kept = PersonalReads::new(Duration::ZERO);
-        let reads = AtomicU32::new(0);
-        let alice = person("oidc:alice");
-        for _ in 0..2 {
-            kept.get_or_read(&alice, "ns", || counted(&reads, "alice's"))
-                .await
-                .unwrap();
-        }
-        assert_eq!(reads.load(Ordering::Relaxed), 2);
-        kept.forget_expired();
-        assert!(kept.reads.lock().unwrap().is_empty());
-
-        let kept = PersonalReads::new(Duration::from_secs(10));
-        let failed: Result<(String, Duration), String> = kept
-            .get_or_read(&alice, "ns", || async { Err("unreachable".to_owned()) })
-            .await;
-        assert!(failed.is_err());
-        let (again, _) = kept
-            .get_or_read(&alice, "ns", || counted(&reads, "alice's"))
-            .await
-            .unwrap();
-        assert_eq!(again, "alice's");
     }
 }
