@@ -56,7 +56,8 @@ build: setup ## Build the release binary and site (optimised wasm, split per rou
 
 dist: build ## The container image's file tree in dist/aigov (app/aigov, app/site)
 	rm -rf dist/aigov && mkdir -p dist/aigov/app
-	cp $(CARGO_TARGET_DIR)/release/aigov $(CARGO_TARGET_DIR)/release/hash.txt dist/aigov/app/
+	strip --strip-all -o dist/aigov/app/aigov $(CARGO_TARGET_DIR)/release/aigov
+	cp $(CARGO_TARGET_DIR)/release/hash.txt dist/aigov/app/
 	cp -R target/site dist/aigov/app/site
 	@echo "dist/aigov: the tree the Dockerfile copies into its runtime image"
 
@@ -78,8 +79,11 @@ lint: ## Formatting and clippy for the server and the browser bundle
 	cargo clippy --lib --no-default-features --features hydrate --target wasm32-unknown-unknown -- -D warnings
 	cargo clippy -p aigov-model-server --all-targets -- -D warnings
 
+# The test binaries run side by side (scripts/run-tests.py): most of them
+# wait on the devcluster, not on the processor.
 unit: ## Rust unit tests, and integration tests against the devcluster
-	set -a; . $(DEV_DIR)/env; set +a; cargo test --features ssr
+	set -a; . $(DEV_DIR)/env; set +a; scripts/run-tests.py --alone high_availability --alone faults --alone access_resilience -- --features ssr
+	cargo test --doc --features ssr
 	cargo test -p aigov-model-server
 
 model-test: ## The model server's answers against ones computed independently (Python)

@@ -100,8 +100,8 @@ write_env() {
     # KUBECONFIG, and where the portal receives the apiserver's audit events.
     "$bin/devcluster" env --dir "$dev_dir"
     echo "DEVCLUSTER_BIN_DIR=$bin"
-  } >"$dev_dir/devcluster.env.tmp"
-  mv "$dev_dir/devcluster.env.tmp" "$dev_dir/devcluster.env"
+  } >"$dev_dir/devcluster.env.tmp.$$"
+  mv "$dev_dir/devcluster.env.tmp.$$" "$dev_dir/devcluster.env"
 }
 
 cmd="${1:-}"
@@ -111,6 +111,11 @@ case "$cmd" in
     build
     ;;
   up)
+    # Test binaries running side by side each bring the cluster up: one at
+    # a time, so that they seed and write the environment in turn.
+    mkdir -p "$dev_dir"
+    exec 8>"$dev_dir/devcluster-up.lock"
+    flock 8
     up_args=(--dir "$dev_dir")
     [[ -n "${DEVCLUSTER_PORT_BASE:-}" ]] && up_args+=(--port-base "$DEVCLUSTER_PORT_BASE")
     devcluster up "${up_args[@]}" "$@"

@@ -12,6 +12,7 @@ use aigov::engine::access::open_requests::DEFAULT_MAX_OPEN_REQUESTS;
 use aigov::server::access::error::AccessError;
 use aigov::server::access::reconciler;
 use aigov::server::access::service::{self, NewRequest};
+use aigov::server::state::AppState;
 use aigov::wire::error::ApiError;
 use kube::ResourceExt;
 use kube::api::{ListParams, PostParams};
@@ -54,6 +55,15 @@ fn form(ns: &TestNamespace, model: &str) -> NewRequest {
     }
 }
 
+/// The portal's state with the default cap (tests elsewhere raise it).
+async fn capped_state() -> AppState {
+    let mut state = app_state().await;
+    state.access = state
+        .access
+        .with_max_open_requests(DEFAULT_MAX_OPEN_REQUESTS);
+    state
+}
+
 async fn count(ns: &TestNamespace) -> usize {
     ns.api::<AccessRequest>()
         .list(&ListParams::default())
@@ -66,7 +76,7 @@ async fn count(ns: &TestNamespace) -> usize {
 #[tokio::test]
 async fn the_eleventh_open_request_is_refused_with_409_until_one_is_cancelled() {
     let ns = devcluster().namespace("open-requests").await;
-    let state = app_state().await;
+    let state = capped_state().await;
     // A person of this test alone: nobody else's requests count.
     let person = unique_name("cap");
     let me = session(&person, &["fraud-team"], false);
@@ -121,7 +131,7 @@ async fn the_eleventh_open_request_is_refused_with_409_until_one_is_cancelled() 
 #[tokio::test(flavor = "multi_thread")]
 async fn requests_filed_before_requests_were_labelled_still_count() {
     let ns = devcluster().namespace("open-unlabelled").await;
-    let state = app_state().await;
+    let state = capped_state().await;
     let person = unique_name("legacy");
     let me = session(&person, &["fraud-team"], false);
     for i in 0..=DEFAULT_MAX_OPEN_REQUESTS {

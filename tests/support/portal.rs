@@ -85,6 +85,9 @@ pub fn app_state_with(kube: KubeAccess, workflow: &WorkflowArgs) -> AppState {
     app_state_with_audit(kube, workflow, &audit)
 }
 
+/// The cap on a person's open requests in the portals of tests.
+pub const TEST_MAX_OPEN_REQUESTS: &str = "1000";
+
 /// [`app_state_with`], with audit and notification settings.
 pub fn app_state_with_audit(
     kube: KubeAccess,
@@ -93,6 +96,8 @@ pub fn app_state_with_audit(
 ) -> AppState {
     let readiness = Arc::new(Readiness::default());
     readiness.set_ready(true);
+    // Test binaries run side by side and share the demo people: the cap on
+    // one person's open requests is tested with a person of its own.
     let access = AccessContext::start(
         kube.portal().clone(),
         workflow,
@@ -100,7 +105,8 @@ pub fn app_state_with_audit(
         "http://portal.test".parse().unwrap(),
         "test",
     )
-    .expect("the access workflow");
+    .expect("the access workflow")
+    .with_max_open_requests(TEST_MAX_OPEN_REQUESTS.parse().unwrap());
     AppState {
         leptos_options: LeptosOptions::builder().output_name("aigov").build(),
         readiness,

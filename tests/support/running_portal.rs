@@ -7,6 +7,8 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+use super::portal::TEST_MAX_OPEN_REQUESTS;
+
 /// The `aigov` binary built with these tests, or `AIGOV_TEST_BINARY` when
 /// set (a copy of it that another build sharing the target directory
 /// cannot replace while the tests run).
@@ -81,6 +83,10 @@ impl RunningPortal {
             // the devcluster's apiserver posts its audit events (the test
             // of that webhook listens there itself).
             .env_remove("AIGOV_APISERVER_AUDIT_LISTEN")
+            // Test binaries run side by side and share the demo people: the
+            // cap on one person's open requests is tested with a person of
+            // its own (tests/open_requests.rs).
+            .env("AIGOV_MAX_OPEN_REQUESTS", TEST_MAX_OPEN_REQUESTS)
             .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
