@@ -8,6 +8,7 @@ use leptos_router::{Lazy, SsrMode, path};
 use crate::components::layout::AppLayout;
 use crate::components::theme::THEME_BOOT_SCRIPT;
 use crate::pages::not_found::NotFoundPage;
+use crate::prefetch::prefetch_on_intent;
 use crate::routes::*;
 
 /// The document around every page. Rendered on the server only; the browser
@@ -39,6 +40,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    prefetch_on_intent();
 
     view! {
         <Link rel="icon" type_="image/svg+xml" href="/favicon.svg"/>

@@ -13,6 +13,7 @@ pub mod app;
 pub mod components;
 pub mod identity;
 pub mod pages;
+pub mod prefetch;
 pub mod routes;
 pub mod wire;
 

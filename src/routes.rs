@@ -195,3 +195,82 @@ lazy_page!(
     /// `/network-guardrails`
     NetworkGuardrailsRoute => oversight_area(OversightPage::NetworkGuardrails), __preload_oversight_area
 );
+
+/// The areas the pages are split into, one chunk each.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Area {
+    Home,
+    Access,
+    Namespaces,
+    Oversight,
+}
+
+impl Area {
+    /// Every area, in the order of its bit in a set of areas.
+    pub const ALL: [Area; 4] = [Area::Home, Area::Access, Area::Namespaces, Area::Oversight];
+
+    /// The area whose page serves `path` (a path on this site, without
+    /// query or fragment), if any.
+    pub fn of_path(path: &str) -> Option<Area> {
+        let first = path.strip_prefix('/')?.split('/').next().unwrap_or("");
+        match first {
+            "" => Some(Area::Home),
+            "models" | "access" | "reviews" | "requests" => Some(Area::Access),
+            "namespaces" => Some(Area::Namespaces),
+            "compliance" | "policies" | "audit" | "grants" | "network-guardrails" => {
+                Some(Area::Oversight)
+            }
+            _ => None,
+        }
+    }
+
+    /// Loads this area's chunk (in the browser; nothing on the server).
+    pub async fn preload(self) {
+        #[cfg(target_arch = "wasm32")]
+        match self {
+            Area::Home => __preload_home_area().await,
+            Area::Access => __preload_access_area().await,
+            Area::Namespaces => __preload_namespace_area().await,
+            Area::Oversight => __preload_oversight_area().await,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Area;
+    use crate::components::nav::SECTIONS;
+
+    #[test]
+    fn every_section_belongs_to_an_area() {
+        for section in SECTIONS {
+            assert!(Area::of_path(section.path).is_some(), "{}", section.path);
+        }
+    }
+
+    #[test]
+    fn pages_below_a_section_share_its_area() {
+        assert_eq!(Area::of_path("/"), Some(Area::Home));
+        assert_eq!(Area::of_path("/models/llm/gpt"), Some(Area::Access));
+        assert_eq!(Area::of_path("/requests/ns/r-1"), Some(Area::Access));
+        assert_eq!(
+            Area::of_path("/namespaces/llm/network"),
+            Some(Area::Namespaces)
+        );
+        assert_eq!(Area::of_path("/audit"), Some(Area::Oversight));
+    }
+
+    #[test]
+    fn other_paths_belong_to_no_area() {
+        for path in [
+            "/auth/logout",
+            "/api/status",
+            "/healthz",
+            "#main",
+            "models",
+            "",
+        ] {
+            assert_eq!(Area::of_path(path), None, "{path}");
+        }
+    }
+}

@@ -115,4 +115,22 @@ test.describe("lazily loaded pages", () => {
     expect(count("access_area"), "the models' area, fetched once for two of its pages").toBe(1);
     expect(chunks.filter((chunk) => chunk !== "home_area" && chunk !== "access_area")).toEqual([]);
   });
+
+  test("pointing at a link or focusing it fetches its area's chunk before the click", async ({ page }) => {
+    const chunks = recordRouteChunks(page);
+    await signInAt(page, "carol", "/");
+    await expectHydrated(page);
+    const nav = page.getByRole("navigation", { name: "Main" });
+
+    await nav.getByRole("link", { name: "Compliance", exact: true }).hover();
+    await expect.poll(() => chunks.includes("oversight_area"), { message: "fetched on pointing" }).toBe(true);
+    await nav.getByRole("link", { name: "Namespaces", exact: true }).focus();
+    await expect.poll(() => chunks.includes("namespace_area"), { message: "fetched on focus" }).toBe(true);
+    expect(chunks, "no area that was not pointed at").not.toContain("access_area");
+
+    // Following the link uses the chunk already fetched.
+    await nav.getByRole("link", { name: "Compliance", exact: true }).click();
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText(/Compliance/);
+    expect(chunks.filter((chunk) => chunk === "oversight_area")).toHaveLength(1);
+  });
 });
