@@ -82,8 +82,15 @@ fn referenced_layers(line: &str, module: &[String]) -> Vec<String> {
 /// What `layer` may not import, by top-level module.
 fn forbidden_imports(layer: &str) -> &'static [&'static str] {
     match layer {
-        "pages" => &["server", "present", "engine", "crd", "cli"],
-        "components" => &["pages", "server", "present", "engine", "crd", "cli"],
+        // The route table, the lazily loaded routes and the prefetch of
+        // their chunks sit above the UI: pages and components never reach
+        // back up to them.
+        "pages" => &[
+            "server", "present", "engine", "crd", "cli", "app", "routes", "prefetch",
+        ],
+        "components" => &[
+            "pages", "server", "present", "engine", "crd", "cli", "app", "routes", "prefetch",
+        ],
         "api" => &["pages", "components", "app"],
         "wire" => &[
             "pages",
@@ -194,6 +201,13 @@ fn a_component_that_imports_a_page_is_named() {
         found,
         ["components/access/card.rs:2: components imports pages"]
     );
+}
+
+#[test]
+fn a_component_that_reaches_up_to_the_routes_is_named() {
+    let planted = "use crate::routes::Area;\n";
+    let found = violations(Path::new("components/layout.rs"), planted);
+    assert_eq!(found, ["components/layout.rs:1: components imports routes"]);
 }
 
 #[test]

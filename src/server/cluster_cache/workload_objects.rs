@@ -21,7 +21,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
 use crate::engine::netpol::guardrails::Guardrail;
 use crate::engine::objects::KubeObject;
-use crate::engine::workload::workload_controller_of;
+use crate::engine::workload::workload_controller_ref;
 
 /// What a person may see of one namespace. `None`: they may not list that
 /// kind there, so it is left out.
@@ -48,8 +48,8 @@ pub struct NamespaceObjects {
 
 /// The kind of the workload controller named by the ownerReferences (as
 /// the engines decide it).
-fn controller_kind(meta: &ObjectMeta) -> Option<String> {
-    workload_controller_of(meta).map(|(kind, _)| kind)
+fn controller_kind(meta: &ObjectMeta) -> Option<&str> {
+    workload_controller_ref(meta).map(|(kind, _)| kind)
 }
 
 fn each<T: Clone>(list: &Option<Vec<Arc<T>>>) -> impl Iterator<Item = T> + '_ {
@@ -70,8 +70,7 @@ impl NamespaceObjects {
                 .iter()
                 .flatten()
                 .filter(|job| {
-                    !(cron_jobs_listed
-                        && controller_kind(&job.metadata).as_deref() == Some("CronJob"))
+                    !(cron_jobs_listed && controller_kind(&job.metadata) == Some("CronJob"))
                 })
                 .map(|job| KubeObject::Job(Box::new((**job).clone()))),
         );
@@ -81,15 +80,14 @@ impl NamespaceObjects {
                 .iter()
                 .flatten()
                 .filter(|rs| {
-                    !(deployments_listed
-                        && controller_kind(&rs.metadata).as_deref() == Some("Deployment"))
+                    !(deployments_listed && controller_kind(&rs.metadata) == Some("Deployment"))
                 })
                 .map(|rs| KubeObject::ReplicaSet(Box::new((**rs).clone()))),
         );
         let mut seen = BTreeSet::new();
         for pod in self.pods.iter().flatten() {
-            let owner = workload_controller_of(&pod.metadata);
-            let represented = match owner.as_ref().map(|(kind, _)| kind.as_str()) {
+            let owner = workload_controller_ref(&pod.metadata);
+            let represented = match owner.map(|(kind, _)| kind) {
                 Some("ReplicaSet") => self.replica_sets.is_some() || deployments_listed,
                 Some("StatefulSet") => self.stateful_sets.is_some(),
                 Some("DaemonSet") => self.daemon_sets.is_some(),
@@ -102,12 +100,9 @@ impl NamespaceObjects {
             // Pods of one owner with equal labels are alike to every check
             // and every policy.
             let key = match owner {
-                Some(owner) => (owner, pod.metadata.labels.clone()),
+                Some(owner) => (owner, pod.metadata.labels.as_ref()),
                 None => (
-                    (
-                        "Pod".to_owned(),
-                        pod.metadata.name.clone().unwrap_or_default(),
-                    ),
+                    ("Pod", pod.metadata.name.as_deref().unwrap_or_default()),
                     None,
                 ),
             };
