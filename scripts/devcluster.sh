@@ -111,11 +111,6 @@ case "$cmd" in
     build
     ;;
   up)
-    # Test binaries running side by side each bring the cluster up: one at
-    # a time, so that they seed and write the environment in turn.
-    mkdir -p "$dev_dir"
-    exec 8>"$dev_dir/devcluster-up.lock"
-    flock 8
     up_args=(--dir "$dev_dir")
     [[ -n "${DEVCLUSTER_PORT_BASE:-}" ]] && up_args+=(--port-base "$DEVCLUSTER_PORT_BASE")
     devcluster up "${up_args[@]}" "$@"

@@ -12,20 +12,12 @@
 //
 //   set -a; . .dev/env; set +a
 //   AIGOV_URL=http://127.0.0.1:3000 node end2end/bench/interactive.mjs [runs]
-import { launchChromium, signIn } from "./browser.mjs";
+import { freshPage, launchChromium, ms, networks, quantile, signIn } from "./browser.mjs";
 
 const base = process.env.AIGOV_URL ?? "http://127.0.0.1:3000";
 const runs = Number(process.argv[2] ?? "20");
 const namespace = process.env.AIGOV_BENCH_NAMESPACE ?? "fraud-detection";
 const paths = ["/", "/models", `/namespaces/${namespace}/network`];
-const networks = [
-  { name: "loopback", conditions: null },
-  {
-    name: "20 Mbit/s, 40 ms",
-    conditions: { offline: false, latency: 40, downloadThroughput: 2_500_000, uploadThroughput: 2_500_000 },
-  },
-];
-
 const browser = await launchChromium();
 
 // Sign in once; every measured context starts from these cookies.
@@ -62,12 +54,6 @@ async function load(page, path) {
   });
 }
 
-const quantile = (values, q) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))];
-};
-const ms = (value) => `${value.toFixed(0)} ms`;
-
 console.log(`portal ${base}, ${runs} loads each`);
 console.log("| network | page | cold median / p95 | warm median / p95 | /healthz median |");
 console.log("| --- | --- | --- | --- | --- |");
@@ -75,14 +61,7 @@ for (const { name, conditions } of networks) {
   for (const path of paths) {
     const cold = [], warm = [], health = [];
     for (let i = 0; i < runs; i++) {
-      const context = await browser.newContext({ storageState });
-      await context.addInitScript(markInteractive);
-      const page = await context.newPage();
-      if (conditions) {
-        const cdp = await context.newCDPSession(page);
-        await cdp.send("Network.enable");
-        await cdp.send("Network.emulateNetworkConditions", conditions);
-      }
+      const { context, page } = await freshPage(browser, storageState, conditions, markInteractive);
       const fresh = await load(page, path);
       cold.push(fresh.interactive);
       health.push(fresh.healthz);

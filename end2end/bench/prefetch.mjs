@@ -13,7 +13,7 @@
 //
 //   set -a; . .dev/env; set +a
 //   AIGOV_URL=http://127.0.0.1:3000 node end2end/bench/prefetch.mjs [runs]
-import { launchChromium, signIn } from "./browser.mjs";
+import { freshPage, launchChromium, ms, networks, quantile, signIn } from "./browser.mjs";
 
 const base = process.env.AIGOV_URL ?? "http://127.0.0.1:3000";
 const runs = Number(process.argv[2] ?? "20");
@@ -22,14 +22,6 @@ const targets = [
   { link: "Namespaces", heading: "Namespaces" },
   { link: "Compliance", heading: "Compliance" },
 ];
-const networks = [
-  { name: "loopback", conditions: null },
-  {
-    name: "20 Mbit/s, 40 ms",
-    conditions: { offline: false, latency: 40, downloadThroughput: 2_500_000, uploadThroughput: 2_500_000 },
-  },
-];
-
 const browser = await launchChromium();
 const signedIn = await browser.newContext();
 await signIn(await signedIn.newPage(), base, "carol");
@@ -38,13 +30,7 @@ await signedIn.close();
 
 /** Opens `/` in a fresh context and waits until it has hydrated. */
 async function freshHome(conditions) {
-  const context = await browser.newContext({ storageState });
-  const page = await context.newPage();
-  if (conditions) {
-    const cdp = await context.newCDPSession(page);
-    await cdp.send("Network.enable");
-    await cdp.send("Network.emulateNetworkConditions", conditions);
-  }
+  const { context, page } = await freshPage(browser, storageState, conditions);
   await page.goto(`${base}/`);
   await page.locator('[data-testid="theme-toggle"]:not([hidden])').waitFor();
   return { context, page };
@@ -75,12 +61,6 @@ async function navigate(page, target, hover) {
     return { shown, healthz: performance.now() - start };
   });
 }
-
-const quantile = (values, q) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))];
-};
-const ms = (value) => `${value.toFixed(0)} ms`;
 
 console.log(`portal ${base}, ${runs} navigations each, pointer resting ${hoverMs} ms`);
 console.log("| network | to | click only median / p95 | pointer, then click median / p95 | ratio of medians | /healthz median |");

@@ -53,12 +53,22 @@ pub fn devcluster() -> &'static DevCluster {
         let dir = std::env::var_os("DEVCLUSTER_DIR")
             .map(PathBuf::from)
             .unwrap_or_else(|| repo.join(".dev"));
+        // Test binaries running side by side each bring the cluster up:
+        // one at a time, so that they seed and write its environment in
+        // turn. The lock is held by this process alone (its file is closed
+        // on exec), so the cluster's processes, when this starts them, do
+        // not keep holding it.
+        std::fs::create_dir_all(&dir).map_err(|e| format!("creating {}: {e}", dir.display()))?;
+        let lock = std::fs::File::create(dir.join("devcluster-up.lock"))
+            .and_then(|file| file.lock().map(|()| file))
+            .map_err(|e| format!("locking the devcluster's start: {e}"))?;
         let status = Command::new(script(&repo))
             .arg("up")
             .env("DEVCLUSTER_DIR", &dir)
             .stdout(std::process::Stdio::null())
             .status()
             .map_err(|e| format!("running scripts/devcluster.sh up: {e}"))?;
+        drop(lock);
         if !status.success() {
             return Err(format!(
                 "scripts/devcluster.sh up failed ({status}); see its output above"

@@ -105,12 +105,16 @@ impl<K: Eq + Hash, T: Clone> Kept<K, T> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use std::sync::atomic::{AtomicU32, Ordering};
 
     use super::*;
 
-    async fn counted(asks: &AtomicU32, answer: &str) -> Result<String, String> {
+    /// An ask that answers `answer` after a moment, counting itself.
+    pub(in crate::server::cluster_cache) async fn counted(
+        asks: &AtomicU32,
+        answer: &str,
+    ) -> Result<String, String> {
         asks.fetch_add(1, Ordering::Relaxed);
         tokio::time::sleep(Duration::from_millis(20)).await;
         Ok(answer.to_owned())

@@ -59,18 +59,13 @@ mod tests {
     use std::sync::atomic::{AtomicU32, Ordering};
 
     use super::*;
+    use crate::server::cluster_cache::kept::tests::counted;
 
     fn person(name: &str) -> KubeIdentity {
         KubeIdentity {
             username: name.into(),
             groups: vec!["oidc:team".into()],
         }
-    }
-
-    async fn counted(reads: &AtomicU32, answer: &str) -> Result<String, String> {
-        reads.fetch_add(1, Ordering::Relaxed);
-        tokio::time::sleep(Duration::from_millis(20)).await;
-        Ok(answer.to_owned())
     }
 
     #[tokio::test]
