@@ -54,7 +54,7 @@ mod browser {
         let Some(area) = site_path(&href).and_then(Area::of_path) else {
             return;
         };
-        let bit = 1u8 << Area::ALL.iter().position(|a| *a == area).unwrap_or(0);
+        let bit = 1u8 << area as u8;
         if ASKED.with(|asked| asked.replace(asked.get() | bit)) & bit == 0 {
             leptos::task::spawn_local(area.preload());
         }

@@ -206,9 +206,6 @@ pub enum Area {
 }
 
 impl Area {
-    /// Every area, in the order of its bit in a set of areas.
-    pub const ALL: [Area; 4] = [Area::Home, Area::Access, Area::Namespaces, Area::Oversight];
-
     /// The area whose page serves `path` (a path on this site, without
     /// query or fragment), if any.
     pub fn of_path(path: &str) -> Option<Area> {

@@ -62,9 +62,6 @@ impl Launch<'_> {
             ("AIGOV_RECONCILE_NAMESPACE", self.ns.name.as_str()),
             ("AIGOV_RECONCILER_LEASE", self.lease),
             ("AIGOV_AUDIT_LOG", audit.as_str()),
-            // The suite's tests, at once, file more grants for alice than
-            // the cap on one person's open requests allows.
-            ("AIGOV_MAX_OPEN_REQUESTS", "1000"),
         ];
         if let Some(kubeconfig) = &kubeconfig {
             env.push(("AIGOV_KUBECONFIG", kubeconfig.as_str()));

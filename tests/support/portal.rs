@@ -86,7 +86,7 @@ pub fn app_state_with(kube: KubeAccess, workflow: &WorkflowArgs) -> AppState {
 }
 
 /// The cap on a person's open requests in the portals of tests.
-pub const TEST_MAX_OPEN_REQUESTS: &str = "1000";
+pub const TEST_MAX_OPEN_REQUESTS: usize = 1000;
 
 /// [`app_state_with`], with audit and notification settings.
 pub fn app_state_with_audit(
@@ -106,7 +106,7 @@ pub fn app_state_with_audit(
         "test",
     )
     .expect("the access workflow")
-    .with_max_open_requests(TEST_MAX_OPEN_REQUESTS.parse().unwrap());
+    .with_max_open_requests(TEST_MAX_OPEN_REQUESTS);
     AppState {
         leptos_options: LeptosOptions::builder().output_name("aigov").build(),
         readiness,

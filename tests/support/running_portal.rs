@@ -86,7 +86,10 @@ impl RunningPortal {
             // Test binaries run side by side and share the demo people: the
             // cap on one person's open requests is tested with a person of
             // its own (tests/open_requests.rs).
-            .env("AIGOV_MAX_OPEN_REQUESTS", TEST_MAX_OPEN_REQUESTS)
+            .env(
+                "AIGOV_MAX_OPEN_REQUESTS",
+                TEST_MAX_OPEN_REQUESTS.to_string(),
+            )
             .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
