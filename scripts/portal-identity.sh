@@ -43,7 +43,9 @@ token="$(kubectl -n aigov-system create token aigov --duration=24h)"
 server="$(kubectl config view --raw --minify -o jsonpath='{.clusters[0].cluster.server}')"
 ca="$(kubectl config view --raw --minify -o jsonpath='{.clusters[0].cluster.certificate-authority-data}')"
 umask 077
-cat > "$dev/portal-kubeconfig" <<KUBECONFIG
+# Written beside it and moved into place, so that a test reading it while
+# another test binary runs this script never sees half a file.
+cat > "$dev/portal-kubeconfig.tmp.$$" <<KUBECONFIG
 apiVersion: v1
 kind: Config
 clusters:
@@ -60,4 +62,5 @@ contexts:
   context: {cluster: devcluster, user: aigov, namespace: aigov-system}
 current-context: aigov@devcluster
 KUBECONFIG
+mv "$dev/portal-kubeconfig.tmp.$$" "$dev/portal-kubeconfig"
 echo "portal identity: system:serviceaccount:aigov-system:aigov ($dev/portal-kubeconfig)"
