@@ -82,7 +82,7 @@ lint: ## Formatting and clippy for the server and the browser bundle
 # The test binaries run side by side (scripts/run-tests.py): most of them
 # wait on the devcluster, not on the processor.
 unit: ## Rust unit tests, and integration tests against the devcluster
-	set -a; . $(DEV_DIR)/env; set +a; scripts/run-tests.py --alone high_availability --alone faults --alone access_resilience -- --features ssr
+	set -a; . $(DEV_DIR)/env; set +a; scripts/run-tests.py --alone high_availability --alone faults --alone access_resilience --alone expiry_warning -- --features ssr
 	cargo test --doc --features ssr
 	cargo test -p aigov-model-server
 
