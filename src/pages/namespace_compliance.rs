@@ -13,6 +13,7 @@ use crate::components::notice::LoadFailed;
 use crate::components::page_header::PageHeader;
 use crate::components::policy_applied::PolicyAppliedPanel;
 use crate::components::policy_exceptions::check_item::CheckItem;
+use crate::components::policy_exceptions::request_form::DurationSuggestions;
 use crate::components::policy_reports::NamespaceReportsSection;
 use crate::wire::namespace::{
     CheckRow, ComplianceFilter, ComplianceView, NamespaceRead, SEVERITIES, WorkloadCompliance,
@@ -115,6 +116,7 @@ fn ComplianceBody(compliance: ComplianceView, filter: ComplianceFilter) -> impl 
                 }).collect_view()}
             </tbody>
         </table>
+        <DurationSuggestions/>
     }
 }
 
