@@ -68,7 +68,7 @@ budget: dist ## Check the release bundle's sizes against bundle-budgets.toml
 	scripts/bundle-budget.py dist/aigov/app/site/pkg
 
 # Keycloak's suite comes last, so that a failure there names itself.
-test: setup lint stack unit idp-test model-test e2e dist-test budget keycloak-test ## Run every check and test
+test: setup lint stack unit idp-test model-test dist e2e dist-test budget keycloak-test ## Run every check and test
 
 fmt: ## Format the code
 	cargo fmt --all
@@ -101,17 +101,15 @@ keycloak-test: setup stack ## Sign in to the portal and kubectl through Keycloak
 	set -a; . $(DEV_DIR)/env; set +a; \
 	  cargo test --features ssr --test keycloak_sign_in -- --include-ignored
 
-# The server is the one `make unit` built (`cargo build` and `cargo test`
-# resolve the same features, so this is no new build); only the browser
-# bundle is built here.
-e2e: ## Browser tests against a freshly built server on a free port
-	cargo build --features ssr --bin aigov
-	cargo leptos build --split --frontend-only
+# The browser tests run against what ships: the tree of `make dist`
+# (release binary, split and precompressed site), so the release build
+# that `make dist` needs anyway is the only browser bundle built.
+e2e: dist stack ## Browser tests against the release build (dist/aigov) on a free port
 	set -a; . $(DEV_DIR)/env; set +a; \
 	  port=$$(python3 scripts/free-port.py); \
 	  cd end2end && AIGOV_E2E_PORT=$$port AIGOV_PUBLIC_URL=http://127.0.0.1:$$port \
-	  AIGOV_E2E_BINARY=$(CARGO_TARGET_DIR)/debug/aigov \
-	  AIGOV_E2E_SITE_ROOT=$(CURDIR)/target/site \
+	  AIGOV_E2E_BINARY=$(CURDIR)/dist/aigov/app/aigov \
+	  AIGOV_E2E_SITE_ROOT=$(CURDIR)/dist/aigov/app/site \
 	  npx playwright test
 
 clean: ## Remove build output of this clone
