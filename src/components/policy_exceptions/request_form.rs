@@ -9,8 +9,8 @@
 //! submission), and one list of suggested durations per page
 //! (`DurationSuggestions`).
 
-use leptos::prelude::*;
 use leptos::form::FromFormData;
+use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
 use crate::api::policy_exceptions::FileException;
