@@ -14,6 +14,7 @@ use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
 use crate::api::policy_exceptions::FileException;
+use crate::wire::error::ApiError;
 use crate::wire::policy_exceptions::DURATIONS;
 
 /// The `id` of the page's one list of suggested durations.
@@ -46,7 +47,10 @@ pub fn RequestExceptionForm(namespace: String, workload: String, rule: String) -
             Ok(input) => {
                 action.dispatch(input);
             }
-            Err(error) => leptos::logging::error!("the exception form could not be read: {error}"),
+            // Shown beside the form, as a refusal from the server would be.
+            Err(error) => action.value().set(Some(Err(ApiError::invalid(format!(
+                "The form could not be read ({error}); reload the page and try again."
+            ))))),
         }
     };
     let id = format!("exception-{workload}-{rule}").replace('.', "-");
