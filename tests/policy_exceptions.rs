@@ -319,3 +319,51 @@ async fn a_flood_of_filings_is_refused_by_the_rate_limit() {
         .unwrap();
     assert!(listed.items.is_empty());
 }
+
+/// What a person's next read shows right after their own change: the
+/// lists a form refreshes are read from the cache, which holds the change,
+/// as written, by the time the change is answered.
+#[tokio::test]
+async fn the_cache_holds_a_filing_or_a_decision_when_it_is_answered() {
+    let ns = vision_namespace().await;
+    let state = app_state().await;
+    models_cached(&state, &ns).await;
+    let cached = |name: String| {
+        let policy = state.policy.clone();
+        async move {
+            policy
+                .exceptions()
+                .await
+                .unwrap()
+                .into_iter()
+                .find(|e| e.name_any() == name)
+                .and_then(|e| e.metadata.resource_version)
+        }
+    };
+    for _ in 0..3 {
+        let filed = exceptions(&state)
+            .file(&erin(), form(&ns, "1d"))
+            .await
+            .unwrap();
+        let name = filed.name_any();
+        assert_eq!(
+            cached(name.clone()).await,
+            filed.metadata.resource_version,
+            "filed"
+        );
+        let denied = exceptions(&state)
+            .decide(&carol(), &ns.name, &name, Decision::Deny, "not this one")
+            .await
+            .unwrap();
+        assert_eq!(
+            cached(name.clone()).await,
+            denied.metadata.resource_version,
+            "decided"
+        );
+        let awaiting = exceptions(&state).awaiting(&carol()).await.unwrap();
+        assert!(
+            awaiting.iter().all(|e| e.name_any() != name),
+            "decided, still awaiting"
+        );
+    }
+}

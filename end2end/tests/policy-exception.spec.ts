@@ -100,7 +100,11 @@ test("erin asks for an exception, carol approves, the finding is exempted until 
   await check.getByText("Request exception", { exact: true }).first().click();
   await check.getByLabel("Reason").fill("The GPU driver needs it until the vendor ships the fix.");
   await check.getByLabel("Duration (at most 90d)").fill("1m");
+  // The answer is awaited, as a person would, whether the page submitted
+  // it hydrated (a fetch) or as a plain form (a post and a redirect).
+  const answered = erin.waitForResponse((r) => r.url().endsWith("/api/file-exception"));
   await check.getByRole("button", { name: "Request exception" }).click();
+  expect((await answered).status()).toBeLessThan(400);
 
   // It waits on the namespace's Exceptions tab.
   await erin.goto(`/namespaces/${namespace}/exceptions`);

@@ -6,6 +6,7 @@ pub mod access;
 pub mod auth;
 pub mod cluster_cache;
 pub mod cluster_compliance;
+pub mod complete_changes;
 pub mod config;
 pub mod exports;
 pub mod guardrails;

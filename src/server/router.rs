@@ -21,7 +21,7 @@ use super::auth::gate::gate;
 use super::auth::routes::auth_routes;
 use super::limits::{body, rate};
 use super::state::AppState;
-use super::{health, metrics, security_headers, static_files, telemetry};
+use super::{complete_changes, health, metrics, security_headers, static_files, telemetry};
 use crate::app::{App, shell};
 
 /// The pages of the app, found by rendering it once without loading data.
@@ -62,6 +62,11 @@ pub fn build_router(state: AppState) -> Router {
             _,
         >(security_headers::provide_page_nonce, shell))
         .merge(auth_routes())
+        // Innermost: a change that passed the gate and the rate limit is
+        // finished even when its caller goes away.
+        .layer(axum::middleware::from_fn(
+            complete_changes::complete_changes,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             limits.clone(),
             rate::limit_changes,

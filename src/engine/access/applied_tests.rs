@@ -275,6 +275,7 @@ mod enforced {
             &lead("bob", leads),
             Decision::Approve,
             "",
+            None,
             now,
         )
         .unwrap();
@@ -300,6 +301,7 @@ mod enforced {
             &lead("carol", leads),
             Decision::Approve,
             "",
+            None,
             now,
         )
         .unwrap();
@@ -330,6 +332,7 @@ mod enforced {
             &lead("bob", leads),
             Decision::Approve,
             "",
+            None,
             now,
         )
         .unwrap();
@@ -344,6 +347,7 @@ mod enforced {
             &lead("alice", leads),
             Decision::Approve,
             "",
+            None,
             now,
         )
         .unwrap_err();

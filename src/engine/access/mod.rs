@@ -3,7 +3,8 @@
 //! ([`transitions`]), and what a role permits in words ([`rules_in_words`]);
 //! when a settled request is removed ([`retention`]) and how a deletion is
 //! recorded ([`deletion`]); which roles a grant may bind ([`bindable`]) and
-//! how many open requests one person may have ([`open_requests`]); and
+//! how many open requests one person may have ([`open_requests`]); when an
+//! approved extension ends ([`extension`]); and
 //! which rules apply to a model's requests, its own or the stricter ones of
 //! the governance policy of its namespace's environment ([`applied`]).
 
@@ -11,6 +12,7 @@ pub mod applied;
 pub mod bindable;
 pub mod clock;
 pub mod deletion;
+pub mod extension;
 pub mod filing;
 pub mod model_roles;
 pub mod open_requests;

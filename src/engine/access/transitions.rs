@@ -20,8 +20,8 @@ pub const PORTAL_ACTOR: &str = "aigov";
 pub use super::refusal::Refusal;
 
 use super::applied::AppliedRules;
-use super::clock::add;
 pub use super::clock::{expire_if_due, next_deadline};
+use super::extension;
 use super::filing::offered_levels;
 pub use super::filing::{RequestForm, validate_new, validate_new_under};
 
@@ -112,7 +112,7 @@ pub fn review(
 ) -> Result<AccessRequestStatus, Refusal> {
     let rules = AppliedRules::of_model(model_name, model);
     review_under(
-        model_name, model, &rules, request, person, decision, comment, now,
+        model_name, model, &rules, request, person, decision, comment, None, now,
     )
 }
 
@@ -121,7 +121,9 @@ pub fn review(
 /// policy of its namespace's environment now): whether self-approval is
 /// allowed and how many approvals are needed. Any denial ends the request;
 /// the last approval needed grants access from `now` for the requested
-/// duration, never longer than the longest grant the rules allow.
+/// duration, never longer than the longest grant the rules allow. An
+/// extension approved while the grant it extends is in force (it ends at
+/// `continues_until`) continues that grant ([`extension::ends_at`]).
 #[allow(clippy::too_many_arguments)]
 pub fn review_under(
     model_name: &str,
@@ -131,6 +133,7 @@ pub fn review_under(
     person: &Person,
     decision: Decision,
     comment: &str,
+    continues_until: Option<Timestamp>,
     now: Timestamp,
 ) -> Result<AccessRequestStatus, Refusal> {
     check_visible(Some(model), request, person)?;
@@ -172,7 +175,7 @@ pub fn review_under(
     let mut granted = false;
     if approved && permissions::approvals_in(&status) >= rules.min_approvals.value.max(1) {
         let length = duration::parse(&request.spec.duration)?;
-        let capped = length.min(rules.max_duration.value);
+        let continues_until = continues_until.filter(|_| request.spec.extends.is_some());
         // The role is pinned now: the grant binds what was approved, also
         // when the model's level is changed later.
         let level = model
@@ -185,7 +188,12 @@ pub fn review_under(
         status.granted_role_ref = Some(level.role(model_name));
         status.phase = Phase::Active;
         status.granted_at = Some(Time(now));
-        status.expires_at = Some(Time(add(now, capped)));
+        status.expires_at = Some(Time(extension::ends_at(
+            now,
+            length,
+            rules.max_duration.value,
+            continues_until,
+        )));
         after = Phase::Active;
         granted = true;
     }
@@ -198,13 +206,11 @@ pub fn review_under(
             .as_ref()
             .map(|t| t.0.to_string())
             .unwrap_or_default();
-        status.history.push(entry(
-            now,
-            PORTAL_ACTOR,
-            "granted",
-            Phase::Active,
-            &format!("access until {until}"),
-        ));
+        let words =
+            extension::granted_words(&until, request.spec.extends.as_deref(), continues_until);
+        status
+            .history
+            .push(entry(now, PORTAL_ACTOR, "granted", Phase::Active, &words));
     }
     Ok(status)
 }

@@ -25,6 +25,10 @@ use crate::server::access::store::watch;
 /// cluster's policies cannot be read.
 const FIRST_LISTING: Duration = Duration::from_secs(10);
 
+/// How long an answer to the portal's own write waits for the cache to
+/// hold it.
+pub const READ_YOUR_WRITES: Duration = Duration::from_secs(2);
+
 /// Why the policy in force is not known.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error(
@@ -167,6 +171,33 @@ impl PolicyStore {
     /// writes).
     pub fn changed(&self) {
         let _ = self.changes.send(());
+    }
+
+    /// After the portal's own write of `written`: waits until the cache
+    /// holds it as written (at most [`READ_YOUR_WRITES`]), so whoever reads
+    /// right after their change (the list refreshed by the form that made
+    /// it) sees it; then tells open pages. A watch that is slow or down only
+    /// delays the answer by that bound; the change itself is made.
+    pub async fn caught_up(&self, written: &PolicyException) {
+        let mut changes = self.changes.subscribe();
+        let wanted = written.metadata.resource_version.clone();
+        let key = ObjectRef::from_obj(written);
+        let holds_it = || {
+            self.exceptions
+                .get(&key)
+                .is_some_and(|cached| cached.metadata.resource_version == wanted)
+        };
+        let deadline = tokio::time::Instant::now() + READ_YOUR_WRITES;
+        while wanted.is_some() && !holds_it() {
+            match tokio::time::timeout_at(deadline, changes.recv()).await {
+                Ok(Ok(())) | Ok(Err(broadcast::error::RecvError::Lagged(_))) => continue,
+                Ok(Err(broadcast::error::RecvError::Closed)) | Err(_) => {
+                    tracing::debug!(exception = %key, "the cache has not caught up with a write");
+                    break;
+                }
+            }
+        }
+        self.changed();
     }
 
     async fn ready(&self) -> Result<(), PolicyUnavailable> {

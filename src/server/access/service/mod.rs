@@ -24,6 +24,7 @@ use crate::crd::{
 };
 use crate::engine::access::applied::AppliedRules;
 use crate::engine::access::bindable::RoleFound;
+use crate::engine::access::extension;
 use crate::engine::access::permissions::{Oversight, Person};
 use crate::engine::access::refusal::Refusal;
 use crate::engine::access::rules_in_words::rules_in_words;
@@ -144,6 +145,10 @@ pub async fn review(
     // The rules at the moment of the decision: a policy made stricter
     // after filing asks the stricter of the decisions still to come.
     let environment = environment_access(access, namespace).await?;
+    let continues_until = match decision {
+        Decision::Approve => extended_grant_end(access, namespace, name).await,
+        Decision::Deny => None,
+    };
     let Changed { request, model } = change(&access.client, namespace, name, |request, model| {
         transitions::check_visible(model.map(|m| &m.spec), request, &person)?;
         let model = model.ok_or_else(|| model_gone(request))?;
@@ -156,6 +161,7 @@ pub async fn review(
             &person,
             decision,
             &comment,
+            continues_until,
             Timestamp::now(),
         )
         .map_err(AccessError::from)
@@ -181,6 +187,23 @@ pub async fn review(
     }
     access.store.changed();
     Ok(request)
+}
+
+/// When request `name` extends a grant of `namespace` that is in force,
+/// the end of that grant, which an approval continues from. Anything not
+/// found or not readable is `None`: the decision itself then reads the
+/// request, and says what is wrong with it.
+async fn extended_grant_end(
+    access: &AccessContext,
+    namespace: &str,
+    name: &str,
+) -> Option<Timestamp> {
+    let request = requests::read(&access.client, namespace, name).await.ok()?;
+    let grant = request.spec.extends.as_deref()?;
+    let grant = requests::read(&access.client, namespace, grant)
+        .await
+        .ok()?;
+    extension::in_force_until(&grant, Timestamp::now())
 }
 
 /// The requester withdraws a pending request.

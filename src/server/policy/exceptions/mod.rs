@@ -165,7 +165,10 @@ impl Exceptions<'_> {
             Ok(latest.status.is_none().then(|| status.clone()))
         })
         .await;
-        self.policy.changed();
+        match &stored {
+            Ok(Some(stored)) => self.policy.caught_up(stored).await,
+            _ => self.policy.changed(),
+        }
         match stored {
             Ok(Some(stored)) => Ok(stored),
             Ok(None) => writes::read(&self.access.client, &form.namespace, &name).await,
@@ -283,7 +286,10 @@ impl Exceptions<'_> {
                 .map_err(ExceptionError::from)
         })
         .await?;
-        self.policy.changed();
+        match &changed {
+            Some(changed) => self.policy.caught_up(changed).await,
+            None => self.policy.changed(),
+        }
         changed.ok_or(ExceptionError::NotFound)
     }
 

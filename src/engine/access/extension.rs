@@ -1,0 +1,138 @@
+//! When an approved extension ends. An extension is a request of its own
+//! that names the grant in force it extends (`spec.extends`). Approved
+//! while that grant is still in force, it continues it: access goes on
+//! without a gap (the extension's binding exists before the grant's is
+//! removed) and ends the requested length after the grant would have
+//! ended. Approved after the grant has ended, it is a grant from the
+//! approval like any other.
+//!
+//! No single approval reaches further than the longest grant the rules
+//! allow, counted from the approval: extending an 8-hour grant by 8 hours
+//! an hour after it began ends 8 hours after the approval, not 15.
+
+use std::time::Duration;
+
+use jiff::Timestamp;
+
+use super::clock::add;
+use crate::crd::{AccessRequest, Phase};
+
+/// The end of `grant` when it is in force at `now`: what an extension of
+/// it continues from.
+pub fn in_force_until(grant: &AccessRequest, now: Timestamp) -> Option<Timestamp> {
+    if grant.phase() != Phase::Active {
+        return None;
+    }
+    let until = grant.status.as_ref()?.expires_at.as_ref()?.0;
+    (until > now).then_some(until)
+}
+
+/// When access approved at `now` for `length` ends: `length` after
+/// `continues_until` (the end of the grant in force it extends) or after
+/// `now`, never more than `longest` after `now`, and never more than
+/// `longest` long itself.
+pub fn ends_at(
+    now: Timestamp,
+    length: Duration,
+    longest: Duration,
+    continues_until: Option<Timestamp>,
+) -> Timestamp {
+    let length = length.min(longest);
+    let from = continues_until.filter(|until| *until > now).unwrap_or(now);
+    add(from, length).min(add(now, longest))
+}
+
+/// The words of a grant's `granted` history entry: until when, and the
+/// grant it continues, if any.
+pub fn granted_words(
+    until: &str,
+    extends: Option<&str>,
+    continues_until: Option<Timestamp>,
+) -> String {
+    match (extends, continues_until) {
+        (Some(grant), Some(was)) => {
+            format!("access until {until}, continuing {grant} (which was to end at {was})")
+        }
+        _ => format!("access until {until}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
+
+    use super::*;
+    use crate::crd::fixtures::request_in_phase;
+
+    const HOUR: Duration = Duration::from_secs(3_600);
+
+    fn at(seconds: i64) -> Timestamp {
+        Timestamp::from_second(1_800_000_000 + seconds).unwrap()
+    }
+
+    fn grant(phase: Phase, until: Timestamp) -> AccessRequest {
+        let mut grant = request_in_phase("alice", phase);
+        if let Some(status) = grant.status.as_mut() {
+            status.expires_at = Some(Time(until));
+        }
+        grant
+    }
+
+    #[test]
+    fn a_new_grant_lasts_its_length_from_the_approval() {
+        assert_eq!(ends_at(at(0), 2 * HOUR, 8 * HOUR, None), at(7_200));
+    }
+
+    #[test]
+    fn an_extension_continues_from_the_end_of_the_grant_in_force() {
+        // The grant ends in 30 minutes; two more hours run from then.
+        let until = at(1_800);
+        assert_eq!(
+            ends_at(at(0), 2 * HOUR, 8 * HOUR, Some(until)),
+            at(1_800 + 7_200)
+        );
+    }
+
+    #[test]
+    fn no_approval_reaches_past_the_longest_grant_from_now() {
+        // Seven hours left of an 8-hour grant, extended by eight: it ends 8
+        // hours after the approval.
+        let until = at(7 * 3_600);
+        assert_eq!(
+            ends_at(at(0), 8 * HOUR, 8 * HOUR, Some(until)),
+            at(8 * 3_600)
+        );
+        // A length past the longest is cut to it.
+        assert_eq!(ends_at(at(0), 24 * HOUR, 8 * HOUR, None), at(8 * 3_600));
+    }
+
+    #[test]
+    fn an_extension_of_a_grant_already_over_starts_at_the_approval() {
+        assert_eq!(
+            ends_at(at(100), HOUR, 8 * HOUR, Some(at(50))),
+            at(100 + 3_600)
+        );
+    }
+
+    #[test]
+    fn only_a_grant_in_force_is_continued() {
+        let now = at(0);
+        assert_eq!(
+            in_force_until(&grant(Phase::Active, at(60)), now),
+            Some(at(60))
+        );
+        assert_eq!(in_force_until(&grant(Phase::Active, at(-1)), now), None);
+        for ended in [
+            Phase::Revoked,
+            Phase::Expired,
+            Phase::Pending,
+            Phase::Denied,
+        ] {
+            assert_eq!(
+                in_force_until(&grant(ended, at(60)), now),
+                None,
+                "{ended:?}"
+            );
+        }
+    }
+}
