@@ -88,6 +88,8 @@ impl From<Refusal> for ApiError {
             | Refusal::InvalidDuration(_)
             | Refusal::DurationTooLong { .. }
             | Refusal::JustificationRequired(_)
+            | Refusal::JustificationPattern { .. }
+            | Refusal::CommentRequired(_)
             | Refusal::TextTooLong { .. } => ApiError::invalid(message),
             Refusal::AlreadyPending { .. }
             | Refusal::TooManyOpen { .. }
@@ -95,7 +97,8 @@ impl From<Refusal> for ApiError {
             | Refusal::Settled(_)
             | Refusal::NotActive(_)
             | Refusal::AlreadyReviewed
-            | Refusal::NothingToExtend { .. } => ApiError::conflict(message),
+            | Refusal::NothingToExtend { .. }
+            | Refusal::PatternUnusable { .. } => ApiError::conflict(message),
             Refusal::NotAnApprover(_)
             | Refusal::SelfApproval(_)
             | Refusal::NotTheRequester(_)

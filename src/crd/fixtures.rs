@@ -54,6 +54,9 @@ pub fn model_spec() -> ModelSpec {
         max_duration: "8h".into(),
         justification_required: true,
         allow_self_approval: false,
+        justification_pattern: None,
+        justification_hint: None,
+        approver_comment_required: false,
     }
 }
 

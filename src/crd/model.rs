@@ -84,6 +84,20 @@ pub struct ModelSpec {
     /// Whether a request must say why access is needed.
     #[serde(default = "yes")]
     pub justification_required: bool,
+    /// A regular expression every justification must match, e.g.
+    /// `^[A-Z]+-[0-9]+` for one that starts with a ticket id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(min = 1, max = 200))]
+    pub justification_pattern: Option<String>,
+    /// What the pattern asks for, in words the requester understands,
+    /// e.g. `Start with the ticket id, e.g. OPS-123.`; shown beside the
+    /// field and in the refusal.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(max = 200))]
+    pub justification_hint: Option<String>,
+    /// Whether an approver must say why they approve or deny.
+    #[serde(default)]
+    pub approver_comment_required: bool,
     /// Whether an approver may approve their own request (then recorded as a
     /// self-approval). Off unless the model says so.
     #[serde(default)]

@@ -189,7 +189,13 @@ fn ModelPage(detail: ModelDetail) -> impl IntoView {
                 <div><dt>"Approved by"</dt><dd>{model.approvers.clone()}</dd></div>
                 <div><dt>"Approvals needed"</dt><dd>{model.required_approvals}</dd></div>
                 <div><dt>"Longest grant"</dt><dd>{model.max_duration_words.clone()}</dd></div>
-                <div><dt>"Justification"</dt><dd>{if model.justification_required { "required" } else { "optional" }}</dd></div>
+                <div><dt>"Justification"</dt><dd data-testid="justification-rule">
+                    {if model.justification_required { "required" } else { "optional" }}
+                    {model.justification_form.clone().map(|form| format!(": {form}"))}
+                </dd></div>
+                <div><dt>"Approver's comment"</dt><dd data-testid="comment-rule">
+                    {if model.approver_comment_required { "required" } else { "optional" }}
+                </dd></div>
             </dl>
             {model.viewer_may_review.then(|| view! {
                 <p class="muted">"You are an approver of this model: its requests appear in your " <A href="/reviews">"reviews"</A> "."</p>

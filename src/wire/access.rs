@@ -102,6 +102,13 @@ pub struct ModelSummary {
     /// … and in words (`8h`, `1h 30m`).
     pub max_duration_words: String,
     pub justification_required: bool,
+    /// What a justification must look like, in the model owners' words
+    /// (or the pattern itself), when the model sets a form for it.
+    #[serde(default)]
+    pub justification_form: Option<String>,
+    /// Whether approvers must say why they approve or deny.
+    #[serde(default)]
+    pub approver_comment_required: bool,
     pub allow_self_approval: bool,
     /// Whether the viewer is one of the model's approvers.
     pub viewer_may_review: bool,
@@ -173,6 +180,9 @@ pub struct RequestActions {
     pub extend: bool,
     /// The durations an extension may ask for (when `extend`).
     pub extend_choices: Vec<String>,
+    /// Whether a review must carry a comment (the model asks for one).
+    #[serde(default)]
+    pub review_comment_required: bool,
 }
 
 impl RequestActions {

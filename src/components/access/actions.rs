@@ -219,11 +219,12 @@ pub fn RequestActionForms(request: RequestSummary) -> impl IntoView {
                 let (fields, id, what) = (hidden(), id.clone(), what.clone());
                 let pending = actions.review.action.pending();
                 let comment_id = format!("review-comment-{slug}");
+                let comment_required = offered.review_comment_required;
                 view! {
                     <ActionForm action=actions.review.action attr:class="action-form review-form" attr:data-testid="review-form">
                         {fields}
-                        <label for=comment_id.clone()>"Comment"</label>
-                        <textarea id=comment_id name="comment" rows="2" maxlength="2000"
+                        <label for=comment_id.clone()>{if comment_required { "Comment (required)" } else { "Comment" }}</label>
+                        <textarea id=comment_id name="comment" rows="2" maxlength="2000" required=comment_required
                             placeholder="Why you approve or deny (the requester sees it)"></textarea>
                         <div class="button-row">
                             <button type="submit" name="decision" value="approve" class="button-primary"

@@ -126,10 +126,13 @@ pub fn RequestForm(detail: ModelDetail) -> impl IntoView {
                 </label>
                 <textarea id="request-justification" name="justification" rows="4"
                     maxlength=MAX_JUSTIFICATION.to_string() required=required data-testid="justification-input"
-                    aria-describedby="justification-count"
+                    aria-describedby="justification-form justification-count"
                     on:input=move |ev| justification.set(event_target_value(&ev))>
                     {initial_justification}
                 </textarea>
+                {model.justification_form.clone().map(|form| view! {
+                    <p id="justification-form" class="help" data-testid="justification-form">{form}</p>
+                })}
                 {move || hydrated.get().then(|| {
                     let used = justification.with(|text| text.chars().count());
                     view! {

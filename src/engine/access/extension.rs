@@ -15,7 +15,10 @@ use std::time::Duration;
 use jiff::Timestamp;
 
 use super::clock::add;
-use crate::crd::{AccessRequest, Phase};
+use super::permissions::{self, Person};
+use super::refusal::Refusal;
+use super::transitions::{check_visible, phase_word};
+use crate::crd::{AccessRequest, ModelSpec, Phase};
 
 /// The end of `grant` when it is in force at `now`: what an extension of
 /// it continues from.
@@ -55,6 +58,28 @@ pub fn granted_words(
         }
         _ => format!("access until {until}"),
     }
+}
+
+/// Checks that `grant` can be extended by `person`: a grant in force, theirs.
+/// `model` (when it still exists) decides who else may see the grant.
+pub fn check_extension(
+    model: Option<&ModelSpec>,
+    grant: &AccessRequest,
+    person: &Person,
+) -> Result<(), Refusal> {
+    check_visible(model, grant, person)?;
+    if !permissions::is_requester(grant, person) {
+        return Err(Refusal::NotTheRequester(grant.spec.requester.clone()));
+    }
+    let phase = grant.phase();
+    if phase != Phase::Active {
+        return Err(Refusal::NothingToExtend {
+            model: grant.spec.model.clone(),
+            request: grant.metadata.name.clone().unwrap_or_default(),
+            phase: phase_word(phase),
+        });
+    }
+    Ok(())
 }
 
 #[cfg(test)]

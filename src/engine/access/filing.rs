@@ -65,6 +65,7 @@ pub fn validate_new_under(
             rules.justification_required.source.words(),
         ));
     }
+    check_pattern(model_name, model, form.justification)?;
     if let Some(pending) = existing.iter().find(|request| {
         request.spec.requester == requester
             && request.spec.model == model_name
@@ -78,6 +79,61 @@ pub fn validate_new_under(
         });
     }
     Ok(requested)
+}
+
+/// The most memory a model's justification pattern may take compiled: a
+/// pattern is written by the model's owners, but a request must not make
+/// the portal build an enormous automaton.
+const PATTERN_SIZE_LIMIT: usize = 1 << 20;
+
+/// Checks `justification` against the model's `justificationPattern`, if
+/// it sets one: then a justification is needed, and in that form.
+pub fn check_pattern(
+    model_name: &str,
+    model: &ModelSpec,
+    justification: &str,
+) -> Result<(), Refusal> {
+    let Some(pattern) = model
+        .justification_pattern
+        .as_deref()
+        .filter(|pattern| !pattern.trim().is_empty())
+    else {
+        return Ok(());
+    };
+    let regex = regex::RegexBuilder::new(pattern)
+        .size_limit(PATTERN_SIZE_LIMIT)
+        .dfa_size_limit(PATTERN_SIZE_LIMIT)
+        .build()
+        .map_err(|error| Refusal::PatternUnusable {
+            model: model_name.to_owned(),
+            why: error
+                .to_string()
+                .lines()
+                .last()
+                .unwrap_or_default()
+                .trim()
+                .to_owned(),
+        })?;
+    if regex.is_match(justification.trim()) {
+        return Ok(());
+    }
+    Err(Refusal::JustificationPattern {
+        model: model_name.to_owned(),
+        hint: pattern_hint(model, pattern),
+    })
+}
+
+/// What the model's pattern asks for, in its owners' words or as written.
+pub fn pattern_hint(model: &ModelSpec, pattern: &str) -> String {
+    model
+        .justification_hint
+        .as_deref()
+        .map(str::trim)
+        .filter(|hint| !hint.is_empty())
+        .map_or_else(
+            || format!("it must match the pattern `{pattern}`."),
+            str::to_owned,
+        )
 }
 
 pub(super) fn offered_levels(model: &ModelSpec) -> String {

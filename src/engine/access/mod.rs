@@ -26,3 +26,5 @@ pub mod transitions;
 mod tests;
 #[cfg(test)]
 mod tests_hostile;
+#[cfg(test)]
+mod tests_request_rules;

@@ -36,6 +36,17 @@ pub enum Refusal {
     /// Holds who asks for it, as [`Refusal::DurationTooLong`]'s `by`.
     #[error("A justification is required by {0}: say why you need access.")]
     JustificationRequired(String),
+    /// The justification does not match the model's pattern; `hint` says
+    /// what it asks for.
+    #[error("Model {model} asks for a justification in a set form: {hint}")]
+    JustificationPattern { model: String, hint: String },
+    /// The model's pattern is not a regular expression the portal can use.
+    #[error(
+        "Model {model}'s justification pattern cannot be used ({why}); nothing was filed. Tell the model's owners."
+    )]
+    PatternUnusable { model: String, why: String },
+    #[error("Model {0} asks approvers to say why they decide: write a comment.")]
+    CommentRequired(String),
     #[error("The {field} is too long: at most {max} characters, this one has {actual}.")]
     TextTooLong {
         field: &'static str,

@@ -22,6 +22,7 @@ pub use super::refusal::Refusal;
 use super::applied::AppliedRules;
 pub use super::clock::{expire_if_due, next_deadline};
 use super::extension;
+pub use super::extension::check_extension;
 use super::filing::offered_levels;
 pub use super::filing::{RequestForm, validate_new, validate_new_under};
 
@@ -154,6 +155,9 @@ pub fn review_under(
         return Err(Refusal::AlreadyReviewed);
     }
     check_text("comment", comment)?;
+    if model.approver_comment_required && comment.trim().is_empty() {
+        return Err(Refusal::CommentRequired(model_name.to_owned()));
+    }
     let mut status = current(request);
     status.reviews.push(Review {
         reviewer: person.username.to_owned(),
@@ -297,28 +301,6 @@ pub fn revoke(
         comment,
         now,
     ))
-}
-
-/// Checks that `grant` can be extended by `person`: a grant in force, theirs.
-/// `model` (when it still exists) decides who else may see the grant.
-pub fn check_extension(
-    model: Option<&ModelSpec>,
-    grant: &AccessRequest,
-    person: &Person,
-) -> Result<(), Refusal> {
-    check_visible(model, grant, person)?;
-    if !permissions::is_requester(grant, person) {
-        return Err(Refusal::NotTheRequester(grant.spec.requester.clone()));
-    }
-    let phase = grant.phase();
-    if phase != Phase::Active {
-        return Err(Refusal::NothingToExtend {
-            model: grant.spec.model.clone(),
-            request: grant.metadata.name.clone().unwrap_or_default(),
-            phase: phase_word(phase),
-        });
-    }
-    Ok(())
 }
 
 /// Refuses, as if the request did not exist, anyone who may not see it

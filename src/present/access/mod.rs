@@ -14,6 +14,7 @@ use crate::crd::{AccessRequest, Approvers, Decision, Model, ModelSpec, Phase, Ro
 use crate::engine::access::bindable::{
     BINDABLE_LABEL, BINDABLE_VALUE, RoleFound, why_not_bindable,
 };
+use crate::engine::access::filing::pattern_hint;
 use crate::engine::access::permissions::{self as rules, Person};
 
 mod catalog;
@@ -123,7 +124,13 @@ pub fn model_summary(
         required_approvals: required_approvals(spec),
         max_duration: spec.max_duration.clone(),
         max_duration_words: duration_words(&spec.max_duration),
-        justification_required: spec.justification_required,
+        justification_required: spec.justification_required || spec.justification_pattern.is_some(),
+        justification_form: spec
+            .justification_pattern
+            .as_deref()
+            .filter(|pattern| !pattern.trim().is_empty())
+            .map(|pattern| pattern_hint(spec, pattern)),
+        approver_comment_required: spec.approver_comment_required,
         allow_self_approval: spec.allow_self_approval,
         viewer_may_review: rules::is_approver(spec, person),
         my_grants,
@@ -239,6 +246,7 @@ pub fn request_summary(
                 Some(spec) if extend => duration_choices(&spec.max_duration),
                 _ => Vec::new(),
             },
+            review_comment_required: spec.is_some_and(|spec| spec.approver_comment_required),
         },
         last_used: None,
     }
