@@ -1,0 +1,87 @@
+import { expect, test, type Browser, type Page } from "@playwright/test";
+import { execFileSync } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import path from "node:path";
+import { signInAt, type DemoUser } from "./sign-in";
+
+// A model whose requests start with a ticket id and whose approvers must
+// say why: alice sees the rule under the field and is told, in the owners'
+// words, when her justification is not in the form; bob's comment is
+// required before his approval counts.
+
+const repo = path.resolve(__dirname, "../..");
+const namespace = `e2e-rules-${randomUUID().slice(0, 8)}`;
+const model = "ticketed-model";
+const hint = "Start with the ticket id, e.g. OPS-123.";
+
+function kubectl(args: string[], input?: string): string {
+  return execFileSync(path.join(repo, "scripts/devcluster.sh"), ["kubectl", ...args], {
+    input,
+    stdio: ["pipe", "pipe", "pipe"],
+  }).toString();
+}
+
+test.beforeAll(() => {
+  kubectl(["create", "namespace", namespace]);
+  kubectl(["label", "namespace", namespace, "aigov.dev/test=true"]);
+  kubectl(
+    ["apply", "-f", "-"],
+    JSON.stringify({
+      apiVersion: "aigov.dev/v1alpha1",
+      kind: "Model",
+      metadata: { name: model, namespace },
+      spec: {
+        displayName: "Ticketed model",
+        ownerTeam: "rules",
+        dataClassification: "Internal",
+        accessLevels: [{ name: "viewer", roleRef: { kind: "ClusterRole", name: "aigov-model-viewer" } }],
+        approvers: { users: ["bob"] },
+        maxDuration: "8h",
+        justificationPattern: "^[A-Z]+-[0-9]+",
+        justificationHint: hint,
+        approverCommentRequired: true,
+      },
+    }),
+  );
+});
+
+test.afterAll(() => {
+  kubectl(["delete", "namespace", namespace, "--wait=false"]);
+});
+
+async function personAt(browser: Browser, user: DemoUser, where: string): Promise<Page> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await signInAt(page, user, where);
+  return page;
+}
+
+test("a justification in the model's form, and an approver's comment, are asked for", async ({ browser }) => {
+  test.setTimeout(120_000);
+  const alice = await personAt(browser, "alice", `/models/${namespace}/${model}`);
+  await expect(alice.getByTestId("justification-rule")).toContainText(hint);
+  await expect(alice.getByTestId("comment-rule")).toHaveText("required");
+
+  const form = alice.getByTestId("request-form");
+  await expect(form.getByTestId("justification-form")).toHaveText(hint);
+  await form.getByTestId("level-choice").first().check();
+  await form.getByTestId("justification-input").fill("the nightly job fails");
+  await alice.getByTestId("submit-request").click();
+  await expect(alice.getByTestId("form-error")).toContainText(hint);
+  await expect(alice).toHaveURL(new RegExp(`/models/${namespace}/${model}$`));
+
+  await form.getByTestId("justification-input").fill("OPS-4711 the nightly job fails");
+  await alice.getByTestId("submit-request").click();
+  await alice.waitForURL(new RegExp(`/requests/${namespace}/`));
+  const name = alice.url().split("/").pop()!;
+
+  const bob = await personAt(browser, "bob", "/reviews");
+  const item = bob.locator(`[data-request="${name}"]`);
+  await expect(item).toBeVisible({ timeout: 20_000 });
+  const comment = item.getByLabel("Comment (required)");
+  await expect(comment).toHaveAttribute("required", "");
+  await comment.fill("ticket OPS-4711 checked");
+  await item.getByTestId("approve").click();
+  await expect(alice.getByTestId("request-detail").getByTestId("phase")).toHaveText("Active", { timeout: 20_000 });
+  await expect(alice.getByTestId("history")).toContainText("ticket OPS-4711 checked");
+});
