@@ -1,28 +1,18 @@
-import { expect, test, type Browser, type Page } from "@playwright/test";
-import { execFileSync } from "node:child_process";
+import { expect, test, type Page } from "@playwright/test";
 import { randomUUID } from "node:crypto";
-import path from "node:path";
-import { signInAt, type DemoUser } from "./sign-in";
+import { createTestNamespace, kubectl, personAt } from "./cluster";
 
 // Extending a grant in force: alice's grant is approved by bob; she asks to
 // extend it from its page, bob approves, and her access goes on to a later
 // end (both bindings exist, so there is no gap). A second extension, denied,
 // leaves everything as it was. A namespace of its own keeps it apart.
 
-const repo = path.resolve(__dirname, "../..");
 const namespace = `e2e-extend-${randomUUID().slice(0, 8)}`;
 const model = "extend-model";
 
-function kubectl(args: string[], input?: string): string {
-  return execFileSync(path.join(repo, "scripts/devcluster.sh"), ["kubectl", ...args], {
-    input,
-    stdio: ["pipe", "pipe", "pipe"],
-  }).toString();
-}
 
 test.beforeAll(() => {
-  kubectl(["create", "namespace", namespace]);
-  kubectl(["label", "namespace", namespace, "aigov.dev/test=true"]);
+  createTestNamespace(namespace);
   kubectl(
     ["apply", "-f", "-"],
     JSON.stringify({
@@ -45,12 +35,6 @@ test.afterAll(() => {
   kubectl(["delete", "namespace", namespace, "--wait=false"]);
 });
 
-async function personAt(browser: Browser, user: DemoUser, where: string): Promise<Page> {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await signInAt(page, user, where);
-  return page;
-}
 
 /** Bob decides `name` from his inbox. */
 async function decide(bob: Page, name: string, decision: "approve" | "deny") {

@@ -1,8 +1,6 @@
-import { expect, test, type Browser, type Page } from "@playwright/test";
-import { execFileSync } from "node:child_process";
+import { expect, test, type Page } from "@playwright/test";
 import { randomUUID } from "node:crypto";
-import path from "node:path";
-import { signInAt, type DemoUser } from "./sign-in";
+import { createTestNamespace, kubectl, personAt } from "./cluster";
 
 // A policy exception from request to expiry: erin (vision team) asks to
 // exempt a privileged workload of a namespace her team views from
@@ -11,21 +9,13 @@ import { signInAt, type DemoUser } from "./sign-in";
 // the expiry, and as failing again once it has passed. A namespace of its
 // own keeps the test apart from the demo data.
 
-const repo = path.resolve(__dirname, "../..");
 const namespace = `e2e-polex-${randomUUID().slice(0, 8)}`;
 const workload = "gpu-driver";
 const rule = "pss.baseline.privileged";
 
-function kubectl(args: string[], input?: string): string {
-  return execFileSync(path.join(repo, "scripts/devcluster.sh"), ["kubectl", ...args], {
-    input,
-    stdio: ["pipe", "pipe", "pipe"],
-  }).toString();
-}
 
 test.beforeAll(() => {
-  kubectl(["create", "namespace", namespace]);
-  kubectl(["label", "namespace", namespace, "aigov.dev/test=true"]);
+  createTestNamespace(namespace);
   const objects = [
     {
       apiVersion: "rbac.authorization.k8s.io/v1",
@@ -72,12 +62,6 @@ test.afterAll(() => {
   kubectl(["delete", "namespace", namespace, "--wait=false"]);
 });
 
-async function personAt(browser: Browser, user: DemoUser, where: string): Promise<Page> {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await signInAt(page, user, where);
-  return page;
-}
 
 /** The privileged check of the workload, its details opened. */
 async function privilegedCheck(page: Page) {

@@ -1,29 +1,19 @@
-import { expect, test, type Browser, type Page } from "@playwright/test";
-import { execFileSync } from "node:child_process";
+import { expect, test } from "@playwright/test";
 import { randomUUID } from "node:crypto";
-import path from "node:path";
-import { signInAt, type DemoUser } from "./sign-in";
+import { createTestNamespace, kubectl, personAt } from "./cluster";
 
 // A model whose requests start with a ticket id and whose approvers must
 // say why: alice sees the rule under the field and is told, in the owners'
 // words, when her justification is not in the form; bob's comment is
 // required before his approval counts.
 
-const repo = path.resolve(__dirname, "../..");
 const namespace = `e2e-rules-${randomUUID().slice(0, 8)}`;
 const model = "ticketed-model";
 const hint = "Start with the ticket id, e.g. OPS-123.";
 
-function kubectl(args: string[], input?: string): string {
-  return execFileSync(path.join(repo, "scripts/devcluster.sh"), ["kubectl", ...args], {
-    input,
-    stdio: ["pipe", "pipe", "pipe"],
-  }).toString();
-}
 
 test.beforeAll(() => {
-  kubectl(["create", "namespace", namespace]);
-  kubectl(["label", "namespace", namespace, "aigov.dev/test=true"]);
+  createTestNamespace(namespace);
   kubectl(
     ["apply", "-f", "-"],
     JSON.stringify({
@@ -49,12 +39,6 @@ test.afterAll(() => {
   kubectl(["delete", "namespace", namespace, "--wait=false"]);
 });
 
-async function personAt(browser: Browser, user: DemoUser, where: string): Promise<Page> {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await signInAt(page, user, where);
-  return page;
-}
 
 test("a justification in the model's form, and an approver's comment, are asked for", async ({ browser }) => {
   test.setTimeout(120_000);
