@@ -17,7 +17,9 @@ use kube::api::PostParams;
 use serde_json::json;
 use support::models::create_viewer_model;
 use support::outage::Relay;
-use support::portal::{app_state, app_state_with, granted_to_alice, portal_access, workflow};
+use support::portal::{
+    app_state, app_state_with, granted_to_alice, has_binding, portal_access, workflow,
+};
 use support::{TestNamespace, devcluster, unique_name, wait_until};
 
 /// Alice's grant for `duration`; returns its name.
@@ -25,14 +27,6 @@ async fn granted(state: &AppState, ns: &TestNamespace, duration: &str) -> String
     let name = granted_to_alice(state, &ns.name, duration).await;
     assert!(has_binding(ns, &name).await);
     name
-}
-
-async fn has_binding(ns: &TestNamespace, request: &str) -> bool {
-    ns.api::<RoleBinding>()
-        .get_opt(&binding_name(request))
-        .await
-        .unwrap()
-        .is_some()
 }
 
 /// Each test here runs its own reconciler, which watches every namespace:

@@ -9,15 +9,13 @@ mod support;
 use aigov::crd::{AccessRequest, Decision, Phase};
 use aigov::engine::access::refusal::Refusal;
 use aigov::server::access::error::AccessError;
-use aigov::server::access::grant::binding_name;
 use aigov::server::access::service;
 use aigov::server::auth::session::Session;
 use aigov::server::state::AppState;
 use jiff::{SignedDuration, Timestamp};
-use k8s_openapi::api::rbac::v1::RoleBinding;
 use kube::ResourceExt;
 use support::models::create_viewer_model;
-use support::portal::{app_state, granted_to_alice, session};
+use support::portal::{app_state, granted_to_alice, has_binding, session};
 use support::{TestNamespace, devcluster};
 
 fn alice() -> Session {
@@ -41,14 +39,6 @@ fn ends(request: &AccessRequest) -> Timestamp {
         .as_ref()
         .unwrap()
         .0
-}
-
-async fn has_binding(ns: &TestNamespace, request: &str) -> bool {
-    ns.api::<RoleBinding>()
-        .get_opt(&binding_name(request))
-        .await
-        .unwrap()
-        .is_some()
 }
 
 /// `person` asks to extend `grant` by `duration`; returns the extension.

@@ -26,3 +26,28 @@ export async function personAt(browser: Browser, user: DemoUser, where: string):
   await signInAt(page, user, where);
   return page;
 }
+
+/**
+ * Creates Model `name` in `namespace`: one `viewer` level (the
+ * `aigov-model-viewer` role), approved by bob, grants of at most 8h,
+ * Internal data; `spec` adds to or overrides that.
+ */
+export function createModel(namespace: string, name: string, spec: Record<string, unknown> = {}): void {
+  kubectl(
+    ["apply", "-f", "-"],
+    JSON.stringify({
+      apiVersion: "aigov.dev/v1alpha1",
+      kind: "Model",
+      metadata: { name, namespace },
+      spec: {
+        displayName: name,
+        ownerTeam: "e2e",
+        dataClassification: "Internal",
+        accessLevels: [{ name: "viewer", roleRef: { kind: "ClusterRole", name: "aigov-model-viewer" } }],
+        approvers: { users: ["bob"] },
+        maxDuration: "8h",
+        ...spec,
+      },
+    }),
+  );
+}

@@ -1,6 +1,6 @@
 import { expect, test, type Page } from "@playwright/test";
 import { randomUUID } from "node:crypto";
-import { createTestNamespace, kubectl, personAt } from "./cluster";
+import { createModel, createTestNamespace, kubectl, personAt } from "./cluster";
 
 // Extending a grant in force: alice's grant is approved by bob; she asks to
 // extend it from its page, bob approves, and her access goes on to a later
@@ -10,25 +10,9 @@ import { createTestNamespace, kubectl, personAt } from "./cluster";
 const namespace = `e2e-extend-${randomUUID().slice(0, 8)}`;
 const model = "extend-model";
 
-
 test.beforeAll(() => {
   createTestNamespace(namespace);
-  kubectl(
-    ["apply", "-f", "-"],
-    JSON.stringify({
-      apiVersion: "aigov.dev/v1alpha1",
-      kind: "Model",
-      metadata: { name: model, namespace },
-      spec: {
-        displayName: "Extension model",
-        ownerTeam: "extend",
-        dataClassification: "Internal",
-        accessLevels: [{ name: "viewer", roleRef: { kind: "ClusterRole", name: "aigov-model-viewer" } }],
-        approvers: { users: ["bob"] },
-        maxDuration: "8h",
-      },
-    }),
-  );
+  createModel(namespace, model, { displayName: "Extension model" });
 });
 
 test.afterAll(() => {

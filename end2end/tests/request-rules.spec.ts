@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { randomUUID } from "node:crypto";
-import { createTestNamespace, kubectl, personAt } from "./cluster";
+import { createModel, createTestNamespace, kubectl, personAt } from "./cluster";
 
 // A model whose requests start with a ticket id and whose approvers must
 // say why: alice sees the rule under the field and is told, in the owners'
@@ -11,28 +11,14 @@ const namespace = `e2e-rules-${randomUUID().slice(0, 8)}`;
 const model = "ticketed-model";
 const hint = "Start with the ticket id, e.g. OPS-123.";
 
-
 test.beforeAll(() => {
   createTestNamespace(namespace);
-  kubectl(
-    ["apply", "-f", "-"],
-    JSON.stringify({
-      apiVersion: "aigov.dev/v1alpha1",
-      kind: "Model",
-      metadata: { name: model, namespace },
-      spec: {
-        displayName: "Ticketed model",
-        ownerTeam: "rules",
-        dataClassification: "Internal",
-        accessLevels: [{ name: "viewer", roleRef: { kind: "ClusterRole", name: "aigov-model-viewer" } }],
-        approvers: { users: ["bob"] },
-        maxDuration: "8h",
-        justificationPattern: "^[A-Z]+-[0-9]+",
-        justificationHint: hint,
-        approverCommentRequired: true,
-      },
-    }),
-  );
+  createModel(namespace, model, {
+    displayName: "Ticketed model",
+    justificationPattern: "^[A-Z]+-[0-9]+",
+    justificationHint: hint,
+    approverCommentRequired: true,
+  });
 });
 
 test.afterAll(() => {

@@ -172,3 +172,12 @@ pub async fn granted_to_alice(state: &AppState, namespace: &str, duration: &str)
     assert_eq!(approved.phase(), Phase::Active);
     name
 }
+
+/// Whether the RoleBinding of grant `request` exists in `ns`.
+pub async fn has_binding(ns: &super::TestNamespace, request: &str) -> bool {
+    ns.api::<k8s_openapi::api::rbac::v1::RoleBinding>()
+        .get_opt(&aigov::server::access::grant::binding_name(request))
+        .await
+        .unwrap()
+        .is_some()
+}

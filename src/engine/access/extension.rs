@@ -87,12 +87,12 @@ mod tests {
     use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 
     use super::*;
-    use crate::crd::fixtures::request_in_phase;
+    use crate::crd::fixtures::{self, request_in_phase};
 
     const HOUR: Duration = Duration::from_secs(3_600);
 
     fn at(seconds: i64) -> Timestamp {
-        Timestamp::from_second(1_800_000_000 + seconds).unwrap()
+        fixtures::at(seconds).0
     }
 
     fn grant(phase: Phase, until: Timestamp) -> AccessRequest {

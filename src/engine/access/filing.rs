@@ -93,11 +93,7 @@ pub fn check_pattern(
     model: &ModelSpec,
     justification: &str,
 ) -> Result<(), Refusal> {
-    let Some(pattern) = model
-        .justification_pattern
-        .as_deref()
-        .filter(|pattern| !pattern.trim().is_empty())
-    else {
+    let Some(pattern) = justification_pattern(model) else {
         return Ok(());
     };
     let regex = regex::RegexBuilder::new(pattern)
@@ -123,8 +119,23 @@ pub fn check_pattern(
     })
 }
 
+/// The model's `justificationPattern`, unless it sets none (or a blank one,
+/// which asks nothing).
+pub fn justification_pattern(model: &ModelSpec) -> Option<&str> {
+    model
+        .justification_pattern
+        .as_deref()
+        .filter(|pattern| !pattern.trim().is_empty())
+}
+
+/// What a justification must look like, when the model sets a pattern: in
+/// its owners' words, or the pattern itself.
+pub fn justification_form(model: &ModelSpec) -> Option<String> {
+    justification_pattern(model).map(|pattern| pattern_hint(model, pattern))
+}
+
 /// What the model's pattern asks for, in its owners' words or as written.
-pub fn pattern_hint(model: &ModelSpec, pattern: &str) -> String {
+fn pattern_hint(model: &ModelSpec, pattern: &str) -> String {
     model
         .justification_hint
         .as_deref()

@@ -2,6 +2,7 @@
 //! set form (a pattern, explained in the owners' words) and a comment from
 //! every approver.
 
+use super::filing::justification_form;
 use super::permissions::{Oversight, Person};
 use super::transitions::{self, Refusal, RequestForm};
 use crate::crd::{Decision, ModelSpec, Phase, fixtures};
@@ -86,6 +87,21 @@ fn an_empty_pattern_asks_nothing() {
         ..with_pattern("  ", None)
     };
     assert_eq!(file(&model, ""), Ok(()));
+    assert_eq!(justification_form(&model), None);
+}
+
+#[test]
+fn the_form_a_page_shows_is_the_hint_or_the_pattern() {
+    let hinted = with_pattern("^OPS-", Some(" Start with OPS-. "));
+    assert_eq!(
+        justification_form(&hinted).as_deref(),
+        Some("Start with OPS-.")
+    );
+    let bare = with_pattern("^OPS-", None);
+    assert_eq!(
+        justification_form(&bare).as_deref(),
+        Some("it must match the pattern `^OPS-`.")
+    );
 }
 
 #[test]

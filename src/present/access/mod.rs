@@ -14,7 +14,7 @@ use crate::crd::{AccessRequest, Approvers, Decision, Model, ModelSpec, Phase, Ro
 use crate::engine::access::bindable::{
     BINDABLE_LABEL, BINDABLE_VALUE, RoleFound, why_not_bindable,
 };
-use crate::engine::access::filing::pattern_hint;
+use crate::engine::access::filing::justification_form;
 use crate::engine::access::permissions::{self as rules, Person};
 
 mod catalog;
@@ -79,6 +79,7 @@ pub fn model_summary(
     let namespace = model.namespace().unwrap_or_default();
     let name = model.name_any();
     let spec = &model.spec;
+    let form = justification_form(spec);
     let mine = requests.iter().filter(|request| {
         request.namespace().as_deref() == Some(namespace.as_str())
             && request.spec.model == name
@@ -124,12 +125,9 @@ pub fn model_summary(
         required_approvals: required_approvals(spec),
         max_duration: spec.max_duration.clone(),
         max_duration_words: duration_words(&spec.max_duration),
-        justification_required: spec.justification_required || spec.justification_pattern.is_some(),
-        justification_form: spec
-            .justification_pattern
-            .as_deref()
-            .filter(|pattern| !pattern.trim().is_empty())
-            .map(|pattern| pattern_hint(spec, pattern)),
+        // A pattern asks for a justification, whatever the model says.
+        justification_required: spec.justification_required || form.is_some(),
+        justification_form: form,
         approver_comment_required: spec.approver_comment_required,
         allow_self_approval: spec.allow_self_approval,
         viewer_may_review: rules::is_approver(spec, person),
