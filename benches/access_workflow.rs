@@ -148,6 +148,7 @@ async fn portal_round(state: &AppState, ns: &TestNamespace) -> (Duration, Durati
         duration: "4s".into(),
         justification: String::new(),
         extends: None,
+        emergency: false,
     };
     let request = service::submit(&state.access, &requester, form)
         .await
@@ -212,6 +213,7 @@ async fn throughput_portal(state: &AppState, ns: &TestNamespace) -> f64 {
                 duration: "1h".into(),
                 justification: String::new(),
                 extends: None,
+                emergency: false,
             };
             let request = service::submit(&state.access, &requester, form)
                 .await
@@ -257,6 +259,7 @@ async fn throughput_direct(ns: &TestNamespace) -> f64 {
                     duration: "1h".into(),
                     justification: String::new(),
                     extends: None,
+                    emergency: false,
                 },
             );
             request.metadata.namespace = None;

@@ -265,6 +265,7 @@ async fn grant_invoker_to_alice(namespace: &str) -> String {
         duration: "1h".into(),
         justification: "measuring the cost of a governed call".into(),
         extends: None,
+        emergency: false,
     };
     let alice = session("alice", &["fraud-team"], false);
     let request = service::submit(&state.access, &alice, form).await.unwrap();

@@ -396,6 +396,7 @@ async fn the_portal_writes_records_and_nobody_changes_them() {
             duration: "1h".into(),
             justification: String::new(),
             extends: None,
+            emergency: false,
         },
     );
     request.metadata.namespace = Some(ns.name.clone());

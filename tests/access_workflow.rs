@@ -62,6 +62,7 @@ fn form(ns: &str, model: &str, level: &str, duration: &str, justification: &str)
         duration: duration.into(),
         justification: justification.into(),
         extends: None,
+        emergency: false,
     }
 }
 

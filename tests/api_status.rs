@@ -8,69 +8,15 @@ mod support;
 
 use aigov::crd::AccessRequest;
 use aigov::server::access::service::{self, NewRequest};
-use aigov::server::auth::session::{Session, session_cookie_header};
+use aigov::server::auth::session::Session;
 use aigov::server::kube::KubeAccess;
-use aigov::server::router::build_router;
 use aigov::server::state::AppState;
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
-use http_body_util::BodyExt;
+use axum::http::StatusCode;
 use kube::ResourceExt;
+use support::api_call::{Answer, call};
 use support::models::create_viewer_model;
 use support::portal::{app_state, app_state_with, portal_access, session, workflow};
 use support::{TestNamespace, devcluster};
-use tower::ServiceExt;
-
-struct Answer {
-    status: StatusCode,
-    location: Option<String>,
-    body: String,
-}
-
-/// Posts `form` to the server function at `endpoint` as `who`; `as_form`
-/// makes it a plain HTML form post from the page `/somewhere`.
-async fn call(
-    state: &AppState,
-    endpoint: &str,
-    who: Option<&Session>,
-    form: &[(&str, &str)],
-    as_form: bool,
-) -> Answer {
-    let body = form
-        .iter()
-        .map(|(key, value)| format!("{key}={}", value.replace(' ', "+")))
-        .collect::<Vec<_>>()
-        .join("&");
-    let mut request = Request::post(format!("/api/{endpoint}"))
-        .header(header::ORIGIN, "http://portal.test")
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
-    if let Some(who) = who {
-        request = request.header(
-            header::COOKIE,
-            session_cookie_header(&state.auth.key, &state.auth.policy, who),
-        );
-    }
-    if as_form {
-        request = request
-            .header(header::ACCEPT, "text/html,application/xhtml+xml")
-            .header(header::REFERER, "http://portal.test/somewhere");
-    }
-    let response = build_router(state.clone())
-        .oneshot(request.body(Body::from(body)).unwrap())
-        .await
-        .unwrap();
-    let status = response.status();
-    let location = response
-        .headers()
-        .get(header::LOCATION)
-        .map(|value| value.to_str().unwrap().to_owned());
-    let bytes = response.into_body().collect().await.unwrap().to_bytes();
-    Answer {
-        status,
-        location,
-        body: String::from_utf8_lossy(&bytes).into_owned(),
-    }
-}
 
 /// A fresh namespace with `fraud-scorer`, and alice's pending request for it.
 async fn pending_request(state: &AppState) -> (TestNamespace, AccessRequest) {
@@ -84,6 +30,7 @@ async fn pending_request(state: &AppState) -> (TestNamespace, AccessRequest) {
         duration: "30m".into(),
         justification: String::new(),
         extends: None,
+        emergency: false,
     };
     let request = service::submit(&state.access, &alice, form).await.unwrap();
     (ns, request)

@@ -112,6 +112,7 @@ fn form(ns: &str, duration: &str, justification: &str) -> NewRequest {
         duration: duration.into(),
         justification: justification.into(),
         extends: None,
+        emergency: false,
     }
 }
 

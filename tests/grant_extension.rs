@@ -222,6 +222,7 @@ async fn only_the_grants_holder_extends_and_self_approval_rules_apply() {
             duration: "20m".into(),
             justification: String::new(),
             extends: None,
+            emergency: false,
         },
     )
     .await

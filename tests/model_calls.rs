@@ -77,6 +77,7 @@ async fn a_grant_lets_alice_call_her_model_and_its_end_stops_her() {
             duration: "1h".into(),
             justification: "scoring a disputed batch".into(),
             extends: None,
+            emergency: false,
         },
     )
     .await

@@ -133,6 +133,7 @@ async fn an_invoker_grant_opens_its_model_and_no_other_model_beside_it() {
             duration: "1h".into(),
             justification: String::new(),
             extends: None,
+            emergency: false,
         },
     )
     .await

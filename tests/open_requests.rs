@@ -52,6 +52,7 @@ fn form(ns: &TestNamespace, model: &str) -> NewRequest {
         duration: "30m".into(),
         justification: String::new(),
         extends: None,
+        emergency: false,
     }
 }
 
@@ -150,6 +151,7 @@ async fn requests_filed_before_requests_were_labelled_still_count() {
                 duration: "30m".into(),
                 justification: String::new(),
                 extends: None,
+                emergency: false,
             },
         );
         let created = requests

@@ -50,6 +50,7 @@ fn alice_asks(ns: &TestNamespace) -> NewRequest {
         duration: "30m".into(),
         justification: String::new(),
         extends: None,
+        emergency: false,
     }
 }
 

@@ -255,6 +255,7 @@ async fn the_portal_records_decisions_in_a_requests_status_only() {
             duration: "1h".into(),
             justification: "checking the portal's RBAC".into(),
             extends: None,
+            emergency: false,
         },
     );
     let mut created = requests

@@ -55,6 +55,7 @@ async fn file(
         duration: "30m".into(),
         justification: justification.into(),
         extends: None,
+        emergency: false,
     };
     service::submit(&state.access, &alice, form).await
 }

@@ -134,6 +134,7 @@ async fn dave_acting_on_alices_request_gets_the_answer_of_a_request_that_does_no
             duration: "30m".into(),
             justification: String::new(),
             extends: None,
+            emergency: false,
         },
     )
     .await
@@ -222,6 +223,7 @@ async fn granted(
             duration: "15m".into(),
             justification: "checking the manager's reach".into(),
             extends: None,
+            emergency: false,
         },
     )
     .await

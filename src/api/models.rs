@@ -111,9 +111,14 @@ pub(crate) mod ssr {
     /// model's page with what was typed and the error, which the page shows
     /// next to the form. Requests from the bundle or the command line get
     /// the error as their answer instead.
-    pub fn back_to_form(namespace: &str, model: &str, typed: &[(&str, &str)], error: &ApiError) {
+    pub fn back_to_form(
+        form: &str,
+        namespace: &str,
+        model: &str,
+        typed: &[(&str, &str)],
+        error: &ApiError,
+    ) {
         use http::header::{ACCEPT, LOCATION};
-        use leptos::server_fn::ServerFn;
         use leptos::server_fn::error::ServerFnUrlError;
 
         let accepts_html = use_context::<http::request::Parts>().is_some_and(|parts| {
@@ -137,8 +142,7 @@ pub(crate) mod ssr {
         }
         page.query_pairs_mut()
             .extend_pairs(typed.iter().filter(|(_, value)| !value.is_empty()));
-        let Ok(with_error) =
-            ServerFnUrlError::new(super::RequestAccess::PATH, error.clone()).to_url(page.as_str())
+        let Ok(with_error) = ServerFnUrlError::new(form, error.clone()).to_url(page.as_str())
         else {
             return;
         };
@@ -233,6 +237,7 @@ pub async fn request_access(
                     duration,
                     justification: justification.clone(),
                     extends: None,
+                    emergency: false,
                 },
             )
             .await
@@ -245,6 +250,7 @@ pub async fn request_access(
                 leptos_axum::redirect(&format!("/requests/{}/{}", created.namespace, created.name))
             }
             Err(error) => ssr::back_to_form(
+                <RequestAccess as leptos::server_fn::ServerFn>::PATH,
                 &namespace,
                 &model,
                 &[

@@ -90,6 +90,9 @@ impl From<Refusal> for ApiError {
             | Refusal::JustificationRequired(_)
             | Refusal::JustificationPattern { .. }
             | Refusal::CommentRequired(_)
+            | Refusal::EmergencyLevel { .. }
+            | Refusal::EmergencyJustification
+            | Refusal::EmergencyComment
             | Refusal::TextTooLong { .. } => ApiError::invalid(message),
             Refusal::AlreadyPending { .. }
             | Refusal::TooManyOpen { .. }
@@ -98,10 +101,17 @@ impl From<Refusal> for ApiError {
             | Refusal::NotActive(_)
             | Refusal::AlreadyReviewed
             | Refusal::NothingToExtend { .. }
+            | Refusal::AlreadyGranted { .. }
+            | Refusal::NoEmergencyAccess(_)
+            | Refusal::NotAnEmergency
+            | Refusal::EmergencyReviewed(_)
             | Refusal::PatternUnusable { .. } => ApiError::conflict(message),
             Refusal::NotAnApprover(_)
             | Refusal::SelfApproval(_)
             | Refusal::NotTheRequester(_)
+            | Refusal::EmergencyForbidden(_)
+            | Refusal::NotOnCall(_)
+            | Refusal::OwnEmergency
             | Refusal::NotARevoker(_) => ApiError::forbidden(message),
         }
     }

@@ -74,6 +74,10 @@ pub struct AccessRequestSpec {
     /// For an extension: the request whose grant this one extends.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extends: Option<String>,
+    /// Emergency access ("break-glass"): granted at filing, without
+    /// approval, and reviewed afterwards (`status.emergencyReview`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub emergency: bool,
 }
 
 /// Where a request stands.
@@ -142,6 +146,39 @@ pub struct AccessRequestStatus {
     /// sets a new `expiresAt`, which is warned of in turn.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiry_warned_for: Option<Time>,
+    /// For emergency access: the approver's review of its use, made after
+    /// the fact. Absent while the use waits for review.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub emergency_review: Option<EmergencyReview>,
+}
+
+/// An approver's judgement of an emergency access, after the fact.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct EmergencyReview {
+    pub reviewer: String,
+    pub verdict: Verdict,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub comment: String,
+    pub at: Time,
+}
+
+/// Whether an emergency access was warranted.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, JsonSchema)]
+pub enum Verdict {
+    /// The emergency was real and the access fit it.
+    Justified,
+    /// It was not: the grant, if still in force, was revoked.
+    Unjustified,
+}
+
+impl Verdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Justified => "Justified",
+            Self::Unjustified => "Unjustified",
+        }
+    }
 }
 
 /// One reviewer's decision.

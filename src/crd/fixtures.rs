@@ -57,6 +57,7 @@ pub fn model_spec() -> ModelSpec {
         justification_pattern: None,
         justification_hint: None,
         approver_comment_required: false,
+        break_glass: None,
     }
 }
 
@@ -80,6 +81,7 @@ pub fn request(namespace: &str, name: &str, requester: &str) -> AccessRequest {
             duration: "1h".into(),
             justification: "investigating a false positive".into(),
             extends: None,
+            emergency: false,
         },
     );
     request.metadata.namespace = Some(namespace.into());

@@ -155,4 +155,8 @@ pub struct EnvironmentAccess {
     /// Whether an approver may approve their own request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_self_approval: Option<bool>,
+    /// `false` forbids emergency access ("break-glass") in the
+    /// environment, whatever models offer; `true` leaves it to the models.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub break_glass: Option<bool>,
 }

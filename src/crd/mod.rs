@@ -19,11 +19,12 @@ pub mod policy_report;
 
 pub use access_record::{AccessRecord, AccessRecordSpec, RecordedRequest};
 pub use access_request::{
-    AccessRequest, AccessRequestSpec, AccessRequestStatus, Decision, HistoryEntry, Phase, Review,
+    AccessRequest, AccessRequestSpec, AccessRequestStatus, Decision, EmergencyReview, HistoryEntry,
+    Phase, Review, Verdict,
 };
 pub use model::{
-    AccessLevel, Approvers, DataClassification, Model, ModelRole, ModelSpec, RoleKind, RoleRef,
-    Serving, ServingProtocol,
+    AccessLevel, Approvers, BreakGlass, DataClassification, Model, ModelRole, ModelSpec, RoleKind,
+    RoleRef, Serving, ServingProtocol,
 };
 pub use model_usage::{ModelUsage, ModelUsageSpec, PersonUsage, UsageSample};
 

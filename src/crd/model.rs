@@ -102,6 +102,44 @@ pub struct ModelSpec {
     /// self-approval). Off unless the model says so.
     #[serde(default)]
     pub allow_self_approval: bool,
+    /// Emergency access ("break-glass"): the people named may give
+    /// themselves a short grant at once, with a justification; approvers
+    /// are told immediately and review each use afterwards. Off unless set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub break_glass: Option<BreakGlass>,
+}
+
+/// Who may activate emergency access to a model, at which levels, and for
+/// how long at most.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct BreakGlass {
+    /// Groups whose members may activate it (identity-provider names).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub groups: Vec<String>,
+    /// Users who may activate it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub users: Vec<String>,
+    /// The access levels an emergency grant may be of.
+    #[schemars(length(min = 1, max = 10))]
+    pub levels: Vec<String>,
+    /// The longest emergency grant (default `1h`); the portal never makes
+    /// one longer than 4h, nor longer than the model's longest grant.
+    #[serde(default = "one_hour")]
+    #[schemars(regex(pattern = r"^([0-9]{1,6}[smhd]){1,4}$"))]
+    pub max_duration: String,
+}
+
+impl BreakGlass {
+    /// Whether the person named `username`, in `groups`, may activate it.
+    pub fn includes(&self, username: &str, groups: &[String]) -> bool {
+        self.users.iter().any(|user| user == username)
+            || groups.iter().any(|group| self.groups.contains(group))
+    }
+}
+
+fn one_hour() -> String {
+    "1h".to_owned()
 }
 
 /// How sensitive a model's data is, from least to most.

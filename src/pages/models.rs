@@ -7,6 +7,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::models::{list_models, load_model};
 use crate::components::access::badges::ClassificationBadge;
+use crate::components::access::emergency::EmergencySection;
 use crate::components::access::live::LiveRefresh;
 use crate::components::access::model::{LevelList, ModelCard, MyAccessLine};
 use crate::components::access::request_form::RequestForm;
@@ -210,6 +211,7 @@ fn ModelPage(detail: ModelDetail) -> impl IntoView {
             <h2 id="request-heading">"Request access"</h2>
             <RequestForm detail/>
         </section>
+        <EmergencySection model=model.clone()/>
         <ModelUseSection namespace=model.namespace.clone() name=model.name.clone()/>
         <ModelWorkloadsSection namespace=model.namespace.clone() name=model.name.clone()/>
     }

@@ -4,6 +4,7 @@
 
 use leptos::prelude::*;
 
+use crate::api::access::emergency::emergency_uses;
 use crate::api::access::reviews::inbox;
 use crate::components::access::actions::{AccessActions, ActionFeedback};
 use crate::components::access::card::RequestCard;
@@ -22,6 +23,7 @@ pub fn ReviewInboxPage() -> impl IntoView {
     view! {
         <PageHeader title="Reviews" description="Requests waiting for your decision, with what each grant would permit."/>
         <ActionFeedback/>
+        <EmergencyUses refresh/>
         <Transition fallback=|| view! { <p class="loading" role="status">"Loading requests to review…"</p> }>
             {move || Suspend::new(async move {
                 match items.await {
@@ -41,6 +43,36 @@ pub fn ReviewInboxPage() -> impl IntoView {
             })}
         </Transition>
         <ExceptionsAwaiting/>
+    }
+}
+
+/// Emergency accesses the person may review, above the requests: each was
+/// granted without approval and waits for someone to judge it. Nothing
+/// shows while there are none.
+#[component]
+fn EmergencyUses(refresh: LiveRefresh) -> impl IntoView {
+    let uses = Resource::new(move || refresh.version(), |_| emergency_uses());
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                match uses.await {
+                    Ok(uses) if uses.is_empty() => ().into_any(),
+                    Ok(uses) => view! {
+                        <section class="emergency-section" aria-labelledby="emergency-uses-heading" data-testid="emergency-uses">
+                            <h2 id="emergency-uses-heading">"Emergency access to review"</h2>
+                            <p class="table-caption">
+                                {count(uses.len(), "emergency access was", "emergency accesses were")}
+                                " granted without approval. Judge each: justified, or unjustified (which ends access still in force)."
+                            </p>
+                            <div class="request-list">
+                                {uses.into_iter().map(|request| view! { <RequestCard request show_requester=true/> }).collect_view()}
+                            </div>
+                        </section>
+                    }.into_any(),
+                    Err(error) => view! { <LoadFailed title="Emergency accesses to review could not be loaded" error/> }.into_any(),
+                }
+            })}
+        </Transition>
     }
 }
 

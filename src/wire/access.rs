@@ -128,6 +128,35 @@ pub struct ModelSummary {
     /// Each rule with who set it: the model or a governance policy.
     #[serde(default)]
     pub access_rule_sources: Vec<String>,
+    /// Emergency access, when the model offers it and the rules that
+    /// apply allow it.
+    #[serde(default)]
+    pub emergency: Option<EmergencyOffer>,
+}
+
+/// A model's emergency access ("break-glass"), as its page shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EmergencyOffer {
+    /// Who may activate it, in words ("members of group llm-team").
+    pub who: String,
+    /// The levels it may grant.
+    pub levels: Vec<String>,
+    /// The longest emergency grant, in words.
+    pub longest_words: String,
+    /// The durations its form offers, shortest first.
+    pub duration_choices: Vec<String>,
+    /// Whether the viewer may activate it.
+    pub viewer_may_activate: bool,
+}
+
+/// The review of an emergency use.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EmergencyReviewView {
+    pub reviewer: String,
+    /// Whether the use was judged justified.
+    pub justified: bool,
+    pub comment: String,
+    pub at: Timestamp,
 }
 
 /// The catalog page: the models matching the filters, and the choices the
@@ -183,11 +212,19 @@ pub struct RequestActions {
     /// Whether a review must carry a comment (the model asks for one).
     #[serde(default)]
     pub review_comment_required: bool,
+    /// Whether the viewer may review this emergency use.
+    #[serde(default)]
+    pub review_use: bool,
 }
 
 impl RequestActions {
     pub fn any(&self) -> bool {
-        self.review || self.cancel || self.relinquish || self.revoke || self.extend
+        self.review
+            || self.cancel
+            || self.relinquish
+            || self.revoke
+            || self.extend
+            || self.review_use
     }
 }
 
@@ -230,6 +267,12 @@ pub struct RequestSummary {
     /// (none when never, as far as the records go).
     #[serde(default)]
     pub last_used: Option<Timestamp>,
+    /// Emergency access: granted without approval, reviewed afterwards.
+    #[serde(default)]
+    pub emergency: bool,
+    /// For emergency access: the review of its use, once made.
+    #[serde(default)]
+    pub emergency_review: Option<EmergencyReviewView>,
 }
 
 /// One change in a request's history.

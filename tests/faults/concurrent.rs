@@ -32,6 +32,7 @@ async fn filed(state: &AppState, ns: &TestNamespace, model: &str) -> String {
         duration: "1h".into(),
         justification: String::new(),
         extends: None,
+        emergency: false,
     };
     service::submit(&state.access, &alice, form)
         .await

@@ -34,6 +34,7 @@ async fn filed(state: &AppState, ns: &TestNamespace, model: &str, duration: &str
         duration: duration.into(),
         justification: String::new(),
         extends: None,
+        emergency: false,
     };
     service::submit(&state.access, &alice, form).await.unwrap()
 }

@@ -69,6 +69,7 @@ pub async fn ask(
             duration: duration.into(),
             justification: justification.into(),
             extends: None,
+            emergency: false,
         },
     )
     .await

@@ -8,6 +8,7 @@
 //! test panics), so tests can run in parallel.
 #![allow(dead_code)]
 
+pub mod api_call;
 pub mod kube_login;
 pub mod models;
 pub mod outage;

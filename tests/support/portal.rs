@@ -156,6 +156,7 @@ pub async fn granted_to_alice(state: &AppState, namespace: &str, duration: &str)
         duration: duration.into(),
         justification: String::new(),
         extends: None,
+        emergency: false,
     };
     let request = service::submit(&state.access, &alice, form).await.unwrap();
     let name = request.name_any();

@@ -9,6 +9,7 @@ use leptos::prelude::*;
 
 use super::live::LiveRefresh;
 use crate::api::ApiError;
+use crate::api::access::emergency::ReviewEmergency;
 use crate::api::access::mine::{CancelRequest, ExtendGrant, RelinquishGrant};
 use crate::api::access::reviews::{ReviewRequest, RevokeGrant};
 use crate::wire::access::RequestSummary;
@@ -37,6 +38,7 @@ pub struct AccessActions {
     pub extend: Tracked<ExtendGrant>,
     pub review: Tracked<ReviewRequest>,
     pub revoke: Tracked<RevokeGrant>,
+    pub review_use: Tracked<ReviewEmergency>,
 }
 
 macro_rules! tracked {
@@ -80,6 +82,10 @@ impl AccessActions {
                 &input.name
             )),
             revoke: tracked!(refresh, RevokeGrant, |input| key(
+                &input.namespace,
+                &input.name
+            )),
+            review_use: tracked!(refresh, ReviewEmergency, |input| key(
                 &input.namespace,
                 &input.name
             )),
@@ -143,6 +149,11 @@ pub fn ActionFeedback() -> impl IntoView {
                 "Revoked",
                 actions.revoke.action.value().get(),
                 actions.revoke.target.get(),
+            ),
+            outcome(
+                "Emergency use reviewed",
+                actions.review_use.action.value().get(),
+                actions.review_use.target.get(),
             ),
         ]
         .into_iter()
@@ -233,6 +244,26 @@ pub fn RequestActionForms(request: RequestSummary) -> impl IntoView {
                                 disabled=pending aria-label=format!("Deny {what}") data-testid="deny">"Deny"</button>
                         </div>
                         <FormError error=error_for(actions.review, id)/>
+                    </ActionForm>
+                }
+            })}
+            {offered.review_use.then(|| {
+                let (fields, id, what) = (hidden(), id.clone(), what.clone());
+                let pending = actions.review_use.action.pending();
+                let comment_id = format!("use-comment-{slug}");
+                view! {
+                    <ActionForm action=actions.review_use.action attr:class="action-form review-form" attr:data-testid="review-use-form">
+                        {fields}
+                        <label for=comment_id.clone()>"Your review of this emergency use"</label>
+                        <textarea id=comment_id name="comment" rows="2" maxlength="2000"
+                            placeholder="Was there an emergency, and did the access fit it? (required when unjustified)"></textarea>
+                        <div class="button-row">
+                            <button type="submit" name="verdict" value="justified" class="button-primary"
+                                disabled=pending aria-label=format!("Judge the emergency {what} justified") data-testid="use-justified">"Justified"</button>
+                            <button type="submit" name="verdict" value="unjustified" class="button-danger"
+                                disabled=pending aria-label=format!("Judge the emergency {what} unjustified") data-testid="use-unjustified">"Unjustified — end access"</button>
+                        </div>
+                        <FormError error=error_for(actions.review_use, id)/>
                     </ActionForm>
                 }
             })}

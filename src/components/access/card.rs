@@ -38,6 +38,9 @@ pub fn RequestCard(
                     <span class="level-name">{request.level.clone()}</span>
                 </h3>
                 <PhaseBadge phase/>
+                {request.emergency.then(|| view! {
+                    <span class="badge badge-emergency" data-testid="emergency-badge" title="Granted without approval; reviewed afterwards">"Emergency"</span>
+                })}
                 {request.classification.clone().map(|c| view! { <ClassificationBadge classification=c/> })}
             </header>
             <dl class="facts">
@@ -57,6 +60,18 @@ pub fn RequestCard(
                     <div><dt>"Last used"</dt><dd data-testid="last-used">{match request.last_used {
                         Some(at) => view! { <time datetime=at.to_string()>{at.strftime("%Y-%m-%d %H:%M UTC").to_string()}</time> }.into_any(),
                         None => view! { <span class="muted">"not yet"</span> }.into_any(),
+                    }}</dd></div>
+                })}
+                {request.emergency.then(|| view! {
+                    <div><dt>"Use review"</dt><dd data-testid="use-review">{match request.emergency_review.clone() {
+                        Some(review) => format!(
+                            "{} by {} on {}{}",
+                            if review.justified { "Justified" } else { "Unjustified" },
+                            review.reviewer,
+                            review.at.strftime("%Y-%m-%d %H:%M UTC"),
+                            if review.comment.is_empty() { String::new() } else { format!(": {}", review.comment) }
+                        ),
+                        None => "waiting for an approver".to_owned(),
                     }}</dd></div>
                 })}
                 {request.extends.clone().map(|grant| view! {

@@ -102,6 +102,9 @@ pub struct AppliedRules {
     pub max_duration: Applied<Duration>,
     pub justification_required: Applied<bool>,
     pub allow_self_approval: Applied<bool>,
+    /// Whether emergency access may be activated: the model offers it and
+    /// no policy of the environment forbids it.
+    pub break_glass: Applied<bool>,
 }
 
 impl AppliedRules {
@@ -123,6 +126,7 @@ impl AppliedRules {
             ),
             justification_required: from_model(model_name, model.justification_required),
             allow_self_approval: from_model(model_name, model.allow_self_approval),
+            break_glass: from_model(model_name, model.break_glass.is_some()),
         }
     }
 
@@ -161,6 +165,12 @@ impl AppliedRules {
                     source: source(),
                 };
             }
+            if set.break_glass == Some(false) && rules.break_glass.value {
+                rules.break_glass = Applied {
+                    value: false,
+                    source: source(),
+                };
+            }
             if set.allow_self_approval == Some(false) && rules.allow_self_approval.value {
                 rules.allow_self_approval = Applied {
                     value: false,
@@ -181,6 +191,9 @@ impl AppliedRules {
         }
         spec.justification_required = self.justification_required.value;
         spec.allow_self_approval = self.allow_self_approval.value;
+        if !self.break_glass.value {
+            spec.break_glass = None;
+        }
         spec
     }
 
@@ -191,6 +204,7 @@ impl AppliedRules {
             &self.max_duration.source,
             &self.justification_required.source,
             &self.allow_self_approval.source,
+            &self.break_glass.source,
         ]
         .into_iter()
         .filter_map(|source| match source {
@@ -246,7 +260,7 @@ impl AppliedRules {
 
     /// Each rule with who set it, one line each, for the pages.
     pub fn sources_in_words(&self) -> Vec<String> {
-        vec![
+        let mut lines = vec![
             format!(
                 "{} (set by {})",
                 match self.min_approvals.value {
@@ -278,7 +292,21 @@ impl AppliedRules {
                 },
                 self.allow_self_approval.source.words()
             ),
-        ]
+        ];
+        // Only where the model offers emergency access: a model without it
+        // has nothing a policy could forbid.
+        if self.break_glass.value || self.break_glass.source.is_policy() {
+            lines.push(format!(
+                "emergency access {} (set by {})",
+                if self.break_glass.value {
+                    "allowed"
+                } else {
+                    "forbidden"
+                },
+                self.break_glass.source.words()
+            ));
+        }
+        lines
     }
 }
 

@@ -39,6 +39,7 @@ fn production_policy() -> Policy {
             max_duration_seconds: Some(8 * HOUR),
             justification_required: Some(true),
             allow_self_approval: Some(false),
+            break_glass: None,
         },
     )
 }
@@ -52,6 +53,7 @@ fn sandbox_policy() -> Policy {
             max_duration_seconds: Some(7 * DAY),
             justification_required: Some(false),
             allow_self_approval: Some(true),
+            break_glass: None,
         },
     )
 }

@@ -4,12 +4,14 @@
 //! when a settled request is removed ([`retention`]) and how a deletion is
 //! recorded ([`deletion`]); which roles a grant may bind ([`bindable`]) and
 //! how many open requests one person may have ([`open_requests`]); when an
-//! approved extension ends ([`extension`]); and
+//! approved extension ends ([`extension`]); emergency access and the
+//! review of each use ([`break_glass`]); and
 //! which rules apply to a model's requests, its own or the stricter ones of
 //! the governance policy of its namespace's environment ([`applied`]).
 
 pub mod applied;
 pub mod bindable;
+pub mod break_glass;
 pub mod clock;
 pub mod deletion;
 pub mod extension;

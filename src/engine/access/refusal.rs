@@ -85,6 +85,43 @@ pub enum Refusal {
     NotTheRequester(String),
     #[error("Only approvers of model {0} and managers can revoke access.")]
     NotARevoker(String),
+    #[error("Model {0} offers no emergency access; file a request for its approvers instead.")]
+    NoEmergencyAccess(String),
+    /// Holds who forbids it, as [`Refusal::DurationTooLong`]'s `by`.
+    #[error(
+        "Emergency access is forbidden by {0}; file a request for the model's approvers instead."
+    )]
+    EmergencyForbidden(String),
+    #[error(
+        "You are not among the people who may activate emergency access to model {0}; file a request for its approvers instead."
+    )]
+    NotOnCall(String),
+    #[error(
+        "Emergency access to model {model} cannot be of level `{level}`. Choose one of: {offered}."
+    )]
+    EmergencyLevel {
+        model: String,
+        level: String,
+        offered: String,
+    },
+    #[error("Emergency access needs a justification: say what the emergency is.")]
+    EmergencyJustification,
+    #[error("You already have {level} access to model {model} in force: {existing}.")]
+    AlreadyGranted {
+        model: String,
+        level: String,
+        existing: String,
+    },
+    #[error("This request is not an emergency access; there is no use to review.")]
+    NotAnEmergency,
+    #[error("This emergency access was reviewed already, by {0}; nothing was changed.")]
+    EmergencyReviewed(String),
+    #[error("Someone else reviews your emergency access: an approver of the model or a manager.")]
+    OwnEmergency,
+    #[error(
+        "Say why: a review of an emergency access judged unjustified (or of a model that asks approvers for a comment) needs a comment."
+    )]
+    EmergencyComment,
     #[error("The grant of model {model} in force is needed to extend it; {request} is {phase}.")]
     NothingToExtend {
         model: String,

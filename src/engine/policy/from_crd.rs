@@ -54,6 +54,7 @@ pub fn policy(policy: &GovernancePolicy) -> Policy {
                             .map(|d| d.as_secs()),
                         justification_required: rules.justification_required,
                         allow_self_approval: rules.allow_self_approval,
+                        break_glass: rules.break_glass,
                     },
                 )
             })

@@ -111,6 +111,9 @@ pub struct AccessRules {
     pub max_duration_seconds: Option<u64>,
     pub justification_required: Option<bool>,
     pub allow_self_approval: Option<bool>,
+    /// `Some(false)` forbids emergency access in the environment; `true`
+    /// permits it where a model offers it, and never offers it.
+    pub break_glass: Option<bool>,
 }
 
 impl AccessRules {
@@ -134,6 +137,7 @@ impl AccessRules {
                 other.justification_required,
                 |a, b| a || b,
             ),
+            break_glass: both(self.break_glass, other.break_glass, |a, b| a && b),
             allow_self_approval: both(
                 self.allow_self_approval,
                 other.allow_self_approval,
@@ -207,18 +211,21 @@ mod tests {
             max_duration_seconds: Some(8 * 3600),
             justification_required: Some(false),
             allow_self_approval: Some(true),
+            break_glass: Some(true),
         };
         let other = AccessRules {
             min_approvals: Some(1),
             max_duration_seconds: None,
             justification_required: Some(true),
             allow_self_approval: Some(false),
+            break_glass: Some(false),
         };
         let both = production.strictest(&other);
         assert_eq!(both.min_approvals, Some(2));
         assert_eq!(both.max_duration_seconds, Some(8 * 3600));
         assert_eq!(both.justification_required, Some(true));
         assert_eq!(both.allow_self_approval, Some(false));
+        assert_eq!(both.break_glass, Some(false));
     }
 
     #[test]

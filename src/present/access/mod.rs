@@ -14,10 +14,12 @@ use crate::crd::{AccessRequest, Approvers, Decision, Model, ModelSpec, Phase, Ro
 use crate::engine::access::bindable::{
     BINDABLE_LABEL, BINDABLE_VALUE, RoleFound, why_not_bindable,
 };
+use crate::engine::access::break_glass;
 use crate::engine::access::filing::justification_form;
 use crate::engine::access::permissions::{self as rules, Person};
 
 mod catalog;
+mod emergency;
 mod inbox;
 
 use crate::wire::access::{
@@ -25,6 +27,7 @@ use crate::wire::access::{
     PhaseView, RequestActions, RequestDetail, RequestSummary, ReviewView,
 };
 pub use catalog::{CatalogFilter, catalog};
+pub use emergency::emergency_offer;
 use inbox::grant_brief;
 pub use inbox::{inbox_item, reviewable};
 
@@ -99,7 +102,9 @@ pub fn model_summary(
             _ => {}
         }
     }
+    let emergency = emergency_offer(&name, spec, person);
     ModelSummary {
+        emergency,
         levels: spec
             .access_levels
             .iter()
@@ -245,8 +250,11 @@ pub fn request_summary(
                 _ => Vec::new(),
             },
             review_comment_required: spec.is_some_and(|spec| spec.approver_comment_required),
+            review_use: break_glass::may_review_use(spec, request, person),
         },
         last_used: None,
+        emergency: request.spec.emergency,
+        emergency_review: emergency::emergency_review(&status),
     }
 }
 

@@ -56,6 +56,20 @@ pub enum Notification {
     },
     /// A grant ran out (or a request waited too long).
     Expired { request: RequestRef },
+    /// Someone activated emergency access: in force at once, without
+    /// approval; approvers review its use.
+    Emergency {
+        request: RequestRef,
+        justification: String,
+        expires_at: Option<Timestamp>,
+    },
+    /// An approver or manager judged an emergency access.
+    EmergencyReviewed {
+        request: RequestRef,
+        actor: String,
+        justified: bool,
+        comment: String,
+    },
 }
 
 impl Notification {
@@ -66,13 +80,16 @@ impl Notification {
             | Self::Decision { request, .. }
             | Self::ExpiresSoon { request, .. }
             | Self::Revoked { request, .. }
-            | Self::Expired { request } => request,
+            | Self::Expired { request }
+            | Self::Emergency { request, .. }
+            | Self::EmergencyReviewed { request, .. } => request,
         }
     }
 
     /// The notification for an audited change, if the change is worth one:
     /// `requested`, `extension-requested`, `approved`, `self-approved`,
-    /// `denied`, `expires-soon`, `revoked` and `expired` are; the rest
+    /// `denied`, `expires-soon`, `revoked`, `expired`, `break-glass` and
+    /// `emergency-reviewed` are; the rest
     /// (`granted`, which follows an approval, `cancelled`, `relinquished`)
     /// are not.
     pub fn from_record(record: &AuditRecord, model_display_name: &str) -> Option<Self> {
@@ -116,6 +133,17 @@ impl Notification {
                 comment: record.comment.clone(),
             },
             "expired" => Self::Expired { request },
+            "break-glass" => Self::Emergency {
+                request,
+                justification: record.comment.clone(),
+                expires_at: record.expires_at,
+            },
+            "emergency-reviewed" => Self::EmergencyReviewed {
+                request,
+                actor: record.actor.clone(),
+                justified: record.comment.starts_with("justified"),
+                comment: record.comment.clone(),
+            },
             _ => return None,
         })
     }
@@ -203,9 +231,34 @@ impl Notification {
             Self::Expired { .. } => {
                 format!(":alarm_clock: {who}'s {what} has expired{}", link("View"))
             }
+            Self::Emergency { expires_at, .. } => format!(
+                ":rotating_light: *Emergency access*: {who} activated {what}, in force until {} without approval. Approvers: review its use{}",
+                escape(&expires_at.map(human_time).unwrap_or_default()),
+                link("Review the use")
+            ),
+            Self::EmergencyReviewed {
+                actor, justified, ..
+            } => format!(
+                "{} {} judged {who}'s emergency {what} {}{}",
+                if *justified {
+                    ":white_check_mark:"
+                } else {
+                    ":warning:"
+                },
+                escape(actor),
+                if *justified {
+                    "justified"
+                } else {
+                    "unjustified"
+                },
+                link("View")
+            ),
         };
         let comment = match self {
-            Self::NewRequest { justification, .. } => justification.as_str(),
+            Self::NewRequest { justification, .. } | Self::Emergency { justification, .. } => {
+                justification.as_str()
+            }
+            Self::EmergencyReviewed { comment, .. } => comment.as_str(),
             Self::Decision { comment, .. } | Self::Revoked { comment, .. } => comment.as_str(),
             Self::ExpiresSoon { .. } | Self::Expired { .. } => "",
         };

@@ -251,6 +251,49 @@ fn audit_records_map_to_notifications() {
 }
 
 #[test]
+fn an_emergency_access_is_announced_loudly_with_its_justification() {
+    let mut record = audit("break-glass", "Active");
+    record.actor = "alice".into();
+    record.comment = "INC-7 <!channel> scorer down".into();
+    let event = Notification::from_record(&record, "Fraud scorer").unwrap();
+    assert!(matches!(event, Notification::Emergency { .. }), "{event:?}");
+    let text = event.text(Some(&portal()));
+    assert!(
+        text.starts_with(
+            ":rotating_light: *Emergency access*: alice activated viewer access to Fraud scorer \
+             (fraud-detection), in force until 2025-01-02 11:04 UTC without approval."
+        ),
+        "{text}"
+    );
+    assert!(text.contains("|Review the use>"), "{text}");
+    assert!(
+        text.ends_with(">INC-7 &lt;!channel&gt; scorer down"),
+        "{text}"
+    );
+
+    let mut judged = audit("emergency-reviewed", "Revoked");
+    judged.comment = "unjustified: no incident".into();
+    let event = Notification::from_record(&judged, "Fraud scorer").unwrap();
+    assert!(
+        matches!(
+            event,
+            Notification::EmergencyReviewed {
+                justified: false,
+                ..
+            }
+        ),
+        "{event:?}"
+    );
+    assert!(
+        event
+            .text(None)
+            .starts_with(":warning: bob judged alice's emergency viewer access"),
+        "{}",
+        event.text(None)
+    );
+}
+
+#[test]
 fn without_a_url_notify_does_nothing() {
     let notifier = Notifier::start(None, Some(portal()));
     assert!(!notifier.is_enabled());

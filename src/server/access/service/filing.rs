@@ -2,7 +2,8 @@
 //! in force (a new request like any other, naming the grant it extends).
 //! Each request is labelled with its requester, so a person's requests are
 //! found by a label selector; a person may have at most
-//! `--max-open-requests` open (pending or in force) at once.
+//! `--max-open-requests` open (pending or in force) at once. Emergency
+//! access is filed the same way, in force from the start.
 
 use jiff::Timestamp;
 use kube::ResourceExt;
@@ -10,8 +11,8 @@ use kube::api::{Api, ListParams, PostParams};
 
 use super::{model, person_in};
 use crate::crd::{AccessRequest, AccessRequestSpec, labels};
-use crate::engine::access::open_requests;
 use crate::engine::access::transitions::{self, RequestForm};
+use crate::engine::access::{break_glass, open_requests};
 use crate::server::access::audit::Change;
 use crate::server::access::context::AccessContext;
 use crate::server::access::error::AccessError;
@@ -35,6 +36,9 @@ pub struct NewRequest {
     pub justification: String,
     /// The grant in force this request extends, if any.
     pub extends: Option<String>,
+    /// Emergency access: in force at once, reviewed afterwards
+    /// ([`crate::engine::access::break_glass`]).
+    pub emergency: bool,
 }
 
 /// Files a request for the signed-in person. The requester and the
@@ -59,18 +63,34 @@ pub async fn submit(
     // The longest grant and the justification are judged now, at filing,
     // under the policy of the namespace's environment.
     let rules = super::applied_rules(access, &model).await?;
-    transitions::validate_new_under(
-        &form.model,
-        &model.spec,
-        &rules,
-        &RequestForm {
-            level: &form.level,
-            duration: form.duration.trim(),
-            justification: &form.justification,
-        },
-        requester,
-        &in_namespace,
-    )?;
+    let asked = RequestForm {
+        level: &form.level,
+        duration: form.duration.trim(),
+        justification: &form.justification,
+    };
+    // Emergency access is filed in force: this is its status, decided now.
+    let activated = if form.emergency {
+        let person = super::person(session);
+        Some(break_glass::activate(
+            &form.model,
+            &model.spec,
+            &rules,
+            &asked,
+            &person,
+            &in_namespace,
+            Timestamp::now(),
+        )?)
+    } else {
+        transitions::validate_new_under(
+            &form.model,
+            &model.spec,
+            &rules,
+            &asked,
+            requester,
+            &in_namespace,
+        )?;
+        None
+    };
     open_requests::check_cap(&mine, requester, access.max_open_requests)?;
     if let Some(level) = model.spec.level(&form.level) {
         if level.model_role.is_some() {
@@ -107,6 +127,7 @@ pub async fn submit(
             duration: form.duration.trim().to_owned(),
             justification: form.justification.clone(),
             extends: form.extends.clone(),
+            emergency: form.emergency,
         },
     );
     request.metadata.name = None;
@@ -124,10 +145,10 @@ pub async fn submit(
         .await
         .map_err(AccessError::from_kube)?;
     let name = created.name_any();
-    let action = if form.extends.is_some() {
-        "extension-requested"
-    } else {
-        "requested"
+    let action = match (&activated, &form.extends) {
+        (Some(_), _) => break_glass::ACTIVATED,
+        (None, Some(_)) => "extension-requested",
+        (None, None) => "requested",
     };
     let now = Timestamp::now();
     let mut status = transitions::requested(requester, now, "");
@@ -135,9 +156,14 @@ pub async fn submit(
     // The request exists; its first status is written now (again on a
     // conflict: the reconciler may have added its finalizer meanwhile), and
     // by the reconciler should this write fail. A status found already
-    // written is kept.
+    // written is kept; only the reconciler's plain first status gives way
+    // to an activation (should that never be written, the emergency
+    // request waits for approvers like any other).
     let first = requests::change_if_needed(&access.client, &form.namespace, &name, |latest, _| {
-        latest.status.is_none().then(|| status.clone())
+        match &activated {
+            Some(active) => break_glass::untouched(latest).then(|| active.clone()),
+            None => latest.status.is_none().then(|| status.clone()),
+        }
     })
     .await;
     let stored = match first {
@@ -161,6 +187,9 @@ pub async fn submit(
             &form.justification,
         ))
         .await;
+    if stored.phase() == crate::crd::Phase::Active {
+        requests::ensure_grant(&access.client, &stored).await;
+    }
     access.store.changed();
     Ok(stored)
 }
@@ -212,6 +241,7 @@ pub async fn extend(
             duration,
             justification,
             extends: Some(name.to_owned()),
+            emergency: false,
         },
     )
     .await

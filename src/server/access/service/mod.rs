@@ -6,6 +6,7 @@
 //! workflow needs the portal's client, its caches and the audit trail,
 //! nothing else.
 
+mod emergency;
 mod filing;
 mod rules;
 
@@ -30,6 +31,7 @@ use crate::engine::access::refusal::Refusal;
 use crate::engine::access::rules_in_words::rules_in_words;
 use crate::engine::access::transitions;
 use crate::server::auth::session::Session;
+pub use emergency::{review_use, uses_awaiting_review};
 pub use filing::{NewRequest, extend, submit};
 pub use rules::{applied_rules, environment_access, governed};
 

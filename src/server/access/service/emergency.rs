@@ -1,0 +1,95 @@
+//! Emergency access after the fact: the uses waiting for review, and an
+//! approver's or manager's review of one. (Activation is filed like any
+//! request, in force from the start: [`super::submit`] with `emergency`.)
+
+use jiff::Timestamp;
+use kube::ResourceExt;
+
+use super::{person_in, requests};
+use crate::crd::{AccessRequest, Phase, Verdict};
+use crate::engine::access::break_glass;
+use crate::server::access::audit::Change;
+use crate::server::access::context::AccessContext;
+use crate::server::access::error::AccessError;
+use crate::server::access::grant;
+use crate::server::access::requests::{Changed, change};
+use crate::server::auth::session::Session;
+
+/// The review of an emergency use by the signed-in person. An unjustified
+/// use of a grant still in force ends it: its binding goes at once.
+pub async fn review_use(
+    access: &AccessContext,
+    session: &Session,
+    namespace: &str,
+    name: &str,
+    verdict: Verdict,
+    comment: String,
+) -> Result<AccessRequest, AccessError> {
+    let person = person_in(access, session, namespace).await?;
+    let ended = std::sync::atomic::AtomicBool::new(false);
+    let Changed { request, model } = change(&access.client, namespace, name, |request, model| {
+        let status = break_glass::review_use(
+            &request.spec.model,
+            model.map(|m| &m.spec),
+            request,
+            &person,
+            verdict,
+            &comment,
+            Timestamp::now(),
+        )?;
+        ended.store(
+            request.phase() == Phase::Active && status.phase == Phase::Revoked,
+            std::sync::atomic::Ordering::Relaxed,
+        );
+        Ok(status)
+    })
+    .await?;
+    if ended.into_inner()
+        && let Err(error) = grant::remove(
+            &access.client,
+            namespace,
+            &grant::binding_name(&request.name_any()),
+        )
+        .await
+    {
+        tracing::warn!(%error, request = %name, "binding not removed yet; the reconciler will retry");
+    }
+    let words = request
+        .status
+        .as_ref()
+        .and_then(|status| {
+            status
+                .history
+                .iter()
+                .rev()
+                .find(|entry| entry.action == break_glass::REVIEWED)
+        })
+        .map(|entry| entry.comment.clone())
+        .unwrap_or_default();
+    access
+        .auditor
+        .record(Change::of(
+            &request,
+            model.as_ref(),
+            person.username,
+            break_glass::REVIEWED,
+            None,
+            &words,
+        ))
+        .await;
+    access.store.changed();
+    Ok(request)
+}
+
+/// The emergency uses waiting for review (from the cache), oldest first.
+pub async fn uses_awaiting_review(
+    access: &AccessContext,
+) -> Result<Vec<AccessRequest>, AccessError> {
+    let mut uses: Vec<AccessRequest> = requests(access)
+        .await?
+        .into_iter()
+        .filter(break_glass::awaits_review)
+        .collect();
+    uses.sort_by_key(|request| request.metadata.creation_timestamp.as_ref().map(|t| t.0));
+    Ok(uses)
+}

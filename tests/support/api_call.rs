@@ -1,0 +1,61 @@
+//! Server functions called through the portal's whole router, as a script,
+//! the browser bundle or a plain HTML form would.
+
+use aigov::server::auth::session::{Session, session_cookie_header};
+use aigov::server::router::build_router;
+use aigov::server::state::AppState;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+
+pub struct Answer {
+    pub status: StatusCode,
+    pub location: Option<String>,
+    pub body: String,
+}
+
+/// Posts `form` to the server function at `endpoint` as `who`; `as_form`
+/// makes it a plain HTML form post from the page `/somewhere`.
+pub async fn call(
+    state: &AppState,
+    endpoint: &str,
+    who: Option<&Session>,
+    form: &[(&str, &str)],
+    as_form: bool,
+) -> Answer {
+    let body = form
+        .iter()
+        .map(|(key, value)| format!("{key}={}", value.replace(' ', "+")))
+        .collect::<Vec<_>>()
+        .join("&");
+    let mut request = Request::post(format!("/api/{endpoint}"))
+        .header(header::ORIGIN, "http://portal.test")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+    if let Some(who) = who {
+        request = request.header(
+            header::COOKIE,
+            session_cookie_header(&state.auth.key, &state.auth.policy, who),
+        );
+    }
+    if as_form {
+        request = request
+            .header(header::ACCEPT, "text/html,application/xhtml+xml")
+            .header(header::REFERER, "http://portal.test/somewhere");
+    }
+    let response = build_router(state.clone())
+        .oneshot(request.body(Body::from(body)).unwrap())
+        .await
+        .unwrap();
+    let status = response.status();
+    let location = response
+        .headers()
+        .get(header::LOCATION)
+        .map(|value| value.to_str().unwrap().to_owned());
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    Answer {
+        status,
+        location,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+    }
+}
