@@ -56,6 +56,12 @@ enum Command {
     Deny(access::DecisionArgs),
     /// Revoke a grant in force (approvers of its model and managers).
     Revoke(access::DecisionArgs),
+    /// Activate emergency access to a model that names you in its
+    /// `breakGlass`: in force at once, reviewed by its approvers afterwards.
+    BreakGlass(access::RequestArgs),
+    /// Judge an emergency access you may review (its model's approvers and
+    /// managers): justified, or unjustified, which ends it if in force.
+    ReviewUse(access::UseReviewArgs),
     /// List your requests and grants, or with --reviews those you may review.
     List(access::ListArgs),
     /// Sign in at the identity provider and write a kubeconfig whose user
@@ -83,6 +89,8 @@ fn main() -> ExitCode {
         Some(Command::Approve(args)) => access::review(&args, "approve"),
         Some(Command::Deny(args)) => access::review(&args, "deny"),
         Some(Command::Revoke(args)) => access::revoke(&args),
+        Some(Command::BreakGlass(args)) => access::break_glass(&args),
+        Some(Command::ReviewUse(args)) => access::review_use(&args),
         Some(Command::List(args)) => access::list(&args),
         Some(Command::Kubeconfig(args)) => kube_login::kubeconfig(&args),
         Some(Command::Token(args)) => kube_login::token(&args),

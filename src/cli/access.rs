@@ -1,6 +1,6 @@
-//! `aigov login`, `request`, `approve`, `deny`, `revoke` and `list`: the
-//! access workflow from a terminal, through the portal (the server applies
-//! the same rules as for the pages).
+//! `aigov login`, `request`, `approve`, `deny`, `revoke`, `break-glass`,
+//! `review-use` and `list`: the access workflow from a terminal, through
+//! the portal (the server applies the same rules as for the pages).
 
 use std::io::{Read, Write};
 use std::net::TcpListener;
@@ -46,6 +46,19 @@ pub struct DecisionArgs {
     /// The request, as NAMESPACE/NAME.
     pub request: String,
     /// A comment recorded with the decision.
+    #[arg(long, default_value = "")]
+    pub comment: String,
+}
+
+/// A review of an emergency use.
+#[derive(clap::Args, Debug)]
+pub struct UseReviewArgs {
+    /// The emergency request, as NAMESPACE/NAME.
+    pub request: String,
+    /// `justified`, or `unjustified` (ends the grant if still in force).
+    #[arg(long)]
+    pub verdict: String,
+    /// Why; required for an unjustified use.
     #[arg(long, default_value = "")]
     pub comment: String,
 }
@@ -150,6 +163,44 @@ pub fn request(args: &RequestArgs) -> anyhow::Result<ExitCode> {
         ],
     )?;
     println!("requested: {}", describe(&created));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `aigov break-glass`.
+pub fn break_glass(args: &RequestArgs) -> anyhow::Result<ExitCode> {
+    let (namespace, model) = split(&args.model, "model")?;
+    let portal = Portal::new(SavedSession::load()?)?;
+    let granted: Value = portal.call(
+        "activate-emergency",
+        &[
+            ("namespace", namespace),
+            ("model", model),
+            ("level", &args.level),
+            ("duration", &args.duration),
+            ("justification", &args.justification),
+        ],
+    )?;
+    println!(
+        "emergency access granted: {} (approvers are told and review its use)",
+        describe(&granted)
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `aigov review-use`.
+pub fn review_use(args: &UseReviewArgs) -> anyhow::Result<ExitCode> {
+    let (namespace, name) = split(&args.request, "request")?;
+    let portal = Portal::new(SavedSession::load()?)?;
+    let reviewed: Value = portal.call(
+        "review-emergency",
+        &[
+            ("namespace", namespace),
+            ("name", name),
+            ("verdict", &args.verdict),
+            ("comment", &args.comment),
+        ],
+    )?;
+    println!("use reviewed: {}", describe(&reviewed));
     Ok(ExitCode::SUCCESS)
 }
 

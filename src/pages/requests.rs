@@ -10,6 +10,7 @@ use leptos_router::hooks::use_params_map;
 use crate::api::access::requests::load_request;
 use crate::components::access::actions::{AccessActions, ActionFeedback, RequestActionForms};
 use crate::components::access::badges::{ClassificationBadge, PhaseBadge, TimeLeft};
+use crate::components::access::emergency::{EmergencyBadge, UseReviewFact};
 use crate::components::access::live::LiveRefresh;
 use crate::components::access::timeline::{HistoryTimeline, ReviewList};
 use crate::components::notice::{LoadFailed, Notice, Tone};
@@ -78,6 +79,7 @@ fn RequestPage(detail: RequestDetail) -> impl IntoView {
         <section class="card request-detail" data-testid="request-detail" aria-label="Request">
             <div class="badges">
                 <PhaseBadge phase=request.phase/>
+                {request.emergency.then(|| view! { <EmergencyBadge/> })}
                 {request.classification.clone().map(|c| view! { <ClassificationBadge classification=c/> })}
             </div>
             <dl class="facts">
@@ -109,6 +111,7 @@ fn RequestPage(detail: RequestDetail) -> impl IntoView {
                 {request.extends.clone().map(|grant| view! {
                     <div><dt>"Extends"</dt><dd><A href=format!("/requests/{}/{grant}", request.namespace)>{grant.clone()}</A></dd></div>
                 })}
+                {request.emergency.then(|| view! { <UseReviewFact review=request.emergency_review.clone()/> })}
             </dl>
             <h2 class="subheading">"Justification"</h2>
             {if request.justification.is_empty() {

@@ -273,6 +273,7 @@ mod tests {
             role_binding: String::new(),
             last_used: None,
             unused: false,
+            emergency: None,
         };
         let mut rows = vec![
             row("old-never-used", "2026-11-01T00:00:00Z"),

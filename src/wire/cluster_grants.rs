@@ -64,6 +64,10 @@ pub struct GrantRow {
     /// without being used for that long: a candidate to revoke.
     #[serde(default)]
     pub unused: bool,
+    /// For emergency access (granted without approval): where its review
+    /// stands, in words ("awaiting review", "justified by bob").
+    #[serde(default)]
+    pub emergency: Option<String>,
 }
 
 /// A request waiting for reviews.

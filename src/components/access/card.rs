@@ -7,6 +7,7 @@ use leptos_router::components::A;
 
 use super::actions::RequestActionForms;
 use super::badges::{ClassificationBadge, PhaseBadge, TimeLeft};
+use super::emergency::{EmergencyBadge, UseReviewFact};
 use crate::wire::access::{PhaseView, RequestSummary};
 
 /// One request, with a link to its page.
@@ -38,9 +39,7 @@ pub fn RequestCard(
                     <span class="level-name">{request.level.clone()}</span>
                 </h3>
                 <PhaseBadge phase/>
-                {request.emergency.then(|| view! {
-                    <span class="badge badge-emergency" data-testid="emergency-badge" title="Granted without approval; reviewed afterwards">"Emergency"</span>
-                })}
+                {request.emergency.then(|| view! { <EmergencyBadge/> })}
                 {request.classification.clone().map(|c| view! { <ClassificationBadge classification=c/> })}
             </header>
             <dl class="facts">
@@ -62,18 +61,7 @@ pub fn RequestCard(
                         None => view! { <span class="muted">"not yet"</span> }.into_any(),
                     }}</dd></div>
                 })}
-                {request.emergency.then(|| view! {
-                    <div><dt>"Use review"</dt><dd data-testid="use-review">{match request.emergency_review.clone() {
-                        Some(review) => format!(
-                            "{} by {} on {}{}",
-                            if review.justified { "Justified" } else { "Unjustified" },
-                            review.reviewer,
-                            review.at.strftime("%Y-%m-%d %H:%M UTC"),
-                            if review.comment.is_empty() { String::new() } else { format!(": {}", review.comment) }
-                        ),
-                        None => "waiting for an approver".to_owned(),
-                    }}</dd></div>
-                })}
+                {request.emergency.then(|| view! { <UseReviewFact review=request.emergency_review.clone()/> })}
                 {request.extends.clone().map(|grant| view! {
                     <div><dt>"Extends"</dt><dd><A href=format!("/requests/{}/{grant}", request.namespace)>{grant.clone()}</A></dd></div>
                 })}

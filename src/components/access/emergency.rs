@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::access::emergency::ActivateEmergency;
-use crate::wire::access::{EmergencyOffer, ModelSummary};
+use crate::wire::access::{EmergencyOffer, EmergencyReviewView, ModelSummary};
 
 /// The longest justification, as the server checks it.
 const MAX_JUSTIFICATION: usize = 2000;
@@ -98,6 +98,40 @@ fn EmergencyForm(model: ModelSummary, offer: EmergencyOffer) -> impl IntoView {
             </ActionForm>
         </details>
     }
+}
+
+/// Marks a request granted without approval.
+#[component]
+pub fn EmergencyBadge() -> impl IntoView {
+    view! {
+        <span class="badge badge-emergency" data-testid="emergency-badge" title="Granted without approval; reviewed afterwards">
+            "Emergency"
+        </span>
+    }
+}
+
+/// Where the review of an emergency use stands, as a fact of its request.
+#[component]
+pub fn UseReviewFact(review: Option<EmergencyReviewView>) -> impl IntoView {
+    let words = match review {
+        Some(review) => format!(
+            "{} by {} on {}{}",
+            if review.justified {
+                "Justified"
+            } else {
+                "Unjustified"
+            },
+            review.reviewer,
+            review.at.strftime("%Y-%m-%d %H:%M UTC"),
+            if review.comment.is_empty() {
+                String::new()
+            } else {
+                format!(": {}", review.comment)
+            }
+        ),
+        None => "waiting for an approver".to_owned(),
+    };
+    view! { <div><dt>"Use review"</dt><dd data-testid="use-review">{words}</dd></div> }
 }
 
 fn capitalised(text: &str) -> String {

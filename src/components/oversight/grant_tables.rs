@@ -80,7 +80,15 @@ fn GrantLine(row: GrantRow) -> impl IntoView {
             <td><code>{row.namespace.clone()}</code></td>
             <td>{row.level.clone()} <br/> <span class="muted">{row.role.clone()}</span></td>
             <td>{source}</td>
-            <td>{approved}</td>
+            <td>
+                {row.emergency.clone().map_or_else(
+                    || approved.clone().into_any(),
+                    |review| view! {
+                        <span class="badge badge-emergency" data-testid="emergency-badge">"Emergency"</span>
+                        " " <span class="muted" data-testid="emergency-review">{review}</span>
+                    }.into_any(),
+                )}
+            </td>
             <td><MaybeWhen at=row.since relative=since_words.unwrap_or_default()/></td>
             <td>{expires}</td>
             <td>{last_used}</td>

@@ -14,14 +14,16 @@ use crate::wire::audit_trail::{
 use jiff::{SignedDuration, Timestamp};
 
 /// The actions the workflow records, in the order a request lives them.
-pub const KNOWN_ACTIONS: [&str; 14] = [
+pub const KNOWN_ACTIONS: [&str; 16] = [
     "requested",
+    "break-glass",
     "extension-requested",
     "approved",
     "self-approved",
     "denied",
     "granted",
     "role-recorded",
+    "emergency-reviewed",
     "cancelled",
     "relinquished",
     "revoked",

@@ -116,6 +116,17 @@ pub fn aigov_grant(request: &AccessRequest, model: Option<&Model>, now: Timestam
         role_binding: status.role_binding.clone().unwrap_or_default(),
         last_used: None,
         unused: false,
+        emergency: request
+            .spec
+            .emergency
+            .then(|| match &status.emergency_review {
+                None => "awaiting review".to_owned(),
+                Some(review) => format!(
+                    "{} by {}",
+                    review.verdict.as_str().to_lowercase(),
+                    review.reviewer
+                ),
+            }),
     }
 }
 
@@ -171,6 +182,7 @@ pub fn outside_grants(bindings: &[RoleBinding], models: &[Model], now: Timestamp
                     role_binding: binding.name_any(),
                     last_used: None,
                     unused: false,
+                    emergency: None,
                 });
             }
         }

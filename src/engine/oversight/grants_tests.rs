@@ -229,3 +229,24 @@ fn a_deleted_requests_reviews_still_count_but_it_holds_no_access() {
     assert_eq!(carol.map(|c| c.decisions), Some(1));
     assert!(!subjects(&all.grants).contains(&"mallory"));
 }
+
+#[test]
+fn emergency_access_is_marked_with_where_its_review_stands() {
+    let mut used = grant("fraud", "glass", "dave", -600, 3_000);
+    assert_eq!(aigov_grant(&used, None, now()).emergency, None);
+    used.spec.emergency = true;
+    assert_eq!(
+        aigov_grant(&used, None, now()).emergency.as_deref(),
+        Some("awaiting review")
+    );
+    used.status.as_mut().unwrap().emergency_review = Some(crate::crd::EmergencyReview {
+        reviewer: "bob".into(),
+        verdict: crate::crd::Verdict::Justified,
+        comment: String::new(),
+        at: k8s_openapi::apimachinery::pkg::apis::meta::v1::Time(now()),
+    });
+    assert_eq!(
+        aigov_grant(&used, None, now()).emergency.as_deref(),
+        Some("justified by bob")
+    );
+}

@@ -18,7 +18,7 @@ use crate::server::state::AppState;
 use crate::wire::cluster_grants::{GrantRow, GrantsFilterValues};
 
 /// The columns of the grants' CSV, in order.
-pub const GRANT_COLUMNS: [&str; 13] = [
+pub const GRANT_COLUMNS: [&str; 14] = [
     "source",
     "subject",
     "subject_kind",
@@ -32,6 +32,7 @@ pub const GRANT_COLUMNS: [&str; 13] = [
     "time_left_seconds",
     "request",
     "role_binding",
+    "emergency",
 ];
 
 /// The routes of the grants' export.
@@ -42,7 +43,7 @@ pub fn grants_routes() -> Router<AppState> {
 }
 
 /// One grant as a CSV row, in [`GRANT_COLUMNS`] order.
-pub fn grant_row(grant: &GrantRow) -> [String; 13] {
+pub fn grant_row(grant: &GrantRow) -> [String; 14] {
     let text = |value: &Option<String>| value.clone().unwrap_or_default();
     let time = |value: &Option<Timestamp>| value.map(|at| at.to_string()).unwrap_or_default();
     [
@@ -62,6 +63,7 @@ pub fn grant_row(grant: &GrantRow) -> [String; 13] {
             .unwrap_or_default(),
         text(&grant.request),
         grant.role_binding.clone(),
+        text(&grant.emergency),
     ]
 }
 
@@ -133,6 +135,7 @@ mod tests {
             role_binding: "by-hand".into(),
             last_used: None,
             unused: false,
+            emergency: None,
         };
         let row = grant_row(&grant);
         assert_eq!(row.len(), GRANT_COLUMNS.len());
@@ -140,5 +143,6 @@ mod tests {
         assert_eq!(row[7], "bob; carol");
         assert_eq!(row[8], "");
         assert_eq!(row[12], "by-hand");
+        assert_eq!(row[13], "", "not emergency access");
     }
 }
