@@ -149,6 +149,7 @@ async fn portal_round(state: &AppState, ns: &TestNamespace) -> (Duration, Durati
         justification: String::new(),
         extends: None,
         emergency: false,
+        starts_at: None,
     };
     let request = service::submit(&state.access, &requester, form)
         .await
@@ -214,6 +215,7 @@ async fn throughput_portal(state: &AppState, ns: &TestNamespace) -> f64 {
                 justification: String::new(),
                 extends: None,
                 emergency: false,
+                starts_at: None,
             };
             let request = service::submit(&state.access, &requester, form)
                 .await
@@ -260,6 +262,7 @@ async fn throughput_direct(ns: &TestNamespace) -> f64 {
                     justification: String::new(),
                     extends: None,
                     emergency: false,
+                    starts_at: None,
                 },
             );
             request.metadata.namespace = None;

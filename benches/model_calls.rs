@@ -266,6 +266,7 @@ async fn grant_invoker_to_alice(namespace: &str) -> String {
         justification: "measuring the cost of a governed call".into(),
         extends: None,
         emergency: false,
+        starts_at: None,
     };
     let alice = session("alice", &["fraud-team"], false);
     let request = service::submit(&state.access, &alice, form).await.unwrap();

@@ -397,6 +397,7 @@ async fn the_portal_writes_records_and_nobody_changes_them() {
             justification: String::new(),
             extends: None,
             emergency: false,
+            starts_at: None,
         },
     );
     request.metadata.namespace = Some(ns.name.clone());

@@ -63,6 +63,7 @@ fn form(ns: &str, model: &str, level: &str, duration: &str, justification: &str)
         justification: justification.into(),
         extends: None,
         emergency: false,
+        starts_at: None,
     }
 }
 

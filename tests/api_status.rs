@@ -31,6 +31,7 @@ async fn pending_request(state: &AppState) -> (TestNamespace, AccessRequest) {
         justification: String::new(),
         extends: None,
         emergency: false,
+        starts_at: None,
     };
     let request = service::submit(&state.access, &alice, form).await.unwrap();
     (ns, request)

@@ -64,6 +64,7 @@ fn emergency(ns: &TestNamespace, level: &str, justification: &str) -> NewRequest
         justification: justification.into(),
         extends: None,
         emergency: true,
+        starts_at: None,
     }
 }
 

@@ -113,6 +113,7 @@ fn form(ns: &str, duration: &str, justification: &str) -> NewRequest {
         justification: justification.into(),
         extends: None,
         emergency: false,
+        starts_at: None,
     }
 }
 

@@ -223,6 +223,7 @@ async fn only_the_grants_holder_extends_and_self_approval_rules_apply() {
             justification: String::new(),
             extends: None,
             emergency: false,
+            starts_at: None,
         },
     )
     .await

@@ -78,6 +78,7 @@ async fn a_grant_lets_alice_call_her_model_and_its_end_stops_her() {
             justification: "scoring a disputed batch".into(),
             extends: None,
             emergency: false,
+            starts_at: None,
         },
     )
     .await

@@ -134,6 +134,7 @@ async fn an_invoker_grant_opens_its_model_and_no_other_model_beside_it() {
             justification: String::new(),
             extends: None,
             emergency: false,
+            starts_at: None,
         },
     )
     .await

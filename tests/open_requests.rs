@@ -53,6 +53,7 @@ fn form(ns: &TestNamespace, model: &str) -> NewRequest {
         justification: String::new(),
         extends: None,
         emergency: false,
+        starts_at: None,
     }
 }
 
@@ -152,6 +153,7 @@ async fn requests_filed_before_requests_were_labelled_still_count() {
                 justification: String::new(),
                 extends: None,
                 emergency: false,
+                starts_at: None,
             },
         );
         let created = requests

@@ -51,6 +51,7 @@ fn alice_asks(ns: &TestNamespace) -> NewRequest {
         justification: String::new(),
         extends: None,
         emergency: false,
+        starts_at: None,
     }
 }
 

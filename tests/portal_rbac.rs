@@ -256,6 +256,7 @@ async fn the_portal_records_decisions_in_a_requests_status_only() {
             justification: "checking the portal's RBAC".into(),
             extends: None,
             emergency: false,
+            starts_at: None,
         },
     );
     let mut created = requests

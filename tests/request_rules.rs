@@ -56,6 +56,7 @@ async fn file(
         justification: justification.into(),
         extends: None,
         emergency: false,
+        starts_at: None,
     };
     service::submit(&state.access, &alice, form).await
 }

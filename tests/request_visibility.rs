@@ -135,6 +135,7 @@ async fn dave_acting_on_alices_request_gets_the_answer_of_a_request_that_does_no
             justification: String::new(),
             extends: None,
             emergency: false,
+            starts_at: None,
         },
     )
     .await
@@ -224,6 +225,7 @@ async fn granted(
             justification: "checking the manager's reach".into(),
             extends: None,
             emergency: false,
+            starts_at: None,
         },
     )
     .await

@@ -210,6 +210,7 @@ pub async fn request_access(
     duration: String,
     custom_duration: Option<String>,
     justification: Option<String>,
+    starts_at: Option<String>,
 ) -> Result<RequestSummary, ApiError> {
     crate::api::respond::signed_in(async move |state, session| {
         use crate::server::access::service::{self, NewRequest};
@@ -227,6 +228,9 @@ pub async fn request_access(
             let level = chosen_level.ok_or_else(|| ApiError::invalid("Choose an access level."))?;
             let duration = chosen_duration
                 .ok_or_else(|| ApiError::invalid("Write the duration you need, e.g. 90m or 2d."))?;
+            let starts_at = crate::engine::access::schedule::parse_start(
+                starts_at.as_deref().unwrap_or_default(),
+            )?;
             let request = service::submit(
                 &state.access,
                 &session,
@@ -238,6 +242,7 @@ pub async fn request_access(
                     justification: justification.clone(),
                     extends: None,
                     emergency: false,
+                    starts_at,
                 },
             )
             .await
@@ -261,6 +266,7 @@ pub async fn request_access(
                         custom_duration.as_deref().unwrap_or_default(),
                     ),
                     ("justification", &justification),
+                    ("starts_at", starts_at.as_deref().unwrap_or_default()),
                 ],
                 error,
             ),

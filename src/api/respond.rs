@@ -93,6 +93,9 @@ impl From<Refusal> for ApiError {
             | Refusal::EmergencyLevel { .. }
             | Refusal::EmergencyJustification
             | Refusal::EmergencyComment
+            | Refusal::StartPassed(_)
+            | Refusal::StartUnreadable(_)
+            | Refusal::StartTooFar { .. }
             | Refusal::TextTooLong { .. } => ApiError::invalid(message),
             Refusal::AlreadyPending { .. }
             | Refusal::TooManyOpen { .. }

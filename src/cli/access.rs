@@ -38,6 +38,10 @@ pub struct RequestArgs {
     /// Why you need access.
     #[arg(long, default_value = "")]
     pub justification: String,
+    /// When access should begin, if later than the approval, e.g.
+    /// `2026-12-08 09:00` (UTC) or an RFC 3339 time (`request` only).
+    #[arg(long, value_name = "TIME")]
+    pub start: Option<String>,
 }
 
 /// A decision on a request, or a revocation.
@@ -160,6 +164,7 @@ pub fn request(args: &RequestArgs) -> anyhow::Result<ExitCode> {
             ("level", &args.level),
             ("duration", &args.duration),
             ("justification", &args.justification),
+            ("starts_at", args.start.as_deref().unwrap_or_default()),
         ],
     )?;
     println!("requested: {}", describe(&created));
@@ -168,6 +173,9 @@ pub fn request(args: &RequestArgs) -> anyhow::Result<ExitCode> {
 
 /// `aigov break-glass`.
 pub fn break_glass(args: &RequestArgs) -> anyhow::Result<ExitCode> {
+    if args.start.is_some() {
+        bail!("emergency access starts at once: leave out --start");
+    }
     let (namespace, model) = split(&args.model, "model")?;
     let portal = Portal::new(SavedSession::load()?)?;
     let granted: Value = portal.call(

@@ -78,6 +78,10 @@ pub struct AccessRequestSpec {
     /// approval, and reviewed afterwards (`status.emergencyReview`).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub emergency: bool,
+    /// A scheduled start: access begins at this moment rather than at
+    /// approval, and lasts `duration` from it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub starts_at: Option<Time>,
 }
 
 /// Where a request stands.
@@ -86,6 +90,9 @@ pub enum Phase {
     /// Waiting for reviews.
     #[default]
     Pending,
+    /// Approved with a scheduled start: the grant comes into force at
+    /// `spec.startsAt` (then `Active`) and ends at `expiresAt`.
+    Scheduled,
     /// Approved: the grant is in force until `expiresAt`.
     Active,
     /// A reviewer denied it.
@@ -101,12 +108,13 @@ pub enum Phase {
 impl Phase {
     /// Whether nothing more can happen to the request.
     pub fn is_final(self) -> bool {
-        !matches!(self, Self::Pending | Self::Active)
+        !matches!(self, Self::Pending | Self::Scheduled | Self::Active)
     }
 
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Pending => "Pending",
+            Self::Scheduled => "Scheduled",
             Self::Active => "Active",
             Self::Denied => "Denied",
             Self::Expired => "Expired",

@@ -82,6 +82,7 @@ pub fn request(namespace: &str, name: &str, requester: &str) -> AccessRequest {
             justification: "investigating a false positive".into(),
             extends: None,
             emergency: false,
+            starts_at: None,
         },
     );
     request.metadata.namespace = Some(namespace.into());

@@ -46,7 +46,7 @@ fn MyAccessSections(access: MyAccess) -> impl IntoView {
     }
     view! {
         <Section title="Active grants" testid="active" empty="No grant in force." requests=access.active/>
-        <Section title="Pending requests" testid="pending" empty="Nothing is waiting for a decision." requests=access.pending/>
+        <Section title="Pending and scheduled" testid="pending" empty="Nothing is waiting for a decision or a start." requests=access.pending/>
         <Section title="History" testid="history" empty="Nothing has ended yet." requests=access.history/>
     }
     .into_any()

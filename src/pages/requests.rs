@@ -111,6 +111,9 @@ fn RequestPage(detail: RequestDetail) -> impl IntoView {
                 {request.extends.clone().map(|grant| view! {
                     <div><dt>"Extends"</dt><dd><A href=format!("/requests/{}/{grant}", request.namespace)>{grant.clone()}</A></dd></div>
                 })}
+                {request.starts_at.map(|at| view! {
+                    <div><dt>"Starts"</dt><dd data-testid="starts-at"><time datetime=at.to_string()>{at.strftime("%Y-%m-%d %H:%M UTC").to_string()}</time></dd></div>
+                })}
                 {request.emergency.then(|| view! { <UseReviewFact review=request.emergency_review.clone()/> })}
             </dl>
             <h2 class="subheading">"Justification"</h2>

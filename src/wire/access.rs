@@ -15,6 +15,7 @@ pub const REQUEST_NOT_FOUND: &str = "This request does not exist, or you may not
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum PhaseView {
     Pending,
+    Scheduled,
     Active,
     Denied,
     Expired,
@@ -26,6 +27,7 @@ impl PhaseView {
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Pending => "Pending",
+            Self::Scheduled => "Scheduled",
             Self::Active => "Active",
             Self::Denied => "Denied",
             Self::Expired => "Expired",
@@ -38,6 +40,7 @@ impl PhaseView {
     pub fn badge_class(self) -> &'static str {
         match self {
             Self::Pending => "badge badge-pending",
+            Self::Scheduled => "badge badge-scheduled",
             Self::Active => "badge badge-active",
             Self::Denied | Self::Revoked => "badge badge-ended-badly",
             Self::Expired | Self::Cancelled => "badge badge-ended",
@@ -273,6 +276,9 @@ pub struct RequestSummary {
     /// For emergency access: the review of its use, once made.
     #[serde(default)]
     pub emergency_review: Option<EmergencyReviewView>,
+    /// A scheduled start: access begins then, not at approval.
+    #[serde(default)]
+    pub starts_at: Option<Timestamp>,
 }
 
 /// One change in a request's history.

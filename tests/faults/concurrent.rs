@@ -33,6 +33,7 @@ async fn filed(state: &AppState, ns: &TestNamespace, model: &str) -> String {
         justification: String::new(),
         extends: None,
         emergency: false,
+        starts_at: None,
     };
     service::submit(&state.access, &alice, form)
         .await

@@ -35,6 +35,7 @@ async fn filed(state: &AppState, ns: &TestNamespace, model: &str, duration: &str
         justification: String::new(),
         extends: None,
         emergency: false,
+        starts_at: None,
     };
     service::submit(&state.access, &alice, form).await.unwrap()
 }

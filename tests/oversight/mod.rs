@@ -70,6 +70,7 @@ pub async fn ask(
             justification: justification.into(),
             extends: None,
             emergency: false,
+            starts_at: None,
         },
     )
     .await

@@ -157,6 +157,7 @@ pub async fn granted_to_alice(state: &AppState, namespace: &str, duration: &str)
         justification: String::new(),
         extends: None,
         emergency: false,
+        starts_at: None,
     };
     let request = service::submit(&state.access, &alice, form).await.unwrap();
     let name = request.name_any();

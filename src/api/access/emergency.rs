@@ -38,6 +38,7 @@ pub async fn activate_emergency(
                     justification: justification.clone(),
                     extends: None,
                     emergency: true,
+                    starts_at: None,
                 },
             )
             .await

@@ -61,6 +61,9 @@ pub fn RequestCard(
                         None => view! { <span class="muted">"not yet"</span> }.into_any(),
                     }}</dd></div>
                 })}
+                {request.starts_at.map(|at| view! {
+                    <div><dt>"Starts"</dt><dd data-testid="starts-at"><time datetime=at.to_string()>{at.strftime("%Y-%m-%d %H:%M UTC").to_string()}</time></dd></div>
+                })}
                 {request.emergency.then(|| view! { <UseReviewFact review=request.emergency_review.clone()/> })}
                 {request.extends.clone().map(|grant| view! {
                     <div><dt>"Extends"</dt><dd><A href=format!("/requests/{}/{grant}", request.namespace)>{grant.clone()}</A></dd></div>

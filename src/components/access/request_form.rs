@@ -49,6 +49,7 @@ pub fn RequestForm(detail: ModelDetail) -> impl IntoView {
         })
         .unwrap_or_default();
     let custom = typed("custom_duration").unwrap_or_default();
+    let start = typed("starts_at").unwrap_or_default();
     let justification = RwSignal::new(typed("justification").unwrap_or_default());
     let initial_justification = justification.get_untracked();
 
@@ -111,7 +112,7 @@ pub fn RequestForm(detail: ModelDetail) -> impl IntoView {
                     <option value="custom" selected=duration == "custom">"Another duration…"</option>
                 </select>
                 <p id="duration-help" class="help">
-                    {format!("At most {}. The clock starts when the request is approved.", model.max_duration_words)}
+                    {format!("At most {}. The clock starts when the request is approved, or at the start below.", model.max_duration_words)}
                 </p>
             </div>
             <div class="field">
@@ -119,6 +120,14 @@ pub fn RequestForm(detail: ModelDetail) -> impl IntoView {
                 <input id="request-custom-duration" type="text" name="custom_duration" value=custom
                     inputmode="text" autocomplete="off" placeholder="e.g. 90m, 2h30m, 3d" maxlength="32"
                     data-testid="custom-duration"/>
+            </div>
+            <div class="field">
+                <label for="request-starts-at">"Start (optional, UTC)"</label>
+                <input id="request-starts-at" type="datetime-local" step="1" name="starts_at" value=start
+                    data-testid="starts-at" aria-describedby="starts-at-help"/>
+                <p id="starts-at-help" class="help">
+                    "Leave empty to start at approval. With a start, an approval before it schedules the grant: no access until then, and the duration counts from it."
+                </p>
             </div>
             <div class="field">
                 <label for="request-justification">

@@ -47,10 +47,12 @@ pub fn expire_if_due(
     }
 }
 
-/// When the clock next changes the request, if ever.
+/// When the clock next changes the request, if ever: a scheduled grant
+/// comes into force at its start ([`super::schedule::start_if_due`]).
 pub fn next_deadline(request: &AccessRequest, pending_timeout: Duration) -> Option<Timestamp> {
     match request.phase() {
         Phase::Active => request.status.as_ref()?.expires_at.as_ref().map(|t| t.0),
+        Phase::Scheduled => request.spec.starts_at.as_ref().map(|t| t.0),
         Phase::Pending => request
             .metadata
             .creation_timestamp

@@ -5,7 +5,8 @@
 //! recorded ([`deletion`]); which roles a grant may bind ([`bindable`]) and
 //! how many open requests one person may have ([`open_requests`]); when an
 //! approved extension ends ([`extension`]); emergency access and the
-//! review of each use ([`break_glass`]); and
+//! review of each use ([`break_glass`]); a start later than the approval
+//! ([`schedule`]); and
 //! which rules apply to a model's requests, its own or the stricter ones of
 //! the governance policy of its namespace's environment ([`applied`]).
 
@@ -22,6 +23,7 @@ pub mod permissions;
 pub mod refusal;
 pub mod retention;
 pub mod rules_in_words;
+pub mod schedule;
 pub mod transitions;
 
 #[cfg(test)]

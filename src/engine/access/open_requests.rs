@@ -1,5 +1,6 @@
 //! The cap on open requests per person: a request is open while it waits
-//! for a decision (Pending) or its grant is in force (Active). A person
+//! for a decision (Pending), its grant waits for its start (Scheduled) or
+//! is in force (Active). A person
 //! with `--max-open-requests` open requests in the cluster may file no
 //! other until one is cancelled, decided or ended, so nobody can fill the
 //! cluster with requests.
@@ -12,7 +13,10 @@ pub const DEFAULT_MAX_OPEN_REQUESTS: usize = 10;
 
 /// Whether a request still counts against its requester's cap.
 pub fn is_open(request: &AccessRequest) -> bool {
-    matches!(request.phase(), Phase::Pending | Phase::Active)
+    matches!(
+        request.phase(),
+        Phase::Pending | Phase::Scheduled | Phase::Active
+    )
 }
 
 /// How many of `requests` are open requests of `requester` (the
@@ -41,7 +45,7 @@ mod tests {
     #[test]
     fn pending_and_active_requests_count_settled_ones_and_other_people_do_not() {
         let mut requests = Vec::new();
-        for phase in [Phase::Pending, Phase::Active] {
+        for phase in [Phase::Pending, Phase::Scheduled, Phase::Active] {
             requests.push(request_in_phase("alice", phase));
         }
         for phase in [
@@ -55,7 +59,7 @@ mod tests {
         requests.push(request_in_phase("bob", Phase::Pending));
         // The same name in another case is another person.
         requests.push(request_in_phase("Alice", Phase::Pending));
-        assert_eq!(open_count(&requests, "alice"), 2);
+        assert_eq!(open_count(&requests, "alice"), 3);
         assert_eq!(open_count(&requests, "bob"), 1);
         assert_eq!(open_count(&requests, "carol"), 0);
     }

@@ -86,9 +86,10 @@ pub fn may_review(model: &ModelSpec, request: &AccessRequest, person: &Person) -
         && !has_reviewed(request, person)
 }
 
-/// The requester may withdraw a request that is still pending.
+/// The requester may withdraw a request that is still pending, or a
+/// scheduled grant before its start.
 pub fn may_cancel(request: &AccessRequest, person: &Person) -> bool {
-    request.phase() == Phase::Pending && is_requester(request, person)
+    matches!(request.phase(), Phase::Pending | Phase::Scheduled) && is_requester(request, person)
 }
 
 /// The requester may give up a grant in force.
@@ -97,9 +98,9 @@ pub fn may_relinquish(request: &AccessRequest, person: &Person) -> bool {
 }
 
 /// Approvers of the model and the managers who oversee its namespace may
-/// withdraw a grant in force.
+/// withdraw a grant in force or scheduled.
 pub fn may_revoke(model: Option<&ModelSpec>, request: &AccessRequest, person: &Person) -> bool {
-    request.phase() == Phase::Active
+    matches!(request.phase(), Phase::Active | Phase::Scheduled)
         && (oversees(request, person) || model.is_some_and(|model| is_approver(model, person)))
 }
 

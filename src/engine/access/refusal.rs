@@ -85,6 +85,12 @@ pub enum Refusal {
     NotTheRequester(String),
     #[error("Only approvers of model {0} and managers can revoke access.")]
     NotARevoker(String),
+    #[error("“{0}” is not a moment: write the start as 2026-12-08 09:00 (UTC).")]
+    StartUnreadable(String),
+    #[error("The start {0} has passed; choose a later one, or none to start at approval.")]
+    StartPassed(String),
+    #[error("The start {start} is too far ahead: schedule at most {max} ahead.")]
+    StartTooFar { start: String, max: String },
     #[error("Model {0} offers no emergency access; file a request for its approvers instead.")]
     NoEmergencyAccess(String),
     /// Holds who forbids it, as [`Refusal::DurationTooLong`]'s `by`.

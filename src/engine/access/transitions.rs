@@ -25,6 +25,7 @@ use super::extension;
 pub use super::extension::check_extension;
 use super::filing::offered_levels;
 pub use super::filing::{RequestForm, validate_new, validate_new_under};
+use super::schedule;
 
 /// For a grant in force approved before the role was pinned at approval
 /// (no `grantedRoleRef`): records, once, the role its level names now,
@@ -190,15 +191,22 @@ pub fn review_under(
                 offered: offered_levels(model),
             })?;
         status.granted_role_ref = Some(level.role(model_name));
-        status.phase = Phase::Active;
-        status.granted_at = Some(Time(now));
-        status.expires_at = Some(Time(extension::ends_at(
-            now,
-            length,
-            rules.max_duration.value,
-            continues_until,
-        )));
-        after = Phase::Active;
+        match schedule::later_start(request, now) {
+            // A scheduled start: the grant waits for it, and lasts as long
+            // from then.
+            Some(start) => schedule::hold(&mut status, start, length.min(rules.max_duration.value)),
+            None => {
+                status.phase = Phase::Active;
+                status.granted_at = Some(Time(now));
+                status.expires_at = Some(Time(extension::ends_at(
+                    now,
+                    length,
+                    rules.max_duration.value,
+                    continues_until,
+                )));
+            }
+        }
+        after = status.phase;
         granted = true;
     }
     status
@@ -210,17 +218,26 @@ pub fn review_under(
             .as_ref()
             .map(|t| t.0.to_string())
             .unwrap_or_default();
-        let words =
-            extension::granted_words(&until, request.spec.extends.as_deref(), continues_until);
+        let (action, words) = match status.phase {
+            Phase::Scheduled => (
+                schedule::SCHEDULED,
+                schedule::scheduled_words(request, &until),
+            ),
+            _ => (
+                "granted",
+                extension::granted_words(&until, request.spec.extends.as_deref(), continues_until),
+            ),
+        };
         status
             .history
-            .push(entry(now, PORTAL_ACTOR, "granted", Phase::Active, &words));
+            .push(entry(now, PORTAL_ACTOR, action, after, &words));
     }
     Ok(status)
 }
 
-/// The requester withdraws a pending request. `model` (when it still
-/// exists) decides who else may see the request.
+/// The requester withdraws a pending request, or a scheduled grant before
+/// its start. `model` (when it still exists) decides who else may see the
+/// request.
 pub fn cancel(
     model: Option<&ModelSpec>,
     request: &AccessRequest,
@@ -230,7 +247,8 @@ pub fn cancel(
 ) -> Result<AccessRequestStatus, Refusal> {
     check_visible(model, request, person)?;
     let phase = request.phase();
-    if phase != Phase::Pending {
+    // A scheduled grant not yet in force is withdrawn like a request.
+    if !matches!(phase, Phase::Pending | Phase::Scheduled) {
         return Err(Refusal::Settled(phase_word(phase)));
     }
     if !permissions::is_requester(request, person) {
@@ -275,7 +293,8 @@ pub fn relinquish(
     ))
 }
 
-/// An approver of the model or a manager withdraws a grant in force.
+/// An approver of the model or a manager withdraws a grant in force, or
+/// one scheduled to start.
 pub fn revoke(
     model_name: &str,
     model: Option<&ModelSpec>,
@@ -286,7 +305,7 @@ pub fn revoke(
 ) -> Result<AccessRequestStatus, Refusal> {
     check_visible(model, request, person)?;
     let phase = request.phase();
-    if phase != Phase::Active {
+    if !matches!(phase, Phase::Active | Phase::Scheduled) {
         return Err(Refusal::NotActive(phase_word(phase)));
     }
     if !permissions::may_revoke(model, request, person) {
@@ -373,6 +392,7 @@ pub fn entry(
 pub fn phase_word(phase: Phase) -> &'static str {
     match phase {
         Phase::Pending => "pending",
+        Phase::Scheduled => "scheduled",
         Phase::Active => "active",
         Phase::Denied => "denied",
         Phase::Expired => "expired",

@@ -255,6 +255,7 @@ pub fn request_summary(
         last_used: None,
         emergency: request.spec.emergency,
         emergency_review: emergency::emergency_review(&status),
+        starts_at: request.spec.starts_at.as_ref().map(|time| time.0),
     }
 }
 
@@ -317,7 +318,7 @@ pub fn my_access(
     for request in mine {
         let summary = request_summary(request, model_of(models, request), person, now);
         match summary.phase {
-            PhaseView::Pending => access.pending.push(summary),
+            PhaseView::Pending | PhaseView::Scheduled => access.pending.push(summary),
             PhaseView::Active => access.active.push(summary),
             _ => access.history.push(summary),
         }
@@ -359,6 +360,7 @@ fn phase_view(phase: Phase) -> PhaseView {
         Phase::Expired => PhaseView::Expired,
         Phase::Revoked => PhaseView::Revoked,
         Phase::Cancelled => PhaseView::Cancelled,
+        Phase::Scheduled => PhaseView::Scheduled,
     }
 }
 

@@ -1,7 +1,8 @@
 //! The access workflow on the server: requests, reviews and grants as
 //! people act on them ([`service`]), the expiry of grants on time by every
 //! replica ([`expiry`]), the reconciler that converges the cluster
-//! ([`reconciler`], elected by [`crate::server::leader`]); all read and write requests through
+//! ([`reconciler`], elected by [`crate::server::leader`]) and puts scheduled
+//! grants in force at their start ([`scheduled`]); all read and write requests through
 //! [`requests`] and the RoleBindings that carry grants through [`grant`],
 //! and share what [`context`] builds at start-up. Caches and live updates
 //! ([`store`], [`live`]), and the audit trail ([`audit`], [`audit_log`],
@@ -26,6 +27,7 @@ pub mod notify;
 pub mod oversight;
 pub mod reconciler;
 pub mod requests;
+pub mod scheduled;
 pub mod service;
 pub mod store;
 pub mod sweep;

@@ -32,10 +32,11 @@ use super::grant;
 use super::model_roles;
 use super::notify::Notification;
 use super::requests::{self, Changed};
+use super::scheduled;
 use super::sweep;
 use crate::crd::{AccessRequest, Phase, labels};
 use crate::engine::access::transitions::{self, PORTAL_ACTOR};
-use crate::engine::access::{permissions, retention};
+use crate::engine::access::{permissions, retention, schedule};
 use crate::server::leader;
 
 /// The longest a request waits between reconciliations.
@@ -183,7 +184,11 @@ async fn reconcile(
                 now,
             ))
         }
-        Phase::Pending => Ok(requeue_until(
+        Phase::Scheduled if schedule::start_if_due(&request, now).is_some() => {
+            scheduled::start(access, &request).await?;
+            Ok(Action::requeue(Duration::from_millis(100)))
+        }
+        Phase::Pending | Phase::Scheduled => Ok(requeue_until(
             transitions::next_deadline(&request, access.pending_timeout),
             now,
         )),

@@ -10,8 +10,9 @@ use prometheus_client::metrics::gauge::{ConstGauge, Gauge};
 use crate::crd::{AccessRequest, Phase};
 use crate::server::access::store::AccessStore;
 
-const PHASES: [Phase; 6] = [
+const PHASES: [Phase; 7] = [
     Phase::Pending,
+    Phase::Scheduled,
     Phase::Active,
     Phase::Denied,
     Phase::Expired,
@@ -23,7 +24,7 @@ const PHASES: [Phase; 6] = [
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct AccessFigures {
     /// Requests per phase, in [`PHASES`] order.
-    pub by_phase: [i64; 6],
+    pub by_phase: [i64; 7],
     pub active_grants: i64,
     /// How long past its expiry the most overdue grant still stands.
     pub reconciler_lag_seconds: f64,
@@ -127,7 +128,7 @@ mod tests {
             request("Expired", Some("2026-01-01T10:00:00Z")),
         ];
         let figures = figures(&requests, now);
-        assert_eq!(figures.by_phase, [1, 3, 0, 1, 0, 0]);
+        assert_eq!(figures.by_phase, [1, 0, 3, 0, 1, 0, 0]);
         assert_eq!(figures.active_grants, 3);
         assert_eq!(figures.reconciler_lag_seconds, 30.0);
     }

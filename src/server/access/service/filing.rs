@@ -12,7 +12,7 @@ use kube::api::{Api, ListParams, PostParams};
 use super::{model, person_in};
 use crate::crd::{AccessRequest, AccessRequestSpec, labels};
 use crate::engine::access::transitions::{self, RequestForm};
-use crate::engine::access::{break_glass, open_requests};
+use crate::engine::access::{break_glass, open_requests, schedule};
 use crate::server::access::audit::Change;
 use crate::server::access::context::AccessContext;
 use crate::server::access::error::AccessError;
@@ -20,6 +20,7 @@ use crate::server::access::grant;
 use crate::server::access::model_roles;
 use crate::server::access::requests;
 use crate::server::auth::session::Session;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 
 /// A new request, as a form sends it.
 #[derive(Clone, Debug)]
@@ -39,6 +40,9 @@ pub struct NewRequest {
     /// Emergency access: in force at once, reviewed afterwards
     /// ([`crate::engine::access::break_glass`]).
     pub emergency: bool,
+    /// A scheduled start, when access should begin later than the approval
+    /// ([`crate::engine::access::schedule`]).
+    pub starts_at: Option<Timestamp>,
 }
 
 /// Files a request for the signed-in person. The requester and the
@@ -89,6 +93,7 @@ pub async fn submit(
             requester,
             &in_namespace,
         )?;
+        schedule::check_start(form.starts_at, Timestamp::now())?;
         None
     };
     open_requests::check_cap(&mine, requester, access.max_open_requests)?;
@@ -128,6 +133,7 @@ pub async fn submit(
             justification: form.justification.clone(),
             extends: form.extends.clone(),
             emergency: form.emergency,
+            starts_at: form.starts_at.map(Time),
         },
     );
     request.metadata.name = None;
@@ -242,6 +248,7 @@ pub async fn extend(
             justification,
             extends: Some(name.to_owned()),
             emergency: false,
+            starts_at: None,
         },
     )
     .await

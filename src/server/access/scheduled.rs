@@ -1,0 +1,46 @@
+//! Scheduled grants coming into force: at its start, the reconciler puts
+//! a scheduled grant in force, makes its binding and records the change.
+
+use jiff::Timestamp;
+use kube::ResourceExt;
+
+use super::audit::Change;
+use super::context::AccessContext;
+use super::error::AccessError;
+use super::requests::{self, Changed};
+use crate::crd::AccessRequest;
+use crate::engine::access::schedule;
+use crate::engine::access::transitions::PORTAL_ACTOR;
+
+/// A scheduled grant whose start has come: in force now, its binding made
+/// and the change recorded.
+pub async fn start(access: &AccessContext, request: &AccessRequest) -> Result<(), AccessError> {
+    let namespace = request.namespace().unwrap_or_default();
+    let name = request.name_any();
+    let started = requests::change_if_needed(&access.client, &namespace, &name, |latest, _| {
+        schedule::start_if_due(latest, Timestamp::now())
+    })
+    .await?;
+    if let Some(Changed { request, model }) = started {
+        requests::ensure_grant(&access.client, &request).await;
+        let comment = request
+            .status
+            .as_ref()
+            .and_then(|status| status.history.last())
+            .map(|entry| entry.comment.clone())
+            .unwrap_or_default();
+        access
+            .auditor
+            .record(Change::of(
+                &request,
+                model.as_ref(),
+                PORTAL_ACTOR,
+                "granted",
+                None,
+                &comment,
+            ))
+            .await;
+        access.store.changed();
+    }
+    Ok(())
+}
