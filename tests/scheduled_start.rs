@@ -39,7 +39,8 @@ async fn the_binding_appears_at_the_start_and_not_before() {
     let state = app_state().await;
     let alice = session("alice", &["fraud-team"], false);
     let bob = session("bob", &["fraud-team", "fraud-leads"], false);
-    let start = Timestamp::now() + SignedDuration::from_secs(12);
+    // Whole seconds: the cluster keeps times to the second.
+    let start = Timestamp::from_second(Timestamp::now().as_second() + 12).unwrap();
     let name = service::submit(&state.access, &alice, starting(&ns, start))
         .await
         .unwrap()
