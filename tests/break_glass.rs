@@ -7,7 +7,6 @@
 
 mod support;
 
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use aigov::crd::{AccessRequest, Model, Phase, Verdict};
@@ -16,7 +15,6 @@ use aigov::engine::access::refusal::Refusal;
 use aigov::server::access::audit_args::AuditArgs;
 use aigov::server::access::error::AccessError;
 use aigov::server::access::service::{self, NewRequest};
-use axum::extract::State;
 use axum::http::StatusCode;
 use k8s_openapi::api::core::v1::Pod;
 use kube::ResourceExt;
@@ -26,7 +24,7 @@ use support::api_call::call;
 use support::portal::{
     app_state, app_state_with_audit, has_binding, portal_access, session, workflow,
 };
-use support::{TestNamespace, devcluster, wait_until};
+use support::{TestNamespace, devcluster, wait_until, webhook};
 
 /// `on-call` in `ns`: the llm team (and frank by name) may activate viewer
 /// access for at most 1h; the fraud leads approve and review.
@@ -68,33 +66,6 @@ fn emergency(ns: &TestNamespace, level: &str, justification: &str) -> NewRequest
     }
 }
 
-async fn requests_in(ns: &TestNamespace) -> usize {
-    ns.api::<AccessRequest>()
-        .list(&Default::default())
-        .await
-        .unwrap()
-        .items
-        .len()
-}
-
-/// The bodies of the messages the webhook received.
-type Received = Arc<Mutex<Vec<String>>>;
-
-async fn receive(State(received): State<Received>, body: String) {
-    received.lock().unwrap().push(body);
-}
-
-async fn webhook() -> (Received, url::Url) {
-    let received = Received::default();
-    let app = axum::Router::new()
-        .route("/hook", axum::routing::post(receive))
-        .with_state(received.clone());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    (received, format!("http://{address}/hook").parse().unwrap())
-}
-
 async fn may_list_pods_as_dave(ns: &TestNamespace) -> bool {
     let dave = devcluster()
         .client_as("oidc:dave", &["oidc:llm-team"])
@@ -109,7 +80,7 @@ async fn may_list_pods_as_dave(ns: &TestNamespace) -> bool {
 async fn dave_activates_it_uses_it_at_once_and_bob_reviews_the_use() {
     let ns = devcluster().namespace("break-glass").await;
     create_on_call_model(&ns).await;
-    let (received, url) = webhook().await;
+    let (received, url) = webhook::receiver().await;
     let audit = AuditArgs {
         audit_log: None,
         notify_webhook_url: Some(url),
@@ -292,7 +263,7 @@ async fn people_it_does_not_name_levels_it_does_not_offer_and_repeats_are_refuse
         ),
         "{refused:?}"
     );
-    assert_eq!(requests_in(&ns).await, 0, "no refusal wrote anything");
+    assert_eq!(ns.request_count().await, 0, "no refusal wrote anything");
 
     service::submit(&state.access, &dave, emergency(&ns, "viewer", "INC-2"))
         .await
@@ -311,7 +282,7 @@ async fn people_it_does_not_name_levels_it_does_not_offer_and_repeats_are_refuse
         ),
         "{refused:?}"
     );
-    assert_eq!(requests_in(&ns).await, 1, "one grant, not two");
+    assert_eq!(ns.request_count().await, 1, "one grant, not two");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -365,7 +336,7 @@ async fn its_endpoint_refuses_an_outsider_another_team_and_a_flood() {
         "{}",
         review_as_erin.body
     );
-    assert_eq!(requests_in(&ns).await, 0);
+    assert_eq!(ns.request_count().await, 0);
 
     // A flood from one person: the first is granted, repeats are refused
     // as already granted, and past the burst every call is refused with
@@ -393,5 +364,5 @@ async fn its_endpoint_refuses_an_outsider_another_team_and_a_flood() {
             .all(|s| *s == StatusCode::TOO_MANY_REQUESTS),
         "{statuses:?}"
     );
-    assert_eq!(requests_in(&ns).await, 1, "one grant for the whole flood");
+    assert_eq!(ns.request_count().await, 1, "one grant for the whole flood");
 }

@@ -6,36 +6,16 @@
 
 mod support;
 
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use aigov::crd::AccessRequest;
 use aigov::server::access::audit_args::AuditArgs;
 use aigov::server::access::reconciler;
 use aigov::server::state::AppState;
-use axum::extract::State;
 use support::models::create_viewer_model;
 use support::portal::{app_state_with_audit, granted_to_alice, portal_access, workflow};
+use support::webhook::{Received, receiver};
 use support::{devcluster, unique_name, wait_until};
-
-/// The bodies of the messages the webhook received.
-type Received = Arc<Mutex<Vec<String>>>;
-
-async fn receive(State(received): State<Received>, body: String) {
-    received.lock().unwrap().push(body);
-}
-
-/// A webhook receiver on a free port, and its URL.
-async fn receiver() -> (Received, url::Url) {
-    let received = Received::default();
-    let app = axum::Router::new()
-        .route("/hook", axum::routing::post(receive))
-        .with_state(received.clone());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    (received, format!("http://{address}/hook").parse().unwrap())
-}
 
 /// Warnings about `request` among what the webhook received.
 fn warnings(received: &Received, request: &str) -> usize {

@@ -61,15 +61,6 @@ async fn file(
     service::submit(&state.access, &alice, form).await
 }
 
-async fn requests_in(ns: &TestNamespace) -> usize {
-    ns.api::<AccessRequest>()
-        .list(&Default::default())
-        .await
-        .unwrap()
-        .items
-        .len()
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn a_justification_in_the_models_form_is_filed_and_a_decision_needs_a_comment() {
     let ns = devcluster().namespace("rules").await;
@@ -84,7 +75,7 @@ async fn a_justification_in_the_models_form_is_filed_and_a_decision_needs_a_comm
         matches!(&refused, AccessError::Refused(Refusal::JustificationPattern { hint, .. }) if hint == "Start with the ticket id, e.g. OPS-123."),
         "{refused:?}"
     );
-    assert_eq!(requests_in(&ns).await, 0);
+    assert_eq!(ns.request_count().await, 0);
 
     let filed = file(&state, &ns, "OPS-4711 the nightly job fails")
         .await
@@ -140,5 +131,5 @@ async fn a_pattern_the_portal_cannot_use_refuses_every_request_and_writes_nothin
         refused.to_string().contains("Tell the model's owners"),
         "{refused}"
     );
-    assert_eq!(requests_in(&ns).await, 0);
+    assert_eq!(ns.request_count().await, 0);
 }

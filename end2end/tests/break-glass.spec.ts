@@ -52,7 +52,7 @@ test("dave activates emergency access, bob is told at once and reviews the use",
   await expect(detail.getByTestId("emergency-badge")).toBeVisible();
   await expect(detail.getByTestId("use-review")).toHaveText("waiting for an approver");
   await expect(detail.getByTestId("role-binding")).toBeVisible();
-  await expect(dave.getByTestId("history")).toContainText("break-glass");
+  await expect(dave.getByTestId("history")).toContainText("break glass");
 
   // Bob's open page shows the use without a reload.
   const uses = bob.getByTestId("emergency-uses");

@@ -14,6 +14,7 @@ pub mod models;
 pub mod outage;
 pub mod portal;
 pub mod running_portal;
+pub mod webhook;
 
 use std::future::Future;
 use std::path::{Path, PathBuf};
@@ -179,6 +180,16 @@ pub struct TestNamespace {
 }
 
 impl TestNamespace {
+    /// How many AccessRequests the namespace holds.
+    pub async fn request_count(&self) -> usize {
+        self.api::<aigov::crd::AccessRequest>()
+            .list(&Default::default())
+            .await
+            .unwrap()
+            .items
+            .len()
+    }
+
     pub fn api<K>(&self) -> Api<K>
     where
         K: kube::Resource<Scope = k8s_openapi::NamespaceResourceScope>,

@@ -150,7 +150,8 @@ pub fn activate(
                 "granted",
                 Phase::Active,
                 &format!(
-                    "emergency access until {until}, without approval; its use is reviewed afterwards"
+                    "emergency access until {}, without approval; its use is reviewed afterwards",
+                    until.strftime("%Y-%m-%dT%H:%M:%SZ")
                 ),
             ),
         ],

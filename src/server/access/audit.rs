@@ -61,6 +61,32 @@ impl Change {
     }
 }
 
+impl Change {
+    /// `actor` did `action` to `request`, in the words of the newest entry
+    /// of its history with that action (the portal's own changes, whose
+    /// words the rules wrote).
+    pub fn from_history(
+        request: &AccessRequest,
+        model: Option<&Model>,
+        actor: &str,
+        action: &str,
+    ) -> Self {
+        let comment = request
+            .status
+            .as_ref()
+            .and_then(|status| {
+                status
+                    .history
+                    .iter()
+                    .rev()
+                    .find(|entry| entry.action == action)
+            })
+            .map(|entry| entry.comment.clone())
+            .unwrap_or_default();
+        Self::of(request, model, actor, action, None, &comment)
+    }
+}
+
 /// Writes changes to the access records, the audit log, as Events and to
 /// the webhook.
 #[derive(Clone)]

@@ -235,21 +235,13 @@ async fn record_granted_role(
     .await?;
     match written {
         Some(Changed { request, model }) => {
-            let comment = request
-                .status
-                .as_ref()
-                .and_then(|status| status.history.last())
-                .map(|entry| entry.comment.clone())
-                .unwrap_or_default();
             access
                 .auditor
-                .record(Change::of(
+                .record(Change::from_history(
                     &request,
                     model.as_ref(),
                     PORTAL_ACTOR,
                     transitions::ROLE_RECORDED,
-                    None,
-                    &comment,
                 ))
                 .await;
             Ok(true)

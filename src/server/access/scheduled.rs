@@ -23,21 +23,13 @@ pub async fn start(access: &AccessContext, request: &AccessRequest) -> Result<()
     .await?;
     if let Some(Changed { request, model }) = started {
         requests::ensure_grant(&access.client, &request).await;
-        let comment = request
-            .status
-            .as_ref()
-            .and_then(|status| status.history.last())
-            .map(|entry| entry.comment.clone())
-            .unwrap_or_default();
         access
             .auditor
-            .record(Change::of(
+            .record(Change::from_history(
                 &request,
                 model.as_ref(),
                 PORTAL_ACTOR,
                 "granted",
-                None,
-                &comment,
             ))
             .await;
         access.store.changed();

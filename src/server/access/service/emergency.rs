@@ -54,27 +54,13 @@ pub async fn review_use(
     {
         tracing::warn!(%error, request = %name, "binding not removed yet; the reconciler will retry");
     }
-    let words = request
-        .status
-        .as_ref()
-        .and_then(|status| {
-            status
-                .history
-                .iter()
-                .rev()
-                .find(|entry| entry.action == break_glass::REVIEWED)
-        })
-        .map(|entry| entry.comment.clone())
-        .unwrap_or_default();
     access
         .auditor
-        .record(Change::of(
+        .record(Change::from_history(
             &request,
             model.as_ref(),
             person.username,
             break_glass::REVIEWED,
-            None,
-            &words,
         ))
         .await;
     access.store.changed();
