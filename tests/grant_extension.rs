@@ -252,3 +252,52 @@ async fn only_the_grants_holder_extends_and_self_approval_rules_apply() {
         .unwrap();
     assert_eq!(approved.phase(), Phase::Active);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn revoking_or_giving_up_a_grant_ends_the_extensions_that_continue_it() {
+    let ns = devcluster().namespace("extension-ends").await;
+    create_viewer_model(&ns).await;
+    let state = app_state().await;
+    let extended = async |grant: &str| {
+        let extension = extend(&state, &alice(), &ns, grant, "1h")
+            .await
+            .unwrap()
+            .name_any();
+        decide(&state, &bob(), &ns, &extension, Decision::Approve)
+            .await
+            .unwrap();
+        assert!(has_binding(&ns, &extension).await);
+        extension
+    };
+
+    // Revoked by an approver: the extension, and its own extension, go too.
+    let grant = granted_to_alice(&state, &ns.name, "1h").await;
+    let first = extended(&grant).await;
+    let second = extended(&first).await;
+    service::revoke(
+        &state.access,
+        &bob(),
+        &ns.name,
+        &grant,
+        "no longer needed".into(),
+    )
+    .await
+    .unwrap();
+    for name in [&grant, &first, &second] {
+        let ended = fresh(&ns, name).await;
+        assert_eq!(ended.phase(), Phase::Revoked, "{name}");
+        assert!(!has_binding(&ns, name).await, "{name} still binds");
+    }
+    let first_status = fresh(&ns, &first).await.status.unwrap();
+    let words = &first_status.history.last().unwrap().comment;
+    assert!(words.contains(&grant), "{words}");
+
+    // Given up by its holder: the same.
+    let grant = granted_to_alice(&state, &ns.name, "1h").await;
+    let extension = extended(&grant).await;
+    service::relinquish(&state.access, &alice(), &ns.name, &grant, String::new())
+        .await
+        .unwrap();
+    assert_eq!(fresh(&ns, &extension).await.phase(), Phase::Revoked);
+    assert!(!has_binding(&ns, &extension).await);
+}

@@ -142,7 +142,7 @@ async fn requests_filed_before_requests_were_labelled_still_count() {
     // Ten pending requests as an older portal filed them: no label.
     let requests = ns.api::<AccessRequest>();
     for i in 0..DEFAULT_MAX_OPEN_REQUESTS {
-        let mut request = AccessRequest::new(
+        let request = AccessRequest::new(
             &format!("legacy-{i}"),
             AccessRequestSpec {
                 requester: person.clone(),
@@ -161,13 +161,11 @@ async fn requests_filed_before_requests_were_labelled_still_count() {
             .await
             .unwrap();
         assert!(!created.labels().contains_key(labels::REQUESTER));
-        request = created;
-        request.status = Some(AccessRequestStatus {
+        let pending = AccessRequestStatus {
             phase: Phase::Pending,
             ..Default::default()
-        });
-        requests
-            .replace_status(&request.name_any(), &PostParams::default(), &request)
+        };
+        support::write_request_status(&requests, &created.name_any(), pending)
             .await
             .unwrap();
     }

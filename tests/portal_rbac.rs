@@ -259,17 +259,16 @@ async fn the_portal_records_decisions_in_a_requests_status_only() {
             starts_at: None,
         },
     );
-    let mut created = requests
+    requests
         .create(&PostParams::default(), &request)
         .await
         .expect("the portal creates requests");
 
-    created.status = Some(AccessRequestStatus {
+    let denied = AccessRequestStatus {
         phase: Phase::Denied,
         ..AccessRequestStatus::default()
-    });
-    let updated = requests
-        .replace_status("someone-viewer", &PostParams::default(), &created)
+    };
+    let updated = support::write_request_status(&requests, "someone-viewer", denied)
         .await
         .expect("the portal updates a request's status");
     assert_eq!(updated.status.unwrap().phase, Phase::Denied);

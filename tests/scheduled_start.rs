@@ -16,7 +16,7 @@ use aigov::server::access::service::{self, NewRequest};
 use jiff::{SignedDuration, Timestamp};
 use kube::ResourceExt;
 use support::models::create_viewer_model;
-use support::portal::{app_state, has_binding, session};
+use support::portal::{app_state, app_state_with, has_binding, portal_access, session, workflow};
 use support::{TestNamespace, devcluster, unique_name, wait_until};
 
 fn starting(ns: &TestNamespace, start: Timestamp) -> NewRequest {
@@ -63,8 +63,12 @@ async fn the_binding_appears_at_the_start_and_not_before() {
         "an hour from the start"
     );
 
+    // A reconciler of this namespace alone: other tests' requests are theirs.
+    let mut args = workflow(Duration::from_secs(3600));
+    args.reconcile_namespace = Some(ns.name.clone());
+    let reconciling = app_state_with(portal_access().await, &args);
     let leader = tokio::spawn(reconciler::run_with_lease(
-        state.access.clone(),
+        reconciling.access.clone(),
         "aigov-system".into(),
         unique_name("lease-scheduled"),
         "scheduled-test".into(),

@@ -5,7 +5,9 @@ import { createModel, createTestNamespace, kubectl, personAt } from "./cluster";
 // Extending a grant in force: alice's grant is approved by bob; she asks to
 // extend it from its page, bob approves, and her access goes on to a later
 // end (both bindings exist, so there is no gap). A second extension, denied,
-// leaves everything as it was. A namespace of its own keeps it apart.
+// leaves everything as it was. The grant's page names its extension, and
+// revoking the grant ends the extension too. A namespace of its own keeps
+// it apart.
 
 const namespace = `e2e-extend-${randomUUID().slice(0, 8)}`;
 const model = "extend-model";
@@ -89,4 +91,21 @@ test("alice extends her grant, bob approves, access goes on to a later end; a de
   await expect(alice.getByTestId("request-detail").getByTestId("phase")).toHaveText("Denied");
   expect(endOf(extension).getTime() - ends.getTime()).toBe(3_600_000);
   expect(kubectl(["-n", namespace, "get", "rolebindings", "-o", "name"])).not.toContain(`aigov-${denied}`);
+
+  // The grant's page names the extension that continues it.
+  await alice.goto(`/requests/${namespace}/${grant}`);
+  const extendedBy = alice.getByTestId("request-detail").getByTestId("extended-by");
+  await expect(extendedBy.getByRole("link", { name: extension })).toBeVisible();
+  await expect(extendedBy).toContainText("Active");
+
+  // Bob revokes the grant: the extension that continues it ends with it.
+  await bob.goto(`/requests/${namespace}/${grant}`);
+  await bob.getByTestId("revoke-form").getByLabel("Reason for revoking").fill("the migration is done");
+  await bob.getByTestId("revoke").click();
+  await expect(bob.getByTestId("request-detail").getByTestId("phase")).toHaveText("Revoked", { timeout: 20_000 });
+  await expect
+    .poll(() => kubectl(["-n", namespace, "get", "rolebindings", "-o", "name"]), { timeout: 20_000 })
+    .not.toContain(`aigov-${extension}`);
+  await alice.goto(`/requests/${namespace}/${extension}`);
+  await expect(alice.getByTestId("request-detail").getByTestId("phase")).toHaveText("Revoked");
 });

@@ -64,7 +64,11 @@ pub fn RequestDetailPage() -> impl IntoView {
 
 #[component]
 fn RequestPage(detail: RequestDetail) -> impl IntoView {
-    let RequestDetail { request, history } = detail;
+    let RequestDetail {
+        request,
+        history,
+        extended_by,
+    } = detail;
     let title = format!("{} access to {}", request.level, request.model_display_name);
     let description = format!(
         "Request {}/{} by {}",
@@ -115,6 +119,19 @@ fn RequestPage(detail: RequestDetail) -> impl IntoView {
                     <div><dt>"Starts"</dt><dd data-testid="starts-at"><time datetime=at.to_string()>{at.strftime("%Y-%m-%d %H:%M UTC").to_string()}</time></dd></div>
                 })}
                 {request.emergency.then(|| view! { <UseReviewFact review=request.emergency_review.clone()/> })}
+                {(!extended_by.is_empty()).then(|| view! {
+                    <div><dt>"Extended by"</dt><dd data-testid="extended-by">
+                        <ul class="plain-list">
+                            {extended_by.into_iter().map(|link| view! {
+                                <li>
+                                    <A href=format!("/requests/{}/{}", request.namespace, link.name)>{link.name.clone()}</A>
+                                    " " <PhaseBadge phase=link.phase/>
+                                    {link.expires_at.map(|at| format!(" until {}", at.strftime("%Y-%m-%d %H:%M UTC")))}
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                    </dd></div>
+                })}
             </dl>
             <h2 class="subheading">"Justification"</h2>
             {if request.justification.is_empty() {

@@ -296,6 +296,18 @@ pub struct HistoryView {
 pub struct RequestDetail {
     pub request: RequestSummary,
     pub history: Vec<HistoryView>,
+    /// The requests that extend this one, oldest first: pending, in force
+    /// (continuing it) or ended.
+    #[serde(default)]
+    pub extended_by: Vec<ExtensionLink>,
+}
+
+/// A request that extends another, as the extended one's page links it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExtensionLink {
+    pub name: String,
+    pub phase: PhaseView,
+    pub expires_at: Option<Timestamp>,
 }
 
 /// The viewer's own requests, by where they stand.

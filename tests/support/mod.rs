@@ -304,3 +304,24 @@ where
         tokio::time::sleep(Duration::from_millis(250)).await;
     }
 }
+
+/// Writes `status` on the AccessRequest `name`, reading it again when
+/// another writer (a reconciler of another test, which watches every
+/// namespace, adding its finalizer or label) changed it in between.
+pub async fn write_request_status(
+    api: &Api<aigov::crd::AccessRequest>,
+    name: &str,
+    status: aigov::crd::AccessRequestStatus,
+) -> Result<aigov::crd::AccessRequest, kube::Error> {
+    loop {
+        let mut latest = api.get(name).await?;
+        latest.status = Some(status.clone());
+        match api
+            .replace_status(name, &PostParams::default(), &latest)
+            .await
+        {
+            Err(kube::Error::Api(answer)) if answer.code == 409 => continue,
+            written => return written,
+        }
+    }
+}

@@ -42,6 +42,10 @@ pub async fn load_request(
         if let (Some(detail), Some((_, rules))) = (&mut detail, &governed) {
             detail.request.access_rules = rules.in_words();
         }
+        if let Some(detail) = &mut detail {
+            let requests = service::requests(&state.access).await?;
+            detail.extended_by = present::extensions_of(&request, &requests);
+        }
         Ok(detail)
     })
     .await

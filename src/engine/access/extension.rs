@@ -82,6 +82,35 @@ pub fn check_extension(
     Ok(())
 }
 
+/// The grants in force that continue `grant` of `namespace`: its approved
+/// extensions, theirs in turn, and so on. A grant that is revoked or given
+/// up ends them too, or access would go on through them.
+pub fn continuations<'a>(
+    namespace: &str,
+    grant: &str,
+    requests: &'a [AccessRequest],
+) -> Vec<&'a AccessRequest> {
+    let mut found: Vec<&AccessRequest> = Vec::new();
+    let mut ends = vec![grant.to_owned()];
+    while let Some(extended) = ends.pop() {
+        for request in requests {
+            let name = request.metadata.name.as_deref().unwrap_or_default();
+            let continues = request.metadata.namespace.as_deref() == Some(namespace)
+                && request.spec.extends.as_deref() == Some(extended.as_str())
+                && request.phase() == Phase::Active
+                && name != grant
+                && !found
+                    .iter()
+                    .any(|seen| seen.metadata.name.as_deref() == Some(name));
+            if continues {
+                found.push(request);
+                ends.push(name.to_owned());
+            }
+        }
+    }
+    found
+}
+
 #[cfg(test)]
 mod tests {
     use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
@@ -137,6 +166,35 @@ mod tests {
             ends_at(at(100), HOUR, 8 * HOUR, Some(at(50))),
             at(100 + 3_600)
         );
+    }
+
+    #[test]
+    fn the_grants_continuing_one_are_its_extensions_in_force_and_theirs() {
+        let named = |name: &str, extends: Option<&str>, phase: Phase| {
+            let mut request = request_in_phase("alice", phase);
+            request.metadata.name = Some(name.into());
+            request.spec.extends = extends.map(Into::into);
+            request
+        };
+        let requests = [
+            named("g", None, Phase::Active),
+            named("e1", Some("g"), Phase::Active),
+            named("e2", Some("e1"), Phase::Active),
+            named("pending", Some("g"), Phase::Pending),
+            named("denied", Some("e1"), Phase::Denied),
+            named("other", Some("h"), Phase::Active),
+        ];
+        let mut names: Vec<&str> = continuations("fraud-detection", "g", &requests)
+            .into_iter()
+            .map(|r| r.metadata.name.as_deref().unwrap())
+            .collect();
+        names.sort_unstable();
+        assert_eq!(names, ["e1", "e2"]);
+        // Another namespace's request of the same name is another grant.
+        assert!(continuations("llm", "g", &requests).is_empty());
+        // A request naming itself ends the walk.
+        let looped = [named("x", Some("x"), Phase::Active)];
+        assert!(continuations("fraud-detection", "x", &looped).is_empty());
     }
 
     #[test]

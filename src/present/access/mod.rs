@@ -23,8 +23,8 @@ mod emergency;
 mod inbox;
 
 use crate::wire::access::{
-    DecisionView, HistoryView, LevelView, ModelDetail, ModelSummary, MyAccess, PendingBrief,
-    PhaseView, RequestActions, RequestDetail, RequestSummary, ReviewView,
+    DecisionView, ExtensionLink, HistoryView, LevelView, ModelDetail, ModelSummary, MyAccess,
+    PendingBrief, PhaseView, RequestActions, RequestDetail, RequestSummary, ReviewView,
 };
 pub use catalog::{CatalogFilter, catalog};
 pub use emergency::emergency_offer;
@@ -290,7 +290,33 @@ pub fn request_detail(
     Some(RequestDetail {
         request: request_summary(request, model, person, now),
         history,
+        extended_by: Vec::new(),
     })
+}
+
+/// The requests among `requests` that extend `request`, oldest first.
+pub fn extensions_of(request: &AccessRequest, requests: &[AccessRequest]) -> Vec<ExtensionLink> {
+    let name = request.name_any();
+    let namespace = request.namespace();
+    let mut found: Vec<&AccessRequest> = requests
+        .iter()
+        .filter(|other| {
+            other.namespace() == namespace && other.spec.extends.as_deref() == Some(name.as_str())
+        })
+        .collect();
+    found.sort_by_key(|other| other.metadata.creation_timestamp.as_ref().map(|t| t.0));
+    found
+        .into_iter()
+        .map(|other| ExtensionLink {
+            name: other.name_any(),
+            phase: phase_view(other.phase()),
+            expires_at: other
+                .status
+                .as_ref()
+                .and_then(|status| status.expires_at.as_ref())
+                .map(|t| t.0),
+        })
+        .collect()
 }
 
 /// The model a request is for, among `models`.

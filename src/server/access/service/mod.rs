@@ -7,6 +7,7 @@
 //! nothing else.
 
 mod emergency;
+mod ending;
 mod filing;
 mod rules;
 
@@ -20,18 +21,16 @@ use super::error::AccessError;
 use super::grant;
 use super::oversight::oversight;
 use super::requests::{self, Changed, change};
-use crate::crd::{
-    AccessRequest, AccessRequestStatus, Decision, Model, ModelSpec, RoleKind, RoleRef,
-};
+use crate::crd::{AccessRequest, Decision, Model, RoleKind, RoleRef};
 use crate::engine::access::applied::AppliedRules;
 use crate::engine::access::bindable::RoleFound;
 use crate::engine::access::extension;
 use crate::engine::access::permissions::{Oversight, Person};
-use crate::engine::access::refusal::Refusal;
 use crate::engine::access::rules_in_words::rules_in_words;
 use crate::engine::access::transitions;
 use crate::server::auth::session::Session;
 pub use emergency::{review_use, uses_awaiting_review};
+use ending::{Target, end};
 pub use filing::{NewRequest, extend, submit};
 pub use rules::{applied_rules, environment_access, governed};
 
@@ -265,88 +264,6 @@ pub async fn revoke(
         },
     )
     .await
-}
-
-/// The request an action is on, and who acts.
-struct Target<'a> {
-    access: &'a AccessContext,
-    session: &'a Session,
-    namespace: &'a str,
-    name: &'a str,
-}
-
-/// Ends a request or its grant by `rule` (cancel, relinquish, revoke), as
-/// the signed-in person, and records it as `action`.
-async fn end<F>(
-    target: Target<'_>,
-    comment: &str,
-    action: &str,
-    rule: F,
-) -> Result<AccessRequest, AccessError>
-where
-    F: Fn(
-        Option<&ModelSpec>,
-        &AccessRequest,
-        &Person<'_>,
-        &str,
-        Timestamp,
-    ) -> Result<AccessRequestStatus, Refusal>,
-{
-    let Target {
-        access,
-        session,
-        namespace,
-        name,
-    } = target;
-    let person = person_in(access, session, namespace).await?;
-    let Changed { request, model } = change(&access.client, namespace, name, |request, model| {
-        rule(
-            model.map(|m| &m.spec),
-            request,
-            &person,
-            comment,
-            Timestamp::now(),
-        )
-        .map_err(AccessError::from)
-    })
-    .await?;
-    finish(
-        access,
-        &request,
-        model.as_ref(),
-        person.username,
-        action,
-        comment,
-    )
-    .await;
-    Ok(request)
-}
-
-/// After a change that ends a grant: the binding goes at once (the
-/// reconciler would also remove it), then the change is recorded.
-async fn finish(
-    access: &AccessContext,
-    request: &AccessRequest,
-    model: Option<&Model>,
-    actor: &str,
-    action: &str,
-    comment: &str,
-) {
-    if let Some(namespace) = request.namespace()
-        && let Err(error) = grant::remove(
-            &access.client,
-            &namespace,
-            &grant::binding_name(&request.name_any()),
-        )
-        .await
-    {
-        tracing::warn!(%error, request = %request.name_any(), "binding not removed yet; the reconciler will retry");
-    }
-    access
-        .auditor
-        .record(Change::of(request, model, actor, action, None, comment))
-        .await;
-    access.store.changed();
 }
 
 /// Before an approval: refuses when the level's role is one grants may not

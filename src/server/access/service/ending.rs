@@ -1,0 +1,147 @@
+//! Ending a request or its grant as the signed-in person: cancel,
+//! relinquish and revoke. A grant that is revoked or given up ends the
+//! extensions that continue it as well.
+
+use jiff::Timestamp;
+use kube::ResourceExt;
+use kube::api::Api;
+
+use super::person_in;
+use crate::crd::{AccessRequest, AccessRequestStatus, Model, ModelSpec, Phase};
+use crate::engine::access::extension;
+use crate::engine::access::permissions::Person;
+use crate::engine::access::refusal::Refusal;
+use crate::server::access::audit::Change;
+use crate::server::access::context::AccessContext;
+use crate::server::access::error::AccessError;
+use crate::server::access::grant;
+use crate::server::access::requests::{Changed, change};
+use crate::server::auth::session::Session;
+
+/// The request an action is on, and who acts.
+pub(super) struct Target<'a> {
+    pub access: &'a AccessContext,
+    pub session: &'a Session,
+    pub namespace: &'a str,
+    pub name: &'a str,
+}
+
+/// Ends a request or its grant by `rule` (cancel, relinquish, revoke), as
+/// the signed-in person, and records it as `action`.
+pub(super) async fn end<F>(
+    target: Target<'_>,
+    comment: &str,
+    action: &str,
+    rule: F,
+) -> Result<AccessRequest, AccessError>
+where
+    F: Fn(
+        Option<&ModelSpec>,
+        &AccessRequest,
+        &Person<'_>,
+        &str,
+        Timestamp,
+    ) -> Result<AccessRequestStatus, Refusal>,
+{
+    let Target {
+        access,
+        session,
+        namespace,
+        name,
+    } = target;
+    let person = person_in(access, session, namespace).await?;
+    let decide = |request: &AccessRequest, model: Option<&Model>| {
+        rule(
+            model.map(|m| &m.spec),
+            request,
+            &person,
+            comment,
+            Timestamp::now(),
+        )
+        .map_err(AccessError::from)
+    };
+    let Changed { request, model } = change(&access.client, namespace, name, decide).await?;
+    finish(
+        access,
+        &request,
+        model.as_ref(),
+        person.username,
+        action,
+        comment,
+    )
+    .await;
+    // A grant revoked or given up takes the extensions that continue it
+    // along: otherwise access would go on through them. Each is ended by
+    // the same rule, as the same person, and recorded on its own.
+    if request.phase() == Phase::Revoked {
+        // Read fresh: an extension approved a moment ago must be found.
+        let known = Api::<AccessRequest>::namespaced(access.client.clone(), namespace)
+            .list(&Default::default())
+            .await
+            .map(|list| list.items)
+            .unwrap_or_else(|error| {
+                tracing::warn!(%error, grant = %name, "the extensions of an ended grant could not be listed");
+                Vec::new()
+            });
+        for continuation in extension::continuations(namespace, name, &known) {
+            let continued = continuation.name_any();
+            let words = format!("{comment} (with {name}, which it extends)");
+            let words = words.trim();
+            let ended = change(&access.client, namespace, &continued, |request, model| {
+                rule(
+                    model.map(|m| &m.spec),
+                    request,
+                    &person,
+                    words,
+                    Timestamp::now(),
+                )
+                .map_err(AccessError::from)
+            })
+            .await;
+            match ended {
+                Ok(Changed { request, model }) => {
+                    finish(
+                        access,
+                        &request,
+                        model.as_ref(),
+                        person.username,
+                        action,
+                        words,
+                    )
+                    .await;
+                }
+                Err(error) => {
+                    tracing::warn!(%error, request = %continued, grant = %name, "an extension of an ended grant was not ended")
+                }
+            }
+        }
+    }
+    Ok(request)
+}
+
+/// After a change that ends a grant: the binding goes at once (the
+/// reconciler would also remove it), then the change is recorded.
+async fn finish(
+    access: &AccessContext,
+    request: &AccessRequest,
+    model: Option<&Model>,
+    actor: &str,
+    action: &str,
+    comment: &str,
+) {
+    if let Some(namespace) = request.namespace()
+        && let Err(error) = grant::remove(
+            &access.client,
+            &namespace,
+            &grant::binding_name(&request.name_any()),
+        )
+        .await
+    {
+        tracing::warn!(%error, request = %request.name_any(), "binding not removed yet; the reconciler will retry");
+    }
+    access
+        .auditor
+        .record(Change::of(request, model, actor, action, None, comment))
+        .await;
+    access.store.changed();
+}
