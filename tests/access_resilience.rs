@@ -174,10 +174,9 @@ async fn a_binding_created_after_its_grant_ended_is_removed_by_its_creator() {
         .delete(&binding_name(&name), &Default::default())
         .await
         .unwrap();
-    let mut ended = approved.clone();
-    ended.status.as_mut().unwrap().phase = Phase::Expired;
-    requests
-        .replace_status(&name, &PostParams::default(), &ended)
+    let mut ended = approved.status.clone().unwrap();
+    ended.phase = Phase::Expired;
+    support::write_request_status(&requests, &name, ended)
         .await
         .unwrap();
     requests::ensure_grant(client, &approved).await;

@@ -125,7 +125,7 @@ fn RequestPage(detail: RequestDetail) -> impl IntoView {
                             {extended_by.into_iter().map(|link| view! {
                                 <li>
                                     <A href=format!("/requests/{}/{}", request.namespace, link.name)>{link.name.clone()}</A>
-                                    " " <PhaseBadge phase=link.phase/>
+                                    " " <span class=link.phase.badge_class() data-testid="extension-phase">{link.phase.as_str()}</span>
                                     {link.expires_at.map(|at| format!(" until {}", at.strftime("%Y-%m-%d %H:%M UTC")))}
                                 </li>
                             }).collect_view()}

@@ -17,7 +17,6 @@ use aigov::server::access::requests;
 use aigov::server::access::service::{self, NewRequest};
 use aigov::server::state::AppState;
 use kube::ResourceExt;
-use kube::api::PostParams;
 
 use super::invariants::converged;
 use super::portals::{Launch, Scratch, create_models, file, session_key, try_approve};
@@ -69,10 +68,8 @@ async fn approved_then_died(state: &AppState, request: &AccessRequest) -> Access
         jiff::Timestamp::now(),
     )
     .unwrap();
-    let mut approved = latest.clone();
-    approved.status = Some(status);
-    kube::Api::<AccessRequest>::namespaced(client.clone(), &namespace)
-        .replace_status(&approved.name_any(), &PostParams::default(), &approved)
+    let api = kube::Api::<AccessRequest>::namespaced(client.clone(), &namespace);
+    crate::support::write_request_status(&api, &latest.name_any(), status)
         .await
         .unwrap()
 }
