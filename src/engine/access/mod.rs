@@ -22,6 +22,7 @@ pub mod open_requests;
 pub mod permissions;
 pub mod refusal;
 pub mod retention;
+mod role_record;
 pub mod rules_in_words;
 pub mod schedule;
 pub mod transitions;

@@ -25,52 +25,8 @@ use super::extension;
 pub use super::extension::check_extension;
 use super::filing::offered_levels;
 pub use super::filing::{RequestForm, validate_new, validate_new_under};
+pub use super::role_record::{ROLE_RECORDED, record_granted_role};
 use super::schedule;
-
-/// For a grant in force approved before the role was pinned at approval
-/// (no `grantedRoleRef`): records, once, the role its level names now,
-/// with a `role-recorded` entry in the history. From then on the grant
-/// keeps that role until it ends. `None` when there is nothing to record
-/// (not in force, already recorded, or the model no longer offers the
-/// level, which leaves the grant as it is; or recorded before).
-pub fn record_granted_role(
-    request: &AccessRequest,
-    model: &ModelSpec,
-    now: Timestamp,
-) -> Option<AccessRequestStatus> {
-    if request.phase() != Phase::Active {
-        return None;
-    }
-    let mut status = current(request);
-    // Once: a role recorded before is never recorded again, even when the
-    // cluster's definition (outdated, without `grantedRoleRef`) dropped it.
-    if status.granted_role_ref.is_some()
-        || status
-            .history
-            .iter()
-            .any(|entry| entry.action == ROLE_RECORDED)
-    {
-        return None;
-    }
-    let role = model.level(&request.spec.level)?.role(&request.spec.model);
-    let comment = format!(
-        "approved before the role was recorded at approval; the grant keeps {} {} until it ends",
-        role.kind.as_str(),
-        role.name
-    );
-    status.granted_role_ref = Some(role);
-    status.history.push(entry(
-        now,
-        PORTAL_ACTOR,
-        ROLE_RECORDED,
-        Phase::Active,
-        &comment,
-    ));
-    Some(status)
-}
-
-/// The history action of [`record_granted_role`].
-pub const ROLE_RECORDED: &str = "role-recorded";
 
 /// Refuses text over [`MAX_TEXT`] characters. Anything else is kept as
 /// written: pages render it as text, so hostile markup stays inert.

@@ -50,17 +50,21 @@ where
         name,
     } = target;
     let person = person_in(access, session, namespace).await?;
-    let decide = |request: &AccessRequest, model: Option<&Model>| {
+    // The rule as this person applies it, with the words recorded.
+    let decide = |request: &AccessRequest, model: Option<&Model>, words: &str| {
         rule(
             model.map(|m| &m.spec),
             request,
             &person,
-            comment,
+            words,
             Timestamp::now(),
         )
         .map_err(AccessError::from)
     };
-    let Changed { request, model } = change(&access.client, namespace, name, decide).await?;
+    let Changed { request, model } = change(&access.client, namespace, name, |request, model| {
+        decide(request, model, comment)
+    })
+    .await?;
     finish(
         access,
         &request,
@@ -88,14 +92,7 @@ where
             let words = format!("{comment} (with {name}, which it extends)");
             let words = words.trim();
             let ended = change(&access.client, namespace, &continued, |request, model| {
-                rule(
-                    model.map(|m| &m.spec),
-                    request,
-                    &person,
-                    words,
-                    Timestamp::now(),
-                )
-                .map_err(AccessError::from)
+                decide(request, model, words)
             })
             .await;
             match ended {
