@@ -95,7 +95,24 @@ pub fn devcluster() -> &'static DevCluster {
     }
 }
 
+/// Holds back every other test binary's start of the devcluster (which
+/// seeds the demo data again) while it lives. A test that makes the
+/// apiserver refuse workloads across an environment (a governance policy
+/// enforced with Deny in production) holds it, so that the seed, whose
+/// production workloads break such rules on purpose, is never applied
+/// meanwhile.
+pub struct ClusterStartHold(std::fs::File);
+
 impl DevCluster {
+    /// See [`ClusterStartHold`]. Blocks while another binary is starting the
+    /// cluster.
+    pub fn hold_start(&self) -> ClusterStartHold {
+        let file = std::fs::File::create(self.dir.join("devcluster-up.lock"))
+            .and_then(|file| file.lock().map(|()| file))
+            .expect("locking the devcluster's start");
+        ClusterStartHold(file)
+    }
+
     /// A client configuration for the admin (group system:masters).
     pub async fn config(&self) -> Config {
         let kubeconfig =
