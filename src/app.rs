@@ -68,6 +68,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/policies") view={Lazy::<PoliciesRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/audit") view={Lazy::<AuditRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/grants") view={Lazy::<GrantsRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/recertifications") view={Lazy::<RecertificationListRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/recertifications/:name") view={Lazy::<RecertificationDetailRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/network-guardrails") view={Lazy::<NetworkGuardrailsRoute>::new()} ssr=SsrMode::Async/>
                 </Routes>
             </AppLayout>

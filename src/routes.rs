@@ -131,6 +131,29 @@ fn oversight_area(page: OversightPage) -> AnyView {
     }
 }
 
+/// Recertifications of standing access, for reviewers and managers.
+#[derive(Clone, Copy)]
+pub enum RecertificationPage {
+    List,
+    Detail,
+}
+
+#[lazy]
+fn recertification_area(page: RecertificationPage) -> AnyView {
+    match page {
+        RecertificationPage::List => pages::recertifications::RecertificationsPage().into_any(),
+        RecertificationPage::Detail => pages::recertifications::RecertificationPage().into_any(),
+    }
+}
+
+lazy_page!(
+    /// `/recertifications`
+    RecertificationListRoute => recertification_area(RecertificationPage::List), __preload_recertification_area
+);
+lazy_page!(
+    /// `/recertifications/:name`
+    RecertificationDetailRoute => recertification_area(RecertificationPage::Detail), __preload_recertification_area
+);
 lazy_page!(
     /// `/`
     HomeRoute => home_area(HomePage::Overview), __preload_home_area
@@ -203,6 +226,7 @@ pub enum Area {
     Access,
     Namespaces,
     Oversight,
+    Recertifications,
 }
 
 impl Area {
@@ -214,6 +238,7 @@ impl Area {
             "" => Some(Area::Home),
             "models" | "access" | "reviews" | "requests" => Some(Area::Access),
             "namespaces" => Some(Area::Namespaces),
+            "recertifications" => Some(Area::Recertifications),
             "compliance" | "policies" | "audit" | "grants" | "network-guardrails" => {
                 Some(Area::Oversight)
             }
@@ -229,6 +254,7 @@ impl Area {
             Area::Access => __preload_access_area().await,
             Area::Namespaces => __preload_namespace_area().await,
             Area::Oversight => __preload_oversight_area().await,
+            Area::Recertifications => __preload_recertification_area().await,
         }
     }
 }

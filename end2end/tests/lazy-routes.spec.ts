@@ -20,6 +20,7 @@ const pages: { path: string; area: string; heading: RegExp }[] = [
   { path: "/audit", area: "oversight_area", heading: /Audit/ },
   { path: "/grants", area: "oversight_area", heading: /Access overview/ },
   { path: "/network-guardrails", area: "oversight_area", heading: /guardrails/i },
+  { path: "/recertifications", area: "recertification_area", heading: /Recertifications/ },
 ];
 
 /** The areas whose chunks the page has fetched so far, in order. */

@@ -16,6 +16,7 @@ pub mod network_guardrails;
 pub mod oversight;
 pub mod policies;
 pub mod policy_exceptions;
+pub mod recertifications;
 #[cfg(feature = "ssr")]
 pub mod respond;
 pub mod session;

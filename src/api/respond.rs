@@ -11,6 +11,7 @@ use crate::server::cluster_compliance::ClusterComplianceError;
 use crate::server::kube::error::KubeError;
 use crate::server::logs::error::LogError;
 use crate::server::oversight::error::OversightError;
+use crate::server::recertification::RecertificationError;
 use crate::server::state::AppState;
 use crate::wire::error::ApiError;
 
@@ -162,6 +163,30 @@ impl From<OversightError> for ApiError {
             OversightError::BadFilter(_) => ApiError::invalid(message),
             OversightError::Access(error) => error.into(),
             OversightError::Kube(error) => error.into(),
+        }
+    }
+}
+
+impl From<RecertificationError> for ApiError {
+    fn from(error: RecertificationError) -> Self {
+        use crate::engine::recertification::Refusal as Answer;
+        let message = error.to_string();
+        match error {
+            RecertificationError::NotAManager | RecertificationError::NotAllowed(_) => {
+                ApiError::forbidden(message)
+            }
+            RecertificationError::NotFound(_) => ApiError::not_found(message),
+            RecertificationError::Nothing(_) => ApiError::invalid(message),
+            RecertificationError::AlreadyStarted(_) => ApiError::conflict(message),
+            RecertificationError::Refused(refusal) => match refusal {
+                Answer::NoSuchItem => ApiError::not_found(message),
+                Answer::NotAReviewer(_) => ApiError::forbidden(message),
+                Answer::NotOpen(_) | Answer::Answered { .. } => ApiError::conflict(message),
+                Answer::Invalid(_) => ApiError::invalid(message),
+            },
+            RecertificationError::Access(error) => action_error(error),
+            RecertificationError::Kube(error) => error.into(),
+            RecertificationError::Oversight(error) => error.into(),
         }
     }
 }

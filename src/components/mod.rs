@@ -19,5 +19,6 @@ pub mod page_header;
 pub mod policy_applied;
 pub mod policy_exceptions;
 pub mod policy_reports;
+pub mod recertification;
 pub mod theme;
 pub mod user_menu;

@@ -54,6 +54,13 @@ pub const SECTIONS: &[Section] = &[
         for_managers: false,
     },
     Section {
+        path: "/recertifications",
+        label: "Recertifications",
+        summary: "Certify or revoke standing access by a review's deadline; managers start the reviews.",
+        group: SectionGroup::Access,
+        for_managers: false,
+    },
+    Section {
         path: "/namespaces",
         label: "Namespaces",
         summary: "Network policies, resource compliance and logs of the namespaces you may see.",

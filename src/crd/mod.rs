@@ -16,6 +16,7 @@ pub mod model_usage;
 pub mod names;
 pub mod policy_exception;
 pub mod policy_report;
+pub mod recertification;
 
 pub use access_record::{AccessRecord, AccessRecordSpec, RecordedRequest};
 pub use access_request::{
@@ -121,6 +122,7 @@ pub fn definitions() -> Vec<CustomResourceDefinition> {
         model_usage::ModelUsage::crd(),
         governance_policy::GovernancePolicy::crd(),
         policy_exception::PolicyException::crd(),
+        recertification::Recertification::crd(),
     ]
 }
 

@@ -16,5 +16,6 @@ pub mod netpol;
 pub mod objects;
 pub mod oversight;
 pub mod policy;
+pub mod recertification;
 pub mod usage;
 pub mod workload;

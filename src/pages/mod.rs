@@ -17,5 +17,6 @@ pub mod namespaces;
 pub mod network_guardrails;
 pub mod not_found;
 pub mod policies;
+pub mod recertifications;
 pub mod requests;
 pub mod reviews;

@@ -10,4 +10,5 @@ pub mod model_workloads;
 pub mod network;
 pub mod policy;
 pub mod policy_exceptions;
+pub mod recertification;
 pub mod trend;

@@ -20,6 +20,7 @@ pub mod models;
 pub mod oversight;
 pub mod policy;
 pub mod probes;
+pub mod recertification;
 pub mod reports;
 pub mod request;
 pub mod router;

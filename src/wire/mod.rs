@@ -18,5 +18,6 @@ pub mod network_guardrails;
 pub mod policy;
 pub mod policy_exceptions;
 pub mod policy_reports;
+pub mod recertification;
 pub mod time_words;
 pub mod url_words;

@@ -278,6 +278,17 @@ pub fn revoke(
     ))
 }
 
+/// A grant in force or scheduled, withdrawn by the portal for `words` (a
+/// recertification's deadline); `None` when nothing is in force.
+pub fn revoke_by_portal(
+    request: &AccessRequest,
+    words: &str,
+    now: Timestamp,
+) -> Option<AccessRequestStatus> {
+    matches!(request.phase(), Phase::Active | Phase::Scheduled)
+        .then(|| settle(request, Phase::Revoked, PORTAL_ACTOR, "revoked", words, now))
+}
+
 /// Refuses, as if the request did not exist, anyone who may not see it
 /// ([`permissions::may_view`]). Every action asks this first, so a refusal
 /// never tells an outsider who made a request or where it stands.

@@ -13,4 +13,4 @@ pub mod records;
 pub mod words;
 
 #[cfg(test)]
-mod fixtures;
+pub(crate) mod fixtures;

@@ -86,6 +86,7 @@ pub async fn run_with_lease(
                 sweep::forever(&shared.access),
                 model_roles::control(shared.access.clone()),
                 crate::server::policy::admission::control(shared.access.client.clone()),
+                crate::server::recertification::upkeep::forever(&shared.access),
             );
         }
     });

@@ -10,6 +10,7 @@ pub mod csv;
 pub mod download;
 pub mod grants;
 pub mod logs;
+pub mod recertification;
 
 use axum::Router;
 use axum::extract::FromRequestParts;
@@ -28,6 +29,7 @@ pub fn export_routes() -> Router<AppState> {
         .merge(audit_trail::audit_trail_routes())
         .merge(grants::grants_routes())
         .merge(compliance::compliance_export_routes())
+        .merge(recertification::recertification_routes())
         .route("/api/logs/{namespace}/{pod}/download", get(logs::download))
 }
 

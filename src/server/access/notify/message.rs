@@ -70,11 +70,28 @@ pub enum Notification {
         justified: bool,
         comment: String,
     },
+    /// A manager (or a recurrence) started a recertification: reviewers
+    /// answer its items by the deadline.
+    RecertificationStarted {
+        name: String,
+        started_by: String,
+        /// The scope in words.
+        scope: String,
+        deadline: Timestamp,
+        items: usize,
+    },
+    /// A recertification's deadline was applied.
+    RecertificationClosed {
+        name: String,
+        certified: usize,
+        revoked: usize,
+        unanswered: usize,
+    },
 }
 
 impl Notification {
-    /// The request this is about.
-    pub fn request(&self) -> &RequestRef {
+    /// The request this is about, if it is about one.
+    pub fn request(&self) -> Option<&RequestRef> {
         match self {
             Self::NewRequest { request, .. }
             | Self::Decision { request, .. }
@@ -82,7 +99,23 @@ impl Notification {
             | Self::Revoked { request, .. }
             | Self::Expired { request }
             | Self::Emergency { request, .. }
-            | Self::EmergencyReviewed { request, .. } => request,
+            | Self::EmergencyReviewed { request, .. } => Some(request),
+            Self::RecertificationStarted { .. } | Self::RecertificationClosed { .. } => None,
+        }
+    }
+
+    /// What it is about, for the log: `namespace/request` or
+    /// `recertification/name`.
+    pub fn subject(&self) -> String {
+        match self {
+            Self::RecertificationStarted { name, .. }
+            | Self::RecertificationClosed { name, .. } => {
+                format!("recertification/{name}")
+            }
+            _ => self
+                .request()
+                .map(|r| format!("{}/{}", r.namespace, r.name))
+                .unwrap_or_default(),
         }
     }
 
@@ -156,7 +189,12 @@ impl Notification {
     /// The message in Slack's mrkdwn, linking to the request on the portal
     /// when its address is known.
     pub fn text(&self, public_url: Option<&Url>) -> String {
-        let r = self.request();
+        if let Some(text) = self.recertification_text(public_url) {
+            return truncate(&text, MAX_SECTION_TEXT);
+        }
+        let Some(r) = self.request() else {
+            return String::new();
+        };
         let who = escape(&r.requester);
         let what = format!(
             "{} access to {} ({})",
@@ -253,6 +291,9 @@ impl Notification {
                 },
                 link("View")
             ),
+            Self::RecertificationStarted { .. } | Self::RecertificationClosed { .. } => {
+                String::new()
+            }
         };
         let comment = match self {
             Self::NewRequest { justification, .. } | Self::Emergency { justification, .. } => {
@@ -260,7 +301,10 @@ impl Notification {
             }
             Self::EmergencyReviewed { comment, .. } => comment.as_str(),
             Self::Decision { comment, .. } | Self::Revoked { comment, .. } => comment.as_str(),
-            Self::ExpiresSoon { .. } | Self::Expired { .. } => "",
+            Self::ExpiresSoon { .. }
+            | Self::Expired { .. }
+            | Self::RecertificationStarted { .. }
+            | Self::RecertificationClosed { .. } => "",
         };
         if !comment.trim().is_empty() {
             text.push('\n');
@@ -311,7 +355,7 @@ fn quote(text: &str) -> String {
 }
 
 /// At most `max` characters, ending in `…` when shortened.
-fn truncate(text: &str, max: usize) -> String {
+pub(super) fn truncate(text: &str, max: usize) -> String {
     if text.chars().count() <= max {
         return text.to_owned();
     }
@@ -321,7 +365,7 @@ fn truncate(text: &str, max: usize) -> String {
 }
 
 /// `2025-01-02T11:04:05.123Z` → `2025-01-02 11:04 UTC`; anything else as is.
-fn human_time(at: Timestamp) -> String {
+pub(super) fn human_time(at: Timestamp) -> String {
     at.strftime("%Y-%m-%d %H:%M UTC").to_string()
 }
 

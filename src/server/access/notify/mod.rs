@@ -17,6 +17,7 @@ use tokio::sync::mpsc;
 use url::Url;
 
 mod message;
+mod recertification_message;
 
 pub use message::{Notification, RequestRef, escape};
 
@@ -154,9 +155,8 @@ impl Notifier {
             Ok(()) => {}
             Err(mpsc::error::TrySendError::Full(event)) => {
                 inner.dropped.fetch_add(1, Ordering::Relaxed);
-                let request = event.request();
                 tracing::warn!(
-                    request = %format!("{}/{}", request.namespace, request.name),
+                    about = %event.subject(),
                     "notification dropped: too many waiting"
                 );
             }
@@ -184,8 +184,7 @@ async fn deliver_all(
 ) {
     while let Some(event) = receiver.recv().await {
         let payload = event.payload(public_url.as_ref());
-        let request = event.request();
-        let request = format!("{}/{}", request.namespace, request.name);
+        let request = event.subject();
         deliver(&client, &url, &payload, &request, &settings).await;
     }
 }

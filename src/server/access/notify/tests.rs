@@ -192,7 +192,7 @@ fn audit(action: &str, phase: &str) -> AuditRecord {
 #[test]
 fn audit_records_map_to_notifications() {
     let new = Notification::from_record(&audit("requested", "Pending"), "Fraud scorer").unwrap();
-    assert_eq!(new.request(), &alice());
+    assert_eq!(new.request(), Some(&alice()));
     assert!(
         matches!(new, Notification::NewRequest { extension: false, ref justification, .. } if justification == "why")
     );
@@ -247,7 +247,7 @@ fn audit_records_map_to_notifications() {
     }
     // Without a display name the model's name stands in.
     let named = Notification::from_record(&audit("expired", "Expired"), "").unwrap();
-    assert_eq!(named.request().model, "fraud-scorer");
+    assert_eq!(named.request().unwrap().model, "fraud-scorer");
 }
 
 #[test]

@@ -8,9 +8,9 @@ use kube::api::Api;
 
 use super::person_in;
 use crate::crd::{AccessRequest, AccessRequestStatus, Model, ModelSpec, Phase};
-use crate::engine::access::extension;
 use crate::engine::access::permissions::Person;
 use crate::engine::access::refusal::Refusal;
+use crate::engine::access::{extension, transitions};
 use crate::server::access::audit::Change;
 use crate::server::access::context::AccessContext;
 use crate::server::access::error::AccessError;
@@ -141,4 +141,61 @@ async fn finish(
         .record(Change::of(request, model, actor, action, None, comment))
         .await;
     access.store.changed();
+}
+
+/// Withdraws a grant in force (or scheduled) as the portal, for a reason
+/// outside the request (a recertification's deadline), with the
+/// extensions that continue it. Returns whether anything was in force.
+pub async fn revoke_as_portal(
+    access: &AccessContext,
+    namespace: &str,
+    name: &str,
+    words: &str,
+) -> Result<bool, AccessError> {
+    let now = Timestamp::now();
+    let mut names = vec![name.to_owned()];
+    // Read fresh: an extension approved a moment ago must be found.
+    let known = Api::<AccessRequest>::namespaced(access.client.clone(), namespace)
+        .list(&Default::default())
+        .await
+        .map_err(AccessError::from_kube)?
+        .items;
+    names.extend(
+        extension::continuations(namespace, name, &known)
+            .iter()
+            .map(|request| request.name_any()),
+    );
+    let mut ended = false;
+    for (index, current) in names.iter().enumerate() {
+        let words = if index == 0 {
+            words.to_owned()
+        } else {
+            format!("{words} (with {name}, which it extends)")
+        };
+        let changed = crate::server::access::requests::change_if_needed(
+            &access.client,
+            namespace,
+            current,
+            |request, _| transitions::revoke_by_portal(request, &words, now),
+        )
+        .await;
+        match changed {
+            Ok(Some(Changed { request, model })) => {
+                ended = true;
+                finish(
+                    access,
+                    &request,
+                    model.as_ref(),
+                    transitions::PORTAL_ACTOR,
+                    "revoked",
+                    &words,
+                )
+                .await;
+            }
+            Ok(None) => {}
+            Err(AccessError::RequestNotFound { .. }) if index > 0 => {}
+            Err(error) => return Err(error),
+        }
+    }
+    Ok(ended)
 }

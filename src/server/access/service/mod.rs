@@ -30,6 +30,7 @@ use crate::engine::access::rules_in_words::rules_in_words;
 use crate::engine::access::transitions;
 use crate::server::auth::session::Session;
 pub use emergency::{review_use, uses_awaiting_review};
+pub use ending::revoke_as_portal;
 use ending::{Target, end};
 pub use filing::{NewRequest, extend, submit};
 pub use rules::{applied_rules, environment_access, governed};
