@@ -58,7 +58,7 @@ test("bob certifies one grant and revokes another; the deadline revokes the rest
   // Carol starts it on the page; the browser goes to the new review.
   const carol = await personAt(browser, "carol", "/recertifications");
   const start = carol.getByTestId("start-recertification");
-  if (!(await start.getAttribute("open"))) {
+  if (!(await start.evaluate((details) => (details as HTMLDetailsElement).open))) {
     await start.locator("summary").click();
   }
   await start.getByLabel("Namespace").fill(namespace);
