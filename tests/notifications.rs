@@ -274,3 +274,85 @@ async fn without_a_webhook_nothing_is_sent() {
     assert!(started.elapsed() < Duration::from_millis(50));
     assert_eq!(notifier.dropped(), 0);
 }
+
+/// The n-th new request of a burst, by `requester`.
+fn request_of(requester: &str, n: usize) -> Notification {
+    Notification::NewRequest {
+        request: RequestRef {
+            namespace: "fraud-detection".into(),
+            name: format!("{requester}-viewer-{n}"),
+            requester: requester.into(),
+            model: "Fraud scorer".into(),
+            level: "viewer".into(),
+        },
+        duration: Some("8h".into()),
+        justification: format!("burst {n}"),
+        extension: false,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_burst_of_requests_arrives_as_the_first_and_one_digest_of_the_rest() {
+    let (receiver, url) = receiver(Behaviour::FailFirst(0)).await;
+    let notifier = Notifier::start_with(
+        Some(url),
+        portal(),
+        Settings {
+            digest_window: Duration::from_millis(1500),
+            ..Settings::default()
+        },
+    );
+    for n in 0..13 {
+        notifier.notify(request_of(&format!("person{n}"), n));
+    }
+    // Something else during the window goes out at once, on its own.
+    notifier.notify(Notification::Expired {
+        request: RequestRef {
+            namespace: "fraud-detection".into(),
+            name: "old-grant".into(),
+            requester: "alice".into(),
+            model: "Fraud scorer".into(),
+            level: "viewer".into(),
+        },
+    });
+    eventually("the first, the expiry and the digest", || {
+        delivered(&receiver) == 3
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(2000)).await;
+    assert_eq!(delivered(&receiver), 3, "nothing more");
+    let texts: Vec<String> = receiver
+        .delivered
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|(_, _, body)| body["text"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(
+        texts[0].starts_with(":key: person0 requests"),
+        "{}",
+        texts[0]
+    );
+    assert!(texts[1].starts_with(":alarm_clock:"), "{}", texts[1]);
+    let digest = &texts[2];
+    assert!(
+        digest.starts_with(":inbox_tray: 12 more requests wait for review — <https://aigov.example.com/reviews|Review them>"),
+        "{digest}"
+    );
+    for n in 1..=10 {
+        assert!(
+            digest.contains(&format!(
+                "\n• person{n} requests viewer access to Fraud scorer (fraud-detection) for 8h"
+            )),
+            "{digest}"
+        );
+    }
+    assert!(!digest.contains("person11 requests"), "{digest}");
+    assert!(digest.ends_with("\n… and 2 more"), "{digest}");
+
+    // A request after the window is sent on its own again, at once.
+    let before = Instant::now();
+    notifier.notify(request_of("late", 99));
+    eventually("the late request", || delivered(&receiver) == 4).await;
+    assert!(before.elapsed() < Duration::from_millis(1000));
+}

@@ -80,6 +80,9 @@ pub enum Notification {
         deadline: Timestamp,
         items: usize,
     },
+    /// New requests that arrived in a burst, after the first (which was
+    /// sent on its own).
+    Digest { requests: Vec<super::digest::Held> },
     /// A recertification's deadline was applied.
     RecertificationClosed {
         name: String,
@@ -100,7 +103,9 @@ impl Notification {
             | Self::Expired { request }
             | Self::Emergency { request, .. }
             | Self::EmergencyReviewed { request, .. } => Some(request),
-            Self::RecertificationStarted { .. } | Self::RecertificationClosed { .. } => None,
+            Self::RecertificationStarted { .. }
+            | Self::RecertificationClosed { .. }
+            | Self::Digest { .. } => None,
         }
     }
 
@@ -112,6 +117,7 @@ impl Notification {
             | Self::RecertificationClosed { name, .. } => {
                 format!("recertification/{name}")
             }
+            Self::Digest { requests } => format!("a digest of {} requests", requests.len()),
             _ => self
                 .request()
                 .map(|r| format!("{}/{}", r.namespace, r.name))
@@ -189,7 +195,10 @@ impl Notification {
     /// The message in Slack's mrkdwn, linking to the request on the portal
     /// when its address is known.
     pub fn text(&self, public_url: Option<&Url>) -> String {
-        if let Some(text) = self.recertification_text(public_url) {
+        if let Some(text) = self
+            .recertification_text(public_url)
+            .or_else(|| self.digest_text(public_url))
+        {
             return truncate(&text, MAX_SECTION_TEXT);
         }
         let Some(r) = self.request() else {
@@ -291,9 +300,9 @@ impl Notification {
                 },
                 link("View")
             ),
-            Self::RecertificationStarted { .. } | Self::RecertificationClosed { .. } => {
-                String::new()
-            }
+            Self::RecertificationStarted { .. }
+            | Self::RecertificationClosed { .. }
+            | Self::Digest { .. } => String::new(),
         };
         let comment = match self {
             Self::NewRequest { justification, .. } | Self::Emergency { justification, .. } => {
@@ -304,7 +313,8 @@ impl Notification {
             Self::ExpiresSoon { .. }
             | Self::Expired { .. }
             | Self::RecertificationStarted { .. }
-            | Self::RecertificationClosed { .. } => "",
+            | Self::RecertificationClosed { .. }
+            | Self::Digest { .. } => "",
         };
         if !comment.trim().is_empty() {
             text.push('\n');

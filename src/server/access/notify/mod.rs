@@ -16,9 +16,11 @@ use serde_json::Value;
 use tokio::sync::mpsc;
 use url::Url;
 
+mod digest;
 mod message;
 mod recertification_message;
 
+pub use digest::{Held, LISTED};
 pub use message::{Notification, RequestRef, escape};
 
 /// How deliveries are queued, timed and retried.
@@ -34,6 +36,9 @@ pub struct Settings {
     pub max_attempts: u32,
     /// The longest `Retry-After` honoured.
     pub max_retry_after: Duration,
+    /// New requests arriving within this long of one just sent are held
+    /// and sent together as one digest when it ends.
+    pub digest_window: Duration,
 }
 
 impl Default for Settings {
@@ -44,6 +49,7 @@ impl Default for Settings {
             first_backoff: Duration::from_millis(500),
             max_attempts: 5,
             max_retry_after: Duration::from_secs(60),
+            digest_window: Duration::from_secs(30),
         }
     }
 }
@@ -182,10 +188,41 @@ async fn deliver_all(
     public_url: Option<Url>,
     settings: Settings,
 ) {
-    while let Some(event) = receiver.recv().await {
+    let send = async |event: Notification| {
         let payload = event.payload(public_url.as_ref());
-        let request = event.subject();
-        deliver(&client, &url, &payload, &request, &settings).await;
+        deliver(&client, &url, &payload, &event.subject(), &settings).await;
+    };
+    // New requests held for the digest, and when their window ends.
+    let mut held: Vec<Notification> = Vec::new();
+    let mut window_ends: Option<tokio::time::Instant> = None;
+    loop {
+        let next = match window_ends {
+            Some(ends) => match tokio::time::timeout_at(ends, receiver.recv()).await {
+                Ok(next) => next,
+                Err(_) => {
+                    window_ends = None;
+                    if let Some(digest) = Notification::digest_of(std::mem::take(&mut held)) {
+                        send(digest).await;
+                    }
+                    continue;
+                }
+            },
+            None => receiver.recv().await,
+        };
+        let Some(event) = next else {
+            break;
+        };
+        if event.joins_digest() {
+            if window_ends.is_some() {
+                held.push(event);
+                continue;
+            }
+            window_ends = Some(tokio::time::Instant::now() + settings.digest_window);
+        }
+        send(event).await;
+    }
+    if let Some(digest) = Notification::digest_of(held) {
+        send(digest).await;
     }
 }
 
