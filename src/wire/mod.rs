@@ -10,6 +10,7 @@ pub mod cluster_compliance;
 pub mod cluster_filter;
 pub mod cluster_grants;
 pub mod error;
+pub mod inbox;
 pub mod logs;
 pub mod model_calls;
 pub mod model_workloads;

@@ -6,9 +6,22 @@ use leptos::prelude::*;
 use crate::api::ApiError;
 use crate::wire::access::{InboxItem, RequestSummary};
 
-/// The requests the signed-in person may review now, oldest first.
+/// The requests the signed-in person may review now, narrowed by the
+/// filters given (model, namespace, requester; empty is any) and in the
+/// order asked for (`oldest` first, the default; `newest`; `expiring`).
 #[server(endpoint = "inbox")]
-pub async fn inbox() -> Result<Vec<InboxItem>, ApiError> {
+pub async fn inbox(
+    model: Option<String>,
+    namespace: Option<String>,
+    requester: Option<String>,
+    sort: Option<String>,
+) -> Result<Vec<InboxItem>, ApiError> {
+    let filter = crate::wire::inbox::InboxFilter {
+        model: model.unwrap_or_default(),
+        namespace: namespace.unwrap_or_default(),
+        requester: requester.unwrap_or_default(),
+        sort: sort.unwrap_or_default(),
+    };
     crate::api::respond::signed_in(async move |state, session| {
         use crate::present::access as present;
         use crate::server::access::service;
@@ -21,7 +34,12 @@ pub async fn inbox() -> Result<Vec<InboxItem>, ApiError> {
                 .await
                 .into_iter()
                 .unzip();
-        let items = present::reviewable(&requests, &models, &person);
+        let items = present::inbox_order::arrange(
+            present::reviewable(&requests, &models, &person),
+            &filter,
+            &requests,
+            state.access.pending_timeout,
+        );
         let mut levels = Vec::new();
         for (request, model) in &items {
             if let Some(level) = model.spec.level(&request.spec.level) {
@@ -82,6 +100,70 @@ pub async fn revoke_grant(
     super::mine::ssr::act(async |access, session| {
         let comment = comment.unwrap_or_default();
         crate::server::access::service::revoke(access, session, &namespace, &name, comment).await
+    })
+    .await
+}
+
+/// Approves or denies several requests at once (`selected`: at most
+/// [`MAX_BULK`](crate::wire::inbox::MAX_BULK) of `namespace/name`). Each is
+/// decided on its own, as the person, by the same rules as one decided
+/// alone, and recorded on its own; the answer says which were decided and
+/// why the others were refused.
+#[server(endpoint = "review-many")]
+pub async fn review_many(
+    selected: Option<Vec<String>>,
+    decision: String,
+    comment: Option<String>,
+) -> Result<crate::wire::inbox::BulkOutcome, ApiError> {
+    use crate::crd::Decision;
+    use crate::wire::inbox::{BulkOutcome, BulkRefusal, MAX_BULK};
+    crate::api::respond::signed_in(async move |state, session| {
+        let decision = match decision.trim().to_ascii_lowercase().as_str() {
+            "approve" => Decision::Approve,
+            "deny" => Decision::Deny,
+            _ => return Err(ApiError::invalid("Choose Approve or Deny.")),
+        };
+        let mut selected = selected.unwrap_or_default();
+        selected.sort();
+        selected.dedup();
+        if selected.is_empty() {
+            return Err(ApiError::invalid("Select the requests to decide first."));
+        }
+        if selected.len() > MAX_BULK {
+            return Err(ApiError::invalid(format!(
+                "Decide at most {MAX_BULK} requests at once; {} were selected.",
+                selected.len()
+            )));
+        }
+        crate::api::respond::within_rate(&state, &session)?;
+        let comment = comment.unwrap_or_default();
+        let mut outcome = BulkOutcome::default();
+        for key in selected {
+            let Some((namespace, name)) = key.split_once('/') else {
+                outcome.refused.push(BulkRefusal {
+                    request: key.chars().take(300).collect(),
+                    message: crate::wire::access::REQUEST_NOT_FOUND.into(),
+                });
+                continue;
+            };
+            let decided = crate::server::access::service::review(
+                &state.access,
+                &session,
+                namespace,
+                name,
+                decision,
+                comment.clone(),
+            )
+            .await;
+            match decided {
+                Ok(_) => outcome.decided.push(key),
+                Err(error) => outcome.refused.push(BulkRefusal {
+                    request: key.chars().take(300).collect(),
+                    message: crate::api::respond::action_error(error).message,
+                }),
+            }
+        }
+        Ok(outcome)
     })
     .await
 }

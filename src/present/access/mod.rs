@@ -21,6 +21,7 @@ use crate::engine::access::permissions::{self as rules, Person};
 mod catalog;
 mod emergency;
 mod inbox;
+pub mod inbox_order;
 
 use crate::wire::access::{
     DecisionView, ExtensionLink, HistoryView, LevelView, ModelDetail, ModelSummary, MyAccess,
