@@ -50,6 +50,8 @@ pub fn ReviewInboxPage() -> impl IntoView {
         <ActionFeedback/>
         <EmergencyUses refresh/>
         {move || view! { <InboxFilters filter=filter()/> }}
+        <BulkDecision/>
+        <InboxShortcuts/>
         <Transition fallback=|| view! { <p class="loading" role="status">"Loading requests to review…"</p> }>
             {move || Suspend::new(async move {
                 match items.await {
@@ -64,8 +66,6 @@ pub fn ReviewInboxPage() -> impl IntoView {
                     }.into_any(),
                     Ok(items) => view! {
                         <p class="table-caption" data-testid="inbox-count">{count(items.len(), "request waits", "requests wait")} " for your decision"</p>
-                        <BulkDecision/>
-                        <InboxShortcuts/>
                         <div class="request-list" data-testid="inbox">
                             {items.into_iter().enumerate().map(|(index, item)| view! { <InboxEntry index item/> }).collect_view()}
                         </div>
