@@ -139,7 +139,7 @@ async fn bob_filters_his_inbox_and_approves_two_requests_at_once() {
     )
     .await;
     let outcome: BulkOutcome = serde_json::from_str(&answer.body).unwrap();
-    assert_eq!(outcome.decided, [b.clone()]);
+    assert_eq!(outcome.decided, vec![b]);
     assert_eq!(outcome.refused.len(), 1);
     assert_eq!(outcome.refused[0].request, a);
     let denied: AccessRequest = ns.api().get(&second).await.unwrap();

@@ -439,3 +439,83 @@ async fn the_endpoints_refuse_outsiders_other_teams_bad_input_and_floods() {
         (ItemVerdict::Certified, "bob")
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_recurring_review_starts_its_next_once_over_the_same_namespaces() {
+    let ns = devcluster().namespace("recert-recur").await;
+    create_viewer_model(&ns).await;
+    let state = app_state().await;
+    let grant = granted_to_alice(&state, &ns.name, "1h").await;
+    // Made as an administrator could, recurring every 4 seconds (the
+    // portal's form allows a day at least).
+    let name = support::unique_name("recur");
+    let series = name.clone();
+    let deadline = jiff::Timestamp::now()
+        .checked_add(jiff::SignedDuration::from_hours(1))
+        .unwrap();
+    let review: Recertification = serde_json::from_value(json!({
+        "apiVersion": "aigov.dev/v1alpha1",
+        "kind": "Recertification",
+        "metadata": {"name": name, "labels": {"aigov.dev/recertification-series": series}},
+        "spec": {
+            "startedBy": "carol",
+            "scope": {"namespace": ns.name},
+            "namespaces": [ns.name],
+            "deadline": deadline.to_string(),
+            "every": "4s"
+        }
+    }))
+    .unwrap();
+    let admin = devcluster().client().await;
+    let api = Api::<Recertification>::all(admin);
+    api.create(&PostParams::default(), &review).await.unwrap();
+    let _cleanup = Cleanup(name.clone());
+
+    // The upkeep lists its items (it was made without them)...
+    upkeep::once(&state.access).await.unwrap();
+    let listed = api.get(&name).await.unwrap().status.unwrap();
+    assert_eq!(listed.phase, RecertificationPhase::Open);
+    assert_eq!(listed.items.len(), 1);
+    assert_eq!(listed.items[0].request.as_deref(), Some(grant.as_str()));
+    // ...and once four seconds have passed, starts the next one, once.
+    let next = wait_until(Duration::from_secs(30), "the next review", || {
+        let (state, api, name) = (&state, &api, &name);
+        async move {
+            upkeep::once(&state.access).await.ok()?;
+            api.get(name).await.ok()?.status?.next
+        }
+    })
+    .await;
+    let _next_cleanup = Cleanup(next.clone());
+    assert!(next.starts_with(&format!("{series}-")), "{next}");
+    let started = api.get(&next).await.unwrap();
+    assert_eq!(started.spec.previous.as_deref(), Some(name.as_str()));
+    assert_eq!(started.spec.namespaces, vec![ns.name.clone()]);
+    let moved = started.spec.deadline.0.as_second() - deadline.as_second();
+    assert_eq!(moved, 4, "the deadline moves by the period");
+    assert_eq!(
+        started.status.unwrap().items.len(),
+        1,
+        "listed by the portal"
+    );
+    upkeep::once(&state.access).await.unwrap();
+    assert_eq!(
+        api.get(&name)
+            .await
+            .unwrap()
+            .status
+            .unwrap()
+            .next
+            .as_deref(),
+        Some(next.as_str()),
+        "started once"
+    );
+    // Its own successors, started while this test ran, go too.
+    let selector = format!("aigov.dev/recertification-series={series}");
+    let _ = api
+        .delete_collection(
+            &DeleteParams::default(),
+            &kube::api::ListParams::default().labels(&selector),
+        )
+        .await;
+}

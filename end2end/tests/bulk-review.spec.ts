@@ -42,6 +42,8 @@ test("bob narrows his inbox, selects two requests and approves them at once", as
   test.setTimeout(120_000);
   const alice = await personAt(browser, "alice", "/access");
   const first = await ask(alice, "viewer", "1h");
+  // Creation times have whole seconds: the second is newer by one at least.
+  await alice.waitForTimeout(1_100);
   const second = await ask(alice, "invoker", "2h");
   const bob = await personAt(browser, "bob", `/reviews?namespace=${namespace}&sort=newest`);
   await expect(bob.getByTestId("inbox-count")).toHaveText("2 requests wait for your decision");

@@ -53,8 +53,14 @@ pub fn arrange<'a>(
                 || contains(&model.spec.display_name, &filter.model))
             && contains(&request.spec.requester, &filter.requester)
     });
-    let created =
-        |request: &AccessRequest| request.metadata.creation_timestamp.as_ref().map(|t| t.0);
+    // Creation times have whole seconds: the name breaks a tie, so the
+    // order never changes between two loads.
+    let created = |request: &AccessRequest| {
+        (
+            request.metadata.creation_timestamp.as_ref().map(|t| t.0),
+            request.name_any(),
+        )
+    };
     match InboxSort::parse(&filter.sort) {
         InboxSort::Oldest => items.sort_by_key(|(request, _)| created(request)),
         InboxSort::Newest => {
