@@ -13,7 +13,7 @@ use aigov::wire::access::InboxItem;
 use aigov::wire::inbox::BulkOutcome;
 use axum::http::StatusCode;
 use kube::ResourceExt;
-use support::api_call::call;
+use support::api_call::{call, flood, throttled};
 use support::models::create_viewer_model;
 use support::portal::{app_state, session};
 use support::{TestNamespace, devcluster};
@@ -222,28 +222,14 @@ async fn outsiders_other_teams_oversized_selections_and_floods_are_refused() {
     // A flood of bulk decisions by frank (an approver nowhere): the rate
     // limit refuses them after its burst.
     let frank = session("frank", &["fraud-team"], false);
-    let mut statuses = Vec::new();
-    for _ in 0..40 {
-        statuses.push(
-            call(&state, "review-many", Some(&frank), &form, false)
-                .await
-                .status,
-        );
-    }
+    let statuses = flood(&state, "review-many", &frank, &form, 40).await;
     assert!(
         statuses
             .iter()
             .all(|s| *s == StatusCode::OK || *s == StatusCode::TOO_MANY_REQUESTS),
         "{statuses:?}"
     );
-    assert!(
-        statuses
-            .iter()
-            .filter(|s| **s == StatusCode::TOO_MANY_REQUESTS)
-            .count()
-            >= 5,
-        "{statuses:?}"
-    );
+    assert!(throttled(&statuses) >= 5, "{statuses:?}");
     let request: AccessRequest = ns.api().get(&name).await.unwrap();
     assert_eq!(request.phase(), Phase::Pending);
 }

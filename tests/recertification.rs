@@ -18,7 +18,7 @@ use axum::http::StatusCode;
 use k8s_openapi::api::rbac::v1::RoleBinding;
 use kube::api::{Api, DeleteParams, PostParams};
 use serde_json::json;
-use support::api_call::call;
+use support::api_call::{call, flood, throttled};
 use support::models::create_viewer_model;
 use support::portal::{app_state, granted_to_alice, has_binding, session};
 use support::{devcluster, wait_until};
@@ -402,14 +402,7 @@ async fn the_endpoints_refuse_outsiders_other_teams_bad_input_and_floods() {
         ("item", item.as_str()),
         ("verdict", "certify"),
     ];
-    let mut statuses = Vec::new();
-    for _ in 0..40 {
-        statuses.push(
-            call(&state, endpoint, Some(&bob()), &certify, false)
-                .await
-                .status,
-        );
-    }
+    let statuses = flood(&state, endpoint, &bob(), &certify, 40).await;
     assert_eq!(statuses[0], StatusCode::OK, "{statuses:?}");
     assert!(
         statuses[1..]
@@ -417,14 +410,7 @@ async fn the_endpoints_refuse_outsiders_other_teams_bad_input_and_floods() {
             .all(|s| *s == StatusCode::CONFLICT || *s == StatusCode::TOO_MANY_REQUESTS),
         "{statuses:?}"
     );
-    assert!(
-        statuses
-            .iter()
-            .filter(|s| **s == StatusCode::TOO_MANY_REQUESTS)
-            .count()
-            >= 5,
-        "{statuses:?}"
-    );
+    assert!(throttled(&statuses) >= 5, "{statuses:?}");
     let review = Api::<Recertification>::all(admin).get(&name).await.unwrap();
     let decided: Vec<_> = review
         .status

@@ -59,3 +59,26 @@ pub async fn call(
         body: String::from_utf8_lossy(&bytes).into_owned(),
     }
 }
+
+/// Posts the same call `times` times in a row as `who`; the statuses.
+pub async fn flood(
+    state: &AppState,
+    endpoint: &str,
+    who: &Session,
+    form: &[(&str, &str)],
+    times: usize,
+) -> Vec<StatusCode> {
+    let mut statuses = Vec::with_capacity(times);
+    for _ in 0..times {
+        statuses.push(call(state, endpoint, Some(who), form, false).await.status);
+    }
+    statuses
+}
+
+/// How many of `statuses` the rate limit refused.
+pub fn throttled(statuses: &[StatusCode]) -> usize {
+    statuses
+        .iter()
+        .filter(|s| **s == StatusCode::TOO_MANY_REQUESTS)
+        .count()
+}
