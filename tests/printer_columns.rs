@@ -78,6 +78,13 @@ fn sample(kind: &str) -> (Value, Option<Value>) {
             }),
             Some(json!({"phase": "Active", "approvedAt": past, "expiresAt": future})),
         ),
+        "Recertification" => (
+            json!({
+                "startedBy": "carol", "namespaces": [], "deadline": future,
+                "onDeadline": "Revoke"
+            }),
+            Some(json!({"phase": "Open", "items": []})),
+        ),
         other => panic!("no sample for {other}: add one so its columns are checked"),
     }
 }
