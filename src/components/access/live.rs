@@ -37,51 +37,22 @@ impl LiveRefresh {
     }
 }
 
-/// How long after the page starts listening changes are held and applied
-/// as one: the page's sections are still hydrating from the server's HTML
-/// then, and fetching them again in the middle would rebuild them.
-#[cfg(feature = "hydrate")]
-const SETTLE_MS: f64 = 1500.0;
-
 /// Opens the `EventSource`; it reconnects by itself after an outage. Every
 /// opening counts as a change: whatever changed between the page's data
 /// being read and the stream opening (or during an outage) was missed.
-/// Changes during the first [`SETTLE_MS`] are applied once, when it ends.
 #[cfg(feature = "hydrate")]
 fn listen(refresh: LiveRefresh) {
-    use std::cell::Cell;
-    use std::rc::Rc;
     use wasm_bindgen::JsCast;
     use wasm_bindgen::closure::Closure;
 
     let Ok(source) = web_sys::EventSource::new("/api/live") else {
         return;
     };
-    let started = js_sys::Date::now();
-    let held_back = Rc::new(Cell::new(false));
-    let bump = move || {
-        let since = js_sys::Date::now() - started;
-        if since >= SETTLE_MS {
-            refresh.bump();
-            return;
-        }
-        if held_back.replace(true) {
-            return;
-        }
-        let held_back = held_back.clone();
-        set_timeout(
-            move || {
-                held_back.set(false);
-                refresh.bump();
-            },
-            std::time::Duration::from_millis((SETTLE_MS - since).max(0.0) as u64),
-        );
-    };
-    let on_changed = {
-        let bump = bump.clone();
-        Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |_: web_sys::MessageEvent| bump())
-    };
-    let on_open = Closure::<dyn Fn(web_sys::Event)>::new(move |_: web_sys::Event| bump());
+    let on_changed =
+        Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |_: web_sys::MessageEvent| {
+            refresh.bump()
+        });
+    let on_open = Closure::<dyn Fn(web_sys::Event)>::new(move |_: web_sys::Event| refresh.bump());
     _ = source.add_event_listener_with_callback("changed", on_changed.as_ref().unchecked_ref());
     _ = source.add_event_listener_with_callback("open", on_open.as_ref().unchecked_ref());
     let held = StoredValue::new_local(Some((source, on_changed, on_open)));
