@@ -169,24 +169,14 @@ impl From<OversightError> for ApiError {
 
 impl From<RecertificationError> for ApiError {
     fn from(error: RecertificationError) -> Self {
-        use crate::engine::recertification::Refusal as Answer;
-        let message = error.to_string();
+        if let Some(kind) = error.kind() {
+            return ApiError::new(kind, error.to_string());
+        }
         match error {
-            RecertificationError::NotAManager | RecertificationError::NotAllowed(_) => {
-                ApiError::forbidden(message)
-            }
-            RecertificationError::NotFound(_) => ApiError::not_found(message),
-            RecertificationError::Nothing(_) => ApiError::invalid(message),
-            RecertificationError::AlreadyStarted(_) => ApiError::conflict(message),
-            RecertificationError::Refused(refusal) => match refusal {
-                Answer::NoSuchItem => ApiError::not_found(message),
-                Answer::NotAReviewer(_) => ApiError::forbidden(message),
-                Answer::NotOpen(_) | Answer::Answered { .. } => ApiError::conflict(message),
-                Answer::Invalid(_) => ApiError::invalid(message),
-            },
             RecertificationError::Access(error) => action_error(error),
             RecertificationError::Kube(error) => error.into(),
             RecertificationError::Oversight(error) => error.into(),
+            other => ApiError::failed(other.to_string()),
         }
     }
 }

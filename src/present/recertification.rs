@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use jiff::Timestamp;
 use kube::ResourceExt;
 
-use crate::crd::recertification::{Recertification, RecertificationItem};
+use crate::crd::recertification::{Recertification, RecertificationItem, RecertificationPhase};
 use crate::crd::{Model, ModelSpec};
 use crate::engine::access::permissions::{Oversight, Person};
 use crate::engine::recertification::{self as rules, start};
@@ -31,7 +31,7 @@ impl Viewer<'_> {
     fn person<'b>(&'b self, namespace: &'b str) -> Person<'b> {
         let oversight = if self.everywhere {
             Oversight::Everywhere
-        } else if self.overseen.contains(namespace) {
+        } else if self.oversees(namespace) {
             Oversight::In(namespace)
         } else {
             Oversight::None
@@ -48,14 +48,15 @@ impl Viewer<'_> {
         rules::may_answer(item, model, &self.person(&item.namespace))
     }
 
+    /// Whether their manager powers reach `namespace`.
+    fn oversees(&self, namespace: &str) -> bool {
+        self.everywhere || self.overseen.contains(namespace)
+    }
+
     /// Whether they see `item`: theirs to answer, or overseen.
     pub fn sees(&self, item: &RecertificationItem, model: Option<&ModelSpec>) -> bool {
         self.may_answer(item, model)
-            || (self.reads_recertifications
-                && self
-                    .person(&item.namespace)
-                    .oversight
-                    .covers(Some(&item.namespace)))
+            || (self.reads_recertifications && self.oversees(&item.namespace))
     }
 
     /// Whether they see the whole review.
@@ -65,7 +66,7 @@ impl Viewer<'_> {
                 .spec
                 .namespaces
                 .iter()
-                .all(|namespace| self.everywhere || self.overseen.contains(namespace))
+                .all(|namespace| self.oversees(namespace))
     }
 }
 
@@ -76,6 +77,51 @@ fn model_of<'a>(models: &'a [Model], item: &RecertificationItem) -> Option<&'a M
         .map(|m| &m.spec)
 }
 
+/// The items of `review` that `viewer` sees, each with whether they may
+/// answer it now; `None` when they see nothing of the review.
+fn visible<'r>(
+    review: &'r Recertification,
+    viewer: &Viewer,
+    models: &[Model],
+) -> Option<Vec<(&'r RecertificationItem, bool)>> {
+    let Some(status) = review.status.as_ref() else {
+        return viewer.sees_all(review).then(Vec::new);
+    };
+    let open = status.phase == RecertificationPhase::Open;
+    let shown: Vec<_> = status
+        .items
+        .iter()
+        .filter_map(|item| {
+            let model = model_of(models, item);
+            viewer.sees(item, model).then(|| {
+                let may = open && item.decision.is_none() && viewer.may_answer(item, model);
+                (item, may)
+            })
+        })
+        .collect();
+    (!shown.is_empty() || viewer.sees_all(review)).then_some(shown)
+}
+
+fn summary_over(
+    review: &Recertification,
+    shown: &[(&RecertificationItem, bool)],
+    now: Timestamp,
+) -> RecertificationSummary {
+    let progress = rules::progress(shown.iter().map(|(item, _)| *item));
+    let yours = shown.iter().filter(|(_, may)| *may).count();
+    summary(review, progress, yours, now)
+}
+
+/// The review's summary as `viewer` sees it (for lists), or `None`.
+pub fn summary_for(
+    review: &Recertification,
+    viewer: &Viewer,
+    models: &[Model],
+    now: Timestamp,
+) -> Option<RecertificationSummary> {
+    visible(review, viewer, models).map(|shown| summary_over(review, &shown, now))
+}
+
 /// The review as `viewer` sees it, or `None` when they see nothing of it.
 pub fn detail(
     review: &Recertification,
@@ -83,26 +129,14 @@ pub fn detail(
     models: &[Model],
     now: Timestamp,
 ) -> Option<RecertificationDetail> {
-    let status = review.status.clone().unwrap_or_default();
-    let open = status.phase == crate::crd::recertification::RecertificationPhase::Open;
-    let items: Vec<ItemView> = status
-        .items
-        .iter()
-        .filter(|item| viewer.sees(item, model_of(models, item)))
-        .map(|item| {
-            let may =
-                open && item.decision.is_none() && viewer.may_answer(item, model_of(models, item));
-            item_view(item, may)
-        })
-        .collect();
-    let sees_all = viewer.sees_all(review);
-    if items.is_empty() && !sees_all {
-        return None;
-    }
+    let shown = visible(review, viewer, models)?;
     Some(RecertificationDetail {
-        summary: summary(review, &items, now),
-        items,
-        sees_all,
+        summary: summary_over(review, &shown, now),
+        items: shown
+            .iter()
+            .map(|(item, may)| item_view(item, *may))
+            .collect(),
+        sees_all: viewer.sees_all(review),
         bindings_hidden: review.spec.bindings_hidden.clone(),
     })
 }
@@ -134,23 +168,21 @@ fn item_view(item: &RecertificationItem, may_answer: bool) -> ItemView {
     }
 }
 
-/// The review's summary over the items shown.
+/// The review's summary: `progress` over the items shown, `yours` of them
+/// open for the viewer to answer.
 pub fn summary(
     review: &Recertification,
-    items: &[ItemView],
+    progress: rules::Progress,
+    yours: usize,
     now: Timestamp,
 ) -> RecertificationSummary {
-    let status = review.status.clone().unwrap_or_default();
-    let mut progress = ProgressView::default();
-    for item in items {
-        progress.total += 1;
-        match item.decision.as_ref().map(|d| d.verdict.as_str()) {
-            None => progress.open += 1,
-            Some("Certified") => progress.certified += 1,
-            Some("Revoked") => progress.revoked += 1,
-            Some(_) => progress.unanswered += 1,
-        }
-    }
+    let rules::Progress {
+        total,
+        certified,
+        revoked,
+        unanswered,
+        open,
+    } = progress;
     let deadline = review.spec.deadline.0;
     let deadline_words = if deadline > now {
         format!(
@@ -173,10 +205,22 @@ pub fn summary(
         deadline_words,
         on_deadline: review.spec.on_deadline.as_str().to_owned(),
         every: review.spec.every.clone(),
-        phase: status.phase.as_str().to_owned(),
-        progress,
-        yours: items.iter().filter(|i| i.may_answer).count(),
+        phase: review
+            .status
+            .as_ref()
+            .map(|s| s.phase)
+            .unwrap_or_default()
+            .as_str()
+            .to_owned(),
+        progress: ProgressView {
+            total,
+            certified,
+            revoked,
+            unanswered,
+            open,
+        },
+        yours,
         previous: review.spec.previous.clone(),
-        next: status.next.clone(),
+        next: review.status.as_ref().and_then(|s| s.next.clone()),
     }
 }

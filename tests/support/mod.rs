@@ -61,9 +61,7 @@ pub fn devcluster() -> &'static DevCluster {
         // on exec), so the cluster's processes, when this starts them, do
         // not keep holding it.
         std::fs::create_dir_all(&dir).map_err(|e| format!("creating {}: {e}", dir.display()))?;
-        let lock = std::fs::File::create(dir.join("devcluster-up.lock"))
-            .and_then(|file| file.lock().map(|()| file))
-            .map_err(|e| format!("locking the devcluster's start: {e}"))?;
+        let lock = start_lock(&dir)?;
         let status = Command::new(script(&repo))
             .arg("up")
             .env("DEVCLUSTER_DIR", &dir)
@@ -95,6 +93,14 @@ pub fn devcluster() -> &'static DevCluster {
     }
 }
 
+/// The lock that serialises the cluster's start across test binaries,
+/// taken (waiting for it) by this process.
+fn start_lock(dir: &Path) -> Result<std::fs::File, String> {
+    std::fs::File::create(dir.join("devcluster-up.lock"))
+        .and_then(|file| file.lock().map(|()| file))
+        .map_err(|e| format!("locking the devcluster's start: {e}"))
+}
+
 /// Holds back every other test binary's start of the devcluster (which
 /// seeds the demo data again) while it lives. A test that makes the
 /// apiserver refuse workloads across an environment (a governance policy
@@ -107,10 +113,7 @@ impl DevCluster {
     /// See [`ClusterStartHold`]. Blocks while another binary is starting the
     /// cluster.
     pub fn hold_start(&self) -> ClusterStartHold {
-        let file = std::fs::File::create(self.dir.join("devcluster-up.lock"))
-            .and_then(|file| file.lock().map(|()| file))
-            .expect("locking the devcluster's start");
-        ClusterStartHold(file)
+        ClusterStartHold(start_lock(&self.dir).unwrap())
     }
 
     /// A client configuration for the admin (group system:masters).

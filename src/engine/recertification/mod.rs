@@ -104,27 +104,27 @@ pub fn reviewers_in_words(item: &RecertificationItem) -> String {
 /// manager whose RBAC covers the namespace any item there; the model's
 /// approvers (`model`, read fresh) the grants made through aigov.
 pub fn may_answer(item: &RecertificationItem, model: Option<&ModelSpec>, person: &Person) -> bool {
-    if is_own(item, person) {
+    if is_own(item, person.username) {
         return false;
     }
     person.oversight.covers(Some(&item.namespace))
         || (is_aigov(item) && model.is_some_and(|model| is_approver(model, person)))
 }
 
-/// Whether the item is the person's own access (a user subject with or
+/// Whether the item is `username`'s own access (a user subject with or
 /// without the cluster's prefix, `oidc:alice` for `alice`).
-fn is_own(item: &RecertificationItem, person: &Person) -> bool {
+fn is_own(item: &RecertificationItem, username: &str) -> bool {
     item.subject_kind == "User"
-        && (item.subject == person.username
+        && (item.subject == username
             || item
                 .subject
                 .rsplit_once(':')
-                .is_some_and(|(_, bare)| bare == person.username))
+                .is_some_and(|(_, bare)| bare == username))
 }
 
-/// Why `person` may not answer `item`, for the refusal.
-pub fn why_not(item: &RecertificationItem, person: &Person) -> String {
-    if is_own(item, person) {
+/// Why `username` may not answer `item`, for the refusal.
+pub fn why_not(item: &RecertificationItem, username: &str) -> String {
+    if is_own(item, username) {
         "nobody certifies their own access".to_owned()
     } else {
         format!("it is answered by {}", reviewers_in_words(item))

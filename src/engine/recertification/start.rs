@@ -5,9 +5,9 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 
 use super::Refusal;
 use crate::crd::access_request::MAX_TEXT;
-use crate::crd::duration;
 use crate::crd::governance_policy::EnvironmentName;
 use crate::crd::recertification::{RecertificationScope, RecertificationSpec, Unanswered};
+use crate::crd::{duration, names};
 use crate::engine::access::schedule;
 
 /// The shortest and longest recurrence.
@@ -40,21 +40,18 @@ pub fn read(
     now: Timestamp,
 ) -> Result<RecertificationSpec, Refusal> {
     let invalid = |text: String| Refusal::Invalid(text);
-    let name_part = |label: &str, value: &str| -> Result<String, Refusal> {
+    let name_part = |label: &str, value: &str, valid: fn(&str) -> bool| {
         let value = value.trim();
-        if value.len() > 253
-            || !value
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '.'))
-        {
-            return Err(invalid(format!(
+        if value.is_empty() || valid(value) {
+            Ok(value.to_owned())
+        } else {
+            Err(invalid(format!(
                 "The {label} is not a Kubernetes name: lower-case letters, digits, '-' and '.'."
-            )));
+            )))
         }
-        Ok(value.to_owned())
     };
-    let namespace = name_part("namespace", &form.namespace)?;
-    let model = name_part("model", &form.model)?;
+    let namespace = name_part("namespace", &form.namespace, names::is_namespace_name)?;
+    let model = name_part("model", &form.model, names::is_object_name)?;
     let environment = match form.environment.trim().to_ascii_lowercase().as_str() {
         "" | "any" => None,
         "sandbox" => Some(EnvironmentName::Sandbox),

@@ -29,7 +29,7 @@ pub async fn answer(
 ) -> Result<(), RecertificationError> {
     let access = &state.access;
     let not_found = || RecertificationError::NotFound(name.chars().take(64).collect());
-    if !super::is_name(name) {
+    if !crate::crd::names::is_object_name(name) {
         return Err(not_found());
     }
     let review = read(&access.client, name).await?.ok_or_else(not_found)?;
@@ -52,12 +52,7 @@ pub async fn answer(
         if !viewer.sees(&item, spec) {
             return Err(Refusal::NoSuchItem.into());
         }
-        let person = crate::engine::access::permissions::Person {
-            username: &session.user.username,
-            groups: &session.user.groups,
-            oversight: Default::default(),
-        };
-        return Err(Refusal::NotAReviewer(rules::why_not(&item, &person)).into());
+        return Err(Refusal::NotAReviewer(rules::why_not(&item, &session.user.username)).into());
     }
     let by = session.user.username.as_str();
     // Checked before anything is withdrawn: open, unanswered, a reason.

@@ -4,6 +4,7 @@ use crate::engine::recertification::Refusal;
 use crate::server::access::error::AccessError;
 use crate::server::kube::error::KubeError;
 use crate::server::oversight::error::OversightError;
+use crate::wire::error::ErrorKind;
 
 #[derive(Debug, thiserror::Error)]
 pub enum RecertificationError {
@@ -35,18 +36,29 @@ impl RecertificationError {
 }
 
 impl RecertificationError {
+    /// The kind of this module's own refusals; `None` for a failure of the
+    /// cluster or of the access workflow underneath, which keep their own.
+    pub fn kind(&self) -> Option<ErrorKind> {
+        use crate::engine::recertification::Refusal as Answer;
+        Some(match self {
+            Self::NotAManager | Self::NotAllowed(_) | Self::Refused(Answer::NotAReviewer(_)) => {
+                ErrorKind::Forbidden
+            }
+            Self::NotFound(_) | Self::Refused(Answer::NoSuchItem) => ErrorKind::NotFound,
+            Self::Nothing(_) | Self::Refused(Answer::Invalid(_)) => ErrorKind::Invalid,
+            Self::AlreadyStarted(_) | Self::Refused(_) => ErrorKind::Conflict,
+            Self::Access(_) | Self::Kube(_) | Self::Oversight(_) => return None,
+        })
+    }
+
     /// The HTTP status of the failure, for the exports.
     pub fn status(&self) -> axum::http::StatusCode {
-        use crate::engine::recertification::Refusal as Answer;
         use axum::http::StatusCode;
+        if let Some(kind) = self.kind() {
+            return StatusCode::from_u16(kind.status())
+                .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        }
         match self {
-            Self::NotAManager | Self::NotAllowed(_) => StatusCode::FORBIDDEN,
-            Self::NotFound(_) | Self::Refused(Answer::NoSuchItem) => StatusCode::NOT_FOUND,
-            Self::Refused(Answer::NotAReviewer(_)) => StatusCode::FORBIDDEN,
-            Self::Nothing(_) | Self::Refused(Answer::Invalid(_)) => {
-                StatusCode::UNPROCESSABLE_ENTITY
-            }
-            Self::AlreadyStarted(_) | Self::Refused(_) => StatusCode::CONFLICT,
             Self::Kube(KubeError::Unreachable(_))
             | Self::Access(AccessError::ClusterUnavailable) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Kube(KubeError::Forbidden { .. }) => StatusCode::FORBIDDEN,

@@ -66,7 +66,6 @@ pub struct Sight {
     pub everywhere: bool,
     pub overseen: BTreeSet<String>,
     pub reads_recertifications: bool,
-    pub may_start: bool,
 }
 
 impl Sight {
@@ -82,8 +81,8 @@ impl Sight {
 }
 
 /// Where `session`'s manager powers reach among `namespaces` (asked as
-/// them, remembered briefly), and whether their RBAC lets them read and
-/// create recertifications. Someone outside the manager groups has none.
+/// them, remembered briefly), and whether their RBAC lets them read
+/// recertifications. Someone outside the manager groups has none.
 pub async fn sight<'a>(
     state: &AppState,
     session: &Session,
@@ -93,7 +92,6 @@ pub async fn sight<'a>(
         everywhere: false,
         overseen: BTreeSet::new(),
         reads_recertifications: false,
-        may_start: false,
     };
     if !session.user.is_manager {
         return Ok(sight);
@@ -103,9 +101,6 @@ pub async fn sight<'a>(
     let reviews = &access.reviews;
     sight.reads_recertifications = reviews
         .may(&user, &session.kube, "list", "", RECERTIFICATIONS)
-        .await?;
-    sight.may_start = reviews
-        .may(&user, &session.kube, "create", "", RECERTIFICATIONS)
         .await?;
     use crate::engine::access::permissions::Oversight;
     for namespace in namespaces {
@@ -123,18 +118,26 @@ pub async fn sight<'a>(
     Ok(sight)
 }
 
+/// The namespaces the reviews cover (their items are all within them).
 fn namespaces_of(reviews: &[Recertification]) -> BTreeSet<String> {
     reviews
         .iter()
-        .flat_map(|review| {
-            review.spec.namespaces.iter().cloned().chain(
-                review
-                    .status
-                    .iter()
-                    .flat_map(|s| s.items.iter().map(|i| i.namespace.clone())),
-            )
-        })
+        .flat_map(|review| review.spec.namespaces.iter().cloned())
         .collect()
+}
+
+/// Whether `session`'s RBAC lets them start a recertification (managers
+/// only; asked as them, remembered briefly).
+async fn may_start(state: &AppState, session: &Session) -> Result<bool, RecertificationError> {
+    if !session.user.is_manager {
+        return Ok(false);
+    }
+    let user = state.kube.as_user(&session.kube)?;
+    Ok(state
+        .access
+        .reviews
+        .may(&user, &session.kube, "create", "", RECERTIFICATIONS)
+        .await?)
 }
 
 /// The recertifications page for `session`: those they see something of.
@@ -150,10 +153,9 @@ pub async fn list(
     Ok(RecertificationList {
         reviews: reviews
             .iter()
-            .filter_map(|review| present::detail(review, &viewer, &models, now))
-            .map(|detail| detail.summary)
+            .filter_map(|review| present::summary_for(review, &viewer, &models, now))
             .collect(),
-        may_start: sight.may_start,
+        may_start: may_start(state, session).await?,
     })
 }
 
@@ -165,7 +167,7 @@ pub async fn detail(
     name: &str,
 ) -> Result<RecertificationDetail, RecertificationError> {
     let not_found = || RecertificationError::NotFound(name.chars().take(64).collect());
-    if !is_name(name) {
+    if !crate::crd::names::is_object_name(name) {
         return Err(not_found());
     }
     let review = read(&state.access.client, name)
@@ -181,13 +183,4 @@ pub async fn detail(
         Timestamp::now(),
     )
     .ok_or_else(not_found)
-}
-
-/// Whether `name` could name a recertification.
-pub fn is_name(name: &str) -> bool {
-    !name.is_empty()
-        && name.len() <= 253
-        && name
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '.'))
 }

@@ -5,7 +5,7 @@
 
 use url::Url;
 
-use super::message::{Notification, RequestRef, escape};
+use super::message::{Notification, RequestRef, escape, portal_url};
 
 /// How many held requests a digest lists by name; the rest are counted.
 pub const LISTED: usize = 10;
@@ -58,12 +58,8 @@ impl Notification {
         let Self::Digest { requests } = self else {
             return None;
         };
-        let link = public_url
-            .map(|base| {
-                let mut url = base.clone();
-                url.set_path(&format!("{}/reviews", base.path().trim_end_matches('/')));
-                format!(" — <{}|Review them>", escape(url.as_str()))
-            })
+        let link = portal_url(public_url, &["reviews"])
+            .map(|url| format!(" — <{}|Review them>", escape(url.as_str())))
             .unwrap_or_default();
         let mut text = format!(
             ":inbox_tray: {} more requests wait for review{link}",

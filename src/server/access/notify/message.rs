@@ -381,13 +381,18 @@ pub(super) fn human_time(at: Timestamp) -> String {
 
 /// `{public_url}/requests/{namespace}/{name}`, keeping any path prefix.
 fn request_url(public_url: Option<&Url>, request: &RequestRef) -> Option<Url> {
+    portal_url(public_url, &["requests", &request.namespace, &request.name])
+}
+
+/// `{public_url}/{segments…}`, keeping any path prefix, each segment
+/// escaped as a path segment.
+pub(super) fn portal_url(public_url: Option<&Url>, segments: &[&str]) -> Option<Url> {
     let mut url = public_url?.clone();
     url.set_query(None);
     url.set_fragment(None);
-    url.path_segments_mut().ok()?.pop_if_empty().extend([
-        "requests",
-        &request.namespace,
-        &request.name,
-    ]);
+    url.path_segments_mut()
+        .ok()?
+        .pop_if_empty()
+        .extend(segments);
     Some(url)
 }

@@ -2,22 +2,14 @@
 
 use url::Url;
 
-use super::message::{Notification, escape, human_time};
+use super::message::{Notification, escape, human_time, portal_url};
 
 impl Notification {
     /// The words of a recertification's notification.
     pub(super) fn recertification_text(&self, public_url: Option<&Url>) -> Option<String> {
         let link = |name: &str| {
-            public_url
-                .map(|base| {
-                    let mut url = base.clone();
-                    let path = format!(
-                        "{}/recertifications/{name}",
-                        base.path().trim_end_matches('/')
-                    );
-                    url.set_path(&path);
-                    format!(" — <{}|Open it>", escape(url.as_str()))
-                })
+            portal_url(public_url, &["recertifications", name])
+                .map(|url| format!(" — <{}|Open it>", escape(url.as_str())))
                 .unwrap_or_default()
         };
         Some(match self {

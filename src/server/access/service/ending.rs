@@ -78,19 +78,15 @@ where
     // along: otherwise access would go on through them. Each is ended by
     // the same rule, as the same person, and recorded on its own.
     if request.phase() == Phase::Revoked {
-        // Read fresh: an extension approved a moment ago must be found.
-        let known = Api::<AccessRequest>::namespaced(access.client.clone(), namespace)
-            .list(&Default::default())
+        let continuations = continuations_of(access, namespace, name)
             .await
-            .map(|list| list.items)
             .unwrap_or_else(|error| {
                 tracing::warn!(%error, grant = %name, "the extensions of an ended grant could not be listed");
                 Vec::new()
             });
-        for continuation in extension::continuations(namespace, name, &known) {
-            let continued = continuation.name_any();
-            let words = format!("{comment} (with {name}, which it extends)");
-            let words = words.trim();
+        let words = along_with(comment, name);
+        let words = words.as_str();
+        for continued in continuations {
             let ended = change(&access.client, namespace, &continued, |request, model| {
                 decide(request, model, words)
             })
@@ -154,23 +150,13 @@ pub async fn revoke_as_portal(
 ) -> Result<bool, AccessError> {
     let now = Timestamp::now();
     let mut names = vec![name.to_owned()];
-    // Read fresh: an extension approved a moment ago must be found.
-    let known = Api::<AccessRequest>::namespaced(access.client.clone(), namespace)
-        .list(&Default::default())
-        .await
-        .map_err(AccessError::from_kube)?
-        .items;
-    names.extend(
-        extension::continuations(namespace, name, &known)
-            .iter()
-            .map(|request| request.name_any()),
-    );
+    names.extend(continuations_of(access, namespace, name).await?);
     let mut ended = false;
     for (index, current) in names.iter().enumerate() {
         let words = if index == 0 {
             words.to_owned()
         } else {
-            format!("{words} (with {name}, which it extends)")
+            along_with(words, name)
         };
         let changed = crate::server::access::requests::change_if_needed(
             &access.client,
@@ -198,4 +184,30 @@ pub async fn revoke_as_portal(
         }
     }
     Ok(ended)
+}
+
+/// The extensions in force that continue grant `name`, through chains of
+/// extensions, read fresh: an extension approved a moment ago must be
+/// found.
+async fn continuations_of(
+    access: &AccessContext,
+    namespace: &str,
+    name: &str,
+) -> Result<Vec<String>, AccessError> {
+    let known = Api::<AccessRequest>::namespaced(access.client.clone(), namespace)
+        .list(&Default::default())
+        .await
+        .map_err(AccessError::from_kube)?
+        .items;
+    Ok(extension::continuations(namespace, name, &known)
+        .iter()
+        .map(|request| request.name_any())
+        .collect())
+}
+
+/// What an extension ended along with grant `name` records.
+fn along_with(words: &str, name: &str) -> String {
+    format!("{words} (with {name}, which it extends)")
+        .trim()
+        .to_owned()
 }
