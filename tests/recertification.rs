@@ -454,7 +454,7 @@ async fn a_recurring_review_starts_its_next_once_over_the_same_namespaces() {
     .unwrap();
     let admin = devcluster().client().await;
     let api = Api::<Recertification>::all(admin);
-    api.create(&PostParams::default(), &review).await.unwrap();
+    let unlisted = api.create(&PostParams::default(), &review).await.unwrap();
     let _cleanup = Cleanup(name.clone());
 
     // The upkeep lists its items (it was made without them)...
@@ -463,6 +463,17 @@ async fn a_recurring_review_starts_its_next_once_over_the_same_namespaces() {
     assert_eq!(listed.phase, RecertificationPhase::Open);
     assert_eq!(listed.items.len(), 1);
     assert_eq!(listed.items[0].request.as_deref(), Some(grant.as_str()));
+    // ...and a second writer that read it unlisted writes nothing over it.
+    start::write_listing(
+        &state.access.client,
+        &unlisted,
+        Vec::new(),
+        jiff::Timestamp::now(),
+    )
+    .await
+    .unwrap();
+    let kept = api.get(&name).await.unwrap().status.unwrap();
+    assert_eq!(kept.items.len(), 1, "a late listing is not written");
     // ...and once four seconds have passed, starts the next one, once.
     let next = wait_until(Duration::from_secs(30), "the next review", || {
         let (state, api, name) = (&state, &api, &name);

@@ -97,17 +97,20 @@ pub async fn start(
     };
     // Listed as the manager saw it. Should this write fail, the leader
     // lists the items itself (the review stays `Listing` until then).
-    if let Err(error) = write_listing(&state.access.client, &name, found, now).await {
+    if let Err(error) = write_listing(&state.access.client, &created, found, now).await {
         tracing::warn!(%error, recertification = %name, "items not written; the reconciler lists them");
     }
     announce(&state.access, &created, count);
     Ok(name)
 }
 
-/// Writes the items and opens the review.
+/// Writes the items and opens `review`, as it was read while still
+/// unlisted: the write carries its resource version, so a listing made
+/// meanwhile (and any answer given since) is never written over. A
+/// conflict means another writer listed it first.
 pub async fn write_listing(
     client: &kube::Client,
-    name: &str,
+    review: &Recertification,
     items: Vec<RecertificationItem>,
     now: Timestamp,
 ) -> Result<(), RecertificationError> {
@@ -117,15 +120,33 @@ pub async fn write_listing(
         listed_at: Some(Time(now)),
         ..Default::default()
     };
-    Api::<Recertification>::all(client.clone())
+    let patch = json!({
+        "metadata": { "resourceVersion": review.resource_version() },
+        "status": status,
+    });
+    match Api::<Recertification>::all(client.clone())
         .patch_status(
-            name,
+            &review.name_any(),
             &PatchParams::default(),
-            &Patch::Merge(json!({ "status": status })),
+            &Patch::Merge(patch),
         )
         .await
-        .map_err(|e| RecertificationError::from_kube(e, "the recertification's status"))?;
-    Ok(())
+    {
+        Ok(_) => Ok(()),
+        Err(kube::Error::Api(status)) if status.code == 409 => Ok(()),
+        Err(error) => Err(RecertificationError::from_kube(
+            error,
+            "the recertification's status",
+        )),
+    }
+}
+
+/// Whether `review` still waits for its items to be listed.
+pub fn unlisted(review: &Recertification) -> bool {
+    review
+        .status
+        .as_ref()
+        .is_none_or(|status| status.phase == RecertificationPhase::Listing)
 }
 
 /// Tells the channel a review has started, and who answers it.

@@ -54,9 +54,9 @@ pub async fn once(access: &AccessContext) -> Result<(), RecertificationError> {
         let name = review.name_any();
         let now = Timestamp::now();
         let status = review.status.clone().unwrap_or_default();
-        if status.phase == RecertificationPhase::Listing {
+        if start::unlisted(&review) {
             let found = items::as_portal(access, &review.spec).await?;
-            start::write_listing(&access.client, &name, found, now).await?;
+            start::write_listing(&access.client, &review, found, now).await?;
             continue;
         }
         if rules::deadline_due(&review.spec, &status, now) {
@@ -148,11 +148,19 @@ async fn recur(
         Ok(created) => {
             let found = items::as_portal(access, &created.spec).await?;
             let count = found.len();
-            start::write_listing(&access.client, &next_name, found, now).await?;
+            start::write_listing(&access.client, &created, found, now).await?;
             start::announce(access, &created, count);
         }
-        // Started already (by this replica before a restart, or another).
-        Err(kube::Error::Api(status)) if status.code == 409 => {}
+        // Started already (by this replica before a restart, or another):
+        // it is recorded as the next only once its items are listed.
+        Err(kube::Error::Api(status)) if status.code == 409 => {
+            if let Some(existing) = super::read(&access.client, &next_name).await?
+                && start::unlisted(&existing)
+            {
+                let found = items::as_portal(access, &existing.spec).await?;
+                start::write_listing(&access.client, &existing, found, now).await?;
+            }
+        }
         Err(error) => {
             return Err(RecertificationError::from_kube(
                 error,
