@@ -22,4 +22,8 @@ url="${AIGOV_URL:-http://127.0.0.1:3000}"
   # carol (governance) oversees every namespace, mona (llm-managers) only
   # llm: their RBAC decides (tools/devcluster/models/).
   echo "AIGOV_MANAGER_GROUPS=governance,llm-managers"
+  # The API takes the command line's ID tokens (`aigov token`) as bearer
+  # tokens too.
+  cli_client="$(sed -n "s/^AIGOV_OIDC_CLI_CLIENT_ID=//p" "$dev/idp.env" | tr -d "'")"
+  echo "AIGOV_API_ID_TOKEN_AUDIENCES='${cli_client:-aigov-cli}'"
 } > "$dev/env"

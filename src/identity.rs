@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// The signed-in person.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct SignedInUser {
     /// The identity provider's name for the person (the configured
     /// username claim), without the Kubernetes prefix.

@@ -3,7 +3,7 @@
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
-use aigov::cli::{access, audit, cluster_auth, kube_login, netpol, policy};
+use aigov::cli::{access, audit, cluster_auth, grants, kube_login, netpol, policy};
 use aigov::server::config::ServeArgs;
 
 /// aigov: a governance portal for AI workloads on Kubernetes.
@@ -62,6 +62,13 @@ enum Command {
     /// Judge an emergency access you may review (its model's approvers and
     /// managers): justified, or unjustified, which ends it if in force.
     ReviewUse(access::UseReviewArgs),
+    /// Cancel your pending request.
+    Cancel(grants::MineArgs),
+    /// Give up your grant before it ends.
+    Relinquish(grants::MineArgs),
+    /// Ask for more time on your grant in force; approved, it continues
+    /// without a gap.
+    Extend(grants::ExtendArgs),
     /// List your requests and grants, or with --reviews those you may review.
     List(access::ListArgs),
     /// Sign in at the identity provider and write a kubeconfig whose user
@@ -91,6 +98,9 @@ fn main() -> ExitCode {
         Some(Command::Revoke(args)) => access::revoke(&args),
         Some(Command::BreakGlass(args)) => access::break_glass(&args),
         Some(Command::ReviewUse(args)) => access::review_use(&args),
+        Some(Command::Cancel(args)) => grants::cancel(&args),
+        Some(Command::Relinquish(args)) => grants::relinquish(&args),
+        Some(Command::Extend(args)) => grants::extend(&args),
         Some(Command::List(args)) => access::list(&args),
         Some(Command::Kubeconfig(args)) => kube_login::kubeconfig(&args),
         Some(Command::Token(args)) => kube_login::token(&args),

@@ -1,6 +1,7 @@
 //! `aigov login`, `request`, `approve`, `deny`, `revoke`, `break-glass`,
 //! `review-use` and `list`: the access workflow from a terminal, through
-//! the portal (the server applies the same rules as for the pages).
+//! the portal (the server applies the same rules as for the pages). Each
+//! prints a line for people, or with `--output json` the portal's answer.
 
 use std::io::{Read, Write};
 use std::net::TcpListener;
@@ -10,6 +11,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, bail};
 use serde_json::Value;
 
+use super::output::{OutputArgs, collect_requests, split, text};
 use super::portal::{Portal, SavedSession};
 
 /// Sign in to a portal in the browser and keep the session for the other
@@ -42,6 +44,8 @@ pub struct RequestArgs {
     /// `2026-12-08 09:00` (UTC) or an RFC 3339 time (`request` only).
     #[arg(long, value_name = "TIME")]
     pub start: Option<String>,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 /// A decision on a request, or a revocation.
@@ -52,6 +56,8 @@ pub struct DecisionArgs {
     /// A comment recorded with the decision.
     #[arg(long, default_value = "")]
     pub comment: String,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 /// A review of an emergency use.
@@ -65,6 +71,8 @@ pub struct UseReviewArgs {
     /// Why; required for an unjustified use.
     #[arg(long, default_value = "")]
     pub comment: String,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 /// What to list.
@@ -73,9 +81,11 @@ pub struct ListArgs {
     /// The requests you may review, instead of your own.
     #[arg(long)]
     pub reviews: bool,
-    /// JSON instead of a table.
-    #[arg(long)]
+    /// JSON instead of a table (the same as `--output json`).
+    #[arg(long, hide = true)]
     pub json: bool,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 /// `aigov login`.
@@ -96,7 +106,12 @@ pub fn login(args: &LoginArgs) -> anyhow::Result<ExitCode> {
             .spawn();
     }
     let token = wait_for_token(&listener, &state, Duration::from_secs(300))?;
-    let path = SavedSession { portal, token }.save()?;
+    let path = SavedSession {
+        portal,
+        token,
+        bearer: None,
+    }
+    .save()?;
     eprintln!("Signed in; session saved in {}", path.display());
     Ok(ExitCode::SUCCESS)
 }
@@ -167,8 +182,7 @@ pub fn request(args: &RequestArgs) -> anyhow::Result<ExitCode> {
             ("starts_at", args.start.as_deref().unwrap_or_default()),
         ],
     )?;
-    println!("requested: {}", describe(&created));
-    Ok(ExitCode::SUCCESS)
+    args.output.request("requested", &created)
 }
 
 /// `aigov break-glass`.
@@ -188,11 +202,10 @@ pub fn break_glass(args: &RequestArgs) -> anyhow::Result<ExitCode> {
             ("justification", &args.justification),
         ],
     )?;
-    println!(
-        "emergency access granted: {} (approvers are told and review its use)",
-        describe(&granted)
-    );
-    Ok(ExitCode::SUCCESS)
+    args.output.request(
+        "emergency access granted (approvers are told and review its use)",
+        &granted,
+    )
 }
 
 /// `aigov review-use`.
@@ -208,8 +221,7 @@ pub fn review_use(args: &UseReviewArgs) -> anyhow::Result<ExitCode> {
             ("comment", &args.comment),
         ],
     )?;
-    println!("use reviewed: {}", describe(&reviewed));
-    Ok(ExitCode::SUCCESS)
+    args.output.request("use reviewed", &reviewed)
 }
 
 /// `aigov approve` and `aigov deny`.
@@ -225,8 +237,7 @@ pub fn review(args: &DecisionArgs, decision: &str) -> anyhow::Result<ExitCode> {
             ("comment", &args.comment),
         ],
     )?;
-    println!("{decision}d: {}", describe(&reviewed));
-    Ok(ExitCode::SUCCESS)
+    args.output.request(&format!("{decision}d"), &reviewed)
 }
 
 /// `aigov revoke`.
@@ -241,8 +252,7 @@ pub fn revoke(args: &DecisionArgs) -> anyhow::Result<ExitCode> {
             ("comment", &args.comment),
         ],
     )?;
-    println!("revoked: {}", describe(&revoked));
-    Ok(ExitCode::SUCCESS)
+    args.output.request("revoked", &revoked)
 }
 
 /// `aigov list`.
@@ -253,9 +263,8 @@ pub fn list(args: &ListArgs) -> anyhow::Result<ExitCode> {
     } else {
         portal.call("my-access", &[])?
     };
-    if args.json {
-        println!("{}", serde_json::to_string_pretty(&answer)?);
-        return Ok(ExitCode::SUCCESS);
+    if args.json || args.output.is_json() {
+        return args.output.json(&answer);
     }
     let rows = collect_requests(&answer);
     if rows.is_empty() {
@@ -285,57 +294,4 @@ pub fn list(args: &ListArgs) -> anyhow::Result<ExitCode> {
         );
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// Every object in `value` that looks like a request (has a name, a model
-/// and a phase), wherever the answer nests it.
-fn collect_requests(value: &Value) -> Vec<&Value> {
-    let mut found = Vec::new();
-    let mut stack = vec![value];
-    while let Some(item) = stack.pop() {
-        match item {
-            Value::Object(map)
-                if map.contains_key("phase")
-                    && map.contains_key("model")
-                    && map.contains_key("name") =>
-            {
-                found.push(item)
-            }
-            Value::Object(map) => stack.extend(map.values().rev()),
-            Value::Array(items) => stack.extend(items.iter().rev()),
-            _ => {}
-        }
-    }
-    found
-}
-
-fn describe(request: &Value) -> String {
-    let request = collect_requests(request)
-        .into_iter()
-        .next()
-        .unwrap_or(request);
-    format!(
-        "{}/{} ({} {} of {}, {})",
-        text(request, "namespace"),
-        text(request, "name"),
-        text(request, "requester"),
-        text(request, "level"),
-        text(request, "model"),
-        text(request, "phase")
-    )
-}
-
-fn text<'a>(value: &'a Value, key: &str) -> &'a str {
-    value.get(key).and_then(Value::as_str).unwrap_or("-")
-}
-
-fn split<'a>(reference: &'a str, what: &str) -> anyhow::Result<(&'a str, &'a str)> {
-    match reference.split_once('/') {
-        Some((namespace, name))
-            if !namespace.is_empty() && !name.is_empty() && !name.contains('/') =>
-        {
-            Ok((namespace, name))
-        }
-        _ => bail!("name the {what} as NAMESPACE/NAME, e.g. fraud-detection/fraud-scorer"),
-    }
 }

@@ -11,9 +11,11 @@ pub mod access;
 pub mod audit;
 pub mod audit_policy;
 pub mod cluster_auth;
+pub mod grants;
 pub mod kube_login;
 pub mod manifests;
 pub mod netpol;
+pub mod output;
 pub mod policy;
 pub mod portal;
 

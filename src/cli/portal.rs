@@ -34,10 +34,16 @@ pub struct SavedSession {
     pub portal: String,
     /// The portal's session cookie value.
     pub token: String,
+    /// A bearer token (`AIGOV_TOKEN`) instead of the session: an ID token
+    /// or a ServiceAccount token made for the portal. Never saved.
+    #[serde(skip)]
+    pub bearer: Option<String>,
 }
 
 impl SavedSession {
-    /// Reads the saved session; `AIGOV_URL` and `AIGOV_SESSION` override it.
+    /// Reads the saved session; `AIGOV_URL` and `AIGOV_SESSION` override
+    /// it, and `AIGOV_TOKEN` (a bearer token, e.g. in a pipeline) takes
+    /// its place.
     pub fn load() -> anyhow::Result<Self> {
         let saved: Option<SavedSession> = std::fs::read_to_string(session_file())
             .ok()
@@ -45,11 +51,28 @@ impl SavedSession {
         let portal = std::env::var("AIGOV_URL")
             .ok()
             .or_else(|| saved.as_ref().map(|s| s.portal.clone()));
+        if let Some(bearer) = std::env::var("AIGOV_TOKEN")
+            .ok()
+            .filter(|t| !t.trim().is_empty())
+        {
+            let Some(portal) = portal else {
+                bail!("AIGOV_TOKEN is set: set AIGOV_URL to the portal's address too");
+            };
+            return Ok(Self {
+                portal,
+                token: String::new(),
+                bearer: Some(bearer.trim().to_owned()),
+            });
+        }
         let token = std::env::var("AIGOV_SESSION")
             .ok()
             .or_else(|| saved.as_ref().map(|s| s.token.clone()));
         match (portal, token) {
-            (Some(portal), Some(token)) => Ok(Self { portal, token }),
+            (Some(portal), Some(token)) => Ok(Self {
+                portal,
+                token,
+                bearer: None,
+            }),
             _ => bail!("not signed in: run `aigov login --portal <URL>` first"),
         }
     }
@@ -152,13 +175,14 @@ impl Portal {
             .origin()
             .ascii_serialization();
         let (status, body) = self.runtime.block_on(async {
-            let response = self
-                .http
-                .post(&url)
-                .header(
+            let request = match &self.session.bearer {
+                Some(token) => self.http.post(&url).bearer_auth(token),
+                None => self.http.post(&url).header(
                     reqwest::header::COOKIE,
                     format!("aigov_session={}", self.session.token),
-                )
+                ),
+            };
+            let response = request
                 // The command line acts for the person who signed it in; it names
                 // the portal as its origin like the portal's own pages do.
                 .header(reqwest::header::ORIGIN, origin)
@@ -170,6 +194,9 @@ impl Portal {
             let status = response.status();
             anyhow::Ok((status, response.text().await.unwrap_or_default()))
         })?;
+        if status == reqwest::StatusCode::UNAUTHORIZED && self.session.bearer.is_some() {
+            bail!("the portal refused the token: {}", server_message(&body));
+        }
         if status == reqwest::StatusCode::UNAUTHORIZED {
             bail!(
                 "the portal says you are not signed in (the session may have expired): run `aigov login` again"
@@ -218,6 +245,7 @@ mod tests {
         let session = SavedSession {
             portal: "https://aigov.example.com".into(),
             token: "secret-token".into(),
+            bearer: None,
         };
         session.save_to(&path).unwrap();
 

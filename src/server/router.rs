@@ -48,6 +48,7 @@ pub fn build_router(state: AppState) -> Router {
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(metrics_elsewhere))
         .route("/api/live", get(live::live))
+        .route(super::openapi::PATH, get(super::openapi::serve))
         .nest_service(&pkg, pkg_files)
         .merge(cli_login_routes())
         .merge(super::logs::log_routes())
@@ -62,7 +63,11 @@ pub fn build_router(state: AppState) -> Router {
             _,
         >(security_headers::provide_page_nonce, shell))
         .merge(auth_routes())
-        // Innermost: a change that passed the gate and the rate limit is
+        // Innermost: a refusal answers with the status its error names.
+        .layer(axum::middleware::from_fn(
+            super::error_status::status_of_api_errors,
+        ))
+        // Around it: a change that passed the gate and the rate limit is
         // finished even when its caller goes away.
         .layer(axum::middleware::from_fn(
             complete_changes::complete_changes,

@@ -13,6 +13,7 @@ pub const REQUEST_NOT_FOUND: &str = "This request does not exist, or you may not
 
 /// Where a request stands (the `AccessRequest` phase).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub enum PhaseView {
     Pending,
     Scheduled,
@@ -50,6 +51,7 @@ impl PhaseView {
 
 /// One access level of a model, with what a grant of it permits.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct LevelView {
     pub name: String,
     pub description: String,
@@ -66,6 +68,7 @@ pub struct LevelView {
 
 /// A grant in force, briefly (deliberately without a phase: it is Active).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct GrantBrief {
     pub namespace: String,
     /// The request that carries the grant.
@@ -79,6 +82,7 @@ pub struct GrantBrief {
 
 /// A pending request, briefly.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct PendingBrief {
     pub namespace: String,
     pub name: String,
@@ -88,6 +92,7 @@ pub struct PendingBrief {
 
 /// A model in the catalog, as the viewer sees it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct ModelSummary {
     pub namespace: String,
     pub name: String,
@@ -139,6 +144,7 @@ pub struct ModelSummary {
 
 /// A model's emergency access ("break-glass"), as its page shows it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct EmergencyOffer {
     /// Who may activate it, in words ("members of group llm-team").
     pub who: String,
@@ -154,6 +160,7 @@ pub struct EmergencyOffer {
 
 /// The review of an emergency use.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct EmergencyReviewView {
     pub reviewer: String,
     /// Whether the use was judged justified.
@@ -165,6 +172,7 @@ pub struct EmergencyReviewView {
 /// The catalog page: the models matching the filters, and the choices the
 /// filters offer.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct ModelCatalog {
     pub models: Vec<ModelSummary>,
     /// How many models exist before filtering.
@@ -177,6 +185,7 @@ pub struct ModelCatalog {
 
 /// One model's page: the model and how long a request may ask for.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct ModelDetail {
     pub model: ModelSummary,
     /// Durations offered by the request form, shortest first, none longer
@@ -186,6 +195,7 @@ pub struct ModelDetail {
 
 /// A reviewer's decision.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub enum DecisionView {
     Approve,
     Deny,
@@ -193,6 +203,7 @@ pub enum DecisionView {
 
 /// One review of a request.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct ReviewView {
     pub reviewer: String,
     pub decision: DecisionView,
@@ -204,6 +215,7 @@ pub struct ReviewView {
 /// What the viewer may do with a request; the server checks again on every
 /// action.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct RequestActions {
     pub review: bool,
     pub cancel: bool,
@@ -233,6 +245,7 @@ impl RequestActions {
 
 /// A request as lists and the detail page show it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct RequestSummary {
     pub namespace: String,
     pub name: String,
@@ -283,6 +296,7 @@ pub struct RequestSummary {
 
 /// One change in a request's history.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct HistoryView {
     pub at: Timestamp,
     pub actor: String,
@@ -293,6 +307,7 @@ pub struct HistoryView {
 
 /// The request page: the request and its timeline, oldest first.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct RequestDetail {
     pub request: RequestSummary,
     pub history: Vec<HistoryView>,
@@ -304,6 +319,7 @@ pub struct RequestDetail {
 
 /// A request that extends another, as the extended one's page links it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct ExtensionLink {
     pub name: String,
     pub phase: PhaseView,
@@ -312,6 +328,7 @@ pub struct ExtensionLink {
 
 /// The viewer's own requests, by where they stand.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct MyAccess {
     /// Waiting for reviews, newest first.
     pub pending: Vec<RequestSummary>,
@@ -323,6 +340,7 @@ pub struct MyAccess {
 
 /// A request in the approver's inbox, with what the decision needs.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct InboxItem {
     pub request: RequestSummary,
     pub level_description: String,

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 /// What kind of failure an [`ApiError`] is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorKind {
     /// Nobody is signed in, or the session ended: 401.
@@ -62,6 +63,7 @@ impl ErrorKind {
 
 /// A failed server function, as the person sees it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[error("{message}")]
 pub struct ApiError {
     pub kind: ErrorKind,

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// The inbox's filters; empty is "any".
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[serde(default)]
 pub struct InboxFilter {
     /// A model's name or display name, or part of it (any case).
@@ -45,6 +46,7 @@ pub const MAX_BULK: usize = 50;
 /// What deciding several requests at once came to: each was decided on its
 /// own, as the person, and recorded on its own.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct BulkOutcome {
     /// `namespace/name` of each request decided.
     pub decided: Vec<String>,
@@ -53,6 +55,7 @@ pub struct BulkOutcome {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct BulkRefusal {
     /// `namespace/name`.
     pub request: String,

@@ -21,6 +21,7 @@ pub struct CallAnswer {
 
 /// Whether a model's endpoint answers, as last checked.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub enum EndpointState {
     /// The model declares no Service (`spec.serving`).
     NotDeclared,

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 /// One recertification as a list shows it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct RecertificationSummary {
     pub name: String,
     pub description: String,
@@ -32,6 +33,7 @@ pub struct RecertificationSummary {
 
 /// How far a review has come, over the items this person sees.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct ProgressView {
     pub total: usize,
     pub certified: usize,
@@ -42,6 +44,7 @@ pub struct ProgressView {
 
 /// The recertifications page.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct RecertificationList {
     pub reviews: Vec<RecertificationSummary>,
     /// Whether this person may start one (a manager whose RBAC lets them
@@ -51,6 +54,7 @@ pub struct RecertificationList {
 
 /// One recertification with its items.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct RecertificationDetail {
     pub summary: RecertificationSummary,
     pub items: Vec<ItemView>,
@@ -63,6 +67,7 @@ pub struct RecertificationDetail {
 
 /// One item under review.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct ItemView {
     pub id: String,
     /// `aigov` or `outside aigov`.
@@ -88,6 +93,7 @@ pub struct ItemView {
 
 /// An item's answer.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct DecisionView {
     /// `Certified`, `Revoked` or `Unanswered`.
     pub verdict: String,

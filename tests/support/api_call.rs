@@ -24,14 +24,7 @@ pub async fn call(
     form: &[(&str, &str)],
     as_form: bool,
 ) -> Answer {
-    let body = form
-        .iter()
-        .map(|(key, value)| format!("{key}={}", value.replace(' ', "+")))
-        .collect::<Vec<_>>()
-        .join("&");
-    let mut request = Request::post(format!("/api/{endpoint}"))
-        .header(header::ORIGIN, "http://portal.test")
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+    let mut request = form_post(endpoint).header(header::ORIGIN, "http://portal.test");
     if let Some(who) = who {
         request = request.header(
             header::COOKIE,
@@ -43,6 +36,39 @@ pub async fn call(
             .header(header::ACCEPT, "text/html,application/xhtml+xml")
             .header(header::REFERER, "http://portal.test/somewhere");
     }
+    send(state, request, form).await
+}
+
+/// Posts `form` to `endpoint` as a pipeline would: no cookie, no
+/// `Origin`, and `Authorization: Bearer <token>` when a token is given.
+pub async fn call_with_token(
+    state: &AppState,
+    endpoint: &str,
+    token: Option<&str>,
+    form: &[(&str, &str)],
+) -> Answer {
+    let mut request = form_post(endpoint).header(header::ACCEPT, "application/json");
+    if let Some(token) = token {
+        request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
+    }
+    send(state, request, form).await
+}
+
+fn form_post(endpoint: &str) -> axum::http::request::Builder {
+    Request::post(format!("/api/{endpoint}"))
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+}
+
+async fn send(
+    state: &AppState,
+    request: axum::http::request::Builder,
+    form: &[(&str, &str)],
+) -> Answer {
+    let body = form
+        .iter()
+        .map(|(key, value)| format!("{key}={}", value.replace(' ', "+")))
+        .collect::<Vec<_>>()
+        .join("&");
     let response = build_router(state.clone())
         .oneshot(request.body(Body::from(body)).unwrap())
         .await

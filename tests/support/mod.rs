@@ -14,6 +14,7 @@ pub mod models;
 pub mod outage;
 pub mod portal;
 pub mod running_portal;
+pub mod service_accounts;
 pub mod webhook;
 
 use std::future::Future;

@@ -115,6 +115,28 @@ pub struct AuthArgs {
     #[arg(long, env = "AIGOV_SESSION_MAX_HOURS", default_value_t = 12)]
     pub session_max_hours: u64,
 
+    /// Other OAuth client ids whose ID tokens the API takes as bearer
+    /// tokens, beside the portal's own (e.g. the command line's client,
+    /// whose tokens `aigov token` prints). Comma-separated.
+    #[arg(
+        long,
+        env = "AIGOV_API_ID_TOKEN_AUDIENCES",
+        value_delimiter = ',',
+        value_name = "CLIENT_IDS"
+    )]
+    pub api_id_token_audiences: Vec<String>,
+
+    /// The audience a ServiceAccount token must be made for to be taken by
+    /// the API (`kubectl create token NAME --audience aigov`): a token made
+    /// for the apiserver is never accepted here, nor one made for the
+    /// portal accepted by the apiserver.
+    #[arg(
+        long,
+        env = "AIGOV_API_SERVICE_ACCOUNT_AUDIENCE",
+        default_value = "aigov"
+    )]
+    pub api_service_account_audience: String,
+
     /// Development mode: a random session key when none is configured
     /// (sessions then end when the portal restarts).
     #[arg(long, env = "AIGOV_DEV")]
@@ -122,6 +144,21 @@ pub struct AuthArgs {
 }
 
 impl AuthArgs {
+    /// What bearer tokens the API takes.
+    pub fn bearer_settings(&self) -> super::bearer::BearerSettings {
+        let mut id_token_audiences = vec![self.oidc_client_id.clone()];
+        for audience in &self.api_id_token_audiences {
+            let audience = audience.trim();
+            if !audience.is_empty() && !id_token_audiences.iter().any(|a| a == audience) {
+                id_token_audiences.push(audience.to_owned());
+            }
+        }
+        super::bearer::BearerSettings {
+            id_token_audiences,
+            service_account_audience: self.api_service_account_audience.clone(),
+        }
+    }
+
     /// The claim mapping these settings describe.
     pub fn claim_mapping(&self) -> ClaimMapping {
         ClaimMapping {

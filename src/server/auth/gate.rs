@@ -3,14 +3,20 @@
 //! everyone else to pages and server functions (as a request extension).
 
 use axum::extract::{Request, State};
-use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::PrivateCookieJar;
 use std::sync::Arc;
 
+use std::time::Duration;
+
 use super::AuthState;
+use super::bearer::{BearerRefusal, bearer_token};
 use super::session::{Session, SessionStatus};
+use crate::server::kube::KubeAccess;
+use crate::server::limits::refusal::{refuse, refuse_for, wants_json};
+use crate::wire::error::{ApiError, ErrorKind};
 
 /// The session of the request, for pages and server functions.
 #[derive(Clone, Debug)]
@@ -28,8 +34,9 @@ const ASSET_EXTENSIONS: &[&str] = &[
     "webmanifest",
 ];
 
-/// Paths anyone may reach: health, sign-in and static assets, and
-/// `/metrics`, which on this listener only says where metrics are.
+/// Paths anyone may reach: health, sign-in and static assets, the API's
+/// OpenAPI document, and `/metrics`, which on this listener only says
+/// where metrics are.
 /// Model and request names may contain dots, so only a top-level file with
 /// a known asset extension counts as an asset.
 pub fn is_public_path(path: &str) -> bool {
@@ -39,8 +46,10 @@ pub fn is_public_path(path: &str) -> bool {
                 .rsplit_once('.')
                 .is_some_and(|(_, extension)| ASSET_EXTENSIONS.contains(&extension))
     });
-    matches!(path, "/healthz" | "/readyz" | "/metrics")
-        || path.starts_with("/auth/")
+    matches!(
+        path,
+        "/healthz" | "/readyz" | "/metrics" | crate::server::openapi::PATH
+    ) || path.starts_with("/auth/")
         || path.starts_with("/pkg/")
         || top_level_asset
 }
@@ -77,11 +86,47 @@ pub fn is_cross_site(method: &Method, headers: &HeaderMap, public_url: &url::Url
 /// The middleware.
 pub async fn gate(
     State(auth): State<Arc<AuthState>>,
+    State(kube): State<KubeAccess>,
     jar: PrivateCookieJar,
     mut request: Request,
     next: Next,
 ) -> Response {
+    // A bearer token is the whole of the request's identity: no cookie is
+    // read, and no browser sends one to another site unasked (CORS), so
+    // the cross-site check has nothing to protect.
+    if let Some(token) = bearer_token(request.headers()).map(str::to_owned) {
+        if is_public_path(request.uri().path()) {
+            return next.run(request).await;
+        }
+        // A token never becomes a session: the hand-over to `aigov login`
+        // is for a person signed in in a browser.
+        if request.uri().path().starts_with("/cli/") {
+            let refusal = BearerRefusal::Invalid(
+                "the command line's sign-in hand-over takes a browser session, not a token".into(),
+            );
+            return bearer_refused(&request, refusal);
+        }
+        return match auth.bearer.session(&auth, kube.portal(), &token).await {
+            Ok(session) => {
+                request.extensions_mut().insert(CurrentSession(session));
+                next.run(request).await
+            }
+            Err(refusal) => bearer_refused(&request, refusal),
+        };
+    }
     if is_cross_site(request.method(), request.headers(), &auth.public_url) {
+        // Without a session cookie there is nothing another site could
+        // abuse: a script that forgot its token is told to send one.
+        if jar.get(super::session::SESSION_COOKIE).is_none() {
+            let json = wants_json(request.uri().path(), request.headers());
+            return refuse(
+                ApiError::new(
+                    ErrorKind::NotSignedIn,
+                    "You are not signed in: sign in to the portal, or send `Authorization: Bearer <token>` (an ID token, or a ServiceAccount token made for the portal).",
+                ),
+                json,
+            );
+        }
         tracing::warn!(path = %request.uri().path(), "refused a cross-site request");
         return (
             StatusCode::FORBIDDEN,
@@ -138,6 +183,29 @@ pub async fn gate(
                     .into_response()
             }
         }
+    }
+}
+
+/// The answer to a refused bearer token: 401 (with a challenge), 429 or
+/// 503, as JSON for the API.
+fn bearer_refused(request: &Request, refusal: BearerRefusal) -> Response {
+    let path = request.uri().path();
+    tracing::info!(%path, %refusal, "refused a bearer token");
+    let json = wants_json(path, request.headers());
+    let message = refusal.to_string();
+    match refusal {
+        BearerRefusal::Invalid(_) => {
+            let mut response = refuse(ApiError::new(ErrorKind::NotSignedIn, message), json);
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer realm=\"aigov\", error=\"invalid_token\""),
+            );
+            response
+        }
+        BearerRefusal::Busy => {
+            refuse_for(ApiError::too_many(message), json, Duration::from_secs(1))
+        }
+        BearerRefusal::Unavailable(_) => refuse(ApiError::unavailable(message), json),
     }
 }
 

@@ -1,6 +1,7 @@
 //! Sign-in (OAuth 2.0 / OpenID Connect), sessions, and the gate that keeps
 //! pages and server functions for signed-in people and same-site requests.
 
+pub mod bearer;
 pub mod claims;
 pub mod cli_login;
 pub mod cluster_config;
@@ -14,6 +15,7 @@ pub mod provider;
 pub mod routes;
 pub mod session;
 pub mod setup;
+pub mod token_review;
 
 use axum_extra::extract::cookie::Key;
 
@@ -27,6 +29,8 @@ pub struct AuthState {
     pub mapping: ClaimMapping,
     pub policy: SessionPolicy,
     pub key: Key,
+    /// Bearer tokens for the API (ID tokens, ServiceAccount tokens).
+    pub bearer: bearer::BearerTokens,
     /// The address people use to reach the portal.
     pub public_url: url::Url,
 }

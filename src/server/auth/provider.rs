@@ -110,8 +110,8 @@ pub struct PendingLogin {
     pub pkce_verifier: String,
 }
 
-struct Discovered {
-    client: OidcClient,
+pub(super) struct Discovered {
+    pub(super) client: OidcClient,
     end_session: Option<url::Url>,
     at: Instant,
 }
@@ -156,6 +156,11 @@ impl IdentityProvider {
             http,
             discovered: RwLock::new(None),
         }
+    }
+
+    /// How the provider is reached.
+    pub fn settings(&self) -> &ProviderSettings {
+        &self.settings
     }
 
     /// The address of the provider's authorization page for a new sign-in,
@@ -296,7 +301,7 @@ impl IdentityProvider {
         Ok(())
     }
 
-    async fn discovered(&self, refresh: bool) -> Result<Arc<Discovered>, AuthError> {
+    pub(super) async fn discovered(&self, refresh: bool) -> Result<Arc<Discovered>, AuthError> {
         if let Some(current) = self.discovered.read().await.as_ref()
             && current.serves(refresh)
         {

@@ -47,6 +47,7 @@ impl AuthState {
             mapping: args.claim_mapping(),
             policy,
             key: session_key(args)?,
+            bearer: super::bearer::BearerTokens::new(args.bearer_settings()),
             public_url,
         })
     }
