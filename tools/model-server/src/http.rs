@@ -3,7 +3,7 @@
 //! bounded heads and bodies, and JSON answers from `api`.
 
 use std::io::{self, BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::{Shutdown, TcpListener, TcpStream};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -151,7 +151,7 @@ fn connection(stream: TcpStream, registry: &Registry) -> io::Result<()> {
         let head = match read_head(&mut reader) {
             Ok(Some(head)) => head,
             Ok(None) => return Ok(()),
-            Err(answer) => return write_answer(&mut writer, "GET", &answer, true),
+            Err(answer) => return answer_and_close(&mut writer, &mut reader, "GET", &answer),
         };
         let started = Instant::now();
         if head.chunked {
@@ -159,7 +159,7 @@ fn connection(stream: TcpStream, registry: &Registry) -> io::Result<()> {
                 411,
                 "send the body with a Content-Length (no chunked encoding)",
             );
-            return write_answer(&mut writer, &head.method, &answer, true);
+            return answer_and_close(&mut writer, &mut reader, &head.method, &answer);
         }
         let length = head.content_length.unwrap_or(0);
         if length > MAX_BODY {
@@ -168,7 +168,7 @@ fn connection(stream: TcpStream, registry: &Registry) -> io::Result<()> {
                 format!("request body too large: {length} bytes, at most {MAX_BODY}"),
             );
             log(&head, &answer, started);
-            return write_answer(&mut writer, &head.method, &answer, true);
+            return answer_and_close(&mut writer, &mut reader, &head.method, &answer);
         }
         if head.expect_continue && length > 0 {
             writer.write_all(b"HTTP/1.1 100 Continue\r\n\r\n")?;
@@ -176,7 +176,7 @@ fn connection(stream: TcpStream, registry: &Registry) -> io::Result<()> {
         let mut body = vec![0; length];
         if reader.read_exact(&mut body).is_err() {
             let answer = Answer::error(400, "the request body ended before its Content-Length");
-            return write_answer(&mut writer, &head.method, &answer, true);
+            return answer_and_close(&mut writer, &mut reader, &head.method, &answer);
         }
         let answer = api::answer(registry, &head.method, &head.path, &body);
         log(&head, &answer, started);
@@ -185,6 +185,33 @@ fn connection(stream: TcpStream, registry: &Registry) -> io::Result<()> {
             return Ok(());
         }
     }
+}
+
+/// Answers, then closes without losing the answer: the write side is shut
+/// and what the peer still sends is read (briefly, at most `MAX_BODY`
+/// bytes) and dropped, since closing a socket with unread input makes the
+/// kernel reset the connection, and a reset can reach the peer before it
+/// has read the answer.
+fn answer_and_close(
+    writer: &mut TcpStream,
+    reader: &mut BufReader<TcpStream>,
+    method: &str,
+    answer: &Answer,
+) -> io::Result<()> {
+    write_answer(writer, method, answer, true)?;
+    let _ = writer.shutdown(Shutdown::Write);
+    let _ = reader
+        .get_ref()
+        .set_read_timeout(Some(Duration::from_millis(500)));
+    let mut sink = [0u8; 4096];
+    let mut drained = 0;
+    while drained < MAX_BODY {
+        match reader.read(&mut sink) {
+            Ok(0) | Err(_) => break,
+            Ok(read) => drained += read,
+        }
+    }
+    Ok(())
 }
 
 /// One line per request on stderr: never the payload.

@@ -81,10 +81,11 @@ fn main() -> ExitCode {
         }
     };
     let names: Vec<&str> = registry.models.iter().map(|m| m.name).collect();
+    // The address bound, so `--listen 127.0.0.1:0` tells which port it got.
+    let bound = listener.local_addr().unwrap_or(options.listen);
     eprintln!(
-        "aigov-model-server: serving {} on http://{}",
+        "aigov-model-server: serving {} on http://{bound}",
         names.join(", "),
-        options.listen
     );
     http::serve(listener, Arc::new(registry));
     ExitCode::SUCCESS

@@ -2,9 +2,9 @@
 //! framing refusals, and many callers at once.
 
 use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 struct Server {
     child: Child,
@@ -18,23 +18,27 @@ impl Drop for Server {
     }
 }
 
+/// Starts the server on a port the system picks (`--listen 127.0.0.1:0`)
+/// and reads the address it bound from its first line: a port chosen here
+/// and handed over could be taken by another test's server meanwhile, whose
+/// end would then reset this test's connections.
 fn start() -> Server {
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let address = format!("127.0.0.1:{port}");
-    let child = Command::new(env!("CARGO_BIN_EXE_aigov-model-server"))
-        .args(["--listen", &address])
-        .stderr(Stdio::null())
+    let mut child = Command::new(env!("CARGO_BIN_EXE_aigov-model-server"))
+        .args(["--listen", "127.0.0.1:0"])
+        .stderr(Stdio::piped())
         .spawn()
         .expect("the server starts");
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while TcpStream::connect(&address).is_err() {
-        assert!(Instant::now() < deadline, "the server listens within 10 s");
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    stderr.read_line(&mut line).unwrap();
+    let address = line
+        .trim()
+        .rsplit_once("http://")
+        .map(|(_, address)| address.to_owned())
+        .unwrap_or_else(|| panic!("no address in {line:?}"));
+    // The rest of its log is read and dropped, so the server never blocks
+    // on a full pipe.
+    std::thread::spawn(move || std::io::copy(&mut stderr, &mut std::io::sink()));
     Server { child, address }
 }
 
