@@ -63,9 +63,9 @@ enum Command {
     /// managers): justified, or unjustified, which ends it if in force.
     ReviewUse(access::UseReviewArgs),
     /// Cancel your pending request.
-    Cancel(grants::MineArgs),
+    Cancel(access::DecisionArgs),
     /// Give up your grant before it ends.
-    Relinquish(grants::MineArgs),
+    Relinquish(access::DecisionArgs),
     /// Ask for more time on your grant in force; approved, it continues
     /// without a gap.
     Extend(grants::ExtendArgs),

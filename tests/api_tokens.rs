@@ -10,23 +10,19 @@ mod support;
 
 use std::time::Duration;
 
-use aigov::crd::{AccessRequest, Model, Phase};
+use aigov::crd::{AccessRequest, Phase};
 use axum::http::StatusCode;
 use k8s_openapi::api::core::v1::Pod;
-use kube::api::{Api, ListParams, PostParams};
+use kube::api::{Api, ListParams};
 use serde_json::Value;
-use support::api_call::{call, call_with_token};
-use support::models::create_viewer_model;
+use support::api_call::{call, call_with_token, request_viewer};
+use support::models::{change_viewer_model, create_viewer_model};
 use support::portal::{app_state, session};
 use support::service_accounts::{client_with_token, service_account, token};
 use support::{devcluster, wait_until};
 
 /// The audience the portal takes ServiceAccount tokens for by default.
 const AUDIENCE: &str = "aigov";
-
-fn json_of(body: &str) -> Value {
-    serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {body}"))
-}
 
 async fn may_list_pods(token: &str, namespace: &str) -> bool {
     Api::<Pod>::namespaced(client_with_token(token).await, namespace)
@@ -47,7 +43,7 @@ async fn a_pipeline_requests_with_its_token_a_person_approves_and_the_grant_work
     // Who the token stands for.
     let me = call_with_token(&state, "whoami", Some(&for_portal), &[]).await;
     assert_eq!(me.status, StatusCode::OK, "{}", me.body);
-    assert_eq!(json_of(&me.body)["username"], deployer);
+    assert_eq!(me.json()["username"], deployer);
     assert!(!may_list_pods(&for_apiserver, &ns.name).await);
 
     let asked = call_with_token(
@@ -64,7 +60,7 @@ async fn a_pipeline_requests_with_its_token_a_person_approves_and_the_grant_work
     )
     .await;
     assert_eq!(asked.status, StatusCode::OK, "{}", asked.body);
-    let asked = json_of(&asked.body);
+    let asked = asked.json();
     assert_eq!(asked["requester"], deployer);
     let name = asked["name"].as_str().unwrap().to_owned();
 
@@ -113,7 +109,7 @@ async fn a_pipeline_requests_with_its_token_a_person_approves_and_the_grant_work
         "the trail names the ServiceAccount"
     );
     let mine = call_with_token(&state, "my-access", Some(&for_portal), &[]).await;
-    let active = &json_of(&mine.body)["active"];
+    let active = &mine.json()["active"];
     assert_eq!(active[0]["name"], name.as_str(), "{}", mine.body);
 
     // The pipeline gives the grant up at the end of its window.
@@ -125,40 +121,23 @@ async fn a_pipeline_requests_with_its_token_a_person_approves_and_the_grant_work
     )
     .await;
     assert_eq!(given_up.status, StatusCode::OK, "{}", given_up.body);
-    assert_eq!(json_of(&given_up.body)["phase"], "Revoked");
+    assert_eq!(given_up.json()["phase"], "Revoked");
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_bot_named_as_an_approver_decides_within_the_rules() {
     let ns = devcluster().namespace("api-bot").await;
     let bot = service_account(&ns, "approver-bot").await;
-    let mut model = create_viewer_model(&ns).await;
-    model.spec.approvers.users = vec![bot.clone()];
-    model.metadata.managed_fields = None;
-    ns.api::<Model>()
-        .replace("fraud-scorer", &PostParams::default(), &model)
-        .await
-        .unwrap();
+    create_viewer_model(&ns).await;
+    change_viewer_model(&ns, |model| model.spec.approvers.users = vec![bot.clone()]).await;
     let state = app_state().await;
     let alice = session("alice", &["fraud-team"], false);
-    let asked = call(
-        &state,
-        "request-access",
-        Some(&alice),
-        &[
-            ("namespace", &ns.name),
-            ("model", "fraud-scorer"),
-            ("level", "viewer"),
-            ("duration", "20m"),
-        ],
-        false,
-    )
-    .await;
-    let name = json_of(&asked.body)["name"].as_str().unwrap().to_owned();
+    let asked = request_viewer(&state, &alice, &ns.name, "20m").await;
+    let name = asked.json()["name"].as_str().unwrap().to_owned();
     let bot_token = token(&ns, "approver-bot", Some(AUDIENCE)).await;
 
     let inbox = call_with_token(&state, "inbox", Some(&bot_token), &[]).await;
-    let inbox = json_of(&inbox.body);
+    let inbox = inbox.json();
     assert!(
         inbox
             .as_array()
@@ -217,7 +196,7 @@ async fn outsiders_other_teams_apiserver_tokens_and_floods_are_refused() {
         ],
     )
     .await;
-    let name = json_of(&asked.body)["name"].as_str().unwrap().to_owned();
+    let name = asked.json()["name"].as_str().unwrap().to_owned();
     let count = ns.request_count().await;
 
     // No token, a made-up one, and one made for the apiserver.
@@ -235,7 +214,7 @@ async fn outsiders_other_teams_apiserver_tokens_and_floods_are_refused() {
     // Another team's ServiceAccount neither sees nor cancels the request.
     let intruder = token(&other, "intruder", Some(AUDIENCE)).await;
     let seen = call_with_token(&state, "request-detail", Some(&intruder), &cancel).await;
-    assert_eq!(json_of(&seen.body), Value::Null, "{}", seen.body);
+    assert_eq!(seen.json(), Value::Null, "{}", seen.body);
     let cancelled = call_with_token(&state, "cancel", Some(&intruder), &cancel).await;
     assert!(cancelled.status.is_client_error(), "{}", cancelled.body);
     let stored = ns.api::<AccessRequest>().get(&name).await.unwrap();

@@ -1,8 +1,9 @@
 //! The OpenAPI document at `/api/openapi.json`, checked against what the
 //! server really serves: every documented operation is a registered server
 //! function answering POST, every server function is documented or kept
-//! for the pages on purpose, every schema reference resolves, and each
-//! operation takes a call with exactly its documented required fields.
+//! for the pages on purpose, and each operation takes a call with exactly
+//! its documented required fields (that every schema reference resolves is
+//! checked beside the document, in `server::openapi`).
 #![cfg(feature = "ssr")]
 
 mod support;
@@ -45,19 +46,6 @@ fn registered() -> BTreeSet<String> {
         .collect()
 }
 
-fn references(value: &Value, found: &mut Vec<String>) {
-    match value {
-        Value::Object(map) => {
-            if let Some(Value::String(reference)) = map.get("$ref") {
-                found.push(reference.clone());
-            }
-            map.values().for_each(|v| references(v, found));
-        }
-        Value::Array(items) => items.iter().for_each(|v| references(v, found)),
-        _ => {}
-    }
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn every_documented_operation_is_served_and_every_served_one_is_accounted_for() {
     let document = served_document().await;
@@ -87,18 +75,6 @@ async fn every_documented_operation_is_served_and_every_served_one_is_accounted_
         );
     }
 
-    let mut found = Vec::new();
-    references(&document, &mut found);
-    assert!(found.len() > 10, "{found:?}");
-    for reference in found {
-        let name = reference
-            .strip_prefix("#/components/schemas/")
-            .unwrap_or_else(|| panic!("{reference}"));
-        assert!(
-            document["components"]["schemas"][name].is_object(),
-            "{reference} does not resolve"
-        );
-    }
     let summary = &document["components"]["schemas"]["RequestSummary"]["properties"];
     for field in ["namespace", "name", "requester", "phase", "expires_at"] {
         assert!(summary[field].is_object(), "RequestSummary.{field}");
@@ -127,6 +103,7 @@ async fn each_operation_reads_a_call_with_its_documented_required_fields() {
             .iter()
             .map(|name| match name.as_str() {
                 "selected" => ("selected[0]".to_owned(), "nowhere/nothing"),
+                "models" => ("models[0]".to_owned(), "nowhere/nothing"),
                 _ => (name.clone(), "x"),
             })
             .collect();

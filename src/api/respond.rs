@@ -111,6 +111,7 @@ impl From<Refusal> for ApiError {
             | Refusal::EmergencyReviewed(_)
             | Refusal::PatternUnusable { .. } => ApiError::conflict(message),
             Refusal::NotAnApprover(_)
+            | Refusal::NotYourStage { .. }
             | Refusal::SelfApproval(_)
             | Refusal::NotTheRequester(_)
             | Refusal::EmergencyForbidden(_)

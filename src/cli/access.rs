@@ -26,11 +26,13 @@ pub struct LoginArgs {
     pub no_browser: bool,
 }
 
-/// A request for access to a model.
+/// A request for access to a model (`request`: one or more models).
 #[derive(clap::Args, Debug)]
 pub struct RequestArgs {
-    /// The model, as NAMESPACE/NAME.
-    pub model: String,
+    /// The model, as NAMESPACE/NAME; `request` takes several, one request
+    /// each, decided per model.
+    #[arg(required = true, num_args = 1.., value_name = "MODEL")]
+    pub models: Vec<String>,
     /// The access level, one the model offers (e.g. viewer).
     #[arg(long)]
     pub level: String,
@@ -48,12 +50,13 @@ pub struct RequestArgs {
     pub output: OutputArgs,
 }
 
-/// A decision on a request, or a revocation.
+/// A request and a comment: a decision, a revocation, a cancellation or
+/// giving a grant up.
 #[derive(clap::Args, Debug)]
 pub struct DecisionArgs {
     /// The request, as NAMESPACE/NAME.
     pub request: String,
-    /// A comment recorded with the decision.
+    /// A comment recorded with the change.
     #[arg(long, default_value = "")]
     pub comment: String,
     #[command(flatten)]
@@ -169,7 +172,10 @@ fn wait_for_token(
 
 /// `aigov request`.
 pub fn request(args: &RequestArgs) -> anyhow::Result<ExitCode> {
-    let (namespace, model) = split(&args.model, "model")?;
+    if args.models.len() > 1 {
+        return super::grants::request_many(args);
+    }
+    let (namespace, model) = split(&args.models[0], "model")?;
     let portal = Portal::new(SavedSession::load()?)?;
     let created: Value = portal.call(
         "request-access",
@@ -190,7 +196,10 @@ pub fn break_glass(args: &RequestArgs) -> anyhow::Result<ExitCode> {
     if args.start.is_some() {
         bail!("emergency access starts at once: leave out --start");
     }
-    let (namespace, model) = split(&args.model, "model")?;
+    let [model] = args.models.as_slice() else {
+        bail!("emergency access is activated for one model at a time");
+    };
+    let (namespace, model) = split(model, "model")?;
     let portal = Portal::new(SavedSession::load()?)?;
     let granted: Value = portal.call(
         "activate-emergency",

@@ -202,6 +202,10 @@ pub struct Review {
     /// Set when the reviewer approved their own request (the model allows it).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub self_approval: bool,
+    /// The approval stage the decision was made at, for a model that
+    /// approves in stages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stage: Option<String>,
 }
 
 /// A reviewer's decision.

@@ -51,6 +51,7 @@ pub fn model_spec() -> ModelSpec {
             users: vec!["carol".into()],
         },
         required_approvals: 1,
+        approval_stages: Vec::new(),
         max_duration: "8h".into(),
         justification_required: true,
         allow_self_approval: false,

@@ -7,6 +7,7 @@
 
 pub mod access_record;
 pub mod access_request;
+pub mod approval_stages;
 pub mod duration;
 #[cfg(test)]
 pub mod fixtures;
@@ -23,6 +24,7 @@ pub use access_request::{
     AccessRequest, AccessRequestSpec, AccessRequestStatus, Decision, EmergencyReview, HistoryEntry,
     Phase, Review, Verdict,
 };
+pub use approval_stages::ApprovalStage;
 pub use model::{
     AccessLevel, Approvers, BreakGlass, DataClassification, Model, ModelRole, ModelSpec, RoleKind,
     RoleRef, Serving, ServingProtocol,

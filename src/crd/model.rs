@@ -78,6 +78,12 @@ pub struct ModelSpec {
     #[serde(default = "one")]
     #[schemars(range(min = 1, max = 10))]
     pub required_approvals: i32,
+    /// Approval in stages, in order: when set, each stage's approvers
+    /// decide in turn instead of `approvers` alone (who may still see the
+    /// requests). See [`ApprovalStage`](super::ApprovalStage).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(length(max = 5))]
+    pub approval_stages: Vec<super::ApprovalStage>,
     /// The longest grant, e.g. `8h` or `7d`.
     #[schemars(regex(pattern = r"^([0-9]{1,6}[smhd]){1,4}$"))]
     pub max_duration: String,

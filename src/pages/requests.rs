@@ -97,6 +97,9 @@ fn RequestPage(detail: RequestDetail) -> impl IntoView {
                 {(request.phase == PhaseView::Pending).then(|| view! {
                     <div><dt>"Still needed"</dt><dd data-testid="approvals-needed">{crate::components::access::card::approvals_needed(request.approvals, request.required_approvals)}</dd></div>
                 })}
+                {(!request.stages.is_empty()).then(|| view! {
+                    <div><dt>"Stages"</dt><dd><crate::components::access::stages::StageList stages=request.stages.clone()/></dd></div>
+                })}
                 {(!request.access_rules.is_empty()).then(|| view! {
                     <div><dt>"Rules that apply"</dt><dd data-testid="access-rules">{request.access_rules.clone()}</dd></div>
                 })}

@@ -210,6 +210,33 @@ pub struct ReviewView {
     pub comment: String,
     pub at: Timestamp,
     pub self_approval: bool,
+    /// The approval stage it was given at, for a model approving in stages.
+    #[serde(default)]
+    pub stage: Option<String>,
+}
+
+/// Where a stage of approval stands for a request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
+pub enum StageState {
+    /// It has its approvals.
+    Done,
+    /// Its approvers decide now.
+    Open,
+    /// It opens once the stages before it are done.
+    Waiting,
+}
+
+/// One stage of approval of a request, in order.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
+pub struct StageView {
+    pub name: String,
+    /// Who decides at it, in words.
+    pub approvers: String,
+    pub approvals: u32,
+    pub required: u32,
+    pub state: StageState,
 }
 
 /// What the viewer may do with a request; the server checks again on every
@@ -292,6 +319,9 @@ pub struct RequestSummary {
     /// A scheduled start: access begins then, not at approval.
     #[serde(default)]
     pub starts_at: Option<Timestamp>,
+    /// The model's stages of approval, in order (none when it has none).
+    #[serde(default)]
+    pub stages: Vec<StageView>,
 }
 
 /// One change in a request's history.
@@ -336,6 +366,19 @@ pub struct MyAccess {
     pub active: Vec<RequestSummary>,
     /// Everything that ended, newest first.
     pub history: Vec<RequestSummary>,
+}
+
+/// The most models requested at once.
+pub const MAX_MODELS_AT_ONCE: usize = 20;
+
+/// What requesting several models at once came to: a request filed for
+/// each model that took it, each then decided on its own.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
+pub struct RequestedMany {
+    pub filed: Vec<RequestSummary>,
+    /// `namespace/model` of each refused, with the reason.
+    pub refused: Vec<crate::wire::inbox::BulkRefusal>,
 }
 
 /// A request in the approver's inbox, with what the decision needs.

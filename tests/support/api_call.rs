@@ -15,6 +15,36 @@ pub struct Answer {
     pub body: String,
 }
 
+impl Answer {
+    /// The body as JSON; panics, showing it, when it is not.
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("{e}: {}", self.body))
+    }
+}
+
+/// `who` requests the viewer level of `fraud-scorer` in `namespace` for
+/// `duration`; the answer.
+pub async fn request_viewer(
+    state: &AppState,
+    who: &Session,
+    namespace: &str,
+    duration: &str,
+) -> Answer {
+    call(
+        state,
+        "request-access",
+        Some(who),
+        &[
+            ("namespace", namespace),
+            ("model", "fraud-scorer"),
+            ("level", "viewer"),
+            ("duration", duration),
+        ],
+        false,
+    )
+    .await
+}
+
 /// Posts `form` to the server function at `endpoint` as `who`; `as_form`
 /// makes it a plain HTML form post from the page `/somewhere`.
 pub async fn call(

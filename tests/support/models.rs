@@ -60,3 +60,15 @@ pub async fn create_served_model(ns: &TestNamespace, name: &str, classification:
         .await
         .expect("creating the model (are the CRDs applied?)")
 }
+
+/// Changes `fraud-scorer` in `ns` as `change` says (an administrator's
+/// `kubectl edit`).
+pub async fn change_viewer_model(ns: &TestNamespace, change: impl FnOnce(&mut Model)) {
+    let api = ns.api::<Model>();
+    let mut model = api.get("fraud-scorer").await.unwrap();
+    change(&mut model);
+    model.metadata.managed_fields = None;
+    api.replace("fraud-scorer", &PostParams::default(), &model)
+        .await
+        .unwrap();
+}

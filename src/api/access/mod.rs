@@ -2,6 +2,7 @@
 //! grants, the approvers' inbox, and a request's page.
 
 pub mod emergency;
+pub mod many;
 pub mod mine;
 pub mod requests;
 pub mod reviews;

@@ -8,6 +8,7 @@ use leptos_router::components::A;
 use super::actions::RequestActionForms;
 use super::badges::{ClassificationBadge, PhaseBadge, TimeLeft};
 use super::emergency::{EmergencyBadge, UseReviewFact};
+use super::stages::StageList;
 use crate::wire::access::{PhaseView, RequestSummary};
 
 /// One request, with a link to its page.
@@ -50,6 +51,9 @@ pub fn RequestCard(
                 {(phase == PhaseView::Pending).then(|| view! {
                     <div><dt>"Approvals"</dt><dd data-testid="approvals">{format!("{} of {}", request.approvals, request.required_approvals)}</dd></div>
                     <div><dt>"Still needed"</dt><dd data-testid="approvals-needed">{approvals_needed(request.approvals, request.required_approvals)}</dd></div>
+                    {(!request.stages.is_empty()).then(|| view! {
+                        <div><dt>"Stages"</dt><dd><StageList stages=request.stages.clone()/></dd></div>
+                    })}
                     {(!request.access_rules.is_empty()).then(|| view! {
                         <div><dt>"Rules that apply"</dt><dd data-testid="access-rules">{request.access_rules.clone()}</dd></div>
                     })}

@@ -9,4 +9,5 @@ pub mod emergency;
 pub mod live;
 pub mod model;
 pub mod request_form;
+pub mod stages;
 pub mod timeline;

@@ -28,6 +28,7 @@ pub fn ReviewList(reviews: Vec<ReviewView>) -> impl IntoView {
                             " "
                             <span class=class>{word}</span>
                             {review.self_approval.then(|| view! { " " <span class="badge">"self-approval"</span> })}
+                            {review.stage.map(|stage| view! { " " <span class="badge" data-testid="review-stage">{format!("stage {stage}")}</span> })}
                             " "
                             <time class="muted" datetime=review.at.to_string()>{review.at.to_string()}</time>
                             {(!review.comment.is_empty())

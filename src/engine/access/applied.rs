@@ -119,7 +119,7 @@ impl AppliedRules {
         }
         AppliedRules {
             environment: None,
-            min_approvals: from_model(model_name, model.required_approvals.max(1) as u32),
+            min_approvals: from_model(model_name, super::stages::required_in_all(model)),
             max_duration: from_model(
                 model_name,
                 duration::parse(&model.max_duration).unwrap_or(Duration::ZERO),

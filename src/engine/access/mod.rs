@@ -25,6 +25,7 @@ pub mod retention;
 mod role_record;
 pub mod rules_in_words;
 pub mod schedule;
+pub mod stages;
 pub mod transitions;
 
 #[cfg(test)]
@@ -33,3 +34,5 @@ mod tests;
 mod tests_hostile;
 #[cfg(test)]
 mod tests_request_rules;
+#[cfg(test)]
+mod tests_stages;

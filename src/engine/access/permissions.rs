@@ -49,9 +49,11 @@ pub fn oversees(request: &AccessRequest, person: &Person) -> bool {
         .covers(request.metadata.namespace.as_deref())
 }
 
-/// Whether `person` is one of the model's approvers.
+/// Whether `person` is one of the model's approvers, or approves at one
+/// of its stages.
 pub fn is_approver(model: &ModelSpec, person: &Person) -> bool {
     model.approvers.include(person.username, person.groups)
+        || super::stages::approves_at_a_stage(model, person)
 }
 
 /// Whether `person` made the request.
@@ -78,12 +80,14 @@ pub fn has_reviewed(request: &AccessRequest, person: &Person) -> bool {
     })
 }
 
-/// A pending request the person may still approve or deny.
+/// A pending request the person may still approve or deny: for a model
+/// that approves in stages, only at the stage open now.
 pub fn may_review(model: &ModelSpec, request: &AccessRequest, person: &Person) -> bool {
     request.phase() == Phase::Pending
         && is_approver(model, person)
         && (model.allow_self_approval || !is_requester(request, person))
         && !has_reviewed(request, person)
+        && super::stages::deciding("", model, request.status.as_ref(), person).is_ok()
 }
 
 /// The requester may withdraw a request that is still pending, or a

@@ -76,6 +76,16 @@ pub enum Refusal {
     NotActive(&'static str),
     #[error("You are not an approver of model {0}.")]
     NotAnApprover(String),
+    /// The model approves in stages and the person does not approve at
+    /// the stage that is open now.
+    #[error(
+        "Model {model} approves in stages, and this request waits for its {stage} stage ({position}); you do not approve at that stage."
+    )]
+    NotYourStage {
+        model: String,
+        stage: String,
+        position: String,
+    },
     /// Holds who forbids it, as [`Refusal::DurationTooLong`]'s `by`.
     #[error("You cannot approve your own request: {0} does not allow self-approval.")]
     SelfApproval(String),

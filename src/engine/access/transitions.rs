@@ -27,6 +27,7 @@ use super::filing::offered_levels;
 pub use super::filing::{RequestForm, validate_new, validate_new_under};
 pub use super::role_record::{ROLE_RECORDED, record_granted_role};
 use super::schedule;
+use super::stages;
 
 /// Refuses text over [`MAX_TEXT`] characters. Anything else is kept as
 /// written: pages render it as text, so hostile markup stays inert.
@@ -111,6 +112,7 @@ pub fn review_under(
     if permissions::has_reviewed(request, person) {
         return Err(Refusal::AlreadyReviewed);
     }
+    let stage = stages::deciding(model_name, model, request.status.as_ref(), person)?;
     check_text("comment", comment)?;
     if model.approver_comment_required && comment.trim().is_empty() {
         return Err(Refusal::CommentRequired(model_name.to_owned()));
@@ -122,6 +124,7 @@ pub fn review_under(
         comment: comment.to_owned(),
         at: Time(now),
         self_approval: self_review && decision == Decision::Approve,
+        stage,
     });
     let action = match decision {
         Decision::Deny => {
@@ -134,7 +137,10 @@ pub fn review_under(
     let mut after = status.phase;
     let approved = decision == Decision::Approve;
     let mut granted = false;
-    if approved && permissions::approvals_in(&status) >= rules.min_approvals.value.max(1) {
+    if approved
+        && permissions::approvals_in(&status) >= rules.min_approvals.value.max(1)
+        && stages::open(model, Some(&status)).is_none()
+    {
         let length = duration::parse(&request.spec.duration)?;
         let continues_until = continues_until.filter(|_| request.spec.extends.is_some());
         // The role is pinned now: the grant binds what was approved, also

@@ -65,6 +65,7 @@ pub fn request(
                 comment: (*comment).into(),
                 at: at(*seconds),
                 self_approval: false,
+                stage: None,
             });
         }
         if *action == "granted" {

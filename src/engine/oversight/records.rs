@@ -141,6 +141,7 @@ impl Recorded {
                     comment: entry.comment.clone(),
                     at: entry.at.clone(),
                     self_approval: entry.action == "self-approved",
+                    stage: None,
                 })
             })
             .collect();

@@ -22,6 +22,7 @@ mod catalog;
 mod emergency;
 mod inbox;
 pub mod inbox_order;
+mod stages;
 
 use crate::wire::access::{
     DecisionView, ExtensionLink, HistoryView, LevelView, ModelDetail, ModelSummary, MyAccess,
@@ -127,7 +128,7 @@ pub fn model_summary(
         description: spec.description.clone(),
         owner_team: spec.owner_team.clone(),
         classification: spec.data_classification.as_str().to_owned(),
-        approvers: approvers_in_words(&spec.approvers),
+        approvers: stages::approvers_words(spec),
         required_approvals: required_approvals(spec),
         max_duration: spec.max_duration.clone(),
         max_duration_words: duration_words(&spec.max_duration),
@@ -237,6 +238,7 @@ pub fn request_summary(
                 comment: review.comment.clone(),
                 at: review.at.0,
                 self_approval: review.self_approval,
+                stage: review.stage.clone(),
             })
             .collect(),
         role_binding: status.role_binding.clone(),
@@ -257,6 +259,7 @@ pub fn request_summary(
         emergency: request.spec.emergency,
         emergency_review: emergency::emergency_review(&status),
         starts_at: request.spec.starts_at.as_ref().map(|time| time.0),
+        stages: spec.map_or_else(Vec::new, |spec| stages::stage_views(spec, &status)),
     }
 }
 
@@ -370,7 +373,7 @@ fn role_words(role: &RoleRef) -> String {
 }
 
 fn required_approvals(spec: &ModelSpec) -> u32 {
-    spec.required_approvals.max(1) as u32
+    crate::engine::access::stages::required_in_all(spec)
 }
 
 fn duration_words(text: &str) -> String {

@@ -47,6 +47,7 @@ fn request(name: &str, requester: &str, phase: Phase, created: i64) -> AccessReq
             comment: "ok".into(),
             at: at(-600),
             self_approval: false,
+            stage: None,
         });
     }
     request.status = Some(status);
@@ -289,6 +290,7 @@ fn the_inbox_holds_what_the_approver_may_review_with_the_requesters_grants() {
             comment: String::new(),
             at: at(-40),
             self_approval: false,
+            stage: None,
         });
     }
     let requests = [

@@ -83,7 +83,7 @@ fn post(operation: &Operation, answer: Value, error: &Value) -> Value {
         .fields
         .iter()
         .map(|field| {
-            let schema = if field.name == "selected" {
+            let schema = if matches!(field.name, "selected" | "models") {
                 json!({ "type": "array", "items": { "type": "string" }, "maxItems": 50, "description": field.description })
             } else {
                 json!({ "type": "string", "description": field.description })

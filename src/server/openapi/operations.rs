@@ -7,7 +7,7 @@ use schemars::{JsonSchema, Schema, SchemaGenerator};
 
 use crate::identity::SignedInUser;
 use crate::wire::access::{
-    InboxItem, ModelCatalog, ModelDetail, MyAccess, RequestDetail, RequestSummary,
+    InboxItem, ModelCatalog, ModelDetail, MyAccess, RequestDetail, RequestSummary, RequestedMany,
 };
 use crate::wire::inbox::BulkOutcome;
 use crate::wire::recertification::{RecertificationDetail, RecertificationList};
@@ -142,6 +142,29 @@ pub const OPERATIONS: &[Operation] = &[
             ),
         ],
         answer: schema::<RequestSummary>,
+    },
+    Operation {
+        endpoint: "request-many",
+        tag: "Requests",
+        summary: "Requests a level of several models at once: one request per model, each decided by its own approvers.",
+        changes: true,
+        fields: &[
+            required(
+                "models",
+                "The models, as `models[0]=namespace/name&models[1]=…` (at most 20).",
+            ),
+            required("level", "The access level, one each model offers."),
+            required(
+                "duration",
+                "How long, e.g. `8h`; at most each model's maximum.",
+            ),
+            optional("justification", "Why; each model's rules apply."),
+            optional(
+                "starts_at",
+                "A later start: UTC `2026-12-08 09:00` or RFC 3339.",
+            ),
+        ],
+        answer: schema::<RequestedMany>,
     },
     Operation {
         endpoint: "activate-emergency",

@@ -94,6 +94,7 @@ pub fn decide(
         comment: comment.to_owned(),
         at: Time(now),
         self_approval: false,
+        stage: None,
     });
     match decision {
         Decision::Approve => {
