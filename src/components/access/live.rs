@@ -37,30 +37,100 @@ impl LiveRefresh {
     }
 }
 
-/// Opens the `EventSource`; it reconnects by itself after an outage. Every
-/// opening counts as a change: whatever changed between the page's data
-/// being read and the stream opening (or during an outage) was missed.
+/// Listens to the live stream while the page lives. Every opening counts
+/// as a change: whatever changed between the page's data being read and
+/// the stream opening (or during an outage) was missed.
+///
+/// The browser reconnects by itself after a network outage. A refusal (the
+/// portal answers 429 when a person has too many pages open, or 503 while
+/// it shuts down) closes the stream for good, so the page then fetches
+/// again at once and tries the stream again later, every 5 s at first and
+/// less often after (at most every 30 s): it stays current without one.
 #[cfg(feature = "hydrate")]
 fn listen(refresh: LiveRefresh) {
+    use std::cell::{Cell, RefCell};
+    use std::rc::Rc;
+
+    let alive = Rc::new(Cell::new(true));
+    let current: Rc<RefCell<Option<Stream>>> = Rc::new(RefCell::new(None));
+    open(refresh, alive.clone(), current.clone(), 0);
+    let held = StoredValue::new_local((alive, current));
+    on_cleanup(move || {
+        held.try_with_value(|(alive, current)| {
+            alive.set(false);
+            if let Some(stream) = current.borrow_mut().take() {
+                stream.source.close();
+            }
+        });
+    });
+}
+
+/// An open stream and the handlers it calls.
+#[cfg(feature = "hydrate")]
+struct Stream {
+    source: web_sys::EventSource,
+    _handlers: [wasm_bindgen::closure::Closure<dyn Fn(web_sys::Event)>; 3],
+}
+
+/// How long to wait before trying the stream again, after `attempt`
+/// refusals: 5 s three times, then 10 s three times, then 20 s, 30 s.
+#[cfg(any(feature = "hydrate", test))]
+fn retry_after(attempt: u32) -> std::time::Duration {
+    std::time::Duration::from_secs((5u64 << (attempt / 3).min(3)).min(30))
+}
+
+#[cfg(feature = "hydrate")]
+fn open(
+    refresh: LiveRefresh,
+    alive: std::rc::Rc<std::cell::Cell<bool>>,
+    current: std::rc::Rc<std::cell::RefCell<Option<Stream>>>,
+    attempt: u32,
+) {
     use wasm_bindgen::JsCast;
     use wasm_bindgen::closure::Closure;
 
+    if !alive.get() {
+        return;
+    }
     let Ok(source) = web_sys::EventSource::new("/api/live") else {
         return;
     };
     let on_changed =
-        Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |_: web_sys::MessageEvent| {
-            refresh.bump()
-        });
+        Closure::<dyn Fn(web_sys::Event)>::new(move |_: web_sys::Event| refresh.bump());
     let on_open = Closure::<dyn Fn(web_sys::Event)>::new(move |_: web_sys::Event| refresh.bump());
+    let on_error = Closure::<dyn Fn(web_sys::Event)>::new({
+        let (source, alive, current) = (source.clone(), alive.clone(), current.clone());
+        move |_: web_sys::Event| {
+            if source.ready_state() != web_sys::EventSource::CLOSED || !alive.get() {
+                return;
+            }
+            refresh.bump();
+            let (alive, current) = (alive.clone(), current.clone());
+            set_timeout(
+                move || open(refresh, alive, current, attempt + 1),
+                retry_after(attempt),
+            );
+        }
+    });
     _ = source.add_event_listener_with_callback("changed", on_changed.as_ref().unchecked_ref());
     _ = source.add_event_listener_with_callback("open", on_open.as_ref().unchecked_ref());
-    let held = StoredValue::new_local(Some((source, on_changed, on_open)));
-    on_cleanup(move || {
-        held.try_update_value(|held| {
-            if let Some((source, _, _)) = held.take() {
-                source.close();
-            }
-        });
+    _ = source.add_event_listener_with_callback("error", on_error.as_ref().unchecked_ref());
+    // The stream before it (closed) goes with its handlers.
+    *current.borrow_mut() = Some(Stream {
+        source,
+        _handlers: [on_changed, on_open, on_error],
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::retry_after;
+    use std::time::Duration;
+
+    #[test]
+    fn a_refused_stream_is_tried_again_soon_then_less_often() {
+        let waits: Vec<u64> = (0..14).map(|a| retry_after(a).as_secs()).collect();
+        assert_eq!(waits, [5, 5, 5, 10, 10, 10, 20, 20, 20, 30, 30, 30, 30, 30]);
+        assert!(retry_after(u32::MAX) <= Duration::from_secs(30));
+    }
 }
