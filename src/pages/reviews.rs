@@ -3,39 +3,71 @@
 //! data classification and the requester's grants in force.
 
 use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
 
 use crate::api::access::emergency::emergency_uses;
 use crate::api::access::reviews::inbox;
 use crate::components::access::actions::{AccessActions, ActionFeedback};
 use crate::components::access::card::RequestCard;
+use crate::components::access::inbox::{BulkDecision, InboxFilters, InboxShortcuts, SelectForBulk};
 use crate::components::access::live::LiveRefresh;
 use crate::components::notice::{LoadFailed, Notice};
 use crate::components::page_header::PageHeader;
 use crate::components::policy_exceptions::awaiting::ExceptionsAwaiting;
 use crate::wire::access::{InboxItem, count};
+use crate::wire::inbox::InboxFilter;
 
 /// Requests the signed-in person may review.
 #[component]
 pub fn ReviewInboxPage() -> impl IntoView {
     let refresh = LiveRefresh::start();
     AccessActions::provide();
-    let items = Resource::new(move || refresh.version(), |_| inbox(None, None, None, None));
+    let query = use_query_map();
+    let filter = move || {
+        let query = query.read();
+        let value = |key: &str| query.get(key).unwrap_or_default();
+        InboxFilter {
+            model: value("model"),
+            namespace: value("namespace"),
+            requester: value("requester"),
+            sort: value("sort"),
+        }
+    };
+    let items = Resource::new(
+        move || (filter(), refresh.version()),
+        |(filter, _)| {
+            let InboxFilter {
+                model,
+                namespace,
+                requester,
+                sort,
+            } = filter;
+            inbox(Some(model), Some(namespace), Some(requester), Some(sort))
+        },
+    );
     view! {
         <PageHeader title="Reviews" description="Requests waiting for your decision, with what each grant would permit."/>
         <ActionFeedback/>
         <EmergencyUses refresh/>
+        {move || view! { <InboxFilters filter=filter()/> }}
+        <BulkDecision/>
+        <InboxShortcuts/>
         <Transition fallback=|| view! { <p class="loading" role="status">"Loading requests to review…"</p> }>
             {move || Suspend::new(async move {
                 match items.await {
                     Ok(items) if items.is_empty() => view! {
                         <Notice title="Nothing to review">
-                            <p>"No request is waiting for your decision. New requests appear here as they arrive."</p>
+                            {if filter().narrows() {
+                                view! { <p data-testid="inbox-filtered-empty">"No request waiting for you matches these filters. " <a href="/reviews">"Show every request"</a></p> }.into_any()
+                            } else {
+                                view! { <p>"No request is waiting for your decision. New requests appear here as they arrive."</p> }.into_any()
+                            }}
                         </Notice>
                     }.into_any(),
                     Ok(items) => view! {
                         <p class="table-caption" data-testid="inbox-count">{count(items.len(), "request waits", "requests wait")} " for your decision"</p>
                         <div class="request-list" data-testid="inbox">
-                            {items.into_iter().map(|item| view! { <InboxEntry item/> }).collect_view()}
+                            {items.into_iter().enumerate().map(|(index, item)| view! { <InboxEntry index item/> }).collect_view()}
                         </div>
                     }.into_any(),
                     Err(error) => view! { <LoadFailed title="Requests to review could not be loaded" error/> }.into_any(),
@@ -77,7 +109,7 @@ fn EmergencyUses(refresh: LiveRefresh) -> impl IntoView {
 }
 
 #[component]
-fn InboxEntry(item: InboxItem) -> impl IntoView {
+fn InboxEntry(index: usize, item: InboxItem) -> impl IntoView {
     let InboxItem {
         request,
         level_description,
@@ -86,7 +118,14 @@ fn InboxEntry(item: InboxItem) -> impl IntoView {
         requester_grants,
     } = item;
     let requester = request.requester.clone();
+    let what = format!(
+        "{}'s request for {} access to {}",
+        request.requester, request.level, request.model_display_name
+    );
+    let select = view! { <SelectForBulk index namespace=request.namespace.clone() name=request.name.clone() what/> };
     view! {
+        <div class="inbox-entry" tabindex="0" data-testid="inbox-entry">
+        {select}
         <RequestCard request show_requester=true>
             <div class="decision-facts">
                 <section>
@@ -126,5 +165,6 @@ fn InboxEntry(item: InboxItem) -> impl IntoView {
                 </section>
             </div>
         </RequestCard>
+        </div>
     }
 }

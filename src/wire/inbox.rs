@@ -1,5 +1,6 @@
-//! The approver's inbox at scale: its filters and order, and what a
-//! decision on several requests at once came to.
+//! The approver's inbox at scale: its filters and order (from the page's
+//! query, so they work without JavaScript), and what a decision on several
+//! requests at once came to.
 
 use serde::{Deserialize, Serialize};
 
@@ -30,13 +31,39 @@ pub enum InboxSort {
 }
 
 impl InboxSort {
-    /// The order `text` names; anything else is the default.
+    pub const ALL: [InboxSort; 3] = [InboxSort::Oldest, InboxSort::Newest, InboxSort::Expiring];
+
     pub fn parse(text: &str) -> InboxSort {
         match text.trim() {
             "newest" => InboxSort::Newest,
             "expiring" => InboxSort::Expiring,
             _ => InboxSort::Oldest,
         }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InboxSort::Oldest => "oldest",
+            InboxSort::Newest => "newest",
+            InboxSort::Expiring => "expiring",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            InboxSort::Oldest => "Waiting longest",
+            InboxSort::Newest => "Newest",
+            InboxSort::Expiring => "Ending soonest",
+        }
+    }
+}
+
+impl InboxFilter {
+    /// Whether any filter narrows the inbox.
+    pub fn narrows(&self) -> bool {
+        [&self.model, &self.namespace, &self.requester]
+            .iter()
+            .any(|value| !value.trim().is_empty())
     }
 }
 

@@ -16,8 +16,15 @@ impl LiveRefresh {
     pub fn start() -> Self {
         let refresh = LiveRefresh(RwSignal::new(0));
         provide_context(refresh);
+        // Only once the page has hydrated: a change counted while the
+        // server's HTML is still being taken over would fetch again in the
+        // middle of it, and the page would no longer match that HTML.
         #[cfg(feature = "hydrate")]
-        listen(refresh);
+        Effect::new(move |listening: Option<()>| {
+            if listening.is_none() {
+                listen(refresh);
+            }
+        });
         refresh
     }
 

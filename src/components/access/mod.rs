@@ -6,6 +6,7 @@ pub mod actions;
 pub mod badges;
 pub mod card;
 pub mod emergency;
+pub mod inbox;
 pub mod live;
 pub mod model;
 pub mod request_form;
