@@ -251,17 +251,7 @@ pub fn review(args: &DecisionArgs, decision: &str) -> anyhow::Result<ExitCode> {
 
 /// `aigov revoke`.
 pub fn revoke(args: &DecisionArgs) -> anyhow::Result<ExitCode> {
-    let (namespace, name) = split(&args.request, "request")?;
-    let portal = Portal::new(SavedSession::load()?)?;
-    let revoked: Value = portal.call(
-        "revoke",
-        &[
-            ("namespace", namespace),
-            ("name", name),
-            ("comment", &args.comment),
-        ],
-    )?;
-    args.output.request("revoked", &revoked)
+    super::grants::own(args, "revoke", "revoked")
 }
 
 /// `aigov list`.

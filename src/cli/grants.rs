@@ -35,7 +35,8 @@ pub fn relinquish(args: &DecisionArgs) -> anyhow::Result<ExitCode> {
     own(args, "relinquish", "relinquished")
 }
 
-fn own(args: &DecisionArgs, endpoint: &str, verb: &str) -> anyhow::Result<ExitCode> {
+/// Calls `endpoint` on the request `args` names, with its comment.
+pub(super) fn own(args: &DecisionArgs, endpoint: &str, verb: &str) -> anyhow::Result<ExitCode> {
     let (namespace, name) = split(&args.request, "request")?;
     let portal = Portal::new(SavedSession::load()?)?;
     let answer: Value = portal.call(

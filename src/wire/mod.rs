@@ -6,6 +6,7 @@
 
 pub mod access;
 pub mod audit_trail;
+pub mod catalog;
 pub mod cluster_compliance;
 pub mod cluster_filter;
 pub mod cluster_grants;

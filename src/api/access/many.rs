@@ -24,18 +24,14 @@ pub async fn request_many(
         use crate::server::access::service::{self, NewRequest};
         use crate::wire::access::MAX_MODELS_AT_ONCE;
         use crate::wire::inbox::BulkRefusal;
-        let mut models = models.unwrap_or_default();
-        models.sort();
-        models.dedup();
-        if models.is_empty() {
-            return Err(ApiError::invalid("Choose the models to request first."));
-        }
-        if models.len() > MAX_MODELS_AT_ONCE {
-            return Err(ApiError::invalid(format!(
-                "Request at most {MAX_MODELS_AT_ONCE} models at once; {} were chosen.",
-                models.len()
-            )));
-        }
+        let models = super::selection(
+            models,
+            MAX_MODELS_AT_ONCE,
+            "Choose the models to request first.",
+            |count| {
+                format!("Request at most {MAX_MODELS_AT_ONCE} models at once; {count} were chosen.")
+            },
+        )?;
         let starts_at =
             crate::engine::access::schedule::parse_start(starts_at.as_deref().unwrap_or_default())?;
         let justification = justification.unwrap_or_default();

@@ -123,18 +123,12 @@ pub async fn review_many(
             "deny" => Decision::Deny,
             _ => return Err(ApiError::invalid("Choose Approve or Deny.")),
         };
-        let mut selected = selected.unwrap_or_default();
-        selected.sort();
-        selected.dedup();
-        if selected.is_empty() {
-            return Err(ApiError::invalid("Select the requests to decide first."));
-        }
-        if selected.len() > MAX_BULK {
-            return Err(ApiError::invalid(format!(
-                "Decide at most {MAX_BULK} requests at once; {} were selected.",
-                selected.len()
-            )));
-        }
+        let selected = super::selection(
+            selected,
+            MAX_BULK,
+            "Select the requests to decide first.",
+            |count| format!("Decide at most {MAX_BULK} requests at once; {count} were selected."),
+        )?;
         crate::api::respond::within_rate(&state, &session)?;
         let comment = comment.unwrap_or_default();
         let mut outcome = BulkOutcome::default();

@@ -87,7 +87,7 @@ pub fn may_review(model: &ModelSpec, request: &AccessRequest, person: &Person) -
         && is_approver(model, person)
         && (model.allow_self_approval || !is_requester(request, person))
         && !has_reviewed(request, person)
-        && super::stages::deciding("", model, request.status.as_ref(), person).is_ok()
+        && super::stages::decides_now(model, request.status.as_ref(), person)
 }
 
 /// The requester may withdraw a request that is still pending, or a

@@ -69,30 +69,45 @@ pub fn approves_at_a_stage(model: &ModelSpec, person: &Person) -> bool {
         .any(|stage| stage.approvers.include(person.username, person.groups))
 }
 
+/// The stage that decides now, with its position: the open one, or, once
+/// every stage has its approvals (a governance policy may ask for more in
+/// all), the last. `None` for a model without stages.
+fn deciding_stage<'a>(
+    model: &'a ModelSpec,
+    status: Option<&AccessRequestStatus>,
+) -> Option<(&'a ApprovalStage, String)> {
+    let last = model.approval_stages.last()?;
+    Some(match open(model, status) {
+        Some(open) => (open.stage, open.position()),
+        None => {
+            let of = model.approval_stages.len();
+            (last, format!("stage {of} of {of}"))
+        }
+    })
+}
+
+/// Whether `person` may decide at the stage that decides now (always, for
+/// a model without stages: its approvers decide).
+pub fn decides_now(
+    model: &ModelSpec,
+    status: Option<&AccessRequestStatus>,
+    person: &Person,
+) -> bool {
+    deciding_stage(model, status)
+        .is_none_or(|(stage, _)| stage.approvers.include(person.username, person.groups))
+}
+
 /// The stage `person` decides at now: `Ok(None)` for a model without
-/// stages (its approvers decide), `Ok(Some(name))` when they approve at the
-/// open stage, and a refusal naming the open stage otherwise. Once every
-/// stage has its approvals (a governance policy may ask for more in all),
-/// the last stage's approvers decide.
+/// stages, `Ok(Some(name))` when they approve at the stage that decides
+/// now, and a refusal naming that stage otherwise.
 pub fn deciding(
     model_name: &str,
     model: &ModelSpec,
     status: Option<&AccessRequestStatus>,
     person: &Person,
 ) -> Result<Option<String>, Refusal> {
-    let Some(last) = model.approval_stages.last() else {
+    let Some((stage, position)) = deciding_stage(model, status) else {
         return Ok(None);
-    };
-    let (stage, position) = match open(model, status) {
-        Some(open) => (open.stage, open.position()),
-        None => (
-            last,
-            format!(
-                "stage {} of {}",
-                model.approval_stages.len(),
-                model.approval_stages.len()
-            ),
-        ),
     };
     if stage.approvers.include(person.username, person.groups) {
         Ok(Some(stage.name.clone()))
