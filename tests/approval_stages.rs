@@ -2,17 +2,22 @@
 //! the team lead's stage first, then the data owner's; the data owner is
 //! refused (and not offered the request) until the team lead approved, the
 //! last stage's approval binds the role, and each review records its stage.
+//! The data owner is told through the webhook when the request reaches
+//! their stage.
 #![cfg(feature = "ssr")]
 
 mod support;
 
+use std::time::Duration;
+
 use aigov::crd::{AccessRequest, Phase};
+use aigov::server::access::audit_args::AuditArgs;
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 use support::api_call::{call, request_viewer};
-use support::devcluster;
 use support::models::{change_viewer_model, create_viewer_model};
-use support::portal::{app_state, has_binding, session};
+use support::portal::{app_state_with_audit, has_binding, portal_access, session, workflow};
+use support::{devcluster, wait_until, webhook};
 
 fn names_in(inbox: &Value) -> Vec<String> {
     inbox
@@ -35,7 +40,17 @@ async fn the_team_lead_then_the_data_owner_approve_in_turn() {
         .unwrap();
     })
     .await;
-    let state = app_state().await;
+    let (received, url) = webhook::receiver().await;
+    let audit = AuditArgs {
+        audit_log: None,
+        notify_webhook_url: Some(url),
+        record_namespace: "aigov-system".into(),
+    };
+    let state = app_state_with_audit(
+        portal_access().await,
+        &workflow(Duration::from_secs(3600)),
+        &audit,
+    );
     let alice = session("alice", &["fraud-team"], false);
     let bob = session("bob", &["fraud-team", "fraud-leads"], false);
     let carol = session("carol", &["governance"], false);
@@ -70,6 +85,26 @@ async fn the_team_lead_then_the_data_owner_approve_in_turn() {
     assert_eq!(first.status, StatusCode::OK, "{}", first.body);
     assert_eq!(first.json()["phase"], "Pending");
     assert!(!has_binding(&ns, &name).await);
+
+    // The data owner's stage is told it decides now, in a message of its own.
+    let message = wait_until(Duration::from_secs(20), "the next stage's message", || {
+        let found = received
+            .lock()
+            .unwrap()
+            .iter()
+            .find(|body| body.contains("*data-owner stage*") && body.contains(&name))
+            .cloned();
+        async move { found }
+    })
+    .await;
+    assert!(
+        message.contains("*data-owner stage*, stage 2 of 2: bob approved alice's request"),
+        "{message}"
+    );
+    assert!(
+        message.contains("which now waits for you, carol"),
+        "{message}"
+    );
 
     let inbox = call(&state, "inbox", Some(&carol), &[], false).await;
     assert!(names_in(&inbox.json()).contains(&name));

@@ -79,6 +79,13 @@ test.describe("lazily loaded pages", () => {
     test(`${path} loads its area's chunk and hydrates in place`, async ({ page }) => {
       const problems: string[] = [];
       page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+      // The content security policy refuses inline styles and scripts: a page
+      // that still uses one loses it (a chart's bars, say) and says so here.
+      page.on("console", (message) => {
+        if (message.type() === "error" && message.text().includes("Content Security Policy")) {
+          problems.push(`refused by the content security policy: ${message.text().slice(0, 160)}`);
+        }
+      });
       await watchForReplacedElements(page);
       const chunks = recordRouteChunks(page);
 

@@ -5,6 +5,8 @@ use leptos::prelude::*;
 use leptos_router::components::{A, Form};
 use leptos_router::hooks::{use_params_map, use_query_map};
 
+use crate::api::model_use::model_use;
+use crate::api::model_workloads::model_workloads;
 use crate::api::models::{list_models, load_model};
 use crate::components::access::badges::ClassificationBadge;
 use crate::components::access::emergency::EmergencySection;
@@ -16,6 +18,9 @@ use crate::components::model_workloads::ModelWorkloadsSection;
 use crate::components::notice::{LoadFailed, Notice, Tone};
 use crate::components::page_header::PageHeader;
 use crate::wire::access::{ModelCatalog, ModelDetail, count};
+use crate::wire::error::ApiError;
+use crate::wire::model_calls::ModelUseView;
+use crate::wire::model_workloads::ModelWorkloadsView;
 
 /// The catalog of governed models, filtered by the query string (`q`,
 /// `team`, `classification`) so that links and the form work without
@@ -136,27 +141,35 @@ fn CatalogResults(catalog: ModelCatalog) -> impl IntoView {
 }
 
 /// One model, with the form to request access to it.
+///
+/// Every resource of the page is made here, before any is awaited: the
+/// browser reads the data the server sent in the order resources are made,
+/// and a section that made its own once the model had loaded could be made
+/// twice on the server (when the model's view is drawn again) and once in
+/// the browser, which would then read another section's data.
 #[component]
 pub fn ModelDetailPage() -> impl IntoView {
     let refresh = LiveRefresh::start();
     crate::components::model_use::provide_try_it_state();
     let params = use_params_map();
-    let model = Resource::new(
-        move || {
-            let params = params.read();
-            (
-                params.get("ns").unwrap_or_default(),
-                params.get("name").unwrap_or_default(),
-                refresh.version(),
-            )
-        },
-        |(namespace, name, _)| load_model(namespace, name),
-    );
+    let key = move || {
+        let params = params.read();
+        (
+            params.get("ns").unwrap_or_default(),
+            params.get("name").unwrap_or_default(),
+            refresh.version(),
+        )
+    };
+    let model = Resource::new(key, |(namespace, name, _)| load_model(namespace, name));
+    let sections = ModelSections {
+        uses: Resource::new(key, |(namespace, name, _)| model_use(namespace, name)),
+        workloads: Resource::new(key, |(namespace, name, _)| model_workloads(namespace, name)),
+    };
     view! {
         <Transition fallback=|| view! { <p class="loading" role="status">"Loading the model…"</p> }>
             {move || Suspend::new(async move {
                 match model.await {
-                    Ok(Some(detail)) => view! { <ModelPage detail/> }.into_any(),
+                    Ok(Some(detail)) => view! { <ModelPage detail sections/> }.into_any(),
                     Ok(None) => {
                         not_found_status();
                         view! {
@@ -177,8 +190,15 @@ pub fn ModelDetailPage() -> impl IntoView {
     }
 }
 
+/// The data of the page's sections that load on their own.
+#[derive(Clone, Copy)]
+struct ModelSections {
+    uses: Resource<Result<ModelUseView, ApiError>>,
+    workloads: Resource<Result<ModelWorkloadsView, ApiError>>,
+}
+
 #[component]
-fn ModelPage(detail: ModelDetail) -> impl IntoView {
+fn ModelPage(detail: ModelDetail, sections: ModelSections) -> impl IntoView {
     let model = detail.model.clone();
     view! {
         <PageHeader title=model.display_name.clone() description=model.description.clone()/>
@@ -212,8 +232,8 @@ fn ModelPage(detail: ModelDetail) -> impl IntoView {
             <RequestForm detail/>
         </section>
         <EmergencySection model=model.clone()/>
-        <ModelUseSection namespace=model.namespace.clone() name=model.name.clone()/>
-        <ModelWorkloadsSection namespace=model.namespace.clone() name=model.name.clone()/>
+        <ModelUseSection data=sections.uses/>
+        <ModelWorkloadsSection data=sections.workloads/>
     }
 }
 

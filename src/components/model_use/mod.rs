@@ -10,19 +10,16 @@ use leptos::prelude::*;
 use self::try_it::TryIt;
 pub use self::try_it::provide_try_it_state;
 use self::use_tables::{CallsPerDay, CallsPerPerson, Samples};
-use crate::api::model_use::model_use;
 use crate::components::notice::{Notice, Tone};
+use crate::wire::error::ApiError;
 use crate::wire::model_calls::{EndpointState, ModelUseView};
 
-/// The section, with its loading and error states.
+/// The section, with its loading and error states, drawn from the page's
+/// `model_use` data (made by the page with its other data).
 #[component]
-pub fn ModelUseSection(namespace: String, name: String) -> impl IntoView {
-    let data = Resource::new(
-        move || (namespace.clone(), name.clone()),
-        |(namespace, name)| model_use(namespace, name),
-    );
+pub fn ModelUseSection(data: Resource<Result<ModelUseView, ApiError>>) -> impl IntoView {
     view! {
-        <Suspense fallback=|| view! {
+        <Transition fallback=|| view! {
             <p class="loading" role="status" aria-busy="true">"Loading the model's endpoint and use…"</p>
         }>
             {move || Suspend::new(async move {
@@ -36,7 +33,7 @@ pub fn ModelUseSection(namespace: String, name: String) -> impl IntoView {
                     }.into_any(),
                 }
             })}
-        </Suspense>
+        </Transition>
     }
 }
 

@@ -10,23 +10,22 @@ use leptos_router::components::A;
 
 use self::grants::GrantHolders;
 use self::reach::ReachCell;
-use crate::api::model_workloads::model_workloads;
 use crate::components::namespace_access::{LeftOut, NamespaceAccessNotice};
 use crate::components::notice::{Notice, Tone};
+use crate::wire::error::ApiError;
 use crate::wire::model_workloads::{ModelWorkload, ModelWorkloadsView, RunningWorkloads};
 use crate::wire::namespace::NamespaceRead;
 
-/// The section, with its loading, error and empty states.
+/// The section, with its loading, error and empty states, drawn from the
+/// page's `model_workloads` data (made by the page with its other data).
 #[component]
-pub fn ModelWorkloadsSection(namespace: String, name: String) -> impl IntoView {
-    let data = Resource::new(
-        move || (namespace.clone(), name.clone()),
-        |(namespace, name)| model_workloads(namespace, name),
-    );
+pub fn ModelWorkloadsSection(
+    data: Resource<Result<ModelWorkloadsView, ApiError>>,
+) -> impl IntoView {
     view! {
         <section class="model-workloads" aria-labelledby="model-workloads-heading" data-testid="model-workloads">
             <h2 id="model-workloads-heading">"What the model runs"</h2>
-            <Suspense fallback=|| view! {
+            <Transition fallback=|| view! {
                 <p class="loading" role="status" aria-busy="true">"Loading the model's workloads…"</p>
             }>
                 {move || Suspend::new(async move {
@@ -40,7 +39,7 @@ pub fn ModelWorkloadsSection(namespace: String, name: String) -> impl IntoView {
                         }.into_any(),
                     }
                 })}
-            </Suspense>
+            </Transition>
         </section>
     }
 }

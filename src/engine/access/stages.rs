@@ -61,6 +61,22 @@ pub fn open<'a>(
         .find(|open| open.approvals < open.required)
 }
 
+/// The stage the newest review opened: the request's newest review is an
+/// approval that gave its stage the approvals it needed, and a later stage
+/// now waits. `None` otherwise (no stages, a denial, a stage still short of
+/// approvals, or the last stage done).
+pub fn opened_by_newest_review<'a>(
+    model: &'a ModelSpec,
+    status: &AccessRequestStatus,
+) -> Option<OpenStage<'a>> {
+    let newest = status.reviews.last()?;
+    let decided_at = newest.stage.as_deref()?;
+    if newest.decision != Decision::Approve {
+        return None;
+    }
+    open(model, Some(status)).filter(|open| open.stage.name != decided_at && open.approvals == 0)
+}
+
 /// Whether `person` approves at any of the model's stages.
 pub fn approves_at_a_stage(model: &ModelSpec, person: &Person) -> bool {
     model

@@ -210,3 +210,62 @@ fn a_model_without_stages_is_decided_by_its_approvers_as_before() {
     assert_eq!(status.phase, Phase::Active);
     assert_eq!(status.reviews[0].stage, None);
 }
+
+#[test]
+fn only_the_approval_that_completes_a_stage_opens_the_next() {
+    // The data owners need two: the lead's approval opens their stage; the
+    // first owner's does not open another; a denial opens nothing.
+    let model = staged(2);
+    let leads = vec!["fraud-leads".to_owned()];
+    let owners = vec!["owners".to_owned()];
+    let opened = |request: &AccessRequest| {
+        stages::opened_by_newest_review(&model, request.status.as_ref().unwrap())
+            .map(|open| (open.stage.name.clone(), open.position()))
+    };
+    let after_lead = decide(
+        &model,
+        &pending(),
+        &person("bob", &leads),
+        Decision::Approve,
+    )
+    .unwrap();
+    assert_eq!(
+        opened(&after_lead),
+        Some(("data-owner".to_owned(), "stage 2 of 2".to_owned()))
+    );
+    let one_owner = decide(
+        &model,
+        &after_lead,
+        &person("olga", &owners),
+        Decision::Approve,
+    )
+    .unwrap();
+    assert_eq!(opened(&one_owner), None, "the stage was already open");
+    let granted = decide(
+        &model,
+        &one_owner,
+        &person("oscar", &owners),
+        Decision::Approve,
+    )
+    .unwrap();
+    assert_eq!(opened(&granted), None, "no stage is left");
+    let denied = decide(
+        &model,
+        &after_lead,
+        &person("olga", &owners),
+        Decision::Deny,
+    )
+    .unwrap();
+    assert_eq!(opened(&denied), None);
+    let unstaged = decide(
+        &fixtures::model_spec(),
+        &pending(),
+        &person("bob", &leads),
+        Decision::Approve,
+    )
+    .unwrap();
+    assert!(
+        stages::opened_by_newest_review(&fixtures::model_spec(), unstaged.status.as_ref().unwrap())
+            .is_none()
+    );
+}

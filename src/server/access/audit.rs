@@ -10,7 +10,9 @@ use kube::{Client, Resource, ResourceExt};
 use super::archive::Archive;
 use super::audit_log::{AuditLog, AuditRecord};
 use super::notify::{Notification, Notifier};
-use crate::crd::{AccessRequest, Decision, Model};
+use crate::crd::{AccessRequest, Decision, Model, Phase};
+use crate::engine::access::stages;
+use crate::present::access::approvers_in_words;
 
 /// One change, described for the audit trail.
 #[derive(Clone, Debug)]
@@ -20,6 +22,34 @@ pub struct Change {
     reference: k8s_openapi::api::core::v1::ObjectReference,
     /// The request in its new state, whose history the records keep.
     request: Box<AccessRequest>,
+    /// The stage of approval this approval opened, if it completed one.
+    pub stage_opened: Option<StageOpened>,
+}
+
+/// A stage of approval that now waits, told to its approvers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StageOpened {
+    pub stage: String,
+    /// "stage 2 of 2".
+    pub position: String,
+    /// Who approves there, in words.
+    pub approvers: String,
+}
+
+impl StageOpened {
+    /// The stage `request` (in its new state) waits for, when the approval
+    /// just recorded completed the stage before it.
+    fn after(request: &AccessRequest, model: Option<&Model>, action: &str) -> Option<Self> {
+        if !matches!(action, "approved" | "self-approved") || request.phase() != Phase::Pending {
+            return None;
+        }
+        let open = stages::opened_by_newest_review(&model?.spec, request.status.as_ref()?)?;
+        Some(Self {
+            stage: open.stage.name.clone(),
+            position: open.position(),
+            approvers: approvers_in_words(&open.stage.approvers),
+        })
+    }
 }
 
 impl Change {
@@ -57,6 +87,7 @@ impl Change {
                 .unwrap_or_else(|| request.spec.model.clone()),
             reference: request.object_ref(&()),
             request: Box::new(request.clone()),
+            stage_opened: StageOpened::after(request, model, action),
         }
     }
 }

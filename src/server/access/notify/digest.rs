@@ -5,7 +5,8 @@
 
 use url::Url;
 
-use super::message::{Notification, RequestRef, escape, portal_url};
+use super::message::{Notification, RequestRef};
+use super::words::{escape, portal_url};
 
 /// How many held requests a digest lists by name; the rest are counted.
 pub const LISTED: usize = 10;

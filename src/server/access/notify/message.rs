@@ -5,6 +5,9 @@ use jiff::Timestamp;
 use serde_json::{Value, json};
 use url::Url;
 
+use super::words::{
+    MAX_COMMENT, MAX_SECTION_TEXT, escape, human_time, portal_url, quote, truncate,
+};
 use crate::server::access::audit_log::AuditRecord;
 
 /// The request a notification is about.
@@ -63,6 +66,20 @@ pub enum Notification {
         justification: String,
         expires_at: Option<Timestamp>,
     },
+    /// An approval completed a stage of approval: the next stage's
+    /// approvers decide now.
+    StageOpened {
+        request: RequestRef,
+        /// Who gave the approval that completed the stage before.
+        actor: String,
+        stage: String,
+        /// "stage 2 of 2".
+        position: String,
+        /// Who approves at the stage, in words.
+        approvers: String,
+        /// The approval's comment.
+        comment: String,
+    },
     /// An approver or manager judged an emergency access.
     EmergencyReviewed {
         request: RequestRef,
@@ -102,6 +119,7 @@ impl Notification {
             | Self::Revoked { request, .. }
             | Self::Expired { request }
             | Self::Emergency { request, .. }
+            | Self::StageOpened { request, .. }
             | Self::EmergencyReviewed { request, .. } => Some(request),
             Self::RecertificationStarted { .. }
             | Self::RecertificationClosed { .. }
@@ -188,8 +206,29 @@ impl Notification {
     }
 
     /// The notification for a change recorded by the access workflow.
+    /// An approval that completes a stage of approval is told to the next
+    /// stage's approvers instead.
     pub fn from_change(change: &crate::server::access::audit::Change) -> Option<Self> {
-        Self::from_record(&change.record, &change.model_display_name)
+        let notification = Self::from_record(&change.record, &change.model_display_name)?;
+        Some(match (notification, &change.stage_opened) {
+            (
+                Self::Decision {
+                    request,
+                    actor,
+                    comment,
+                    ..
+                },
+                Some(opened),
+            ) => Self::StageOpened {
+                request,
+                actor,
+                comment,
+                stage: opened.stage.clone(),
+                position: opened.position.clone(),
+                approvers: opened.approvers.clone(),
+            },
+            (notification, _) => notification,
+        })
     }
 
     /// The message in Slack's mrkdwn, linking to the request on the portal
@@ -198,6 +237,7 @@ impl Notification {
         if let Some(text) = self
             .recertification_text(public_url)
             .or_else(|| self.digest_text(public_url))
+            .or_else(|| self.stage_text(public_url))
         {
             return truncate(&text, MAX_SECTION_TEXT);
         }
@@ -302,6 +342,7 @@ impl Notification {
             ),
             Self::RecertificationStarted { .. }
             | Self::RecertificationClosed { .. }
+            | Self::StageOpened { .. }
             | Self::Digest { .. } => String::new(),
         };
         let comment = match self {
@@ -309,7 +350,9 @@ impl Notification {
                 justification.as_str()
             }
             Self::EmergencyReviewed { comment, .. } => comment.as_str(),
-            Self::Decision { comment, .. } | Self::Revoked { comment, .. } => comment.as_str(),
+            Self::Decision { comment, .. }
+            | Self::Revoked { comment, .. }
+            | Self::StageOpened { comment, .. } => comment.as_str(),
             Self::ExpiresSoon { .. }
             | Self::Expired { .. }
             | Self::RecertificationStarted { .. }
@@ -336,63 +379,7 @@ impl Notification {
     }
 }
 
-/// Slack truncates section text beyond 3000 characters.
-pub(super) const MAX_SECTION_TEXT: usize = 3000;
-/// Comments longer than this are shortened with an ellipsis.
-const MAX_COMMENT: usize = 1500;
-
-/// Escapes the three characters Slack's mrkdwn gives meaning to: `&`, `<`
-/// and `>` (so user text can neither forge links nor mention `<!channel>`).
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// `text`, escaped, as a block quote (every line starts with `>`).
-fn quote(text: &str) -> String {
-    text.lines()
-        .map(|line| format!(">{}", escape(line)))
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
-/// At most `max` characters, ending in `…` when shortened.
-pub(super) fn truncate(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        return text.to_owned();
-    }
-    let mut short: String = text.chars().take(max.saturating_sub(1)).collect();
-    short.push('…');
-    short
-}
-
-/// `2025-01-02T11:04:05.123Z` → `2025-01-02 11:04 UTC`; anything else as is.
-pub(super) fn human_time(at: Timestamp) -> String {
-    at.strftime("%Y-%m-%d %H:%M UTC").to_string()
-}
-
 /// `{public_url}/requests/{namespace}/{name}`, keeping any path prefix.
 fn request_url(public_url: Option<&Url>, request: &RequestRef) -> Option<Url> {
     portal_url(public_url, &["requests", &request.namespace, &request.name])
-}
-
-/// `{public_url}/{segments…}`, keeping any path prefix, each segment
-/// escaped as a path segment.
-pub(super) fn portal_url(public_url: Option<&Url>, segments: &[&str]) -> Option<Url> {
-    let mut url = public_url?.clone();
-    url.set_query(None);
-    url.set_fragment(None);
-    url.path_segments_mut()
-        .ok()?
-        .pop_if_empty()
-        .extend(segments);
-    Some(url)
 }

@@ -19,9 +19,12 @@ use url::Url;
 mod digest;
 mod message;
 mod recertification_message;
+mod stage_message;
+mod words;
 
 pub use digest::{Held, LISTED};
-pub use message::{Notification, RequestRef, escape};
+pub use message::{Notification, RequestRef};
+pub use words::escape;
 
 /// How deliveries are queued, timed and retried.
 #[derive(Clone, Debug)]

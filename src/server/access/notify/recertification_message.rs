@@ -2,7 +2,8 @@
 
 use url::Url;
 
-use super::message::{Notification, escape, human_time, portal_url};
+use super::message::Notification;
+use super::words::{escape, human_time, portal_url};
 
 impl Notification {
     /// The words of a recertification's notification.

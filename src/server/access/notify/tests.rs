@@ -1,6 +1,6 @@
 use backon::BackoffBuilder;
 
-use super::message::MAX_SECTION_TEXT;
+use super::words::MAX_SECTION_TEXT;
 use super::*;
 use crate::server::access::audit_log::AuditRecord;
 
@@ -299,4 +299,87 @@ fn without_a_url_notify_does_nothing() {
     assert!(!notifier.is_enabled());
     notifier.notify(Notification::Expired { request: alice() });
     assert_eq!(notifier.dropped(), 0);
+}
+
+#[test]
+fn an_approval_that_completes_a_stage_is_told_to_the_next_stages_approvers() {
+    use crate::crd::{ApprovalStage, Approvers, Decision, ModelSpec, fixtures};
+    use crate::engine::access::permissions::{Oversight, Person};
+    use crate::engine::access::transitions;
+    use crate::server::access::audit::Change;
+
+    let stage = |name: &str, group: &str| ApprovalStage {
+        name: name.into(),
+        approvers: Approvers {
+            groups: vec![group.into()],
+            users: Vec::new(),
+        },
+        required_approvals: 1,
+    };
+    let spec = ModelSpec {
+        approval_stages: vec![
+            stage("team-lead", "fraud-leads"),
+            stage("data-owner", "governance"),
+        ],
+        ..fixtures::model_spec()
+    };
+    let model = fixtures::model("fraud-detection", "fraud-scorer", spec.clone());
+    let approve = |request: &crate::crd::AccessRequest, who: &str, group: &str, comment: &str| {
+        let groups = vec![group.to_owned()];
+        let person = Person {
+            username: who,
+            groups: &groups,
+            oversight: Oversight::None,
+        };
+        let status = transitions::review(
+            "fraud-scorer",
+            &spec,
+            request,
+            &person,
+            Decision::Approve,
+            comment,
+            fixtures::at(600).0,
+        )
+        .unwrap();
+        let mut next = request.clone();
+        next.status = Some(status);
+        let change = Change::of(
+            &next,
+            Some(&model),
+            who,
+            "approved",
+            Some(Decision::Approve),
+            comment,
+        );
+        (next, Notification::from_change(&change).unwrap())
+    };
+
+    let mut request = fixtures::request("fraud-detection", "fraud-scorer-alice-x1", "alice");
+    request.spec.duration = "2h".into();
+    let (after_lead, told) = approve(&request, "bob", "fraud-leads", "ok <!channel>");
+    let text = told.text(Some(&portal()));
+    assert!(matches!(told, Notification::StageOpened { .. }), "{told:?}");
+    assert!(
+        text.contains("*data-owner stage*, stage 2 of 2: bob approved alice's request"),
+        "{text}"
+    );
+    assert!(
+        text.contains("which now waits for you, members of group governance"),
+        "{text}"
+    );
+    assert!(
+        text.contains("/requests/fraud-detection/fraud-scorer-alice-x1|Review>"),
+        "{text}"
+    );
+    assert!(
+        text.contains("&lt;!channel&gt;") && !text.contains("<!channel>"),
+        "{text}"
+    );
+
+    // The last stage's approval grants: an ordinary decision.
+    let (_, granted) = approve(&after_lead, "carol", "governance", "");
+    assert!(
+        matches!(granted, Notification::Decision { approved: true, .. }),
+        "{granted:?}"
+    );
 }
