@@ -1,7 +1,8 @@
 //! Access rules by environment, against the devcluster: a GovernancePolicy
 //! asks more of requests in production namespaces than their Model does,
 //! and the portal holds requests to the stricter rules; in a sandbox the
-//! self-service both the policy and the model allow works.
+//! self-service both the policy and the model allow works; in staging the
+//! policy adds a stage of approval after the model's approvers.
 #![cfg(feature = "ssr")]
 
 mod support;
@@ -258,4 +259,84 @@ async fn a_sandbox_namespace_allows_the_self_service_policy_and_model_both_allow
     .unwrap();
     assert_eq!(approved.phase(), Phase::Active);
     assert!(approved.status.unwrap().reviews[0].self_approval);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_staging_policy_adds_the_data_owners_stage_after_the_models_approvers() {
+    let cluster = devcluster();
+    // Staging: erin, the data owner, decides after the model's approvers.
+    let policy = create_policy(json!({
+        "staging": {"approvalStages": [{"name": "data-owner", "approvers": {"users": ["erin"]}}]}
+    }))
+    .await;
+    let ns = cluster.namespace("env-staging").await;
+    label_environment(&ns, "staging").await;
+    create_model(&ns, false, "dave").await;
+    let state = governed_state().await;
+    wait_for_rules(&state, &ns.name, &policy.name, 1).await;
+
+    // Pages show the model's terms with the policy's stage.
+    let model: Model = ns.api().get("fraud-scorer").await.unwrap();
+    let (shown, rules) = service::governed(&state.access, vec![model])
+        .await
+        .pop()
+        .unwrap();
+    let stages: Vec<String> = shown
+        .spec
+        .approval_stages
+        .iter()
+        .map(|s| s.name.clone())
+        .collect();
+    assert_eq!(stages, ["approvers", "data-owner"]);
+    assert_eq!(rules.min_approvals.value, 2);
+
+    let alice = session("alice", &["fraud-team"], false);
+    let request = service::submit(&state.access, &alice, form(&ns.name, "1h", ""))
+        .await
+        .unwrap();
+    let name = request.name_any();
+    let decide = |who: &'static str, groups: &'static [&'static str]| {
+        let (state, ns, name) = (state.clone(), ns.name.clone(), name.clone());
+        async move {
+            service::review(
+                &state.access,
+                &session(who, groups, false),
+                &ns,
+                &name,
+                Decision::Approve,
+                String::new(),
+            )
+            .await
+        }
+    };
+    let early = decide("erin", &["ml-platform"]).await.unwrap_err();
+    assert!(
+        matches!(early, AccessError::Refused(Refusal::NotYourStage { .. })),
+        "{early:?}"
+    );
+    assert!(
+        early
+            .to_string()
+            .contains("waits for its approvers stage (stage 1 of 2)"),
+        "{early}"
+    );
+    let after_bob = decide("bob", &["fraud-team", "fraud-leads"]).await.unwrap();
+    assert_eq!(
+        after_bob.phase(),
+        Phase::Pending,
+        "the data owner decides next"
+    );
+    let granted = decide("erin", &["ml-platform"]).await.unwrap();
+    assert_eq!(granted.phase(), Phase::Active);
+    let recorded: Vec<Option<String>> = granted
+        .status
+        .unwrap()
+        .reviews
+        .into_iter()
+        .map(|review| review.stage)
+        .collect();
+    assert_eq!(
+        recorded,
+        [Some("approvers".to_owned()), Some("data-owner".to_owned())]
+    );
 }

@@ -159,4 +159,10 @@ pub struct EnvironmentAccess {
     /// environment, whatever models offer; `true` leaves it to the models.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub break_glass: Option<bool>,
+    /// Stages of approval the environment adds after a model's own: its
+    /// approvers (or its own stages) decide first, then each of these in
+    /// order, e.g. the data owners for every production model.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(length(max = 3))]
+    pub approval_stages: Vec<super::ApprovalStage>,
 }

@@ -12,15 +12,19 @@
 //!   `allowSelfApproval: true` permits, it never grants: a model that
 //!   forbids self-approval keeps forbidding it.
 //!
+//! - stages of approval: a policy's stages come after the model's own
+//!   approval (the model's approvers, or its own stages, decide first), and
+//!   the approvals needed are at least those of every stage together.
+//!
 //! Among several policies, the strictest value wins and the first policy
-//! (by name) that sets it is named.
+//! (by name) that sets it is named; their stages come in that order.
 
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use crate::crd::ModelSpec;
 use crate::crd::duration::{self, Human};
+use crate::crd::{ApprovalStage, ModelSpec};
 use crate::engine::policy::effective::Policy;
 use crate::engine::policy::{AccessRules, Environment};
 
@@ -105,7 +109,15 @@ pub struct AppliedRules {
     /// Whether emergency access may be activated: the model offers it and
     /// no policy of the environment forbids it.
     pub break_glass: Applied<bool>,
+    /// Stages of approval the policies add after the model's own, each
+    /// with the policy that adds it.
+    #[serde(default)]
+    pub added_stages: Vec<Applied<ApprovalStage>>,
 }
+
+/// The name of the stage a model without stages of its own decides at,
+/// when a policy adds stages after it.
+pub const MODEL_STAGE: &str = "approvers";
 
 impl AppliedRules {
     /// The model's own settings, with no governance policy. A maximum the
@@ -127,6 +139,7 @@ impl AppliedRules {
             justification_required: from_model(model_name, model.justification_required),
             allow_self_approval: from_model(model_name, model.allow_self_approval),
             break_glass: from_model(model_name, model.break_glass.is_some()),
+            added_stages: Vec::new(),
         }
     }
 
@@ -177,14 +190,65 @@ impl AppliedRules {
                     source: source(),
                 };
             }
+            for stage in &set.approval_stages {
+                let own = if model.approval_stages.is_empty() {
+                    stage.name == MODEL_STAGE
+                } else {
+                    model.approval_stages.iter().any(|s| s.name == stage.name)
+                };
+                let added = rules
+                    .added_stages
+                    .iter()
+                    .any(|s| s.value.name == stage.name);
+                if !own && !added {
+                    rules.added_stages.push(Applied {
+                        value: stage.clone(),
+                        source: source(),
+                    });
+                }
+            }
+        }
+        let staged = super::stages::required_in_all(&ModelSpec {
+            approval_stages: rules.stages(model),
+            ..model.clone()
+        });
+        if let Some(first) = rules.added_stages.first()
+            && staged > rules.min_approvals.value
+        {
+            rules.min_approvals = Applied {
+                value: staged,
+                source: first.source.clone(),
+            };
         }
         rules
+    }
+
+    /// The stages of approval of `model` under these rules: its own, or
+    /// its approvers as one stage when a policy adds stages after them,
+    /// then the added ones.
+    pub fn stages(&self, model: &ModelSpec) -> Vec<ApprovalStage> {
+        if self.added_stages.is_empty() {
+            return model.approval_stages.clone();
+        }
+        let own = if model.approval_stages.is_empty() {
+            vec![ApprovalStage {
+                name: MODEL_STAGE.to_owned(),
+                approvers: model.approvers.clone(),
+                required_approvals: model.required_approvals.max(1),
+            }]
+        } else {
+            model.approval_stages.clone()
+        };
+        own.into_iter()
+            .chain(self.added_stages.iter().map(|stage| stage.value.clone()))
+            .collect()
     }
 
     /// The model as these rules make it: its settings replaced by the
     /// applied ones, for the pages that show a model's terms.
     pub fn governed(&self, model: &ModelSpec) -> ModelSpec {
         let mut spec = model.clone();
+        spec.approval_stages = self.stages(model);
         spec.required_approvals = self.min_approvals.value as i32;
         if self.max_duration.source.is_policy() {
             spec.max_duration = Human(self.max_duration.value).to_string().replace(' ', "");
@@ -207,6 +271,7 @@ impl AppliedRules {
             &self.break_glass.source,
         ]
         .into_iter()
+        .chain(self.added_stages.iter().map(|stage| &stage.source))
         .filter_map(|source| match source {
             RuleSource::Policy { policy, .. } => Some(policy.clone()),
             RuleSource::Model(_) => None,
@@ -224,6 +289,19 @@ impl AppliedRules {
         let approvals = match self.min_approvals.value {
             1 => "1 approval".to_owned(),
             n => format!("{n} approvals"),
+        };
+        let added: Vec<&str> = self
+            .added_stages
+            .iter()
+            .map(|stage| stage.value.name.as_str())
+            .collect();
+        let approvals = if added.is_empty() {
+            approvals
+        } else {
+            format!(
+                "{approvals} (the {} stage after the model's)",
+                added.join(", then ")
+            )
         };
         let parts = [
             approvals,

@@ -5,11 +5,12 @@
 
 use jiff::Timestamp;
 
-use super::applied::AppliedRules;
+use super::applied::{self, AppliedRules, EnvironmentAccess};
 use super::permissions::{self, Oversight, Person};
 use super::stages;
 use super::transitions::{self, Refusal};
 use crate::crd::{AccessRequest, ApprovalStage, Approvers, Decision, ModelSpec, Phase, fixtures};
+use crate::engine::policy::{AccessRules, Environment};
 
 fn stage(name: &str, groups: &[&str], required: i32) -> ApprovalStage {
     ApprovalStage {
@@ -268,4 +269,107 @@ fn only_the_approval_that_completes_a_stage_opens_the_next() {
         stages::opened_by_newest_review(&fixtures::model_spec(), unstaged.status.as_ref().unwrap())
             .is_none()
     );
+}
+
+/// A production policy that adds the data owners' stage after the model's.
+fn data_owner_policy(extra: &[ApprovalStage]) -> EnvironmentAccess {
+    let mut stages = vec![stage("data-owner", &["data-owners"], 1)];
+    stages.extend_from_slice(extra);
+    EnvironmentAccess {
+        environment: Some(Environment::Production),
+        policies: vec![(
+            "ai-production".into(),
+            AccessRules {
+                approval_stages: stages,
+                ..AccessRules::default()
+            },
+        )],
+    }
+}
+
+#[test]
+fn a_policy_adds_its_stage_after_the_models_approvers() {
+    let model = fixtures::model_spec();
+    let rules = AppliedRules::apply("fraud-scorer", &model, &data_owner_policy(&[]));
+    let governed = rules.governed(&model);
+    let names: Vec<&str> = governed
+        .approval_stages
+        .iter()
+        .map(|s| s.name.as_str())
+        .collect();
+    assert_eq!(names, [applied::MODEL_STAGE, "data-owner"]);
+    assert_eq!(governed.approval_stages[0].approvers, model.approvers);
+    assert_eq!(rules.min_approvals.value, 2, "one per stage");
+    assert_eq!(rules.policies(), ["ai-production"]);
+    assert!(
+        rules
+            .in_words()
+            .contains("2 approvals (the data-owner stage after the model's)"),
+        "{}",
+        rules.in_words()
+    );
+
+    let leads = vec!["fraud-leads".to_owned()];
+    let owners = vec!["data-owners".to_owned()];
+    let review = |request: &AccessRequest, who: &Person| {
+        let status = transitions::review_under(
+            "fraud-scorer",
+            &governed,
+            &rules,
+            request,
+            who,
+            Decision::Approve,
+            "",
+            None,
+            at(600),
+        )?;
+        let mut next = request.clone();
+        next.status = Some(status);
+        Ok::<_, Refusal>(next)
+    };
+    // The data owners see and decide only after the model's approvers.
+    let olga = person("olga", &owners);
+    assert!(matches!(
+        review(&pending(), &olga),
+        Err(Refusal::NotYourStage { .. })
+    ));
+    let after_bob = review(&pending(), &person("bob", &leads)).unwrap();
+    let status = after_bob.status.as_ref().unwrap();
+    assert_eq!(status.phase, Phase::Pending);
+    assert_eq!(
+        status.reviews[0].stage.as_deref(),
+        Some(applied::MODEL_STAGE)
+    );
+    assert!(permissions::may_review(&governed, &after_bob, &olga));
+    let granted = review(&after_bob, &olga).unwrap();
+    assert_eq!(granted.status.unwrap().phase, Phase::Active);
+}
+
+#[test]
+fn a_policys_stages_follow_the_models_own_and_a_stage_is_never_added_twice() {
+    let model = staged(1);
+    // "team-lead" and "data-owner" are the model's own: the policy's are not added again.
+    let access = data_owner_policy(&[
+        stage("team-lead", &["others"], 3),
+        stage("security", &["sec"], 2),
+    ]);
+    let rules = AppliedRules::apply("fraud-scorer", &model, &access);
+    let names: Vec<String> = rules
+        .governed(&model)
+        .approval_stages
+        .into_iter()
+        .map(|s| s.name)
+        .collect();
+    assert_eq!(names, ["team-lead", "data-owner", "security"]);
+    assert_eq!(
+        rules.min_approvals.value, 4,
+        "1 + 1 for the model's stages, 2 for security"
+    );
+    // Without an environment's policy, nothing changes.
+    let plain = AppliedRules::apply("fraud-scorer", &model, &EnvironmentAccess::default());
+    assert_eq!(
+        plain.governed(&model).approval_stages,
+        model.approval_stages
+    );
+    assert!(plain.added_stages.is_empty());
 }

@@ -55,6 +55,7 @@ pub fn policy(policy: &GovernancePolicy) -> Policy {
                         justification_required: rules.justification_required,
                         allow_self_approval: rules.allow_self_approval,
                         break_glass: rules.break_glass,
+                        approval_stages: rules.approval_stages.clone(),
                     },
                 )
             })

@@ -25,6 +25,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::crd::ApprovalStage;
+
 /// The label that puts a namespace in an environment.
 pub const ENVIRONMENT_LABEL: &str = "aigov.dev/environment";
 
@@ -114,6 +116,9 @@ pub struct AccessRules {
     /// `Some(false)` forbids emergency access in the environment; `true`
     /// permits it where a model offers it, and never offers it.
     pub break_glass: Option<bool>,
+    /// Stages of approval added after a model's own, in order.
+    #[serde(default)]
+    pub approval_stages: Vec<ApprovalStage>,
 }
 
 impl AccessRules {
@@ -143,6 +148,17 @@ impl AccessRules {
                 other.allow_self_approval,
                 |a, b| a && b,
             ),
+            // Both policies' stages, in order; a stage named twice once.
+            approval_stages: self
+                .approval_stages
+                .iter()
+                .chain(&other.approval_stages)
+                .fold(Vec::new(), |mut stages, stage| {
+                    if !stages.iter().any(|s: &ApprovalStage| s.name == stage.name) {
+                        stages.push(stage.clone());
+                    }
+                    stages
+                }),
         }
     }
 }
@@ -212,6 +228,7 @@ mod tests {
             justification_required: Some(false),
             allow_self_approval: Some(true),
             break_glass: Some(true),
+            approval_stages: Vec::new(),
         };
         let other = AccessRules {
             min_approvals: Some(1),
@@ -219,6 +236,7 @@ mod tests {
             justification_required: Some(true),
             allow_self_approval: Some(false),
             break_glass: Some(false),
+            approval_stages: Vec::new(),
         };
         let both = production.strictest(&other);
         assert_eq!(both.min_approvals, Some(2));

@@ -26,11 +26,17 @@ pub async fn review_use(
     comment: String,
 ) -> Result<AccessRequest, AccessError> {
     let person = person_in(access, session, namespace).await?;
+    // Whoever approves the model under its environment's policies (a
+    // stage's approvers included) reviews its emergency uses.
+    let environment = super::environment_access(access, namespace)
+        .await
+        .unwrap_or_default();
     let ended = std::sync::atomic::AtomicBool::new(false);
     let Changed { request, model } = change(&access.client, namespace, name, |request, model| {
+        let governed = model.map(|m| super::rules::governed_by(&environment, m).0);
         let status = break_glass::review_use(
             &request.spec.model,
-            model.map(|m| &m.spec),
+            governed.as_ref(),
             request,
             &person,
             verdict,

@@ -50,16 +50,17 @@ where
         name,
     } = target;
     let person = person_in(access, session, namespace).await?;
+    // The model's terms as its environment's policies make them (a stage's
+    // approvers may revoke as the model's may); while the policies cannot
+    // be read, its own terms, which never let more people act.
+    let environment = super::environment_access(access, namespace)
+        .await
+        .unwrap_or_default();
     // The rule as this person applies it, with the words recorded.
     let decide = |request: &AccessRequest, model: Option<&Model>, words: &str| {
-        rule(
-            model.map(|m| &m.spec),
-            request,
-            &person,
-            words,
-            Timestamp::now(),
-        )
-        .map_err(AccessError::from)
+        let governed = model.map(|m| super::rules::governed_by(&environment, m).0);
+        rule(governed.as_ref(), request, &person, words, Timestamp::now())
+            .map_err(AccessError::from)
     };
     let Changed { request, model } = change(&access.client, namespace, name, |request, model| {
         decide(request, model, comment)

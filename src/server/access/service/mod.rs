@@ -22,7 +22,7 @@ use super::grant;
 use super::oversight::oversight;
 use super::requests::{self, Changed, change};
 use crate::crd::{AccessRequest, Decision, Model, RoleKind, RoleRef};
-use crate::engine::access::applied::AppliedRules;
+use crate::engine::access::applied::EnvironmentAccess;
 use crate::engine::access::bindable::RoleFound;
 use crate::engine::access::extension;
 use crate::engine::access::permissions::{Oversight, Person};
@@ -141,23 +141,24 @@ pub async fn review(
     comment: String,
 ) -> Result<AccessRequest, AccessError> {
     let person = person_in(access, session, namespace).await?;
-    if decision == Decision::Approve {
-        refuse_unbindable(access, namespace, name, &person).await?;
-    }
     // The rules at the moment of the decision: a policy made stricter
-    // after filing asks the stricter of the decisions still to come.
+    // after filing asks the stricter of the decisions still to come, and
+    // the stages it adds decide in turn.
     let environment = environment_access(access, namespace).await?;
+    if decision == Decision::Approve {
+        refuse_unbindable(access, &environment, namespace, name, &person).await?;
+    }
     let continues_until = match decision {
         Decision::Approve => extended_grant_end(access, namespace, name).await,
         Decision::Deny => None,
     };
     let Changed { request, model } = change(&access.client, namespace, name, |request, model| {
-        transitions::check_visible(model.map(|m| &m.spec), request, &person)?;
-        let model = model.ok_or_else(|| model_gone(request))?;
-        let rules = AppliedRules::apply(&request.spec.model, &model.spec, &environment);
+        let governed = model.map(|model| rules::governed_by(&environment, model));
+        transitions::check_visible(governed.as_ref().map(|(spec, _)| spec), request, &person)?;
+        let (spec, rules) = governed.ok_or_else(|| model_gone(request))?;
         transitions::review_under(
             &request.spec.model,
-            &model.spec,
+            &spec,
             &rules,
             request,
             &person,
@@ -173,6 +174,7 @@ pub async fn review(
         Decision::Approve => "approved",
         Decision::Deny => "denied",
     };
+    let model = model.map(|model| rules::governed_model(&environment, &model));
     access
         .auditor
         .record(Change::of(
@@ -272,6 +274,7 @@ pub async fn revoke(
 /// is checked again when it is made, against the role recorded then.)
 async fn refuse_unbindable(
     access: &AccessContext,
+    environment: &EnvironmentAccess,
     namespace: &str,
     name: &str,
     person: &Person<'_>,
@@ -279,7 +282,8 @@ async fn refuse_unbindable(
     let request = requests::read(&access.client, namespace, name).await?;
     let model = requests::read_model(&access.client, namespace, &request.spec.model).await?;
     // Whoever may not see the request learns nothing of its model's roles.
-    transitions::check_visible(model.as_ref().map(|m| &m.spec), &request, person)?;
+    let governed = model.as_ref().map(|m| rules::governed_by(environment, m).0);
+    transitions::check_visible(governed.as_ref(), &request, person)?;
     let Some(model) = model else {
         return Ok(());
     };

@@ -5,7 +5,7 @@ use kube::ResourceExt;
 
 use super::super::context::AccessContext;
 use super::super::error::AccessError;
-use crate::crd::Model;
+use crate::crd::{Model, ModelSpec};
 use crate::engine::access::applied::{AppliedRules, EnvironmentAccess};
 
 /// What the governance policies ask of access requests in the environment
@@ -25,6 +25,20 @@ pub async fn environment_access(
         .map_err(|_| AccessError::PolicyUnavailable)?;
     let environment = set.environment_of(&policy.namespace_labels(namespace));
     Ok(EnvironmentAccess::of(&set.policies, environment))
+}
+
+/// `model`'s terms as `environment`'s policies make them, with the rules:
+/// what its requests are decided by (the stages a policy adds included).
+pub fn governed_by(environment: &EnvironmentAccess, model: &Model) -> (ModelSpec, AppliedRules) {
+    let rules = AppliedRules::apply(&model.name_any(), &model.spec, environment);
+    (rules.governed(&model.spec), rules)
+}
+
+/// `model` with its terms governed by `environment`'s policies.
+pub fn governed_model(environment: &EnvironmentAccess, model: &Model) -> Model {
+    let mut governed = model.clone();
+    governed.spec = governed_by(environment, model).0;
+    governed
 }
 
 /// The rules requests for `model` are held to now: its own settings made
