@@ -62,13 +62,13 @@ fn home_area(page: HomePage) -> AnyView {
     }
 }
 
-/// Models and the access workflow: requesting, reviewing, one's own access.
+/// Models and the access workflow: requesting, one's own access, a
+/// request's page.
 #[derive(Clone, Copy)]
 pub enum AccessPage {
     ModelCatalog,
     ModelDetail,
     MyAccess,
-    ReviewInbox,
     RequestDetail,
 }
 
@@ -78,8 +78,22 @@ fn access_area(page: AccessPage) -> AnyView {
         AccessPage::ModelCatalog => pages::models::ModelCatalogPage().into_any(),
         AccessPage::ModelDetail => pages::models::ModelDetailPage().into_any(),
         AccessPage::MyAccess => pages::access::MyAccessPage().into_any(),
-        AccessPage::ReviewInbox => pages::reviews::ReviewInboxPage().into_any(),
         AccessPage::RequestDetail => pages::requests::RequestDetailPage().into_any(),
+    }
+}
+
+/// An approver's inbox: deciding others' requests one by one or together,
+/// with its filters and shortcuts. An area of its own: those who only
+/// request never load it.
+#[derive(Clone, Copy)]
+pub enum ReviewPage {
+    Inbox,
+}
+
+#[lazy]
+fn review_area(page: ReviewPage) -> AnyView {
+    match page {
+        ReviewPage::Inbox => pages::reviews::ReviewInboxPage().into_any(),
     }
 }
 
@@ -172,7 +186,7 @@ lazy_page!(
 );
 lazy_page!(
     /// `/reviews`
-    ReviewInboxRoute => access_area(AccessPage::ReviewInbox), __preload_access_area
+    ReviewInboxRoute => review_area(ReviewPage::Inbox), __preload_review_area
 );
 lazy_page!(
     /// `/requests/:ns/:name`
@@ -224,6 +238,7 @@ lazy_page!(
 pub enum Area {
     Home,
     Access,
+    Reviews,
     Namespaces,
     Oversight,
     Recertifications,
@@ -236,7 +251,8 @@ impl Area {
         let first = path.strip_prefix('/')?.split('/').next().unwrap_or("");
         match first {
             "" => Some(Area::Home),
-            "models" | "access" | "reviews" | "requests" => Some(Area::Access),
+            "models" | "access" | "requests" => Some(Area::Access),
+            "reviews" => Some(Area::Reviews),
             "namespaces" => Some(Area::Namespaces),
             "recertifications" => Some(Area::Recertifications),
             "compliance" | "policies" | "audit" | "grants" | "network-guardrails" => {
@@ -252,6 +268,7 @@ impl Area {
         match self {
             Area::Home => __preload_home_area().await,
             Area::Access => __preload_access_area().await,
+            Area::Reviews => __preload_review_area().await,
             Area::Namespaces => __preload_namespace_area().await,
             Area::Oversight => __preload_oversight_area().await,
             Area::Recertifications => __preload_recertification_area().await,
@@ -276,6 +293,7 @@ mod tests {
         assert_eq!(Area::of_path("/"), Some(Area::Home));
         assert_eq!(Area::of_path("/models/llm/gpt"), Some(Area::Access));
         assert_eq!(Area::of_path("/requests/ns/r-1"), Some(Area::Access));
+        assert_eq!(Area::of_path("/reviews"), Some(Area::Reviews));
         assert_eq!(
             Area::of_path("/namespaces/llm/network"),
             Some(Area::Namespaces)

@@ -11,12 +11,11 @@ mod support;
 use std::time::Duration;
 
 use aigov::crd::{AccessRequest, Phase};
-use aigov::server::access::audit_args::AuditArgs;
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 use support::api_call::{call, request_viewer};
 use support::models::{change_viewer_model, create_viewer_model};
-use support::portal::{app_state_with_audit, has_binding, portal_access, session, workflow};
+use support::portal::{app_state_with_webhook, has_binding, session};
 use support::{devcluster, wait_until, webhook};
 
 fn names_in(inbox: &Value) -> Vec<String> {
@@ -41,16 +40,7 @@ async fn the_team_lead_then_the_data_owner_approve_in_turn() {
     })
     .await;
     let (received, url) = webhook::receiver().await;
-    let audit = AuditArgs {
-        audit_log: None,
-        notify_webhook_url: Some(url),
-        record_namespace: "aigov-system".into(),
-    };
-    let state = app_state_with_audit(
-        portal_access().await,
-        &workflow(Duration::from_secs(3600)),
-        &audit,
-    );
+    let state = app_state_with_webhook(url).await;
     let alice = session("alice", &["fraud-team"], false);
     let bob = session("bob", &["fraud-team", "fraud-leads"], false);
     let carol = session("carol", &["governance"], false);

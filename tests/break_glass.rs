@@ -9,62 +9,19 @@ mod support;
 
 use std::time::Duration;
 
-use aigov::crd::{AccessRequest, Model, Phase, Verdict};
+use aigov::crd::{AccessRequest, Decision, Phase, Verdict};
 use aigov::engine::access::break_glass;
 use aigov::engine::access::refusal::Refusal;
-use aigov::server::access::audit_args::AuditArgs;
 use aigov::server::access::error::AccessError;
-use aigov::server::access::service::{self, NewRequest};
+use aigov::server::access::service;
 use axum::http::StatusCode;
 use k8s_openapi::api::core::v1::Pod;
 use kube::ResourceExt;
-use kube::api::{Api, PostParams};
-use serde_json::json;
+use kube::api::Api;
 use support::api_call::call;
-use support::portal::{
-    app_state, app_state_with_audit, has_binding, portal_access, session, workflow,
-};
+use support::on_call::{create_on_call_model, emergency};
+use support::portal::{app_state, app_state_with_webhook, has_binding, session};
 use support::{TestNamespace, devcluster, wait_until, webhook};
-
-/// `on-call` in `ns`: the llm team (and frank by name) may activate viewer
-/// access for at most 1h; the fraud leads approve and review.
-async fn create_on_call_model(ns: &TestNamespace) {
-    let model: Model = serde_json::from_value(json!({
-        "apiVersion": "aigov.dev/v1alpha1",
-        "kind": "Model",
-        "metadata": {"name": "on-call"},
-        "spec": {
-            "displayName": "On call",
-            "ownerTeam": "fraud",
-            "dataClassification": "Confidential",
-            "accessLevels": [
-                {"name": "viewer", "roleRef": {"kind": "ClusterRole", "name": "aigov-model-viewer"}},
-                {"name": "invoker", "roleRef": {"kind": "ClusterRole", "name": "aigov-model-invoker"}}
-            ],
-            "approvers": {"groups": ["fraud-leads"]},
-            "maxDuration": "8h",
-            "breakGlass": {"groups": ["llm-team"], "users": ["frank"], "levels": ["viewer"]}
-        }
-    }))
-    .unwrap();
-    ns.api::<Model>()
-        .create(&PostParams::default(), &model)
-        .await
-        .expect("creating the model (are the CRDs applied?)");
-}
-
-fn emergency(ns: &TestNamespace, level: &str, justification: &str) -> NewRequest {
-    NewRequest {
-        namespace: ns.name.clone(),
-        model: "on-call".into(),
-        level: level.into(),
-        duration: "30m".into(),
-        justification: justification.into(),
-        extends: None,
-        emergency: true,
-        starts_at: None,
-    }
-}
 
 async fn may_list_pods_as_dave(ns: &TestNamespace) -> bool {
     let dave = devcluster()
@@ -81,16 +38,7 @@ async fn dave_activates_it_uses_it_at_once_and_bob_reviews_the_use() {
     let ns = devcluster().namespace("break-glass").await;
     create_on_call_model(&ns).await;
     let (received, url) = webhook::receiver().await;
-    let audit = AuditArgs {
-        audit_log: None,
-        notify_webhook_url: Some(url),
-        record_namespace: "aigov-system".into(),
-    };
-    let state = app_state_with_audit(
-        portal_access().await,
-        &workflow(Duration::from_secs(3600)),
-        &audit,
-    );
+    let state = app_state_with_webhook(url).await;
     assert!(!may_list_pods_as_dave(&ns).await, "no access before");
 
     let dave = session("dave", &["llm-team"], false);
@@ -194,6 +142,30 @@ async fn an_unjustified_use_ends_the_grant_at_once() {
     .unwrap()
     .name_any();
     assert!(has_binding(&ns, &name).await);
+    // Frank extends it, and another lead approves the extension.
+    let extension = service::extend(
+        &state.access,
+        &frank,
+        &ns.name,
+        &name,
+        "1h".into(),
+        "still down".into(),
+    )
+    .await
+    .unwrap()
+    .name_any();
+    let bea = session("bea", &["fraud-leads"], false);
+    let continued = service::review(
+        &state.access,
+        &bea,
+        &ns.name,
+        &extension,
+        Decision::Approve,
+        String::new(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(continued.phase(), Phase::Active);
     let bob = session("bob", &["fraud-team", "fraud-leads"], false);
     let ended = service::review_use(
         &state.access,
@@ -218,6 +190,23 @@ async fn an_unjustified_use_ends_the_grant_at_once() {
         actions,
         ["break-glass", "granted", "emergency-reviewed", "revoked"]
     );
+    // The extension that continued it ends with it.
+    let extension: AccessRequest = ns.api().get(&extension).await.unwrap();
+    assert_eq!(
+        extension.phase(),
+        Phase::Revoked,
+        "access does not go on through it"
+    );
+    let words = &extension
+        .status
+        .as_ref()
+        .unwrap()
+        .history
+        .last()
+        .unwrap()
+        .comment;
+    assert!(words.contains("judged unjustified by bob"), "{words}");
+    assert!(!has_binding(&ns, &extension.name_any()).await);
 }
 
 #[tokio::test(flavor = "multi_thread")]

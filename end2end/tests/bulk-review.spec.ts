@@ -52,7 +52,10 @@ test("bob narrows his inbox, selects two requests and approves them at once", as
   // Newest first: the invoker request, then the viewer request.
   await expect(entries.first().locator(`[data-request="${second}"]`)).toBeVisible();
 
-  // The keyboard: j focuses the first request, x selects it.
+  // The keyboard: j focuses the first request, x selects it. The shortcuts
+  // need the page's bundle: wait until it has taken the page over (the
+  // theme toggle is shown only then).
+  await expect(bob.getByTestId("theme-toggle")).toBeVisible({ timeout: 30_000 });
   await bob.locator("body").click({ position: { x: 1, y: 1 } });
   await bob.keyboard.press("j");
   await expect(entries.first()).toBeFocused();

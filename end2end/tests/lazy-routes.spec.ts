@@ -8,7 +8,7 @@ const pages: { path: string; area: string; heading: RegExp }[] = [
   { path: "/models", area: "access_area", heading: /Models/ },
   { path: "/models/fraud-detection/fraud-scorer", area: "access_area", heading: /.+/ },
   { path: "/access", area: "access_area", heading: /My access/ },
-  { path: "/reviews", area: "access_area", heading: /Reviews/ },
+  { path: "/reviews", area: "review_area", heading: /Reviews/ },
   { path: "/requests/fraud-detection/does-not-exist", area: "access_area", heading: /.+/ },
   { path: "/namespaces", area: "namespace_area", heading: /Namespaces/ },
   { path: "/namespaces/fraud-detection/network", area: "namespace_area", heading: /.+/ },

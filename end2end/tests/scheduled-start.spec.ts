@@ -51,6 +51,11 @@ test("the binding appears at the scheduled start, not before", async ({ browser 
   await expect(detail.getByTestId("role-binding")).toHaveCount(0);
   expect(bindingExists(name)).toBe(false);
   await expect(bob.getByTestId("history")).toContainText("no access before");
+  // The model's page tells alice her access is approved and when it starts.
+  await alice.goto(`/models/${namespace}/${model}`);
+  await expect(alice.getByTestId("my-scheduled")).toContainText(
+    `is approved and starts ${field(start).slice(0, 10)} ${field(start).slice(11, 16)} UTC`,
+  );
 
   // Until the start nothing binds; after it, the grant is in force.
   while (Date.now() < start.getTime() - 3_000) {
@@ -61,7 +66,7 @@ test("the binding appears at the scheduled start, not before", async ({ browser 
     .poll(() => bindingExists(name), { timeout: 40_000, intervals: [1_000] })
     .toBe(true);
   expect(Date.now()).toBeGreaterThanOrEqual(start.getTime());
-  await alice.reload();
+  await alice.goto(`/requests/${namespace}/${name}`);
   await expect(alice.getByTestId("request-detail").getByTestId("phase")).toHaveText("Active");
   await expect(alice.getByTestId("request-detail").getByTestId("role-binding")).toBeVisible();
 });

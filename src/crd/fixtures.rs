@@ -62,6 +62,18 @@ pub fn model_spec() -> ModelSpec {
     }
 }
 
+/// A stage of approval called `name`: one approval of a member of `group`.
+pub fn stage(name: &str, group: &str) -> super::ApprovalStage {
+    super::ApprovalStage {
+        name: name.into(),
+        approvers: Approvers {
+            groups: vec![group.into()],
+            users: Vec::new(),
+        },
+        required_approvals: 1,
+    }
+}
+
 /// A Model named `name` in `namespace`.
 pub fn model(namespace: &str, name: &str, spec: ModelSpec) -> Model {
     let mut model = Model::new(name, spec);

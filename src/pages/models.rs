@@ -13,6 +13,7 @@ use crate::components::access::emergency::EmergencySection;
 use crate::components::access::live::LiveRefresh;
 use crate::components::access::model::{LevelList, ModelCard, MyAccessLine};
 use crate::components::access::request_form::RequestForm;
+use crate::components::access::request_many::RequestSelected;
 use crate::components::model_use::ModelUseSection;
 use crate::components::model_workloads::ModelWorkloadsSection;
 use crate::components::notice::{LoadFailed, Notice, Tone};
@@ -28,6 +29,7 @@ use crate::wire::model_workloads::ModelWorkloadsView;
 #[component]
 pub fn ModelCatalogPage() -> impl IntoView {
     let refresh = LiveRefresh::start();
+    crate::components::access::request_many::provide_request_many_state();
     let query = use_query_map();
     let filter = move || {
         let query = query.read();
@@ -131,11 +133,19 @@ fn CatalogResults(catalog: ModelCatalog) -> impl IntoView {
     } else {
         format!("{shown} of {}", count(catalog.total, "model", "models"))
     };
+    // Every level a shown model offers, in the order first seen.
+    let mut levels: Vec<String> = Vec::new();
+    for level in catalog.models.iter().flat_map(|model| &model.levels) {
+        if level.unavailable.is_none() && !levels.contains(&level.name) {
+            levels.push(level.name.clone());
+        }
+    }
     view! {
         <p class="table-caption" data-testid="model-count" aria-live="polite">{caption}</p>
         <ul class="model-grid" data-testid="model-list">
-            {catalog.models.into_iter().map(|model| view! { <li><ModelCard model/></li> }).collect_view()}
+            {catalog.models.into_iter().enumerate().map(|(index, model)| view! { <li><ModelCard model index/></li> }).collect_view()}
         </ul>
+        <RequestSelected levels/>
     }
     .into_any()
 }

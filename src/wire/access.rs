@@ -66,7 +66,8 @@ pub struct GrantBrief {
     pub time_left_words: Option<String>,
 }
 
-/// A pending request, briefly.
+/// A request not yet in force, briefly: pending, or approved with a
+/// scheduled start.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct PendingBrief {
@@ -74,6 +75,9 @@ pub struct PendingBrief {
     pub name: String,
     pub level: String,
     pub duration: String,
+    /// Set once approved with a scheduled start: when access begins.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scheduled_start: Option<jiff::Timestamp>,
 }
 
 /// The review of an emergency use.

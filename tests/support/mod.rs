@@ -11,6 +11,7 @@
 pub mod api_call;
 pub mod kube_login;
 pub mod models;
+pub mod on_call;
 pub mod outage;
 pub mod portal;
 pub mod running_portal;

@@ -121,6 +121,21 @@ pub fn app_state_with_audit(
     }
 }
 
+/// The portal's state, as the portal's ServiceAccount, telling the webhook
+/// at `url` of every change.
+pub async fn app_state_with_webhook(url: url::Url) -> AppState {
+    let audit = AuditArgs {
+        audit_log: None,
+        notify_webhook_url: Some(url),
+        record_namespace: "aigov-system".into(),
+    };
+    app_state_with_audit(
+        portal_access().await,
+        &workflow(Duration::from_secs(3600)),
+        &audit,
+    )
+}
+
 /// The portal's state, as the portal's ServiceAccount.
 pub async fn app_state() -> AppState {
     app_state_with(portal_access().await, &workflow(Duration::from_secs(3600)))

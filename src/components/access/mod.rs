@@ -10,5 +10,6 @@ pub mod inbox;
 pub mod live;
 pub mod model;
 pub mod request_form;
+pub mod request_many;
 pub mod stages;
 pub mod timeline;

@@ -9,7 +9,12 @@ use crate::wire::access::{ModelSummary, count};
 
 /// A model in the catalog.
 #[component]
-pub fn ModelCard(model: ModelSummary) -> impl IntoView {
+pub fn ModelCard(
+    model: ModelSummary,
+    /// Its place in the catalogue, which names its checkbox in the form
+    /// that requests several models at once.
+    index: usize,
+) -> impl IntoView {
     let href = format!("/models/{}/{}", model.namespace, model.name);
     let reference = format!("{}/{}", model.namespace, model.name);
     let data_model = reference.clone();
@@ -20,6 +25,10 @@ pub fn ModelCard(model: ModelSummary) -> impl IntoView {
         count(model.required_approvals as usize, "approval", "approvals"),
         model.approvers
     );
+    let select = view! {
+        <crate::components::access::request_many::SelectToRequest
+            index reference=reference.clone() display_name=model.display_name.clone()/>
+    };
     let mine = view! { <MyAccessLine model=model.clone()/> };
     let levels = view! { <LevelList model=model.clone()/> };
     let ModelSummary {
@@ -42,6 +51,7 @@ pub fn ModelCard(model: ModelSummary) -> impl IntoView {
             <header class="model-card-head">
                 <h2 class="card-title"><A href=href.clone()>{display_name}</A></h2>
                 <ClassificationBadge classification/>
+                {select}
             </header>
             <p class="muted model-ref"><code>{reference}</code> " · team " {owner_team}</p>
             {(!description.is_empty()).then(|| view! { <p class="card-text">{description}</p> })}
@@ -70,11 +80,23 @@ pub fn MyAccessLine(model: ModelSummary) -> impl IntoView {
         }
     });
     let pending = model.my_pending.into_iter().map(|pending| {
-        view! {
-            <li class="my-pending" data-testid="my-pending">
-                "Your request for " <strong>{pending.level}</strong> " (" {pending.duration} ") is pending · "
-                <A href=format!("/requests/{}/{}", pending.namespace, pending.name)>"details"</A>
-            </li>
+        let href = format!("/requests/{}/{}", pending.namespace, pending.name);
+        match pending.scheduled_start {
+            Some(at) => view! {
+                <li class="my-pending" data-testid="my-scheduled">
+                    "Your " <strong>{pending.level}</strong> " access (" {pending.duration} ") is approved and starts "
+                    <time datetime=at.to_string()>{at.strftime("%Y-%m-%d %H:%M UTC").to_string()}</time> " · "
+                    <A href=href>"details"</A>
+                </li>
+            }
+            .into_any(),
+            None => view! {
+                <li class="my-pending" data-testid="my-pending">
+                    "Your request for " <strong>{pending.level}</strong> " (" {pending.duration} ") is pending · "
+                    <A href=href>"details"</A>
+                </li>
+            }
+            .into_any(),
         }
     });
     let items: Vec<_> = grants

@@ -59,6 +59,29 @@ fn decide(
     Ok(next)
 }
 
+/// `who` approves `request` under `rules` (a governance policy's).
+fn approve_under(
+    model: &ModelSpec,
+    rules: &AppliedRules,
+    request: &AccessRequest,
+    who: &Person,
+) -> Result<AccessRequest, Refusal> {
+    let status = transitions::review_under(
+        "fraud-scorer",
+        model,
+        rules,
+        request,
+        who,
+        Decision::Approve,
+        "",
+        None,
+        at(600),
+    )?;
+    let mut next = request.clone();
+    next.status = Some(status);
+    Ok(next)
+}
+
 fn pending() -> AccessRequest {
     let mut request = fixtures::request("fraud-detection", "fraud-scorer-alice-x1", "alice");
     request.spec.duration = "2h".into();
@@ -158,21 +181,7 @@ fn a_policy_asking_more_keeps_the_last_stage_deciding() {
     let leads = vec!["fraud-leads".to_owned()];
     let governance = vec!["governance".to_owned()];
     let review = |request: &AccessRequest, who: &Person| {
-        let status = transitions::review_under(
-            "fraud-scorer",
-            &model,
-            &rules,
-            request,
-            who,
-            Decision::Approve,
-            "",
-            None,
-            at(600),
-        )
-        .unwrap();
-        let mut next = request.clone();
-        next.status = Some(status);
-        next
+        approve_under(&model, &rules, request, who).unwrap()
     };
     let one = review(&pending(), &person("bob", &leads));
     let two = review(&one, &person("carol", &governance));
@@ -219,56 +228,33 @@ fn only_the_approval_that_completes_a_stage_opens_the_next() {
     let model = staged(2);
     let leads = vec!["fraud-leads".to_owned()];
     let owners = vec!["owners".to_owned()];
+    let by = |request: &AccessRequest, who: &str, groups: &[String], decision| {
+        decide(&model, request, &person(who, groups), decision).unwrap()
+    };
     let opened = |request: &AccessRequest| {
         stages::opened_by_newest_review(&model, request.status.as_ref().unwrap())
             .map(|open| (open.stage.name.clone(), open.position()))
     };
-    let after_lead = decide(
-        &model,
-        &pending(),
-        &person("bob", &leads),
-        Decision::Approve,
-    )
-    .unwrap();
+    let after_lead = by(&pending(), "bob", &leads, Decision::Approve);
     assert_eq!(
         opened(&after_lead),
         Some(("data-owner".to_owned(), "stage 2 of 2".to_owned()))
     );
-    let one_owner = decide(
-        &model,
-        &after_lead,
-        &person("olga", &owners),
-        Decision::Approve,
-    )
-    .unwrap();
+    let one_owner = by(&after_lead, "olga", &owners, Decision::Approve);
     assert_eq!(opened(&one_owner), None, "the stage was already open");
-    let granted = decide(
-        &model,
-        &one_owner,
-        &person("oscar", &owners),
-        Decision::Approve,
-    )
-    .unwrap();
+    let granted = by(&one_owner, "oscar", &owners, Decision::Approve);
     assert_eq!(opened(&granted), None, "no stage is left");
-    let denied = decide(
-        &model,
-        &after_lead,
-        &person("olga", &owners),
-        Decision::Deny,
-    )
-    .unwrap();
+    let denied = by(&after_lead, "olga", &owners, Decision::Deny);
     assert_eq!(opened(&denied), None);
+    let plain = fixtures::model_spec();
     let unstaged = decide(
-        &fixtures::model_spec(),
+        &plain,
         &pending(),
         &person("bob", &leads),
         Decision::Approve,
     )
     .unwrap();
-    assert!(
-        stages::opened_by_newest_review(&fixtures::model_spec(), unstaged.status.as_ref().unwrap())
-            .is_none()
-    );
+    assert!(stages::opened_by_newest_review(&plain, unstaged.status.as_ref().unwrap()).is_none());
 }
 
 /// A production policy that adds the data owners' stage after the model's.
@@ -311,22 +297,8 @@ fn a_policy_adds_its_stage_after_the_models_approvers() {
 
     let leads = vec!["fraud-leads".to_owned()];
     let owners = vec!["data-owners".to_owned()];
-    let review = |request: &AccessRequest, who: &Person| {
-        let status = transitions::review_under(
-            "fraud-scorer",
-            &governed,
-            &rules,
-            request,
-            who,
-            Decision::Approve,
-            "",
-            None,
-            at(600),
-        )?;
-        let mut next = request.clone();
-        next.status = Some(status);
-        Ok::<_, Refusal>(next)
-    };
+    let review =
+        |request: &AccessRequest, who: &Person| approve_under(&governed, &rules, request, who);
     // The data owners see and decide only after the model's approvers.
     let olga = person("olga", &owners);
     assert!(matches!(

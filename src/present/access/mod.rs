@@ -22,15 +22,15 @@ mod catalog;
 mod emergency;
 mod inbox;
 pub mod inbox_order;
+mod mine;
 mod stages;
 
 use crate::wire::access::{
     DecisionView, ExtensionLink, HistoryView, LevelView, ModelDetail, ModelSummary, MyAccess,
-    PendingBrief, PhaseView, RequestActions, RequestDetail, RequestSummary, ReviewView,
+    PhaseView, RequestActions, RequestDetail, RequestSummary, ReviewView,
 };
 pub use catalog::{CatalogFilter, catalog};
 pub use emergency::emergency_offer;
-use inbox::grant_brief;
 pub use inbox::{inbox_item, reviewable};
 
 /// What each role permits in words and what was found of it, keyed by
@@ -85,25 +85,7 @@ pub fn model_summary(
     let name = model.name_any();
     let spec = &model.spec;
     let form = justification_form(spec);
-    let mine = requests.iter().filter(|request| {
-        request.namespace().as_deref() == Some(namespace.as_str())
-            && request.spec.model == name
-            && rules::is_requester(request, person)
-    });
-    let mut my_grants = Vec::new();
-    let mut my_pending = Vec::new();
-    for request in mine {
-        match request.phase() {
-            Phase::Active => my_grants.push(grant_brief(request, now)),
-            Phase::Pending => my_pending.push(PendingBrief {
-                namespace: namespace.clone(),
-                name: request.name_any(),
-                level: request.spec.level.clone(),
-                duration: request.spec.duration.clone(),
-            }),
-            _ => {}
-        }
-    }
+    let (my_grants, my_pending) = mine::my_access(&namespace, &name, requests, person, now);
     let emergency = emergency_offer(&name, spec, person);
     ModelSummary {
         emergency,

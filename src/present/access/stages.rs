@@ -50,17 +50,10 @@ pub fn approvers_words(spec: &ModelSpec) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::crd::{ApprovalStage, Approvers, Decision, Review, fixtures};
+    use crate::crd::{Decision, Review, fixtures};
 
     fn staged() -> ModelSpec {
-        let stage = |name: &str, group: &str| ApprovalStage {
-            name: name.into(),
-            approvers: Approvers {
-                groups: vec![group.into()],
-                users: Vec::new(),
-            },
-            required_approvals: 1,
-        };
+        use fixtures::stage;
         ModelSpec {
             approval_stages: vec![
                 stage("team-lead", "fraud-leads"),

@@ -80,9 +80,12 @@ fn a_model_summary_says_what_each_level_permits_and_who_approves() {
         groups: &no_groups,
         oversight: Oversight::None,
     };
+    let mut scheduled = request("a3", "alice", Phase::Scheduled, -20);
+    scheduled.spec.starts_at = Some(at(3_600));
     let requests = [
         request("a1", "alice", Phase::Active, -700),
         request("a2", "alice", Phase::Pending, -10),
+        scheduled,
         request("d1", "dave", Phase::Active, -700),
     ];
     let summary = model_summary(&fraud_scorer(), &permits, &requests, &alice, now());
@@ -96,6 +99,10 @@ fn a_model_summary_says_what_each_level_permits_and_who_approves() {
     assert_eq!(summary.my_grants[0].time_left_seconds, Some(3_000));
     assert_eq!(summary.my_grants[0].time_left_words.as_deref(), Some("50m"));
     assert_eq!(summary.my_pending[0].name, "a2");
+    assert_eq!(summary.my_pending[0].scheduled_start, None);
+    // Approved with a later start: listed with when access begins.
+    assert_eq!(summary.my_pending[1].name, "a3");
+    assert_eq!(summary.my_pending[1].scheduled_start, Some(at(3_600).0));
 }
 
 #[test]

@@ -303,19 +303,12 @@ fn without_a_url_notify_does_nothing() {
 
 #[test]
 fn an_approval_that_completes_a_stage_is_told_to_the_next_stages_approvers() {
-    use crate::crd::{ApprovalStage, Approvers, Decision, ModelSpec, fixtures};
+    use crate::crd::fixtures::{self, stage};
+    use crate::crd::{Decision, ModelSpec};
     use crate::engine::access::permissions::{Oversight, Person};
     use crate::engine::access::transitions;
     use crate::server::access::audit::Change;
 
-    let stage = |name: &str, group: &str| ApprovalStage {
-        name: name.into(),
-        approvers: Approvers {
-            groups: vec![group.into()],
-            users: Vec::new(),
-        },
-        required_approvals: 1,
-    };
     let spec = ModelSpec {
         approval_stages: vec![
             stage("team-lead", "fraud-leads"),

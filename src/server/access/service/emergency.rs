@@ -69,6 +69,17 @@ pub async fn review_use(
             break_glass::REVIEWED,
         ))
         .await;
+    // An unjustified use ends the extensions that continue it too: access
+    // must not go on through them.
+    if verdict == Verdict::Unjustified {
+        let words = format!(
+            "its emergency access was judged unjustified by {}",
+            person.username
+        );
+        if let Err(error) = super::revoke_as_portal(access, namespace, name, &words).await {
+            tracing::warn!(%error, request = %name, "the extensions of an unjustified emergency access were not all ended");
+        }
+    }
     access.store.changed();
     Ok(request)
 }
