@@ -262,11 +262,17 @@ async fn a_sandbox_namespace_allows_the_self_service_policy_and_model_both_allow
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn a_staging_policy_adds_the_data_owners_stage_after_the_models_approvers() {
+async fn a_staging_policy_adds_the_data_owners_stage_a_ticket_id_and_approvers_comments() {
     let cluster = devcluster();
-    // Staging: erin, the data owner, decides after the model's approvers.
+    // Staging: erin, the data owner, decides after the model's approvers;
+    // every justification starts with a ticket id; approvers say why.
     let policy = create_policy(json!({
-        "staging": {"approvalStages": [{"name": "data-owner", "approvers": {"users": ["erin"]}}]}
+        "staging": {
+            "approvalStages": [{"name": "data-owner", "approvers": {"users": ["erin"]}}],
+            "justificationPattern": "^[A-Z]+-[0-9]+",
+            "justificationHint": "Start with the ticket id, e.g. OPS-123.",
+            "approverCommentRequired": true
+        }
     }))
     .await;
     let ns = cluster.namespace("env-staging").await;
@@ -291,12 +297,27 @@ async fn a_staging_policy_adds_the_data_owners_stage_after_the_models_approvers(
     assert_eq!(rules.min_approvals.value, 2);
 
     let alice = session("alice", &["fraud-team"], false);
-    let request = service::submit(&state.access, &alice, form(&ns.name, "1h", ""))
+    let refused = service::submit(&state.access, &alice, form(&ns.name, "1h", "the audit"))
         .await
-        .unwrap();
+        .unwrap_err();
+    assert_eq!(
+        refused.to_string(),
+        format!(
+            "Governance policy {} (staging environment) asks for a justification in a set form: Start with the ticket id, e.g. OPS-123.",
+            policy.name
+        )
+    );
+    let request = service::submit(
+        &state.access,
+        &alice,
+        form(&ns.name, "1h", "OPS-42 the audit"),
+    )
+    .await
+    .unwrap();
     let name = request.name_any();
-    let decide = |who: &'static str, groups: &'static [&'static str]| {
+    let decide_with = |who: &'static str, groups: &'static [&'static str], comment: &str| {
         let (state, ns, name) = (state.clone(), ns.name.clone(), name.clone());
+        let comment = comment.to_owned();
         async move {
             service::review(
                 &state.access,
@@ -304,11 +325,21 @@ async fn a_staging_policy_adds_the_data_owners_stage_after_the_models_approvers(
                 &ns,
                 &name,
                 Decision::Approve,
-                String::new(),
+                comment,
             )
             .await
         }
     };
+    let decide = |who, groups| decide_with(who, groups, "fine for the audit");
+    let silent = decide_with("bob", &["fraud-team", "fraud-leads"], "")
+        .await
+        .unwrap_err();
+    assert!(
+        silent
+            .to_string()
+            .contains("(staging environment) asks approvers to say why they decide"),
+        "{silent}"
+    );
     let early = decide("erin", &["ml-platform"]).await.unwrap_err();
     assert!(
         matches!(early, AccessError::Refused(Refusal::NotYourStage { .. })),

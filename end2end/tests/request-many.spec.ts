@@ -34,6 +34,12 @@ test("alice requests three models at once; each is filed or refused on its own, 
   test.setTimeout(120_000);
   const alice = await personAt(browser, "alice", `/models?team=${team}`);
   await expect(alice.getByTestId("model-card")).toHaveCount(3, { timeout: 20_000 });
+  // Nothing selected yet: refused with what to do, and nothing is filed.
+  await expect(alice.getByTestId("theme-toggle")).toBeVisible({ timeout: 30_000 });
+  await alice.getByTestId("request-selected").click();
+  await expect(alice.getByTestId("request-many-error")).toHaveText("Choose the models to request first.");
+  await expect(alice.getByTestId("my-pending")).toHaveCount(0);
+
   for (const name of ["Alpha", "Beta", "Gamma"]) {
     await alice.getByRole("checkbox", { name: new RegExp(`Select ${name} ${suffix}`) }).check();
   }
@@ -72,11 +78,4 @@ test("alice requests three models at once; each is filed or refused on its own, 
   await expect(alice.getByTestId("request-detail")).toContainText("Active", { timeout: 20_000 });
   await alice.goto(`/requests/${namespace}/${beta}`);
   await expect(alice.getByTestId("request-detail")).toContainText("Pending");
-});
-
-test("nothing selected is refused with what to do, and nothing is filed", async ({ browser }) => {
-  const alice = await personAt(browser, "alice", `/models?team=${team}`);
-  await expect(alice.getByTestId("model-card")).toHaveCount(3, { timeout: 20_000 });
-  await alice.getByTestId("request-selected").click();
-  await expect(alice.getByTestId("request-many-error")).toHaveText("Choose the models to request first.");
 });

@@ -165,4 +165,17 @@ pub struct EnvironmentAccess {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[schemars(length(max = 3))]
     pub approval_stages: Vec<super::ApprovalStage>,
+    /// A regular expression every justification must match where a model
+    /// sets no pattern of its own, e.g. a ticket id: `^[A-Z]+-[0-9]+`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(max = 500))]
+    pub justification_pattern: Option<String>,
+    /// What the pattern asks for, in words people understand (shown on the
+    /// form and in a refusal).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(max = 300))]
+    pub justification_hint: Option<String>,
+    /// `true`: approvers must say why they approve or deny.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approver_comment_required: Option<bool>,
 }

@@ -293,6 +293,15 @@ pub struct InboxItem {
     pub requester_grants: Vec<GrantBrief>,
 }
 
+/// `text` with its first letter in upper case, for the start of a sentence.
+pub fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
 /// A number of things, with its noun in the right form ("1 model", "3 models").
 pub fn count(n: usize, singular: &str, plural: &str) -> String {
     format!("{n} {}", if n == 1 { singular } else { plural })

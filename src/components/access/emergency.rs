@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::access::emergency::ActivateEmergency;
-use crate::wire::access::{EmergencyOffer, EmergencyReviewView, ModelSummary};
+use crate::wire::access::{EmergencyOffer, EmergencyReviewView, ModelSummary, capitalised};
 
 /// The longest justification, as the server checks it.
 const MAX_JUSTIFICATION: usize = 2000;
@@ -132,12 +132,4 @@ pub fn UseReviewFact(review: Option<EmergencyReviewView>) -> impl IntoView {
         None => "waiting for an approver".to_owned(),
     };
     view! { <div><dt>"Use review"</dt><dd data-testid="use-review">{words}</dd></div> }
-}
-
-fn capitalised(text: &str) -> String {
-    let mut chars = text.chars();
-    chars
-        .next()
-        .map(|first| first.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
 }

@@ -12,6 +12,9 @@
 //!   `allowSelfApproval: true` permits, it never grants: a model that
 //!   forbids self-approval keeps forbidding it.
 //!
+//! - an approver's comment: required when either asks for one;
+//! - a justification's form: the model's own pattern, or, where it sets
+//!   none, the policy's;
 //! - stages of approval: a policy's stages come after the model's own
 //!   approval (the model's approvers, or its own stages, decide first), and
 //!   the approvals needed are at least those of every stage together.
@@ -113,6 +116,30 @@ pub struct AppliedRules {
     /// with the policy that adds it.
     #[serde(default)]
     pub added_stages: Vec<Applied<ApprovalStage>>,
+    /// Whether approvers must say why they decide.
+    pub approver_comment_required: Applied<bool>,
+    /// The form a justification must have, if any.
+    pub justification_pattern: Applied<Option<JustificationForm>>,
+}
+
+/// A justification's required form: a regular expression, and what it
+/// asks for in words.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JustificationForm {
+    pub pattern: String,
+    pub hint: Option<String>,
+}
+
+impl JustificationForm {
+    /// `pattern` with its `hint`, unless the pattern is blank (which asks
+    /// nothing).
+    fn of(pattern: Option<&String>, hint: Option<&String>) -> Option<Self> {
+        let pattern = pattern.filter(|pattern| !pattern.trim().is_empty())?;
+        Some(JustificationForm {
+            pattern: pattern.clone(),
+            hint: hint.cloned(),
+        })
+    }
 }
 
 /// The name of the stage a model without stages of its own decides at,
@@ -140,6 +167,14 @@ impl AppliedRules {
             allow_self_approval: from_model(model_name, model.allow_self_approval),
             break_glass: from_model(model_name, model.break_glass.is_some()),
             added_stages: Vec::new(),
+            approver_comment_required: from_model(model_name, model.approver_comment_required),
+            justification_pattern: from_model(
+                model_name,
+                JustificationForm::of(
+                    model.justification_pattern.as_ref(),
+                    model.justification_hint.as_ref(),
+                ),
+            ),
         }
     }
 
@@ -187,6 +222,24 @@ impl AppliedRules {
             if set.allow_self_approval == Some(false) && rules.allow_self_approval.value {
                 rules.allow_self_approval = Applied {
                     value: false,
+                    source: source(),
+                };
+            }
+            if set.approver_comment_required == Some(true) && !rules.approver_comment_required.value
+            {
+                rules.approver_comment_required = Applied {
+                    value: true,
+                    source: source(),
+                };
+            }
+            if rules.justification_pattern.value.is_none()
+                && let Some(form) = JustificationForm::of(
+                    set.justification_pattern.as_ref(),
+                    set.justification_hint.as_ref(),
+                )
+            {
+                rules.justification_pattern = Applied {
+                    value: Some(form),
                     source: source(),
                 };
             }
@@ -249,6 +302,14 @@ impl AppliedRules {
     pub fn governed(&self, model: &ModelSpec) -> ModelSpec {
         let mut spec = model.clone();
         spec.approval_stages = self.stages(model);
+        spec.approver_comment_required = self.approver_comment_required.value;
+        if let (Some(form), true) = (
+            &self.justification_pattern.value,
+            self.justification_pattern.source.is_policy(),
+        ) {
+            spec.justification_pattern = Some(form.pattern.clone());
+            spec.justification_hint = form.hint.clone();
+        }
         spec.required_approvals = self.min_approvals.value as i32;
         if self.max_duration.source.is_policy() {
             spec.max_duration = Human(self.max_duration.value).to_string().replace(' ', "");
@@ -260,133 +321,10 @@ impl AppliedRules {
         }
         spec
     }
-
-    /// The policies that made any rule stricter than the model's, by name.
-    pub fn policies(&self) -> Vec<String> {
-        let mut names: Vec<String> = [
-            &self.min_approvals.source,
-            &self.max_duration.source,
-            &self.justification_required.source,
-            &self.allow_self_approval.source,
-            &self.break_glass.source,
-        ]
-        .into_iter()
-        .chain(self.added_stages.iter().map(|stage| &stage.source))
-        .filter_map(|source| match source {
-            RuleSource::Policy { policy, .. } => Some(policy.clone()),
-            RuleSource::Model(_) => None,
-        })
-        .collect();
-        names.sort();
-        names.dedup();
-        names
-    }
-
-    /// The rules in a sentence, e.g. "Production namespace: 2 approvals, at
-    /// most 8h, justification required, no self-approval — governance
-    /// policy ai-production".
-    pub fn in_words(&self) -> String {
-        let approvals = match self.min_approvals.value {
-            1 => "1 approval".to_owned(),
-            n => format!("{n} approvals"),
-        };
-        let added: Vec<&str> = self
-            .added_stages
-            .iter()
-            .map(|stage| stage.value.name.as_str())
-            .collect();
-        let approvals = if added.is_empty() {
-            approvals
-        } else {
-            format!(
-                "{approvals} (the {} stage after the model's)",
-                added.join(", then ")
-            )
-        };
-        let parts = [
-            approvals,
-            format!("at most {}", Human(self.max_duration.value)),
-            if self.justification_required.value {
-                "justification required".to_owned()
-            } else {
-                "justification optional".to_owned()
-            },
-            if self.allow_self_approval.value {
-                "self-approval allowed".to_owned()
-            } else {
-                "no self-approval".to_owned()
-            },
-        ];
-        let mut sentence = match self.environment {
-            Some(environment) => {
-                let env = environment.as_str();
-                let mut first = env[..1].to_uppercase();
-                first.push_str(&env[1..]);
-                format!("{first} namespace: ")
-            }
-            None => String::new(),
-        };
-        sentence.push_str(&parts.join(", "));
-        let policies = self.policies();
-        match policies.as_slice() {
-            [] => sentence.push_str(" — the model's own rules"),
-            [one] => sentence.push_str(&format!(" — governance policy {one}")),
-            many => sentence.push_str(&format!(" — governance policies {}", many.join(", "))),
-        }
-        sentence
-    }
-
-    /// Each rule with who set it, one line each, for the pages.
-    pub fn sources_in_words(&self) -> Vec<String> {
-        let mut lines = vec![
-            format!(
-                "{} (set by {})",
-                match self.min_approvals.value {
-                    1 => "1 approval".to_owned(),
-                    n => format!("{n} approvals"),
-                },
-                self.min_approvals.source.words()
-            ),
-            format!(
-                "at most {} (set by {})",
-                Human(self.max_duration.value),
-                self.max_duration.source.words()
-            ),
-            format!(
-                "justification {} (set by {})",
-                if self.justification_required.value {
-                    "required"
-                } else {
-                    "optional"
-                },
-                self.justification_required.source.words()
-            ),
-            format!(
-                "self-approval {} (set by {})",
-                if self.allow_self_approval.value {
-                    "allowed"
-                } else {
-                    "not allowed"
-                },
-                self.allow_self_approval.source.words()
-            ),
-        ];
-        // Only where the model offers emergency access: a model without it
-        // has nothing a policy could forbid.
-        if self.break_glass.value || self.break_glass.source.is_policy() {
-            lines.push(format!(
-                "emergency access {} (set by {})",
-                if self.break_glass.value {
-                    "allowed"
-                } else {
-                    "forbidden"
-                },
-                self.break_glass.source.words()
-            ));
-        }
-        lines
-    }
 }
+
+#[path = "applied_words.rs"]
+mod words;
 
 #[cfg(test)]
 #[path = "applied_tests.rs"]

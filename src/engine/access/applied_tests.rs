@@ -40,7 +40,7 @@ fn production_policy() -> Policy {
             justification_required: Some(true),
             allow_self_approval: Some(false),
             break_glass: None,
-            approval_stages: Vec::new(),
+            ..AccessRules::default()
         },
     )
 }
@@ -55,7 +55,7 @@ fn sandbox_policy() -> Policy {
             justification_required: Some(false),
             allow_self_approval: Some(true),
             break_glass: None,
-            approval_stages: Vec::new(),
+            ..AccessRules::default()
         },
     )
 }

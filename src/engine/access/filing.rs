@@ -65,7 +65,26 @@ pub fn validate_new_under(
             rules.justification_required.source.words(),
         ));
     }
-    check_pattern(model_name, model, form.justification)?;
+    // The form a justification must have: the model's, or the policy's
+    // where the model sets none (`model` then carries it, governed).
+    check_pattern(model_name, model, form.justification).map_err(|refusal| {
+        let source = &rules.justification_pattern.source;
+        match refusal {
+            Refusal::JustificationPattern { hint, .. } if source.is_policy() => {
+                Refusal::PolicyJustificationPattern {
+                    by: source.words(),
+                    hint,
+                }
+            }
+            Refusal::PatternUnusable { why, .. } if source.is_policy() => {
+                Refusal::PolicyPatternUnusable {
+                    by: source.words(),
+                    why,
+                }
+            }
+            refusal => refusal,
+        }
+    })?;
     if let Some(pending) = existing.iter().find(|request| {
         request.spec.requester == requester
             && request.spec.model == model_name

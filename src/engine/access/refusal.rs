@@ -2,6 +2,7 @@
 //! say what to do instead. Nothing is changed when a rule refuses.
 
 use crate::crd::duration;
+use crate::wire::access::capitalised;
 
 /// What a person reads for a request that does not exist, or that they may
 /// not see: the same words either way (`wire::access::REQUEST_NOT_FOUND`,
@@ -47,6 +48,18 @@ pub enum Refusal {
     PatternUnusable { model: String, why: String },
     #[error("Model {0} asks approvers to say why they decide: write a comment.")]
     CommentRequired(String),
+    /// The justification does not match the pattern a governance policy
+    /// asks for in the environment; `by` names the policy.
+    #[error("{} asks for a justification in a set form: {hint}", capitalised(by))]
+    PolicyJustificationPattern { by: String, hint: String },
+    /// A governance policy's pattern is not one the portal can use.
+    #[error(
+        "The justification pattern of {by} cannot be used ({why}); nothing was filed. Tell the platform team."
+    )]
+    PolicyPatternUnusable { by: String, why: String },
+    /// A governance policy asks approvers for a comment; `.0` names it.
+    #[error("{} asks approvers to say why they decide: write a comment.", capitalised(.0))]
+    PolicyCommentRequired(String),
     #[error("The {field} is too long: at most {max} characters, this one has {actual}.")]
     TextTooLong {
         field: &'static str,

@@ -139,3 +139,100 @@ fn a_model_that_asks_for_approvers_comments_refuses_a_decision_without_one() {
     assert_eq!(approved.phase, Phase::Active);
     assert_eq!(approved.reviews[0].comment, "ticket checked");
 }
+
+/// The production rules of a policy that asks for a ticket id and a
+/// comment from every approver.
+fn ticket_policy() -> super::applied::EnvironmentAccess {
+    use crate::engine::policy::{AccessRules, Environment};
+    super::applied::EnvironmentAccess {
+        environment: Some(Environment::Production),
+        policies: vec![(
+            "ai-production".into(),
+            AccessRules {
+                justification_pattern: Some("^[A-Z]+-[0-9]+".into()),
+                justification_hint: Some("Start with the ticket id, e.g. OPS-123.".into()),
+                approver_comment_required: Some(true),
+                ..AccessRules::default()
+            },
+        )],
+    }
+}
+
+#[test]
+fn a_policy_asks_for_its_form_where_the_model_sets_none_and_says_so() {
+    use super::applied::AppliedRules;
+    let form = |justification| RequestForm {
+        level: "viewer",
+        duration: "1h",
+        justification,
+    };
+    let file_under = |model: &ModelSpec, justification| {
+        let rules = AppliedRules::apply("fraud-scorer", model, &ticket_policy());
+        let governed = rules.governed(model);
+        transitions::validate_new_under(
+            "fraud-scorer",
+            &governed,
+            &rules,
+            &form(justification),
+            "alice",
+            &[],
+        )
+        .map(|_| ())
+    };
+    let plain = fixtures::model_spec();
+    let refused = file_under(&plain, "the audit").unwrap_err();
+    assert_eq!(
+        refused.to_string(),
+        "Governance policy ai-production (production environment) asks for a justification in a set form: Start with the ticket id, e.g. OPS-123."
+    );
+    assert_eq!(file_under(&plain, "OPS-7 the audit"), Ok(()));
+    let rules = AppliedRules::apply("fraud-scorer", &plain, &ticket_policy());
+    assert_eq!(
+        justification_form(&rules.governed(&plain)).as_deref(),
+        Some("Start with the ticket id, e.g. OPS-123."),
+        "the form shows the policy's words"
+    );
+    // A model with a form of its own keeps it.
+    let own = with_pattern("^CASE [0-9]+", Some("Start with the case number."));
+    assert_eq!(file_under(&own, "CASE 12 review"), Ok(()));
+    assert!(matches!(
+        file_under(&own, "OPS-7"),
+        Err(Refusal::JustificationPattern { .. })
+    ));
+}
+
+#[test]
+fn a_policy_asks_approvers_for_a_comment_and_the_refusal_names_it() {
+    use super::applied::AppliedRules;
+    let model = fixtures::model_spec();
+    let rules = AppliedRules::apply("fraud-scorer", &model, &ticket_policy());
+    let governed = rules.governed(&model);
+    assert!(governed.approver_comment_required, "pages show the rule");
+    let leads = vec!["fraud-leads".to_owned()];
+    let bob = Person {
+        username: "bob",
+        groups: &leads,
+        oversight: Oversight::None,
+    };
+    let mut request = fixtures::request("fraud-detection", "fraud-scorer-alice-x1", "alice");
+    request.spec.duration = "1h".into();
+    let decide = |comment| {
+        transitions::review_under(
+            "fraud-scorer",
+            &governed,
+            &rules,
+            &request,
+            &bob,
+            Decision::Approve,
+            comment,
+            None,
+            fixtures::at(600).0,
+        )
+    };
+    assert_eq!(
+        decide("  ").unwrap_err().to_string(),
+        "Governance policy ai-production (production environment) asks approvers to say why they decide: write a comment."
+    );
+    assert_eq!(decide("the audit needs it").unwrap().phase, Phase::Active);
+    assert_eq!(rules.policies(), ["ai-production"]);
+}

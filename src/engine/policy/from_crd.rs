@@ -56,6 +56,9 @@ pub fn policy(policy: &GovernancePolicy) -> Policy {
                         allow_self_approval: rules.allow_self_approval,
                         break_glass: rules.break_glass,
                         approval_stages: rules.approval_stages.clone(),
+                        justification_pattern: rules.justification_pattern.clone(),
+                        justification_hint: rules.justification_hint.clone(),
+                        approver_comment_required: rules.approver_comment_required,
                     },
                 )
             })

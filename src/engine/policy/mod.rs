@@ -119,6 +119,15 @@ pub struct AccessRules {
     /// Stages of approval added after a model's own, in order.
     #[serde(default)]
     pub approval_stages: Vec<ApprovalStage>,
+    /// The form every justification must have where a model sets none.
+    #[serde(default)]
+    pub justification_pattern: Option<String>,
+    /// What the pattern asks for, in words.
+    #[serde(default)]
+    pub justification_hint: Option<String>,
+    /// `Some(true)`: approvers must say why they decide.
+    #[serde(default)]
+    pub approver_comment_required: Option<bool>,
 }
 
 impl AccessRules {
@@ -159,6 +168,21 @@ impl AccessRules {
                     }
                     stages
                 }),
+            // One pattern: the first policy's, with its own words.
+            justification_pattern: self
+                .justification_pattern
+                .clone()
+                .or_else(|| other.justification_pattern.clone()),
+            justification_hint: if self.justification_pattern.is_some() {
+                self.justification_hint.clone()
+            } else {
+                other.justification_hint.clone()
+            },
+            approver_comment_required: both(
+                self.approver_comment_required,
+                other.approver_comment_required,
+                |a, b| a || b,
+            ),
         }
     }
 }
@@ -228,7 +252,7 @@ mod tests {
             justification_required: Some(false),
             allow_self_approval: Some(true),
             break_glass: Some(true),
-            approval_stages: Vec::new(),
+            ..AccessRules::default()
         };
         let other = AccessRules {
             min_approvals: Some(1),
@@ -236,7 +260,7 @@ mod tests {
             justification_required: Some(true),
             allow_self_approval: Some(false),
             break_glass: Some(false),
-            approval_stages: Vec::new(),
+            ..AccessRules::default()
         };
         let both = production.strictest(&other);
         assert_eq!(both.min_approvals, Some(2));

@@ -85,9 +85,11 @@ pub async fn submit(
             Timestamp::now(),
         )?)
     } else {
+        // The model's terms as the rules make them: a policy's justification
+        // form is checked where the model sets none.
         transitions::validate_new_under(
             &form.model,
-            &model.spec,
+            &rules.governed(&model.spec),
             &rules,
             &asked,
             requester,
