@@ -17,6 +17,8 @@ test.beforeAll(() => {
     displayName: "Ticketed model",
     justificationPattern: "^[A-Z]+-[0-9]+",
     justificationHint: hint,
+    // The pattern alone makes a justification necessary.
+    justificationRequired: false,
     approverCommentRequired: true,
   });
 });
@@ -29,11 +31,12 @@ test.afterAll(() => {
 test("a justification in the model's form, and an approver's comment, are asked for", async ({ browser }) => {
   test.setTimeout(120_000);
   const alice = await personAt(browser, "alice", `/models/${namespace}/${model}`);
-  await expect(alice.getByTestId("justification-rule")).toContainText(hint);
+  await expect(alice.getByTestId("justification-rule")).toHaveText(`required: ${hint}`);
   await expect(alice.getByTestId("comment-rule")).toHaveText("required");
 
   const form = alice.getByTestId("request-form");
   await expect(form.getByTestId("justification-form")).toHaveText(hint);
+  await expect(form.getByTestId("justification-input")).toHaveAttribute("required", "");
   await form.getByTestId("level-choice").first().check();
   await form.getByTestId("justification-input").fill("the nightly job fails");
   await alice.getByTestId("submit-request").click();

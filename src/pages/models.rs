@@ -221,7 +221,7 @@ fn ModelPage(detail: ModelDetail, sections: ModelSections) -> impl IntoView {
                 <div><dt>"Approvals needed"</dt><dd>{model.required_approvals}</dd></div>
                 <div><dt>"Longest grant"</dt><dd>{model.max_duration_words.clone()}</dd></div>
                 <div><dt>"Justification"</dt><dd data-testid="justification-rule">
-                    {if model.justification_required { "required" } else { "optional" }}
+                    {if model.justification_required || model.justification_form.is_some() { "required" } else { "optional" }}
                     {model.justification_form.clone().map(|form| format!(": {form}"))}
                 </dd></div>
                 <div><dt>"Approver's comment"</dt><dd data-testid="comment-rule">

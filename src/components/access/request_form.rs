@@ -64,7 +64,8 @@ pub fn RequestForm(detail: ModelDetail) -> impl IntoView {
             _ => None,
         })
     };
-    let required = model.justification_required;
+    // A set form makes a justification necessary too.
+    let required = model.justification_required || model.justification_form.is_some();
     view! {
         <ActionForm action attr:class="request-form" attr:data-testid="request-form" attr:aria-describedby="request-form-error">
             <input type="hidden" name="namespace" value=model.namespace.clone()/>
