@@ -91,8 +91,6 @@ impl From<Refusal> for ApiError {
             | Refusal::JustificationRequired(_)
             | Refusal::JustificationPattern { .. }
             | Refusal::CommentRequired(_)
-            | Refusal::PolicyCommentRequired(_)
-            | Refusal::PolicyJustificationPattern { .. }
             | Refusal::EmergencyLevel { .. }
             | Refusal::EmergencyJustification
             | Refusal::EmergencyComment
@@ -111,8 +109,7 @@ impl From<Refusal> for ApiError {
             | Refusal::NoEmergencyAccess(_)
             | Refusal::NotAnEmergency
             | Refusal::EmergencyReviewed(_)
-            | Refusal::PatternUnusable { .. }
-            | Refusal::PolicyPatternUnusable { .. } => ApiError::conflict(message),
+            | Refusal::PatternUnusable { .. } => ApiError::conflict(message),
             Refusal::NotAnApprover(_)
             | Refusal::NotYourStage { .. }
             | Refusal::SelfApproval(_)

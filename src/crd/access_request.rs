@@ -18,7 +18,7 @@ pub const SPEC_IMMUTABLE: &str =
     "an access request's spec is what was asked and is never changed; file a new request instead";
 
 /// The longest justification or review comment, in characters.
-pub const MAX_TEXT: usize = 2000;
+pub const MAX_TEXT: usize = crate::wire::access::MAX_TEXT;
 
 /// A request for access to a model.
 // Printer columns repeat `type_`, which clippy mistakes for a duplicated attribute.

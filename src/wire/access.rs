@@ -269,6 +269,10 @@ pub struct MyAccess {
 /// The most models requested at once.
 pub const MAX_MODELS_AT_ONCE: usize = 20;
 
+/// The longest justification or review comment the portal takes, in
+/// characters (forms say so before the server refuses more).
+pub const MAX_TEXT: usize = 2000;
+
 /// What requesting several models at once came to: a request filed for
 /// each model that took it, each then decided on its own.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -33,12 +33,13 @@ pub enum InboxSort {
 impl InboxSort {
     pub const ALL: [InboxSort; 3] = [InboxSort::Oldest, InboxSort::Newest, InboxSort::Expiring];
 
+    /// The order `text` names; anything else is the default.
     pub fn parse(text: &str) -> InboxSort {
-        match text.trim() {
-            "newest" => InboxSort::Newest,
-            "expiring" => InboxSort::Expiring,
-            _ => InboxSort::Oldest,
-        }
+        let text = text.trim();
+        Self::ALL
+            .into_iter()
+            .find(|sort| sort.as_str() == text)
+            .unwrap_or(InboxSort::Oldest)
     }
 
     pub fn as_str(self) -> &'static str {

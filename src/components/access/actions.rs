@@ -51,11 +51,7 @@ macro_rules! tracked {
                 target.set(Some($key));
             }
         });
-        Effect::new(move |_| {
-            if action.value().with(|value| matches!(value, Some(Ok(_)))) {
-                refresh.bump();
-            }
-        });
+        refresh.bump_on_success(action.value());
         Tracked { action, target }
     }};
 }

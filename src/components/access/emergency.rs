@@ -10,7 +10,7 @@ use crate::api::access::emergency::ActivateEmergency;
 use crate::wire::access::{EmergencyOffer, EmergencyReviewView, ModelSummary, capitalised};
 
 /// The longest justification, as the server checks it.
-const MAX_JUSTIFICATION: usize = 2000;
+const MAX_JUSTIFICATION: usize = crate::wire::access::MAX_TEXT;
 
 /// The model's emergency access, if it offers any.
 #[component]

@@ -41,12 +41,7 @@ pub fn InboxFilters(filter: InboxFilter) -> impl IntoView {
 #[component]
 pub fn BulkDecision() -> impl IntoView {
     let action = ServerAction::<ReviewMany>::new();
-    let refresh = LiveRefresh::expect();
-    Effect::new(move |_| {
-        if action.value().with(|value| matches!(value, Some(Ok(_)))) {
-            refresh.bump();
-        }
-    });
+    LiveRefresh::expect().bump_on_success(action.value());
     let pending = action.pending();
     let outcome = move || {
         action.value().get().map(|result| match result {

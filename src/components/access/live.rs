@@ -42,6 +42,20 @@ impl LiveRefresh {
     pub fn bump(self) {
         self.0.try_update(|n| *n += 1);
     }
+
+    /// Bumps the counter each time an action's `value` becomes a success:
+    /// what the action changed then shows.
+    pub fn bump_on_success<T, E>(self, value: MappedSignal<Option<Result<T, E>>>)
+    where
+        T: Send + Sync + 'static,
+        E: Send + Sync + 'static,
+    {
+        Effect::new(move |_| {
+            if value.with(|value| matches!(value, Some(Ok(_)))) {
+                self.bump();
+            }
+        });
+    }
 }
 
 /// Listens to the live stream while the page lives. Every opening counts

@@ -11,7 +11,7 @@ use crate::api::models::RequestAccess;
 use crate::wire::access::ModelDetail;
 
 /// The longest justification, as the server checks it.
-const MAX_JUSTIFICATION: usize = 2000;
+const MAX_JUSTIFICATION: usize = crate::wire::access::MAX_TEXT;
 
 /// The request form of one model.
 #[component]

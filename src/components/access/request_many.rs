@@ -17,7 +17,7 @@ use crate::wire::access::{MAX_MODELS_AT_ONCE, RequestedMany, count};
 pub const REQUEST_MANY_FORM: &str = "request-many";
 
 /// The longest justification, as the server checks it.
-const MAX_JUSTIFICATION: usize = 2000;
+const MAX_JUSTIFICATION: usize = crate::wire::access::MAX_TEXT;
 
 /// The selection and what is typed in the form, kept by the catalogue page
 /// rather than the form: a live refresh draws the cards and the form again,
@@ -47,7 +47,7 @@ impl RequestManyState {
         };
         // Once filed, the cards show the new requests, and the selection
         // starts again.
-        let refresh = LiveRefresh::expect();
+        LiveRefresh::expect().bump_on_success(state.action.value());
         Effect::new(move |_| {
             if state
                 .action
@@ -55,7 +55,6 @@ impl RequestManyState {
                 .with(|value| matches!(value, Some(Ok(_))))
             {
                 state.selected.set(Vec::new());
-                refresh.bump();
             }
         });
         state

@@ -26,11 +26,7 @@ impl AnswerAction {
                 target.set(Some(input.item));
             }
         });
-        Effect::new(move |_| {
-            if action.value().with(|value| matches!(value, Some(Ok(_)))) {
-                refresh.bump();
-            }
-        });
+        refresh.bump_on_success(action.value());
         AnswerAction { action, target }
     }
 }

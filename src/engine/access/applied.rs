@@ -28,6 +28,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::crd::duration::{self, Human};
 use crate::crd::{ApprovalStage, ModelSpec};
+pub use crate::engine::access::filing::JustificationForm;
 use crate::engine::policy::effective::Policy;
 use crate::engine::policy::{AccessRules, Environment};
 
@@ -90,6 +91,14 @@ impl RuleSource {
     pub fn is_policy(&self) -> bool {
         matches!(self, RuleSource::Policy { .. })
     }
+
+    /// Whom to tell when the rule cannot be used.
+    pub fn owners(&self) -> &'static str {
+        match self {
+            RuleSource::Model(_) => "the model's owners",
+            RuleSource::Policy { .. } => "the platform team",
+        }
+    }
 }
 
 /// One rule as it applies, and who set it.
@@ -122,29 +131,21 @@ pub struct AppliedRules {
     pub justification_pattern: Applied<Option<JustificationForm>>,
 }
 
-/// A justification's required form: a regular expression, and what it
-/// asks for in words.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct JustificationForm {
-    pub pattern: String,
-    pub hint: Option<String>,
-}
-
-impl JustificationForm {
-    /// `pattern` with its `hint`, unless the pattern is blank (which asks
-    /// nothing).
-    fn of(pattern: Option<&String>, hint: Option<&String>) -> Option<Self> {
-        let pattern = pattern.filter(|pattern| !pattern.trim().is_empty())?;
-        Some(JustificationForm {
-            pattern: pattern.clone(),
-            hint: hint.cloned(),
-        })
-    }
-}
-
 /// The name of the stage a model without stages of its own decides at,
 /// when a policy adds stages after it.
 pub const MODEL_STAGE: &str = "approvers";
+
+/// The model's own stages, or its approvers as one stage ([`MODEL_STAGE`]).
+fn own_stages(model: &ModelSpec) -> Vec<ApprovalStage> {
+    if !model.approval_stages.is_empty() {
+        return model.approval_stages.clone();
+    }
+    vec![ApprovalStage {
+        name: MODEL_STAGE.to_owned(),
+        approvers: model.approvers.clone(),
+        required_approvals: model.required_approvals.max(1),
+    }]
+}
 
 impl AppliedRules {
     /// The model's own settings, with no governance policy. A maximum the
@@ -168,13 +169,7 @@ impl AppliedRules {
             break_glass: from_model(model_name, model.break_glass.is_some()),
             added_stages: Vec::new(),
             approver_comment_required: from_model(model_name, model.approver_comment_required),
-            justification_pattern: from_model(
-                model_name,
-                JustificationForm::of(
-                    model.justification_pattern.as_ref(),
-                    model.justification_hint.as_ref(),
-                ),
-            ),
+            justification_pattern: from_model(model_name, JustificationForm::of_model(model)),
         }
     }
 
@@ -186,6 +181,8 @@ impl AppliedRules {
             return rules;
         };
         rules.environment = Some(environment);
+        // A policy's stage named like one of the model's is not added again.
+        let own = own_stages(model);
         for (policy, set) in &access.policies {
             let source = || RuleSource::Policy {
                 policy: policy.clone(),
@@ -234,8 +231,8 @@ impl AppliedRules {
             }
             if rules.justification_pattern.value.is_none()
                 && let Some(form) = JustificationForm::of(
-                    set.justification_pattern.as_ref(),
-                    set.justification_hint.as_ref(),
+                    set.justification_pattern.as_deref(),
+                    set.justification_hint.as_deref(),
                 )
             {
                 rules.justification_pattern = Applied {
@@ -244,16 +241,11 @@ impl AppliedRules {
                 };
             }
             for stage in &set.approval_stages {
-                let own = if model.approval_stages.is_empty() {
-                    stage.name == MODEL_STAGE
-                } else {
-                    model.approval_stages.iter().any(|s| s.name == stage.name)
-                };
-                let added = rules
-                    .added_stages
+                let taken = own
                     .iter()
-                    .any(|s| s.value.name == stage.name);
-                if !own && !added {
+                    .chain(rules.added_stages.iter().map(|added| &added.value))
+                    .any(|s| s.name == stage.name);
+                if !taken {
                     rules.added_stages.push(Applied {
                         value: stage.clone(),
                         source: source(),
@@ -283,16 +275,8 @@ impl AppliedRules {
         if self.added_stages.is_empty() {
             return model.approval_stages.clone();
         }
-        let own = if model.approval_stages.is_empty() {
-            vec![ApprovalStage {
-                name: MODEL_STAGE.to_owned(),
-                approvers: model.approvers.clone(),
-                required_approvals: model.required_approvals.max(1),
-            }]
-        } else {
-            model.approval_stages.clone()
-        };
-        own.into_iter()
+        own_stages(model)
+            .into_iter()
             .chain(self.added_stages.iter().map(|stage| stage.value.clone()))
             .collect()
     }

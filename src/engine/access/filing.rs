@@ -3,7 +3,9 @@
 
 use std::time::Duration;
 
-use super::applied::AppliedRules;
+use serde::{Deserialize, Serialize};
+
+use super::applied::{Applied, AppliedRules};
 use super::refusal::Refusal;
 use super::transitions::check_text;
 use crate::crd::duration::{self, Human};
@@ -65,26 +67,7 @@ pub fn validate_new_under(
             rules.justification_required.source.words(),
         ));
     }
-    // The form a justification must have: the model's, or the policy's
-    // where the model sets none (`model` then carries it, governed).
-    check_pattern(model_name, model, form.justification).map_err(|refusal| {
-        let source = &rules.justification_pattern.source;
-        match refusal {
-            Refusal::JustificationPattern { hint, .. } if source.is_policy() => {
-                Refusal::PolicyJustificationPattern {
-                    by: source.words(),
-                    hint,
-                }
-            }
-            Refusal::PatternUnusable { why, .. } if source.is_policy() => {
-                Refusal::PolicyPatternUnusable {
-                    by: source.words(),
-                    why,
-                }
-            }
-            refusal => refusal,
-        }
-    })?;
+    check_pattern(&rules.justification_pattern, form.justification)?;
     if let Some(pending) = existing.iter().find(|request| {
         request.spec.requester == requester
             && request.spec.model == model_name
@@ -105,22 +88,62 @@ pub fn validate_new_under(
 /// the portal build an enormous automaton.
 const PATTERN_SIZE_LIMIT: usize = 1 << 20;
 
-/// Checks `justification` against the model's `justificationPattern`, if
-/// it sets one: then a justification is needed, and in that form.
+/// A justification's required form: a regular expression, and what it
+/// asks for in words.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JustificationForm {
+    pub pattern: String,
+    pub hint: Option<String>,
+}
+
+impl JustificationForm {
+    /// `pattern` with its `hint`, unless the pattern is blank (which asks
+    /// nothing).
+    pub fn of(pattern: Option<&str>, hint: Option<&str>) -> Option<Self> {
+        let pattern = pattern.filter(|pattern| !pattern.trim().is_empty())?;
+        Some(JustificationForm {
+            pattern: pattern.to_owned(),
+            hint: hint.map(str::to_owned),
+        })
+    }
+
+    /// The model's own form, if it sets a pattern.
+    pub fn of_model(model: &ModelSpec) -> Option<Self> {
+        Self::of(
+            model.justification_pattern.as_deref(),
+            model.justification_hint.as_deref(),
+        )
+    }
+
+    /// What the form asks for, in its author's words or as written.
+    pub fn words(&self) -> String {
+        self.hint
+            .as_deref()
+            .map(str::trim)
+            .filter(|hint| !hint.is_empty())
+            .map_or_else(
+                || format!("it must match the pattern `{}`.", self.pattern),
+                str::to_owned,
+            )
+    }
+}
+
+/// Checks `justification` against the form `rule` asks for, if any: then
+/// a justification is needed, and in that form. Refusals name who set it.
 pub fn check_pattern(
-    model_name: &str,
-    model: &ModelSpec,
+    rule: &Applied<Option<JustificationForm>>,
     justification: &str,
 ) -> Result<(), Refusal> {
-    let Some(pattern) = justification_pattern(model) else {
+    let Some(form) = &rule.value else {
         return Ok(());
     };
-    let regex = regex::RegexBuilder::new(pattern)
+    let regex = regex::RegexBuilder::new(&form.pattern)
         .size_limit(PATTERN_SIZE_LIMIT)
         .dfa_size_limit(PATTERN_SIZE_LIMIT)
         .build()
         .map_err(|error| Refusal::PatternUnusable {
-            model: model_name.to_owned(),
+            by: rule.source.words(),
+            tell: rule.source.owners(),
             why: error
                 .to_string()
                 .lines()
@@ -133,37 +156,15 @@ pub fn check_pattern(
         return Ok(());
     }
     Err(Refusal::JustificationPattern {
-        model: model_name.to_owned(),
-        hint: pattern_hint(model, pattern),
+        by: rule.source.words(),
+        hint: form.words(),
     })
-}
-
-/// The model's `justificationPattern`, unless it sets none (or a blank one,
-/// which asks nothing).
-pub fn justification_pattern(model: &ModelSpec) -> Option<&str> {
-    model
-        .justification_pattern
-        .as_deref()
-        .filter(|pattern| !pattern.trim().is_empty())
 }
 
 /// What a justification must look like, when the model sets a pattern: in
 /// its owners' words, or the pattern itself.
 pub fn justification_form(model: &ModelSpec) -> Option<String> {
-    justification_pattern(model).map(|pattern| pattern_hint(model, pattern))
-}
-
-/// What the model's pattern asks for, in its owners' words or as written.
-fn pattern_hint(model: &ModelSpec, pattern: &str) -> String {
-    model
-        .justification_hint
-        .as_deref()
-        .map(str::trim)
-        .filter(|hint| !hint.is_empty())
-        .map_or_else(
-            || format!("it must match the pattern `{pattern}`."),
-            str::to_owned,
-        )
+    JustificationForm::of_model(model).map(|form| form.words())
 }
 
 pub(super) fn offered_levels(model: &ModelSpec) -> String {

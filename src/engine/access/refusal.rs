@@ -37,29 +37,22 @@ pub enum Refusal {
     /// Holds who asks for it, as [`Refusal::DurationTooLong`]'s `by`.
     #[error("A justification is required by {0}: say why you need access.")]
     JustificationRequired(String),
-    /// The justification does not match the model's pattern; `hint` says
-    /// what it asks for.
-    #[error("Model {model} asks for a justification in a set form: {hint}")]
-    JustificationPattern { model: String, hint: String },
-    /// The model's pattern is not a regular expression the portal can use.
-    #[error(
-        "Model {model}'s justification pattern cannot be used ({why}); nothing was filed. Tell the model's owners."
-    )]
-    PatternUnusable { model: String, why: String },
-    #[error("Model {0} asks approvers to say why they decide: write a comment.")]
-    CommentRequired(String),
-    /// The justification does not match the pattern a governance policy
-    /// asks for in the environment; `by` names the policy.
+    /// The justification does not match the form asked for; `by` names
+    /// who asks (the model, or a governance policy), `hint` what it asks.
     #[error("{} asks for a justification in a set form: {hint}", capitalised(by))]
-    PolicyJustificationPattern { by: String, hint: String },
-    /// A governance policy's pattern is not one the portal can use.
+    JustificationPattern { by: String, hint: String },
+    /// The pattern is not a regular expression the portal can use.
     #[error(
-        "The justification pattern of {by} cannot be used ({why}); nothing was filed. Tell the platform team."
+        "The justification pattern set by {by} cannot be used ({why}); nothing was filed. Tell {tell}."
     )]
-    PolicyPatternUnusable { by: String, why: String },
-    /// A governance policy asks approvers for a comment; `.0` names it.
+    PatternUnusable {
+        by: String,
+        tell: &'static str,
+        why: String,
+    },
+    /// `.0` (the model, or a governance policy) asks approvers for a comment.
     #[error("{} asks approvers to say why they decide: write a comment.", capitalised(.0))]
-    PolicyCommentRequired(String),
+    CommentRequired(String),
     #[error("The {field} is too long: at most {max} characters, this one has {actual}.")]
     TextTooLong {
         field: &'static str,

@@ -42,7 +42,7 @@ fn one_that_does_not_is_refused_in_the_owners_words() {
     assert_eq!(
         refused,
         Refusal::JustificationPattern {
-            model: "fraud-scorer".into(),
+            by: "model fraud-scorer".into(),
             hint: "Start with the ticket id, e.g. OPS-123.".into(),
         }
     );
@@ -122,7 +122,7 @@ fn a_model_that_asks_for_approvers_comments_refuses_a_decision_without_one() {
         for blank in ["", "   "] {
             assert_eq!(
                 transitions::review("fraud-scorer", &model, &request, &bob, decision, blank, now),
-                Err(Refusal::CommentRequired("fraud-scorer".into()))
+                Err(Refusal::CommentRequired("model fraud-scorer".into()))
             );
         }
     }
@@ -161,6 +161,7 @@ fn ticket_policy() -> super::applied::EnvironmentAccess {
 #[test]
 fn a_policy_asks_for_its_form_where_the_model_sets_none_and_says_so() {
     use super::applied::AppliedRules;
+    use crate::engine::policy::AccessRules;
     let form = |justification| RequestForm {
         level: "viewer",
         duration: "1h",
@@ -191,6 +192,32 @@ fn a_policy_asks_for_its_form_where_the_model_sets_none_and_says_so() {
         justification_form(&rules.governed(&plain)).as_deref(),
         Some("Start with the ticket id, e.g. OPS-123."),
         "the form shows the policy's words"
+    );
+    // A policy's pattern that cannot be used says whom to tell.
+    let broken = AccessRules {
+        justification_pattern: Some("^[A-Z+".into()),
+        ..AccessRules::default()
+    };
+    let access = super::applied::EnvironmentAccess {
+        policies: vec![("ai-production".into(), broken)],
+        ..ticket_policy()
+    };
+    let rules = AppliedRules::apply("fraud-scorer", &plain, &access);
+    let refused = transitions::validate_new_under(
+        "fraud-scorer",
+        &plain,
+        &rules,
+        &form("OPS-1"),
+        "alice",
+        &[],
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        refused.contains(
+            "set by governance policy ai-production (production environment) cannot be used"
+        ) && refused.ends_with("Tell the platform team."),
+        "{refused}"
     );
     // A model with a form of its own keeps it.
     let own = with_pattern("^CASE [0-9]+", Some("Start with the case number."));

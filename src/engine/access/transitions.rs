@@ -115,12 +115,8 @@ pub fn review_under(
     let stage = stages::deciding(model_name, model, request.status.as_ref(), person)?;
     check_text("comment", comment)?;
     let comment_rule = &rules.approver_comment_required;
-    if (comment_rule.value || model.approver_comment_required) && comment.trim().is_empty() {
-        return Err(if comment_rule.value && comment_rule.source.is_policy() {
-            Refusal::PolicyCommentRequired(comment_rule.source.words())
-        } else {
-            Refusal::CommentRequired(model_name.to_owned())
-        });
+    if comment_rule.value && comment.trim().is_empty() {
+        return Err(Refusal::CommentRequired(comment_rule.source.words()));
     }
     let mut status = current(request);
     status.reviews.push(Review {

@@ -85,11 +85,9 @@ pub async fn submit(
             Timestamp::now(),
         )?)
     } else {
-        // The model's terms as the rules make them: a policy's justification
-        // form is checked where the model sets none.
         transitions::validate_new_under(
             &form.model,
-            &rules.governed(&model.spec),
+            &model.spec,
             &rules,
             &asked,
             requester,

@@ -75,17 +75,16 @@ pub async fn governed(access: &AccessContext, models: Vec<Model>) -> Vec<(Model,
     models
         .into_iter()
         .map(|mut model| {
-            let name = model.name_any();
-            let rules = match &in_force {
+            let access = match &in_force {
                 Some((policy, set)) => {
                     let namespace = model.namespace().unwrap_or_default();
                     let environment = set.environment_of(&policy.namespace_labels(&namespace));
-                    let access = EnvironmentAccess::of(&set.policies, environment);
-                    AppliedRules::apply(&name, &model.spec, &access)
+                    EnvironmentAccess::of(&set.policies, environment)
                 }
-                None => AppliedRules::of_model(&name, &model.spec),
+                None => EnvironmentAccess::default(),
             };
-            model.spec = rules.governed(&model.spec);
+            let (spec, rules) = governed_by(&access, &model);
+            model.spec = spec;
             (model, rules)
         })
         .collect()
